@@ -1,0 +1,13 @@
+# Every dependency comes from a Debian 12 package (scripts/setup.sh installs them); nothing is vendored.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(CURL REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(SQLite3 REQUIRED)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+if(TWIKIT_BUILD_TESTS)
+  find_package(Catch2 2.13 REQUIRED)
+endif()

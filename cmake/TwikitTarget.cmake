@@ -1,0 +1,38 @@
+# Per-target build hygiene: warnings (as errors when TWIKIT_WERROR) and the sanitizer selected by
+# TWIKIT_SANITIZE, applied by one call so every library, binary and test is built the same way.
+
+function(twikit_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                           -Wold-style-cast -Wcast-align -Wnull-dereference)
+  if(TWIKIT_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(TWIKIT_SANITIZE STREQUAL "address")
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(TWIKIT_SANITIZE STREQUAL "thread")
+    target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
+  elseif(NOT TWIKIT_SANITIZE STREQUAL "")
+    message(FATAL_ERROR "TWIKIT_SANITIZE must be '', 'address' or 'thread'")
+  endif()
+endfunction()
+
+# twikit_add_test(NAME name SOURCES a.cpp ... LIBS lib ... [LABELS l ...])
+# Builds one Catch2 test binary (linked to the shared Catch2 main) and registers it with CTest.
+function(twikit_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  twikit_target_defaults(${T_NAME})
+  target_link_libraries(${T_NAME} PRIVATE twikit_catch_main ${T_LIBS})
+  target_compile_definitions(${T_NAME} PRIVATE
+    TWIKIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    TWIKIT_BINARY_DIR="${PROJECT_BINARY_DIR}"
+    TWIKIT_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+endfunction()

@@ -1,0 +1,59 @@
+#include "common/http_server.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace twikit {
+
+ListenAddress parse_listen_address(const std::string& address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos) {
+    throw std::invalid_argument("listen address '" + address + "' has no port (want host:port)");
+  }
+  ListenAddress out;
+  out.host = address.substr(0, colon);
+  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+  }
+  if (out.host.empty()) out.host = "0.0.0.0";
+  const std::string port = address.substr(colon + 1);
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) {
+    throw std::invalid_argument("listen address '" + address + "' has an invalid port");
+  }
+  out.port = std::stoi(port);
+  if (out.port > 65535) throw std::invalid_argument("listen address '" + address + "' port out of range");
+  return out;
+}
+
+HttpServer::HttpServer(std::unique_ptr<httplib::Server> server)
+    : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+int HttpServer::bind(const std::string& listen_address) {
+  const ListenAddress addr = parse_listen_address(listen_address);
+  if (addr.port == 0) {
+    port_ = server_->bind_to_any_port(addr.host);
+  } else {
+    port_ = server_->bind_to_port(addr.host, addr.port) ? addr.port : -1;
+  }
+  if (port_ <= 0) {
+    port_ = 0;
+    throw std::runtime_error("cannot listen on " + listen_address);
+  }
+  return port_;
+}
+
+void HttpServer::start() {
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib 0.11 has no wait_until_ready(); the socket is already bound, so connections queue until
+  // the loop runs. Spin briefly so callers that stop() at once do not race the loop's start.
+  for (int i = 0; i < 1000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void HttpServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace twikit
