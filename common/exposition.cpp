@@ -1,0 +1,170 @@
+#include "common/exposition.h"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include <zlib.h>
+
+namespace twikit {
+namespace {
+
+const char* type_name(MetricType type) {
+  switch (type) {
+    case MetricType::counter: return "counter";
+    case MetricType::gauge: return "gauge";
+    case MetricType::histogram: return "histogram";
+    case MetricType::summary: return "summary";
+    case MetricType::untyped: return "untyped";
+  }
+  return "untyped";
+}
+
+void append_sample(std::string& out, std::string_view name, const MetricSample& s,
+                   ExpositionFormat format) {
+  out += name;
+  out += s.suffix;
+  if (!s.labels.empty()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [label, value] : s.labels) {
+      if (!first) out += ',';
+      first = false;
+      out += label;
+      out += "=\"";
+      append_escaped_label_value(out, value);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+  append_double(out, s.value);
+  if (s.timestamp) {
+    out += ' ';
+    if (format == ExpositionFormat::openmetrics) {
+      append_double(out, static_cast<double>(*s.timestamp) / 1000.0);
+    } else {
+      out += std::to_string(*s.timestamp);
+    }
+  }
+  out += '\n';
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+ExpositionFormat negotiate_format(std::string_view accept_header) {
+  return accept_header.find("application/openmetrics-text") != std::string_view::npos
+             ? ExpositionFormat::openmetrics
+             : ExpositionFormat::text;
+}
+
+const char* content_type(ExpositionFormat format) {
+  return format == ExpositionFormat::openmetrics
+             ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+             : "text/plain; version=0.0.4; charset=utf-8";
+}
+
+void append_double(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
+  char buf[32];
+  std::to_chars_result r;
+  if (value == std::trunc(value) && std::fabs(value) < 1e15) {
+    r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(value));
+  } else {
+    r = std::to_chars(buf, buf + sizeof buf, value);
+  }
+  out.append(buf, r.ptr);
+}
+
+std::string format_double(double value) {
+  std::string out;
+  append_double(out, value);
+  return out;
+}
+
+void append_escaped_label_value(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+}
+
+void append_escaped_help(std::string& out, std::string_view help, ExpositionFormat format) {
+  for (char c : help) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '"':
+        out += format == ExpositionFormat::openmetrics ? "\\\"" : "\"";
+        break;
+      default: out += c;
+    }
+  }
+}
+
+void write_exposition(std::string& out, const std::vector<MetricFamily>& families,
+                      ExpositionFormat format) {
+  const bool om = format == ExpositionFormat::openmetrics;
+  for (const auto& family : families) {
+    std::string_view family_name = family.name;
+    if (om && family.type == MetricType::counter && ends_with(family_name, "_total")) {
+      family_name.remove_suffix(6);
+    }
+    // OpenMetrics has "unknown" where the text format has "untyped".
+    const char* type = (om && family.type == MetricType::untyped) ? "unknown" : type_name(family.type);
+    if (!family.help.empty()) {
+      out += "# HELP ";
+      out += family_name;
+      out += ' ';
+      append_escaped_help(out, family.help, format);
+      out += '\n';
+    }
+    out += "# TYPE ";
+    out += family_name;
+    out += ' ';
+    out += type;
+    out += '\n';
+    for (const auto& sample : family.samples) append_sample(out, family.name, sample, format);
+  }
+  if (om) out += "# EOF\n";
+}
+
+std::string gzip_compress(std::string_view data) {
+  z_stream zs{};
+  // 15 window bits + 16 selects the gzip wrapper.
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())));
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("gzip compression failed");
+  out.resize(zs.total_out);
+  return out;
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  return accept_encoding.find("gzip") != std::string_view::npos;
+}
+
+}  // namespace twikit

@@ -1,0 +1,68 @@
+#pragma once
+// The Prometheus exposition formats, written: text 0.0.4 and OpenMetrics 1.0.0.
+// Pure functions over plain structs; the HTTP endpoint that serves them lives elsewhere.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/labels.h"
+
+namespace twikit {
+
+/// A metric family's type as both formats name it.
+enum class MetricType { counter, gauge, histogram, summary, untyped };
+
+/// One sample of a family: `suffix` is appended to the family name ("", "_bucket", "_sum", ...).
+struct MetricSample {
+  Labels labels;
+  double value = 0;
+  std::string suffix;
+  std::optional<TimestampMs> timestamp;
+};
+
+/// A metric family: name, help, type and its samples. For counters `name` ends in "_total" in the
+/// text format; the OpenMetrics writer strips it from the family line and keeps it on samples.
+struct MetricFamily {
+  std::string name;
+  std::string help;
+  MetricType type = MetricType::untyped;
+  std::vector<MetricSample> samples;
+};
+
+/// The two wire formats a scraper may ask for.
+enum class ExpositionFormat { text, openmetrics };
+
+/// Chooses the format from an HTTP Accept header: OpenMetrics only when it is asked for.
+ExpositionFormat negotiate_format(std::string_view accept_header);
+
+/// The Content-Type header value for `format`.
+const char* content_type(ExpositionFormat format);
+
+/// Appends `value` in the shortest form that reads back to the same double: "NaN", "+Inf", "-Inf",
+/// integers without exponent up to 1e15, otherwise std::to_chars' shortest round-trip; locale-free.
+void append_double(std::string& out, double value);
+
+/// The shortest round-trip text of `value` (see append_double).
+std::string format_double(double value);
+
+/// Appends a label value escaped as both formats require (backslash, double quote, newline).
+void append_escaped_label_value(std::string& out, std::string_view value);
+
+/// Appends HELP text escaped for `format` (text 0.0.4 escapes backslash and newline only;
+/// OpenMetrics escapes the double quote too).
+void append_escaped_help(std::string& out, std::string_view help, ExpositionFormat format);
+
+/// Appends `families` in `format`; OpenMetrics output ends with "# EOF".
+void write_exposition(std::string& out, const std::vector<MetricFamily>& families,
+                      ExpositionFormat format);
+
+/// Compresses `data` as gzip (RFC 1952) for Content-Encoding: gzip.
+std::string gzip_compress(std::string_view data);
+
+/// Whether an Accept-Encoding header value allows gzip.
+bool accepts_gzip(std::string_view accept_encoding);
+
+}  // namespace twikit

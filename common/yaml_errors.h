@@ -1,0 +1,58 @@
+#pragma once
+// Configuration errors with positions: every loader reports `file:line:col: message` (1-based).
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+namespace twikit {
+
+/// A configuration error that already carries its `file:line:col: ` prefix in what().
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// "file:line:col" for `node` (1-based, as editors count); just "file" when the node has no mark.
+std::string yaml_position(const std::string& file, const YAML::Node& node);
+
+/// Throws ConfigError "file:line:col: message" located at `node`.
+[[noreturn]] void fail_at(const std::string& file, const YAML::Node& node, const std::string& message);
+
+/// Parses the YAML file at `path`; syntax errors become ConfigError with their position.
+YAML::Node load_yaml_file(const std::string& path);
+
+/// Parses YAML `text` that came from `file` (a name for messages only).
+YAML::Node load_yaml_string(const std::string& text, const std::string& file);
+
+/// Throws ConfigError at the first key of mapping `node` that is not in `allowed`
+/// (unknown fields are errors, as in Prometheus' strict YAML).
+void check_keys(const std::string& file, const YAML::Node& node,
+                std::initializer_list<const char*> allowed);
+
+/// Reads a scalar as `T`; throws ConfigError at the node with "expected <what>" when it does not convert.
+template <typename T>
+T scalar_as(const std::string& file, const YAML::Node& node, const char* what) {
+  if (!node.IsScalar()) fail_at(file, node, std::string("expected ") + what);
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    fail_at(file, node, std::string("expected ") + what + ", got '" + node.Scalar() + "'");
+  }
+}
+
+/// Parses a Prometheus duration ("1h30m", "15s", "250ms", "1d", "1w", "1y"); nullopt when malformed.
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
+/// Reads a duration scalar, throwing ConfigError at the node when it is malformed.
+std::int64_t duration_ms_at(const std::string& file, const YAML::Node& node);
+
+/// Formats milliseconds as Prometheus prints durations ("1h30m", "15s", "0s").
+std::string format_duration_ms(std::int64_t ms);
+
+}  // namespace twikit
