@@ -11,21 +11,20 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/exposition.h"
 #include "common/labels.h"
 
 namespace twikit {
 
-/// The wire format of a scrape body.
-enum class ExpositionFormat { prometheus_text, openmetrics };
-
 /// The format announced by a Content-Type header value (OpenMetrics only when it says so).
 ExpositionFormat exposition_format_from_content_type(std::string_view content_type);
 
-/// A metric family type from `# TYPE` (text 0.0.4 and OpenMetrics types together).
-enum class MetricType { unknown, untyped, counter, gauge, histogram, summary, gaugehistogram, info, stateset };
+/// A metric family type read from `# TYPE`: text 0.0.4 and OpenMetrics types together (the writer's
+/// MetricType knows only the ones it writes).
+enum class ParsedMetricType { unknown, untyped, counter, gauge, histogram, summary, gaugehistogram, info, stateset };
 
 /// The lower-case wire name of `type` ("counter", ...).
-const char* metric_type_name(MetricType type);
+const char* parsed_metric_type_name(ParsedMetricType type);
 
 /// One label of a sample as views; the value is already unescaped.
 struct LabelView {
@@ -56,7 +55,7 @@ class ExpositionHandler {
   /// Called once per sample line.
   virtual void on_sample(const SampleView& sample) = 0;
   /// Called for `# TYPE name type`.
-  virtual void on_type(std::string_view /*metric*/, MetricType /*type*/) {}
+  virtual void on_type(std::string_view /*metric*/, ParsedMetricType /*type*/) {}
   /// Called for `# HELP name text`, the text unescaped.
   virtual void on_help(std::string_view /*metric*/, std::string_view /*help*/) {}
   /// Called for `# UNIT name unit` (OpenMetrics only).
@@ -94,7 +93,7 @@ class ExpositionParser {
  private:
   struct Family {
     std::string name;
-    MetricType type = MetricType::unknown;
+    ParsedMetricType type = ParsedMetricType::unknown;
   };
   std::optional<std::string> parse_comment(std::string_view line, bool openmetrics,
                                            ExpositionHandler& handler);
@@ -103,9 +102,13 @@ class ExpositionParser {
   bool is_created_sample(std::string_view name) const;
 
   ExpositionParseOptions options_;
+  struct EscapedValue {
+    std::size_t label;   // index into labels_
+    std::size_t offset;  // where its unescaped value starts in scratch_
+    std::size_t size;
+  };
   std::vector<LabelView> labels_;
-  std::vector<std::size_t> escaped_;  // (index into labels_) whose value lives in scratch_
-  std::vector<std::pair<std::size_t, std::size_t>> scratch_ranges_;
+  std::vector<EscapedValue> escaped_;  // label values with escapes, unescaped into scratch_
   std::string scratch_;
   std::string help_scratch_;
   Family family_;  // the most recent `# TYPE`, to recognise `_created` samples
