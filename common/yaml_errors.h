@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/duration.h"
+
 namespace twikit {
 
 /// A configuration error that already carries its `file:line:col: ` prefix in what().
@@ -26,6 +28,9 @@ std::string yaml_position(const std::string& file, const YAML::Node& node);
 
 /// Parses the YAML file at `path`; syntax errors become ConfigError with their position.
 YAML::Node load_yaml_file(const std::string& path);
+
+/// Reads the whole file at `path`; throws ConfigError "path: cannot open file" when it cannot.
+std::string read_config_text(const std::string& path);
 
 /// Parses YAML `text` that came from `file` (a name for messages only).
 YAML::Node load_yaml_string(const std::string& text, const std::string& file);
@@ -46,13 +51,7 @@ T scalar_as(const std::string& file, const YAML::Node& node, const char* what) {
   }
 }
 
-/// Parses a Prometheus duration ("1h30m", "15s", "250ms", "1d", "1w", "1y"); nullopt when malformed.
-std::optional<std::int64_t> parse_duration_ms(std::string_view text);
-
-/// Reads a duration scalar, throwing ConfigError at the node when it is malformed.
+/// Reads a Prometheus duration scalar, throwing ConfigError at the node when it is malformed.
 std::int64_t duration_ms_at(const std::string& file, const YAML::Node& node);
-
-/// Formats milliseconds as Prometheus prints durations ("1h30m", "15s", "0s").
-std::string format_duration_ms(std::int64_t ms);
 
 }  // namespace twikit

@@ -1,0 +1,134 @@
+#include "exporter/app.h"
+
+#include "common/logging.h"
+#include "common/yaml_errors.h"
+#include "exporter/health.h"
+#include "exporter/metrics_endpoint.h"
+
+namespace twikit::exporter {
+namespace {
+
+constexpr const char* kLandingPage = R"(<!doctype html>
+<html><head><title>twikit-exporter</title></head>
+<body><h1>twikit-exporter</h1>
+<p>Exports the Twikit services' status as Prometheus metrics.</p>
+<ul>
+<li><a href="/metrics">/metrics</a> &mdash; the metrics (text 0.0.4, or OpenMetrics when asked)</li>
+<li><a href="/health">/health</a> &mdash; overall and per-service health (JSON)</li>
+<li><a href="/-/healthy">/-/healthy</a>, <a href="/-/ready">/-/ready</a></li>
+</ul></body></html>
+)";
+
+}  // namespace
+
+App::App(AppOptions options, HttpClient& http, const Clock& clock)
+    : options_(std::move(options)), http_(http), clock_(clock) {}
+
+App::~App() { stop(); }
+
+std::shared_ptr<const ExporterConfig> App::load() const {
+  auto cfg = options_.config_file.empty()
+                 ? load_config_string(default_config_text(), "<embedded exporter.yaml>")
+                 : load_config_file(options_.config_file);
+  return std::make_shared<const ExporterConfig>(std::move(cfg));
+}
+
+std::shared_ptr<Scheduler> App::scheduler() const {
+  std::lock_guard lock(mu_);
+  return scheduler_;
+}
+
+void App::start() {
+  auto config = load();
+  auto collector = std::make_shared<Collector>(config, http_, clock_);
+  {
+    std::lock_guard lock(mu_);
+    scheduler_ = std::make_shared<Scheduler>(std::move(collector));
+  }
+  counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
+  register_routes();
+  server_.bind(options_.listen_address.value_or(config->listen_address));
+  scheduler()->start();
+  server_.start();
+  logger("exporter")->info("listening address={} targets={} mode={}", options_.listen_address.value_or(config->listen_address),
+                           config->targets.size(),
+                           config->collection.mode == CollectionMode::interval ? "interval" : "on_scrape");
+}
+
+void App::stop() {
+  server_.stop();
+  if (auto s = scheduler()) s->stop();
+}
+
+std::string App::reload() {
+  std::lock_guard serial(reload_mu_);
+  auto log = logger("exporter");
+  std::shared_ptr<const ExporterConfig> config;
+  try {
+    config = load();
+  } catch (const std::exception& e) {
+    counters_.last_reload_successful = false;
+    ++counters_.reloads_failed;
+    log->error("reload failed, keeping the running configuration err={}", logfmt_value(e.what()));
+    return e.what();
+  }
+  auto old = scheduler();
+  auto collector = std::make_shared<Collector>(config, http_, clock_);
+  collector->carry_over_from(*old->collector());
+  auto fresh = std::make_shared<Scheduler>(std::move(collector));
+  fresh->start();
+  {
+    std::lock_guard lock(mu_);
+    scheduler_ = fresh;
+  }
+  old->stop();
+  counters_.last_reload_successful = true;
+  counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
+  log->info("configuration reloaded targets={}", config->targets.size());
+  return {};
+}
+
+void App::register_routes() {
+  httplib::Server& srv = server_.raw();
+  // Prometheus and load tests keep many connections open; the default pool of 8 would queue them.
+  srv.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  srv.set_keep_alive_max_count(1000);
+  srv.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    ++counters_.scrapes_served;
+    serve_metrics(req, res, *scheduler(), counters_);
+  });
+  srv.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+    auto snap = scheduler()->latest();
+    const auto doc = health_document(snap.get(), clock_.now_ms());
+    res.status = doc["status"] == "unhealthy" ? 503 : 200;
+    res.set_content(doc.dump(2) + "\n", "application/json");
+  });
+  srv.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("twikit-exporter is Healthy.\n", "text/plain; charset=utf-8");
+  });
+  srv.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    auto s = scheduler();
+    const bool ready = s->collector()->config().collection.mode == CollectionMode::on_scrape || s->latest();
+    res.status = ready ? 200 : 503;
+    res.set_content(ready ? "twikit-exporter is Ready.\n" : "twikit-exporter is not ready yet.\n",
+                    "text/plain; charset=utf-8");
+  });
+  auto reload_handler = [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "POST" && req.method != "PUT") {
+      res.status = 405;
+      res.set_content("Only POST or PUT requests allowed\n", "text/plain; charset=utf-8");
+      return;
+    }
+    const std::string error = reload();
+    res.status = error.empty() ? 200 : 500;
+    res.set_content(error.empty() ? "" : "failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
+  };
+  srv.Post("/-/reload", reload_handler);
+  srv.Put("/-/reload", reload_handler);
+  srv.Get("/-/reload", reload_handler);
+  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kLandingPage, "text/html; charset=utf-8");
+  });
+}
+
+}  // namespace twikit::exporter

@@ -1,0 +1,61 @@
+#pragma once
+// twikit-exporter as an object: load config, collect, serve; Start/Stop/Reload so tests can run the
+// whole exporter in-process.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+#include "exporter/scheduler.h"
+#include "exporter/self_metrics.h"
+
+namespace twikit::exporter {
+
+/// What main() decides before the App exists.
+struct AppOptions {
+  /// The exporter.yaml to load; empty runs the embedded default configuration.
+  std::string config_file;
+  /// Overrides the configuration's web.listen_address when set (--web.listen-address).
+  std::optional<std::string> listen_address;
+};
+
+/// The running exporter. start() throws ConfigError on a bad configuration; reload() never throws.
+/// Thread-safe; copy and move are deleted.
+class App {
+ public:
+  /// Builds an exporter that fetches through `http` and reads time from `clock`.
+  App(AppOptions options, HttpClient& http, const Clock& clock);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  /// Loads the configuration, binds the listen address, starts collecting and serving.
+  void start();
+  /// Stops serving and collecting.
+  void stop();
+  /// Loads the configuration again and swaps it in; on failure keeps the running one and returns the
+  /// error message (empty on success).
+  std::string reload();
+  /// The bound HTTP port.
+  int port() const { return server_.port(); }
+
+ private:
+  std::shared_ptr<const ExporterConfig> load() const;
+  std::shared_ptr<Scheduler> scheduler() const;
+  void register_routes();
+
+  AppOptions options_;
+  HttpClient& http_;
+  const Clock& clock_;
+  HttpServer server_;
+  SelfCounters counters_;
+  mutable std::mutex mu_;
+  std::shared_ptr<Scheduler> scheduler_;  // guarded by mu_; swapped whole on reload
+  std::mutex reload_mu_;                  // serialises reloads
+};
+
+}  // namespace twikit::exporter

@@ -1,0 +1,221 @@
+#include "exporter/collector.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/duration.h"
+#include "common/exposition.h"
+#include "common/logging.h"
+#include "exporter/json_mapper.h"
+
+namespace twikit::exporter {
+namespace {
+
+// Reads the document fields /health reports on; absent fields are left at their defaults.
+void read_health(const nlohmann::json& doc, TargetStatus& status) {
+  status.status = doc.value("status", std::string{});
+  status.dependencies.clear();
+  if (auto sys = doc.find("system"); sys != doc.end() && sys->is_object()) {
+    status.response_time_seconds = sys->value("response_time_ms", 0.0) / 1000.0;
+    const double requests = sys->value("requests_total", 0.0);
+    status.error_ratio = requests > 0 ? sys->value("errors_total", 0.0) / requests : 0.0;
+  }
+  if (auto deps = doc.find("dependencies"); deps != doc.end() && deps->is_array()) {
+    for (const auto& d : *deps) {
+      if (!d.is_object()) continue;
+      status.dependencies.push_back({d.value("name", std::string{}), d.value("up", false),
+                                     d.value("latency_ms", 0.0) / 1000.0});
+    }
+  }
+}
+
+const char* failure_reason(const HttpResponse& r) {
+  switch (r.error) {
+    case HttpError::timeout: return "timeout";
+    case HttpError::connect: return "connect";
+    case HttpError::too_large: return "too_large";
+    case HttpError::other: return "connect";
+    case HttpError::none: break;
+  }
+  return "http_status";
+}
+
+// Accumulates samples into families in a stable order, dropping repeated label sets.
+class FamilyBuilder {
+ public:
+  MetricFamily& family(const std::string& name, const std::string& help, MetricType type) {
+    auto [it, inserted] = index_.emplace(name, families_.size());
+    if (inserted) {
+      families_.push_back(MetricFamily{name, help, type, {}});
+      seen_.emplace_back();
+    }
+    return families_[it->second];
+  }
+  void add(const std::string& name, const std::string& help, MetricType type, Labels labels, double value) {
+    MetricFamily& f = family(name, help, type);
+    auto& seen = seen_[index_[name]];
+    std::string key = labels_to_string(labels);
+    if (!seen.insert(std::move(key)).second) {
+      ++duplicates_;
+      return;
+    }
+    f.samples.push_back(MetricSample{std::move(labels), value, {}, {}});
+  }
+  std::vector<MetricFamily>& families() { return families_; }
+  std::uint64_t duplicates() const { return duplicates_; }
+
+ private:
+  std::vector<MetricFamily> families_;
+  std::vector<std::set<std::string>> seen_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::uint64_t duplicates_ = 0;
+};
+
+}  // namespace
+
+Collector::Collector(std::shared_ptr<const ExporterConfig> config, HttpClient& http, const Clock& clock)
+    : config_(std::move(config)), http_(http), clock_(clock) {
+  for (const auto& target : config_->targets) {
+    std::vector<const MetricSpec*> specs;
+    for (const auto& m : config_->common_metrics) specs.push_back(&m);
+    if (auto it = config_->services.find(target.service); it != config_->services.end()) {
+      for (const auto& m : it->second) specs.push_back(&m);
+    }
+    specs_.push_back(std::move(specs));
+    TargetStatus status;
+    status.name = target.name;
+    status.service = target.service;
+    for (const char* reason : kErrorReasons) status.errors_by_reason[reason] = 0;
+    totals_.emplace(target.name, std::move(status));
+  }
+}
+
+void Collector::carry_over_from(const Collector& old) {
+  std::scoped_lock lock(mu_, old.mu_);
+  for (auto& [name, status] : totals_) {
+    if (auto it = old.totals_.find(name); it != old.totals_.end()) status = it->second;
+  }
+  duplicates_dropped_total_ = old.duplicates_dropped_total_;
+}
+
+std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::milliseconds> timeout_cap) {
+  const auto& targets = config_->targets;
+  const std::int64_t started_ns = clock_.monotonic_ns();
+  std::vector<HttpRequest> requests;
+  requests.reserve(targets.size());
+  for (const auto& t : targets) {
+    HttpRequest r;
+    r.url = t.url;
+    r.headers = t.headers;
+    r.headers.emplace_back("Accept", "application/json");
+    r.timeout = std::chrono::milliseconds(t.timeout_ms);
+    if (timeout_cap) r.timeout = std::min(r.timeout, std::max(*timeout_cap, std::chrono::milliseconds(1)));
+    r.max_body_bytes = config_->collection.max_body_bytes;
+    requests.push_back(std::move(r));
+  }
+  std::vector<HttpResponse> responses = http_.send_all(requests, config_->collection.max_concurrent_collections);
+  const TimestampMs now = clock_.now_ms();
+  auto log = logger("collector");
+
+  FamilyBuilder service_metrics;
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->collected_at_ms = now;
+  std::lock_guard lock(mu_);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Target& target = targets[i];
+    const HttpResponse& resp = responses[i];
+    TargetStatus& status = totals_[target.name];
+    ++status.collections;
+    status.scrape_duration_seconds = resp.duration_seconds;
+    std::string reason;
+    std::string error;
+    nlohmann::json doc;
+    if (!resp.transport_ok()) {
+      reason = failure_reason(resp);
+      error = resp.error_message;
+    } else if (resp.status < 200 || resp.status > 299) {
+      reason = "http_status";
+      error = "HTTP status " + std::to_string(resp.status);
+    } else {
+      doc = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      if (doc.is_discarded() || !doc.is_object()) {
+        reason = "invalid_json";
+        error = "body is not a JSON object";
+      }
+    }
+    if (reason.empty()) {
+      MappingResult mapped = map_document(doc, specs_[i], target.name);
+      for (auto& s : mapped.samples) {
+        service_metrics.add(s.spec->name, s.spec->help,
+                            s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
+                            std::move(s.labels), s.value);
+      }
+      if (!mapped.errors.empty()) {
+        // The target answered; what could be read is served, and the gap is counted and logged.
+        ++status.errors_by_reason["mapping"];
+        log->warn("mapping failed target={} errors={} first={}", target.name, mapped.errors.size(),
+                  logfmt_value(mapped.errors.front()));
+      }
+      status.up = true;
+      status.last_success_ms = now;
+      status.consecutive_failures = 0;
+      status.last_error.clear();
+      read_health(doc, status);
+    } else {
+      ++status.errors_by_reason[reason];
+      status.up = false;
+      ++status.consecutive_failures;
+      status.last_error = error;
+      log->warn("collection failed target={} reason={} err={}", target.name, reason, logfmt_value(error));
+    }
+    snapshot->targets.push_back(status);
+  }
+  duplicates_dropped_total_ += service_metrics.duplicates();
+  snapshot->duplicates_dropped = duplicates_dropped_total_;
+  if (service_metrics.duplicates() > 0) {
+    log->warn("dropped duplicate series count={}", service_metrics.duplicates());
+  }
+
+  // Per-target families first, then the mapped ones in configuration order.
+  std::vector<MetricFamily> families(4);
+  families[0] = {"twikit_up", "Whether the last collection from the service succeeded (1) or not (0).",
+                 MetricType::gauge, {}};
+  families[1] = {"twikit_scrape_duration_seconds", "How long the last collection from the service took.",
+                 MetricType::gauge, {}};
+  families[2] = {"twikit_scrape_errors_total", "Failed collections from the service, by reason.",
+                 MetricType::counter, {}};
+  families[3] = {"twikit_last_success_timestamp_seconds",
+                 "Unix time of the last successful collection from the service.", MetricType::gauge, {}};
+  for (const auto& st : snapshot->targets) {
+    const Labels svc{{"service", st.name}};
+    families[0].samples.push_back({svc, st.up ? 1.0 : 0.0, {}, {}});
+    families[1].samples.push_back({svc, st.scrape_duration_seconds, {}, {}});
+    for (const auto& [reason, count] : st.errors_by_reason) {
+      families[2].samples.push_back({make_labels({{"reason", reason}, {"service", st.name}}),
+                                     static_cast<double>(count), {}, {}});
+    }
+    if (st.last_success_ms) {
+      families[3].samples.push_back({svc, static_cast<double>(*st.last_success_ms) / 1000.0, {}, {}});
+    }
+  }
+  for (auto& f : service_metrics.families()) families.push_back(std::move(f));
+  if (config_->collection.mode == CollectionMode::interval) {
+    const std::string note = " (Collected every " + format_duration_ms(config_->collection.interval_ms) +
+                             " in the background; see twikit_exporter_last_collection_timestamp_seconds.)";
+    for (auto& f : families) f.help += note;
+  }
+  for (const auto& f : families) snapshot->series += f.samples.size();
+  snapshot->text.reserve(snapshot->series * 96);
+  write_exposition(snapshot->text, families, ExpositionFormat::text);
+  write_exposition(snapshot->openmetrics, families, ExpositionFormat::openmetrics);
+  snapshot->openmetrics.resize(snapshot->openmetrics.size() - std::string_view("# EOF\n").size());
+  snapshot->text_gzip = gzip_compress(snapshot->text);
+  snapshot->openmetrics_gzip = gzip_compress(snapshot->openmetrics);
+  snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
+  return snapshot;
+}
+
+}  // namespace twikit::exporter

@@ -1,0 +1,94 @@
+#pragma once
+// One collection: fetch every target in parallel, parse each body once, map it, and render the result.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "exporter/config.h"
+
+namespace twikit::exporter {
+
+/// The reasons a target can fail, the values of twikit_scrape_errors_total's `reason` label.
+inline constexpr const char* kErrorReasons[] = {"timeout", "connect", "http_status", "invalid_json",
+                                                "too_large", "mapping"};
+
+/// A dependency as the service reported it.
+struct DependencyStatus {
+  std::string name;
+  bool up = false;
+  double latency_seconds = 0;
+};
+
+/// What the last collection learned about one target, plus its running totals.
+struct TargetStatus {
+  std::string name;
+  std::string service;
+  bool up = false;
+  double scrape_duration_seconds = 0;
+  std::optional<TimestampMs> last_success_ms;
+  int consecutive_failures = 0;
+  std::string last_error;
+  /// Cumulative failures by reason (all reasons present, from 0).
+  std::map<std::string, std::uint64_t> errors_by_reason;
+  std::uint64_t collections = 0;
+  /// From the last good document: "healthy" | "degraded" | "unhealthy" (empty when never seen).
+  std::string status;
+  double response_time_seconds = 0;
+  /// errors_total / requests_total of the last good document (0 when no requests).
+  double error_ratio = 0;
+  std::vector<DependencyStatus> dependencies;
+};
+
+/// The immutable result of one collection, rendered once and served many times.
+struct Snapshot {
+  TimestampMs collected_at_ms = 0;
+  double duration_seconds = 0;
+  std::vector<TargetStatus> targets;
+  /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line.
+  std::string text;
+  std::string openmetrics;
+  /// Gzip members of the two bodies above (gzip allows members to be concatenated).
+  std::string text_gzip;
+  std::string openmetrics_gzip;
+  std::size_t series = 0;
+  std::uint64_t duplicates_dropped = 0;
+};
+
+/// Runs collections for one configuration. Thread-safe: collect() may be called from several threads,
+/// though callers normally serialise it (see Scheduler).
+class Collector {
+ public:
+  /// Collects the targets of `config` through `http`, reading time from `clock`.
+  Collector(std::shared_ptr<const ExporterConfig> config, HttpClient& http, const Clock& clock);
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  /// Runs one collection; no target waits longer than its own timeout or `timeout_cap`, whichever is less.
+  std::shared_ptr<const Snapshot> collect(std::optional<std::chrono::milliseconds> timeout_cap = std::nullopt);
+
+  /// Takes the running totals (error counters, last success) of targets with the same name from `old`,
+  /// so a reload does not reset counters.
+  void carry_over_from(const Collector& old);
+
+  /// The configuration this collector runs.
+  const ExporterConfig& config() const { return *config_; }
+
+ private:
+  std::shared_ptr<const ExporterConfig> config_;
+  HttpClient& http_;
+  const Clock& clock_;
+  std::vector<std::vector<const MetricSpec*>> specs_;  // per target: common + service metrics
+  mutable std::mutex mu_;
+  std::map<std::string, TargetStatus> totals_;         // guarded by mu_
+  std::uint64_t duplicates_dropped_total_ = 0;         // guarded by mu_
+};
+
+}  // namespace twikit::exporter

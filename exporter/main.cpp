@@ -1,0 +1,104 @@
+// twikit-exporter: flags → config → wire → run. Everything else lives in App.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "common/clock.h"
+#include "common/flags.h"
+#include "common/http_client.h"
+#include "common/logging.h"
+#include "common/yaml_errors.h"
+#include "exporter/app.h"
+#include "exporter/config.h"
+
+namespace {
+
+int wait_for_signals(twikit::exporter::App& app) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  auto log = twikit::logger("exporter");
+  while (true) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      app.reload();
+      continue;
+    }
+    log->info("received signal, shutting down signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    app.stop();
+    return 0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals are handled by one thread with sigwait; block them before any thread starts.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  twikit::FlagSet flags("twikit-exporter", "Exports the Twikit services' JSON status as Prometheus metrics.");
+  flags.add_string("config.file", "", "twikit-exporter configuration file (empty: the embedded default).");
+  flags.add_string("web.listen-address", "", "Address to listen on (overrides web.listen_address in the config).");
+  flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.");
+  flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json.");
+  flags.add_bool("config.check", false, "Validate the configuration file and exit (0 valid, 2 invalid).");
+  flags.add_bool("version", false, "Show application version.");
+  flags.add_bool("help", false, "Show context-sensitive help.");
+  if (auto err = flags.parse(argc, argv)) {
+    std::cerr << "twikit-exporter: error: " << *err << ", try --help\n";
+    return 2;
+  }
+  if (flags.get_bool("help")) {
+    std::cout << flags.usage();
+    return 0;
+  }
+  if (flags.get_bool("version")) {
+    std::cout << "twikit-exporter, version " << TWIKIT_VERSION << "\n";
+    return 0;
+  }
+  if (auto err = twikit::setup_logging(flags.get("log.level"), flags.get("log.format")); !err.empty()) {
+    std::cerr << "twikit-exporter: error: " << err << "\n";
+    return 2;
+  }
+  const std::string config_file = flags.get("config.file");
+  if (flags.get_bool("config.check")) {
+    try {
+      auto cfg = config_file.empty()
+                     ? twikit::exporter::load_config_string(twikit::exporter::default_config_text(), "<embedded>")
+                     : twikit::exporter::load_config_file(config_file);
+      std::cout << "SUCCESS: " << (config_file.empty() ? "<embedded>" : config_file) << " is valid ("
+                << cfg.targets.size() << " targets)\n";
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  twikit::SystemClock clock;
+  twikit::CurlHttpClient http;
+  twikit::exporter::AppOptions options;
+  options.config_file = config_file;
+  if (flags.was_set("web.listen-address")) options.listen_address = flags.get("web.listen-address");
+  twikit::exporter::App app(options, http, clock);
+  try {
+    app.start();
+  } catch (const twikit::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "twikit-exporter: " << e.what() << "\n";
+    return 1;
+  }
+  return wait_for_signals(app);
+}
