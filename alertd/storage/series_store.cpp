@@ -1,0 +1,278 @@
+#include "alertd/storage/series_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <mutex>
+
+namespace twikit::storage {
+namespace {
+
+// 120 samples is 30 min of 15 s scrapes; offsets from the chunk base are 32-bit, so one sample
+// costs 12 bytes instead of 16.
+constexpr std::uint32_t kChunkSize = 120;
+
+struct Chunk {
+  TimestampMs base = 0;
+  std::uint32_t n = 0;
+  std::uint32_t dt[kChunkSize];
+  double v[kChunkSize];
+  TimestampMs t(std::uint32_t i) const { return base + dt[i]; }
+  TimestampMs last_t() const { return t(n - 1); }
+};
+
+std::uint64_t mix(std::uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= 0xff;  // separator, so ("ab","c") and ("a","bc") differ
+  h *= 0x100000001b3ULL;
+  return h;
+}
+
+}  // namespace
+
+std::uint64_t labels_hash(const Labels& labels) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& [name, value] : labels) {
+    h = mix(h, name);
+    h = mix(h, value);
+  }
+  return h;
+}
+
+struct SeriesStore::Series {
+  std::shared_ptr<const Labels> labels;
+  std::uint64_t hash = 0;
+  std::vector<std::unique_ptr<Chunk>> chunks;
+  std::uint32_t head_skip = 0;  // samples of chunks[0] already dropped by retention
+  std::size_t size() const {
+    std::size_t n = 0;
+    for (const auto& c : chunks) n += c->n;
+    return n - head_skip;
+  }
+};
+
+SeriesStore::SeriesStore() = default;
+SeriesStore::~SeriesStore() = default;
+
+SeriesRef SeriesStore::get_or_create_locked(const Labels& labels) {
+  const std::uint64_t h = labels_hash(labels);
+  auto [lo, hi] = by_hash_.equal_range(h);
+  for (auto it = lo; it != hi; ++it) {
+    if (*series_[it->second]->labels == labels) return it->second;
+  }
+  auto s = std::make_unique<Series>();
+  s->labels = std::make_shared<const Labels>(labels);
+  s->hash = h;
+  const auto id = static_cast<std::uint32_t>(series_.size());
+  series_.push_back(std::move(s));
+  by_hash_.emplace(h, id);
+  for (const auto& [name, value] : labels) postings_[name][value].push_back(id);
+  return id;
+}
+
+SeriesRef SeriesStore::get_or_create(const Labels& labels) {
+  std::unique_lock lock(mu_);
+  return get_or_create_locked(labels);
+}
+
+void SeriesStore::append_locked(Series& s, TimestampMs t, double v) {
+  if (!s.chunks.empty()) {
+    Chunk& last = *s.chunks.back();
+    const TimestampMs last_t = last.last_t();
+    if (t == last_t) {
+      last.v[last.n - 1] = v;
+      return;
+    }
+    if (t < last_t) {
+      // Out of order: rebuild the series with the sample inserted (rare; test loads and backfills).
+      std::vector<Sample> all;
+      all.reserve(s.size() + 1);
+      for (std::size_t ci = 0; ci < s.chunks.size(); ++ci) {
+        const Chunk& c = *s.chunks[ci];
+        for (std::uint32_t i = ci == 0 ? s.head_skip : 0; i < c.n; ++i) all.push_back({c.t(i), c.v[i]});
+      }
+      auto it = std::lower_bound(all.begin(), all.end(), t,
+                                 [](const Sample& a, TimestampMs x) { return a.t < x; });
+      if (it != all.end() && it->t == t) {
+        it->v = v;
+        return;
+      }
+      all.insert(it, Sample{t, v});
+      num_samples_ -= all.size() - 1;
+      s.chunks.clear();
+      s.head_skip = 0;
+      for (const auto& smp : all) append_locked(s, smp.t, smp.v);
+      return;
+    }
+    if (last.n < kChunkSize &&
+        t - last.base <= static_cast<TimestampMs>(std::numeric_limits<std::uint32_t>::max())) {
+      last.dt[last.n] = static_cast<std::uint32_t>(t - last.base);
+      last.v[last.n] = v;
+      ++last.n;
+      ++num_samples_;
+      return;
+    }
+  }
+  auto c = std::make_unique<Chunk>();
+  c->base = t;
+  c->n = 1;
+  c->dt[0] = 0;
+  c->v[0] = v;
+  s.chunks.push_back(std::move(c));
+  ++num_samples_;
+}
+
+void SeriesStore::append(const Labels& labels, TimestampMs t, double v) {
+  std::unique_lock lock(mu_);
+  append_locked(*series_[get_or_create_locked(labels)], t, v);
+}
+
+void SeriesStore::append(SeriesRef ref, TimestampMs t, double v) {
+  std::unique_lock lock(mu_);
+  if (ref < series_.size() && series_[ref]) append_locked(*series_[ref], t, v);
+}
+
+void SeriesStore::mark_stale(const Labels& labels, TimestampMs t) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t h = labels_hash(labels);
+  auto [lo, hi] = by_hash_.equal_range(h);
+  for (auto it = lo; it != hi; ++it) {
+    Series& s = *series_[it->second];
+    if (*s.labels == labels) {
+      append_locked(s, t, stale_marker());
+      return;
+    }
+  }
+}
+
+std::vector<std::uint32_t> SeriesStore::candidates_locked(
+    const std::vector<LabelMatcher>& matchers) const {
+  // Start from the shortest postings list of an equality matcher; other matchers filter afterwards.
+  const std::vector<std::uint32_t>* best = nullptr;
+  for (const auto& m : matchers) {
+    if (m.type() != MatchType::eq || m.value().empty()) continue;
+    auto n = postings_.find(m.name());
+    if (n == postings_.end()) return {};
+    auto v = n->second.find(m.value());
+    if (v == n->second.end()) return {};
+    if (best == nullptr || v->second.size() < best->size()) best = &v->second;
+  }
+  if (best != nullptr) return *best;
+  // A regex on the metric name: union of the matching names' postings.
+  for (const auto& m : matchers) {
+    if (m.name() != "__name__" || m.matches_empty()) continue;
+    auto n = postings_.find(m.name());
+    if (n == postings_.end()) return {};
+    std::vector<std::uint32_t> out;
+    for (const auto& [value, ids] : n->second) {
+      if (m.matches(value)) out.insert(out.end(), ids.begin(), ids.end());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::uint32_t> all;
+  all.reserve(series_.size());
+  for (std::uint32_t i = 0; i < series_.size(); ++i) {
+    if (series_[i]) all.push_back(i);
+  }
+  return all;
+}
+
+std::vector<SeriesSamples> SeriesStore::select(const std::vector<LabelMatcher>& matchers,
+                                               TimestampMs mint, TimestampMs maxt) const {
+  std::shared_lock lock(mu_);
+  std::vector<SeriesSamples> out;
+  for (std::uint32_t id : candidates_locked(matchers)) {
+    const Series* s = series_[id].get();
+    if (s == nullptr) continue;
+    bool ok = true;
+    for (const auto& m : matchers) {
+      if (!m.matches(label_value(*s->labels, m.name()))) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    SeriesSamples r;
+    for (std::size_t ci = 0; ci < s->chunks.size(); ++ci) {
+      const Chunk& c = *s->chunks[ci];
+      if (c.last_t() < mint) continue;
+      if (c.base > maxt) break;
+      for (std::uint32_t i = ci == 0 ? s->head_skip : 0; i < c.n; ++i) {
+        const TimestampMs t = c.t(i);
+        if (t < mint) continue;
+        if (t > maxt) break;
+        r.samples.push_back({t, c.v[i]});
+      }
+    }
+    if (r.samples.empty()) continue;
+    r.labels = s->labels;
+    r.hash = s->hash;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void SeriesStore::rebuild_index_locked() {
+  std::vector<std::unique_ptr<Series>> kept;
+  kept.reserve(series_.size());
+  for (auto& s : series_) {
+    if (s) kept.push_back(std::move(s));
+  }
+  series_ = std::move(kept);
+  by_hash_.clear();
+  postings_.clear();
+  for (std::uint32_t id = 0; id < series_.size(); ++id) {
+    by_hash_.emplace(series_[id]->hash, id);
+    for (const auto& [name, value] : *series_[id]->labels) postings_[name][value].push_back(id);
+  }
+}
+
+std::size_t SeriesStore::drop_before(TimestampMs t) {
+  std::unique_lock lock(mu_);
+  std::size_t removed = 0;
+  for (auto& sp : series_) {
+    if (!sp) continue;
+    Series& s = *sp;
+    while (!s.chunks.empty() && s.chunks.front()->last_t() < t) {
+      num_samples_ -= s.chunks.front()->n - s.head_skip;
+      s.chunks.erase(s.chunks.begin());
+      s.head_skip = 0;
+    }
+    if (!s.chunks.empty()) {
+      const Chunk& c = *s.chunks.front();
+      while (s.head_skip < c.n && c.t(s.head_skip) < t) {
+        ++s.head_skip;
+        --num_samples_;
+      }
+    }
+    if (s.chunks.empty()) {
+      sp.reset();
+      ++removed;
+    }
+  }
+  if (removed > 0) rebuild_index_locked();
+  return removed;
+}
+
+void SeriesStore::clear() {
+  std::unique_lock lock(mu_);
+  series_.clear();
+  by_hash_.clear();
+  postings_.clear();
+  num_samples_ = 0;
+}
+
+std::size_t SeriesStore::num_series() const {
+  std::shared_lock lock(mu_);
+  return series_.size();
+}
+
+std::size_t SeriesStore::num_samples() const {
+  std::shared_lock lock(mu_);
+  return num_samples_;
+}
+
+}  // namespace twikit::storage
