@@ -16,7 +16,7 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
                                    {"s", 1000}};
   std::int64_t total = 0;
   std::size_t pos = 0;
-  std::size_t last_unit = 0;
+  std::int64_t last_unit_ms = 0;
   bool any = false;
   while (pos < text.size()) {
     std::size_t digits = pos;
@@ -26,9 +26,9 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
     std::size_t matched = 0;
     for (std::size_t u = 0; u < std::size(units); ++u) {
       if (text.substr(digits, units[u].name.size()) == units[u].name) {
-        if (any && u + 1 <= last_unit) return std::nullopt;
+        if (any && units[u].ms >= last_unit_ms) return std::nullopt;  // largest unit first, once each
         total += n * units[u].ms;
-        last_unit = u + 1;
+        last_unit_ms = units[u].ms;
         matched = units[u].name.size();
         break;
       }

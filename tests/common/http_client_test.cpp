@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "common/http_client.h"
+#include "common/http_server.h"
+
+using namespace twikit;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct TestServer {
+  HttpServer server;
+  int port = 0;
+  TestServer() {
+    server.raw().Get("/ok", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("hello", "text/plain");
+    });
+    server.raw().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+      std::this_thread::sleep_for(300ms);
+      res.set_content("late", "text/plain");
+    });
+    server.raw().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(std::string(1 << 20, 'x'), "text/plain");
+    });
+    server.raw().Get("/teapot", [](const httplib::Request&, httplib::Response& res) { res.status = 418; });
+    server.raw().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content(req.body + "|" + req.get_header_value("X-Test"), "text/plain");
+    });
+    port = server.bind("127.0.0.1:0");
+    server.start();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+};
+
+}  // namespace
+
+TEST_CASE("a request returns the status, body and lower-cased headers") {
+  TestServer srv;
+  CurlHttpClient client;
+  HttpResponse r = client.send({"GET", srv.url("/ok"), {}, "", 2s, 0});
+  CHECK(r.transport_ok());
+  CHECK(r.status == 200);
+  CHECK(r.body == "hello");
+  REQUIRE(r.header("content-type") != nullptr);
+  CHECK(*r.header("content-type") == "text/plain");
+  CHECK(client.send({"GET", srv.url("/teapot"), {}, "", 2s, 0}).status == 418);
+}
+
+TEST_CASE("a POST sends its body and headers") {
+  TestServer srv;
+  CurlHttpClient client;
+  HttpResponse r = client.send({"POST", srv.url("/echo"), {{"X-Test", "yes"}}, "payload", 2s, 0});
+  CHECK(r.body == "payload|yes");
+}
+
+TEST_CASE("a slow server is cut off at the timeout and reported as timeout") {
+  TestServer srv;
+  CurlHttpClient client;
+  HttpResponse r = client.send({"GET", srv.url("/slow"), {}, "", 100ms, 0});
+  CHECK(r.error == HttpError::timeout);
+  CHECK(r.duration_seconds < 0.25);
+}
+
+TEST_CASE("a body over the limit fails as too_large") {
+  TestServer srv;
+  CurlHttpClient client;
+  HttpResponse r = client.send({"GET", srv.url("/big"), {}, "", 2s, 1000});
+  CHECK(r.error == HttpError::too_large);
+  CHECK(r.body.empty());
+}
+
+TEST_CASE("a closed port is reported as a connect error") {
+  int port = 0;
+  {
+    TestServer srv;
+    port = srv.port;
+  }
+  CurlHttpClient client;
+  HttpResponse r = client.send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, "", 1s, 0});
+  CHECK(r.error == HttpError::connect);
+}
+
+TEST_CASE("requests run in parallel and results keep request order") {
+  TestServer srv;
+  CurlHttpClient client;
+  std::vector<HttpRequest> reqs(5, HttpRequest{"GET", srv.url("/slow"), {}, "", 2s, 0});
+  reqs.push_back({"GET", srv.url("/ok"), {}, "", 2s, 0});
+  const auto start = std::chrono::steady_clock::now();
+  auto out = client.send_all(reqs, 10);
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < 600ms);  // five 300 ms requests at once, not one after another
+  REQUIRE(out.size() == 6);
+  CHECK(out[0].body == "late");
+  CHECK(out[5].body == "hello");
+}
+
+TEST_CASE("the concurrency cap is honoured") {
+  TestServer srv;
+  CurlHttpClient client;
+  std::vector<HttpRequest> reqs(4, HttpRequest{"GET", srv.url("/slow"), {}, "", 3s, 0});
+  const auto start = std::chrono::steady_clock::now();
+  client.send_all(reqs, 2);
+  CHECK(std::chrono::steady_clock::now() - start >= 580ms);  // two rounds of 300 ms
+}
