@@ -1,0 +1,452 @@
+#include "alertd/notify/config.h"
+
+#include <cstdlib>
+#include <set>
+
+#include "alertd/notify/config_yaml.h"
+
+namespace twikit::notify {
+
+namespace {
+
+constexpr const char* kWebhookTokenEnv = "MONITORING_WEBHOOK_TOKEN";
+constexpr const char* kWebhookUrlEnv = "MONITORING_WEBHOOK_URL";
+constexpr const char* kEmailRecipientsEnv = "MONITORING_EMAIL_RECIPIENTS";
+constexpr const char* kSlackUrlEnv = "SLACK_WEBHOOK_URL";
+constexpr const char* kApiTokenEnv = "MONITORING_API_TOKEN";
+
+// Values from `global:` that integrations inherit.
+struct Globals {
+  std::string smtp_smarthost;
+  std::string smtp_from = "alertd@localhost";
+  std::string smtp_hello = "localhost";
+  std::string smtp_auth_username;
+  std::string smtp_auth_password;
+  bool smtp_require_tls = true;
+  std::string slack_api_url;
+};
+
+class Loader {
+ public:
+  Loader(const std::string& file, const EnvLookup& env) : r_(file), env_(env) {}
+
+  NotificationConfig load(const YAML::Node& root) {
+    NotificationConfig cfg;
+    if (!root.IsDefined() || root.IsNull()) return finish(cfg, root, false);
+    if (!root.IsMap()) r_.fail(root, "alertd config must be a mapping");
+    load_global(root["global"], cfg);
+    const YAML::Node receivers = root["receivers"];
+    if (receivers.IsDefined() && !receivers.IsNull()) {
+      if (!receivers.IsSequence()) r_.fail(receivers, "receivers must be a list");
+      for (const auto& node : receivers) cfg.receivers.push_back(load_receiver(node, cfg));
+    }
+    const YAML::Node route = root["route"];
+    const bool has_route = route.IsDefined() && !route.IsNull();
+    add_implicit_receivers(cfg, !has_route);
+    load_escalations(root["escalation_policies"], cfg);
+    if (has_route) {
+      RouteConfig defaults;
+      cfg.route = load_route(route, defaults, cfg, true);
+    }
+    const YAML::Node inhibit = root["inhibit_rules"];
+    if (inhibit.IsDefined() && !inhibit.IsNull()) {
+      if (!inhibit.IsSequence()) r_.fail(inhibit, "inhibit_rules must be a list");
+      for (const auto& node : inhibit) cfg.inhibit_rules.push_back(load_inhibit(node));
+    }
+    return finish(cfg, root, has_route);
+  }
+
+ private:
+  std::optional<std::string> env(const std::string& name) const {
+    auto v = env_(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
+  }
+
+  void load_global(const YAML::Node& g, NotificationConfig& cfg) {
+    if (!g.IsDefined() || g.IsNull()) return;
+    r_.check_keys(g,
+                  {"external_url", "smtp_smarthost", "smtp_from", "smtp_hello", "smtp_auth_username",
+                   "smtp_auth_password", "smtp_auth_password_file", "smtp_require_tls", "slack_api_url",
+                   "slack_api_url_file", "notify_resolved_silenced", "history_retention", "api_bearer_token_file",
+                   "resolve_timeout"},
+                  "global");
+    if (g["external_url"]) cfg.external_url = r_.str(g["external_url"]);
+    if (g["smtp_smarthost"]) globals_.smtp_smarthost = r_.str(g["smtp_smarthost"]);
+    if (g["smtp_from"]) globals_.smtp_from = r_.str(g["smtp_from"]);
+    if (g["smtp_hello"]) globals_.smtp_hello = r_.str(g["smtp_hello"]);
+    if (g["smtp_auth_username"]) globals_.smtp_auth_username = r_.str(g["smtp_auth_username"]);
+    if (g["smtp_auth_password"]) globals_.smtp_auth_password = r_.str(g["smtp_auth_password"]);
+    if (g["smtp_auth_password_file"]) {
+      globals_.smtp_auth_password = r_.read_secret_file(g["smtp_auth_password_file"], r_.str(g["smtp_auth_password_file"]));
+    }
+    if (g["smtp_require_tls"]) globals_.smtp_require_tls = r_.boolean(g["smtp_require_tls"]);
+    if (g["slack_api_url"]) globals_.slack_api_url = r_.str(g["slack_api_url"]);
+    if (g["slack_api_url_file"]) {
+      globals_.slack_api_url = r_.read_secret_file(g["slack_api_url_file"], r_.str(g["slack_api_url_file"]));
+    }
+    if (g["notify_resolved_silenced"]) cfg.notify_resolved_silenced = r_.boolean(g["notify_resolved_silenced"]);
+    if (g["history_retention"]) cfg.history_retention_ms = r_.duration(g["history_retention"]);
+    if (g["api_bearer_token_file"]) {
+      cfg.api_bearer_token = r_.read_secret_file(g["api_bearer_token_file"], r_.str(g["api_bearer_token_file"]));
+    }
+  }
+
+  static void check_url(const yaml::Reader& r, const YAML::Node& node, const std::string& url) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+      r.fail(node, "invalid URL \"" + url + "\": must start with http:// or https://");
+    }
+  }
+
+  WebhookConfig load_webhook(const YAML::Node& n) {
+    r_.check_keys(n, {"url", "url_file", "bearer_token_file", "http_config", "max_alerts", "timeout", "send_resolved"},
+                  "webhook_configs");
+    WebhookConfig w;
+    if (n["url"]) w.url = r_.str(n["url"]);
+    if (n["url_file"]) w.url = r_.read_secret_file(n["url_file"], r_.str(n["url_file"]));
+    if (w.url.empty()) r_.fail(n, "webhook_configs: missing url");
+    check_url(r_, n["url"] ? n["url"] : n, w.url);
+    if (n["bearer_token_file"]) {
+      w.bearer_token = r_.read_secret_file(n["bearer_token_file"], r_.str(n["bearer_token_file"]));
+    } else if (const YAML::Node auth = n["http_config"]["authorization"]; auth.IsDefined()) {
+      r_.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
+      if (auth["credentials_file"]) {
+        w.bearer_token = r_.read_secret_file(auth["credentials_file"], r_.str(auth["credentials_file"]));
+      } else if (auth["credentials"]) {
+        w.bearer_token = r_.str(auth["credentials"]);
+      }
+    } else if (auto token = env(kWebhookTokenEnv)) {
+      w.bearer_token = *token;
+    }
+    if (n["max_alerts"]) w.max_alerts = static_cast<std::size_t>(r_.uint(n["max_alerts"]));
+    if (n["timeout"]) w.timeout_ms = r_.duration(n["timeout"]);
+    if (n["send_resolved"]) w.send_resolved = r_.boolean(n["send_resolved"]);
+    return w;
+  }
+
+  SlackConfig load_slack(const YAML::Node& n) {
+    r_.check_keys(n, {"api_url", "api_url_file", "channel", "username", "timeout", "send_resolved"}, "slack_configs");
+    SlackConfig s;
+    if (n["api_url"]) s.api_url = r_.str(n["api_url"]);
+    if (n["api_url_file"]) s.api_url = r_.read_secret_file(n["api_url_file"], r_.str(n["api_url_file"]));
+    if (s.api_url.empty()) s.api_url = globals_.slack_api_url;
+    if (s.api_url.empty()) s.api_url = env(kSlackUrlEnv).value_or("");
+    if (s.api_url.empty()) {
+      r_.fail(n, std::string("slack_configs: missing secret api_url (set api_url_file, global.slack_api_url_file or ") +
+                     kSlackUrlEnv + ")");
+    }
+    check_url(r_, n, s.api_url);
+    if (n["channel"]) s.channel = r_.str(n["channel"]);
+    if (n["username"]) s.username = r_.str(n["username"]);
+    if (n["timeout"]) s.timeout_ms = r_.duration(n["timeout"]);
+    if (n["send_resolved"]) s.send_resolved = r_.boolean(n["send_resolved"]);
+    return s;
+  }
+
+  EmailConfig load_email(const YAML::Node& n) {
+    r_.check_keys(n,
+                  {"to", "from", "smarthost", "hello", "auth_username", "auth_password", "auth_password_file",
+                   "auth_password_env", "require_tls", "timeout", "send_resolved"},
+                  "email_configs");
+    EmailConfig e;
+    if (!n["to"]) r_.fail(n, "email_configs: missing to");
+    e.to = r_.strings(n["to"], true);
+    if (e.to.empty()) r_.fail(n["to"], "email_configs: to is empty");
+    e.from = n["from"] ? r_.str(n["from"]) : globals_.smtp_from;
+    e.smarthost = n["smarthost"] ? r_.str(n["smarthost"]) : globals_.smtp_smarthost;
+    if (e.smarthost.empty()) r_.fail(n, "email_configs: missing smarthost (set it here or global.smtp_smarthost)");
+    if (e.smarthost.find(':') == std::string::npos) {
+      r_.fail(n["smarthost"] ? n["smarthost"] : n, "email_configs: smarthost \"" + e.smarthost + "\" needs host:port");
+    }
+    e.hello = n["hello"] ? r_.str(n["hello"]) : globals_.smtp_hello;
+    e.auth_username = n["auth_username"] ? r_.str(n["auth_username"]) : globals_.smtp_auth_username;
+    e.auth_password = globals_.smtp_auth_password;
+    if (n["auth_password"]) e.auth_password = r_.str(n["auth_password"]);
+    if (n["auth_password_file"]) {
+      e.auth_password = r_.read_secret_file(n["auth_password_file"], r_.str(n["auth_password_file"]));
+    }
+    if (n["auth_password_env"]) {
+      const std::string var = r_.str(n["auth_password_env"]);
+      auto v = env(var);
+      if (!v) r_.fail(n["auth_password_env"], "email_configs: missing secret: environment variable " + var + " is not set");
+      e.auth_password = *v;
+    }
+    if (!e.auth_username.empty() && e.auth_password.empty()) {
+      r_.fail(n, "email_configs: missing secret auth password for user \"" + e.auth_username +
+                     "\" (set auth_password_file or auth_password_env)");
+    }
+    e.require_tls = n["require_tls"] ? r_.boolean(n["require_tls"]) : globals_.smtp_require_tls;
+    if (n["timeout"]) e.timeout_ms = r_.duration(n["timeout"]);
+    if (n["send_resolved"]) e.send_resolved = r_.boolean(n["send_resolved"]);
+    return e;
+  }
+
+  ReceiverConfig load_receiver(const YAML::Node& n, const NotificationConfig& cfg) {
+    r_.check_keys(n,
+                  {"name", "webhook_configs", "slack_configs", "email_configs", "system_log_configs",
+                   "alertmanager_configs"},
+                  "receiver");
+    ReceiverConfig rc;
+    if (!n["name"]) r_.fail(n, "receiver without a name");
+    rc.name = r_.str(n["name"]);
+    if (rc.name.empty()) r_.fail(n["name"], "receiver name is empty");
+    if (cfg.find_receiver(rc.name)) r_.fail(n["name"], "receiver \"" + rc.name + "\" is defined twice");
+    auto each = [&](const char* key, auto&& fn) {
+      const YAML::Node list = n[key];
+      if (!list.IsDefined() || list.IsNull()) return;
+      if (!list.IsSequence()) r_.fail(list, std::string(key) + " must be a list");
+      for (const auto& item : list) fn(item);
+    };
+    each("webhook_configs", [&](const YAML::Node& i) { rc.webhooks.push_back(load_webhook(i)); });
+    each("slack_configs", [&](const YAML::Node& i) { rc.slacks.push_back(load_slack(i)); });
+    each("email_configs", [&](const YAML::Node& i) { rc.emails.push_back(load_email(i)); });
+    each("system_log_configs", [&](const YAML::Node& i) {
+      r_.check_keys(i, {"send_resolved"}, "system_log_configs");
+      SystemLogConfig s;
+      if (i["send_resolved"]) s.send_resolved = r_.boolean(i["send_resolved"]);
+      rc.system_logs.push_back(s);
+    });
+    each("alertmanager_configs", [&](const YAML::Node& i) {
+      r_.check_keys(i, {"url", "timeout", "send_resolved"}, "alertmanager_configs");
+      AlertmanagerConfig a;
+      if (!i["url"]) r_.fail(i, "alertmanager_configs: missing url");
+      a.url = r_.str(i["url"]);
+      check_url(r_, i["url"], a.url);
+      if (i["timeout"]) a.timeout_ms = r_.duration(i["timeout"]);
+      if (i["send_resolved"]) a.send_resolved = r_.boolean(i["send_resolved"]);
+      rc.alertmanagers.push_back(a);
+    });
+    return rc;
+  }
+
+  // The seed's environment variables: each present one adds an implicit receiver (unless a receiver of
+  // that name is configured), and the `default` receiver combines them for a config without a route.
+  void add_implicit_receivers(NotificationConfig& cfg, bool add_default) {
+    ReceiverConfig combined;
+    combined.name = "default";
+    if (auto url = env(kWebhookUrlEnv)) {
+      WebhookConfig w;
+      w.url = *url;
+      w.bearer_token = env(kWebhookTokenEnv).value_or("");
+      combined.webhooks.push_back(w);
+      if (!cfg.find_receiver("monitoring-webhook")) {
+        ReceiverConfig rc;
+        rc.name = "monitoring-webhook";
+        rc.webhooks.push_back(w);
+        cfg.receivers.push_back(rc);
+      }
+    }
+    if (auto to = env(kEmailRecipientsEnv)) {
+      EmailConfig e;
+      e.to = yaml::Reader(r_.file()).strings(YAML::Node(*to), true);
+      e.from = globals_.smtp_from;
+      e.smarthost = globals_.smtp_smarthost.empty() ? "localhost:25" : globals_.smtp_smarthost;
+      e.hello = globals_.smtp_hello;
+      e.auth_username = globals_.smtp_auth_username;
+      e.auth_password = globals_.smtp_auth_password;
+      e.require_tls = globals_.smtp_require_tls;
+      combined.emails.push_back(e);
+      if (!cfg.find_receiver("monitoring-email")) {
+        ReceiverConfig rc;
+        rc.name = "monitoring-email";
+        rc.emails.push_back(e);
+        cfg.receivers.push_back(rc);
+      }
+    }
+    if (auto url = env(kSlackUrlEnv)) {
+      SlackConfig s;
+      s.api_url = *url;
+      combined.slacks.push_back(s);
+      if (!cfg.find_receiver("slack")) {
+        ReceiverConfig rc;
+        rc.name = "slack";
+        rc.slacks.push_back(s);
+        cfg.receivers.push_back(rc);
+      }
+    }
+    if (add_default && !cfg.find_receiver("default")) {
+      if (combined.webhooks.empty() && combined.emails.empty() && combined.slacks.empty()) {
+        combined.system_logs.push_back(SystemLogConfig{});
+      }
+      cfg.receivers.push_back(combined);
+    }
+  }
+
+  void load_escalations(const YAML::Node& node, NotificationConfig& cfg) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    auto load_steps = [&](const std::string& name, const YAML::Node& steps_node, const YAML::Node& at) {
+      if (cfg.escalation_policies.count(name)) r_.fail(at, "escalation policy \"" + name + "\" is defined twice");
+      EscalationPolicy p;
+      p.name = name;
+      if (!steps_node.IsSequence() || steps_node.size() == 0) r_.fail(at, "escalation policy needs a list of steps");
+      for (const auto& s : steps_node) {
+        r_.check_keys(s, {"after", "receivers"}, "escalation step");
+        EscalationStep step;
+        if (!s["after"]) r_.fail(s, "escalation step without after");
+        step.after_ms = r_.duration(s["after"]);
+        if (!p.steps.empty() && step.after_ms < p.steps.back().after_ms) {
+          r_.fail(s["after"], "escalation steps must be in ascending order of after");
+        }
+        step.receivers = r_.strings(s["receivers"]);
+        if (step.receivers.empty()) r_.fail(s, "escalation step without receivers");
+        for (std::size_t i = 0; i < step.receivers.size(); ++i) {
+          if (!cfg.find_receiver(step.receivers[i])) {
+            r_.fail(s["receivers"][i], "escalation step refers to unknown receiver \"" + step.receivers[i] + "\"");
+          }
+        }
+        p.steps.push_back(std::move(step));
+      }
+      cfg.escalation_policies[name] = std::move(p);
+    };
+    if (node.IsSequence()) {
+      for (const auto& item : node) {
+        r_.check_keys(item, {"name", "steps"}, "escalation policy");
+        if (!item["name"]) r_.fail(item, "escalation policy without a name");
+        load_steps(r_.str(item["name"]), item["steps"], item);
+      }
+    } else if (node.IsMap()) {
+      for (const auto& kv : node) load_steps(kv.first.as<std::string>(), kv.second, kv.first);
+    } else {
+      r_.fail(node, "escalation_policies must be a list");
+    }
+  }
+
+  RouteConfig load_route(const YAML::Node& n, const RouteConfig& parent, const NotificationConfig& cfg, bool root) {
+    r_.check_keys(n,
+                  {"receiver", "group_by", "matchers", "match", "match_re", "continue", "group_wait", "group_interval",
+                   "repeat_interval", "escalation_policy", "routes"},
+                  "route");
+    RouteConfig rc;
+    rc.receiver = parent.receiver;
+    rc.group_by = parent.group_by;
+    rc.group_by_all = parent.group_by_all;
+    rc.group_wait_ms = parent.group_wait_ms;
+    rc.group_interval_ms = parent.group_interval_ms;
+    rc.repeat_interval_ms = parent.repeat_interval_ms;
+    rc.escalation_policy = parent.escalation_policy;
+    if (n["receiver"]) {
+      rc.receiver = r_.str(n["receiver"]);
+      if (!cfg.find_receiver(rc.receiver)) r_.fail(n["receiver"], "route refers to unknown receiver \"" + rc.receiver + "\"");
+    }
+    if (root && rc.receiver.empty()) r_.fail(n, "root route must specify a receiver");
+    if (n["group_by"]) {
+      rc.group_by = r_.strings(n["group_by"]);
+      rc.group_by_all = false;
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < rc.group_by.size(); ++i) {
+        const std::string& l = rc.group_by[i];
+        if (l == "...") {
+          if (rc.group_by.size() != 1) r_.fail(n["group_by"][i], "group_by '...' must be the only element");
+          rc.group_by_all = true;
+        } else if (!is_valid_label_name(l)) {
+          r_.fail(n["group_by"][i], "invalid label name \"" + l + "\" in group_by");
+        } else if (!seen.insert(l).second) {
+          r_.fail(n["group_by"][i], "duplicate label \"" + l + "\" in group_by");
+        }
+      }
+      if (rc.group_by_all) rc.group_by.clear();
+    }
+    rc.matchers = r_.matchers(n["matchers"]);
+    for (const char* key : {"match", "match_re"}) {
+      const YAML::Node m = n[key];
+      if (!m.IsDefined() || m.IsNull()) continue;
+      if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
+      for (const auto& kv : m) {
+        try {
+          rc.matchers.emplace_back(kv.first.as<std::string>(),
+                                   std::string(key) == "match" ? Matcher::Op::equal : Matcher::Op::regex, r_.str(kv.second));
+        } catch (const std::invalid_argument& e) {
+          r_.fail(kv.second, std::string("bad matcher: ") + e.what());
+        }
+      }
+    }
+    if (root && !rc.matchers.empty()) r_.fail(n, "root route must not have any matchers");
+    if (n["continue"]) {
+      rc.continue_matching = r_.boolean(n["continue"]);
+      if (root && rc.continue_matching) r_.fail(n["continue"], "cannot have continue in root route");
+    }
+    if (n["group_wait"]) rc.group_wait_ms = r_.duration(n["group_wait"]);
+    if (n["group_interval"]) {
+      rc.group_interval_ms = r_.duration(n["group_interval"]);
+      if (rc.group_interval_ms == 0) r_.fail(n["group_interval"], "group_interval cannot be zero");
+    }
+    if (n["repeat_interval"]) {
+      rc.repeat_interval_ms = r_.duration(n["repeat_interval"]);
+      if (rc.repeat_interval_ms == 0) r_.fail(n["repeat_interval"], "repeat_interval cannot be zero");
+    }
+    if (n["escalation_policy"]) {
+      rc.escalation_policy = r_.str(n["escalation_policy"]);
+      if (!rc.escalation_policy.empty() && !cfg.escalation_policies.count(rc.escalation_policy)) {
+        r_.fail(n["escalation_policy"], "route refers to unknown escalation policy \"" + rc.escalation_policy + "\"");
+      }
+    }
+    const YAML::Node children = n["routes"];
+    if (children.IsDefined() && !children.IsNull()) {
+      if (!children.IsSequence()) r_.fail(children, "routes must be a list");
+      for (const auto& child : children) rc.routes.push_back(load_route(child, rc, cfg, false));
+    }
+    return rc;
+  }
+
+  InhibitRuleConfig load_inhibit(const YAML::Node& n) {
+    r_.check_keys(n, {"source_matchers", "target_matchers", "equal", "source_match", "target_match"}, "inhibit rule");
+    InhibitRuleConfig ir;
+    ir.source_matchers = r_.matchers(n["source_matchers"]);
+    ir.target_matchers = r_.matchers(n["target_matchers"]);
+    for (const char* key : {"source_match", "target_match"}) {
+      const YAML::Node m = n[key];
+      if (!m.IsDefined() || m.IsNull()) continue;
+      if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
+      auto& list = std::string(key) == "source_match" ? ir.source_matchers : ir.target_matchers;
+      for (const auto& kv : m) list.emplace_back(kv.first.as<std::string>(), Matcher::Op::equal, r_.str(kv.second));
+    }
+    if (n["equal"]) {
+      ir.equal = r_.strings(n["equal"]);
+      for (std::size_t i = 0; i < ir.equal.size(); ++i) {
+        if (!is_valid_label_name(ir.equal[i])) r_.fail(n["equal"][i], "invalid label name \"" + ir.equal[i] + "\" in equal");
+      }
+    }
+    return ir;
+  }
+
+  NotificationConfig& finish(NotificationConfig& cfg, const YAML::Node& root, bool has_route) {
+    if (!root.IsDefined() || root.IsNull()) add_implicit_receivers(cfg, true);
+    if (!has_route) {
+      cfg.route = RouteConfig{};
+      cfg.route.receiver = "default";
+    }
+    if (cfg.api_bearer_token.empty()) cfg.api_bearer_token = env(kApiTokenEnv).value_or("");
+    return cfg;
+  }
+
+  yaml::Reader r_;
+  const EnvLookup& env_;
+  Globals globals_;
+};
+
+}  // namespace
+
+const ReceiverConfig* NotificationConfig::find_receiver(const std::string& name) const {
+  for (const auto& r : receivers) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file) {
+  return load_notification_config(root, file, process_env());
+}
+
+NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file, const EnvLookup& env) {
+  return Loader(file, env).load(root);
+}
+
+}  // namespace twikit::notify

@@ -1,0 +1,140 @@
+#pragma once
+// The notification part of alertd.yaml as plain values: receivers, the route tree, inhibit rules and
+// escalation policies, with Alertmanager's vocabulary and defaults. load_notification_config() validates.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "alertd/notify/matcher.h"
+
+namespace twikit::notify {
+
+/// A webhook integration: Alertmanager's webhook payload version "4" POSTed to `url`.
+struct WebhookConfig {
+  std::string url;                ///< Where to POST.
+  std::string bearer_token;       ///< Sent as "Authorization: Bearer ..."; empty = no header.
+  std::size_t max_alerts = 0;     ///< At most this many alerts per payload (0 = all); the rest count as truncated.
+  std::int64_t timeout_ms = 10000;///< Per-request timeout.
+  bool send_resolved = true;      ///< Alertmanager's default for webhooks.
+};
+
+/// A Slack incoming-webhook integration.
+struct SlackConfig {
+  std::string api_url;            ///< The incoming-webhook URL (a secret).
+  std::string channel;            ///< Optional channel override.
+  std::string username;           ///< Optional bot user name.
+  std::int64_t timeout_ms = 10000;///< Per-request timeout.
+  bool send_resolved = false;     ///< Alertmanager's default for Slack.
+};
+
+/// An email integration sending through SMTP with libcurl.
+struct EmailConfig {
+  std::vector<std::string> to;    ///< Recipients.
+  std::string from;               ///< Envelope and header sender.
+  std::string smarthost;          ///< "host:port" of the SMTP server.
+  std::string hello = "localhost";///< EHLO name.
+  std::string auth_username;      ///< SMTP AUTH user; empty = no authentication.
+  std::string auth_password;      ///< SMTP AUTH password (a secret, from env or file).
+  bool require_tls = true;        ///< Require STARTTLS (Alertmanager's default); false sends in clear text.
+  std::int64_t timeout_ms = 10000;///< Per-delivery timeout.
+  bool send_resolved = false;     ///< Alertmanager's default for email.
+};
+
+/// Writes one structured log line per notification.
+struct SystemLogConfig {
+  bool send_resolved = true;      ///< Log resolved notifications too.
+};
+
+/// Forwards alerts to an Alertmanager's /api/v2/alerts (the scale-out path).
+struct AlertmanagerConfig {
+  std::string url;                ///< Base URL such as http://am:9093 ("/api/v2/alerts" is appended).
+  std::int64_t timeout_ms = 10000;///< Per-request timeout.
+  bool send_resolved = true;      ///< Resolved alerts must reach Alertmanager to resolve there.
+};
+
+/// A named receiver with any number of integrations.
+struct ReceiverConfig {
+  std::string name;                         ///< Unique name routes refer to.
+  std::vector<WebhookConfig> webhooks;      ///< webhook_configs
+  std::vector<SlackConfig> slacks;          ///< slack_configs
+  std::vector<EmailConfig> emails;          ///< email_configs
+  std::vector<SystemLogConfig> system_logs; ///< system_log_configs
+  std::vector<AlertmanagerConfig> alertmanagers; ///< alertmanager_configs
+};
+
+/// A node of the routing tree; unset timing and grouping fields are inherited from the parent.
+struct RouteConfig {
+  std::string receiver;                     ///< Receiver for alerts this route matches.
+  std::vector<std::string> group_by;        ///< Labels that form aggregation groups.
+  bool group_by_all = false;                ///< group_by: ['...'] — every label, i.e. no aggregation.
+  Matchers matchers;                        ///< All must match for the route to match.
+  bool continue_matching = false;           ///< `continue`: keep matching siblings after this one.
+  std::int64_t group_wait_ms = 30'000;      ///< Wait before the first notification of a new group.
+  std::int64_t group_interval_ms = 300'000; ///< Wait before notifying about new alerts in a group.
+  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< Wait before re-sending an unchanged notification.
+  std::string escalation_policy;            ///< Name of an escalation policy, or empty.
+  std::vector<RouteConfig> routes;          ///< Child routes.
+};
+
+/// An inhibition rule: a firing source alert mutes target alerts with equal values of `equal` labels.
+struct InhibitRuleConfig {
+  Matchers source_matchers;          ///< What the inhibiting alert must match.
+  Matchers target_matchers;          ///< What the inhibited alert must match.
+  std::vector<std::string> equal;    ///< Labels whose values must be equal in source and target.
+};
+
+/// One escalation step: after an alert has fired unacknowledged for `after_ms`, notify `receivers`.
+struct EscalationStep {
+  std::int64_t after_ms = 0;             ///< Delay since the alert started firing.
+  std::vector<std::string> receivers;    ///< Receivers to notify at this step.
+};
+
+/// A named escalation policy; a route refers to it by name.
+struct EscalationPolicy {
+  std::string name;                      ///< Unique name.
+  std::vector<EscalationStep> steps;     ///< Steps in ascending order of `after_ms`.
+};
+
+/// Everything the notification side reads from alertd.yaml.
+struct NotificationConfig {
+  std::vector<ReceiverConfig> receivers;           ///< All receivers, including implicit ones from env.
+  RouteConfig route;                               ///< The root route (matches everything).
+  std::vector<InhibitRuleConfig> inhibit_rules;    ///< Inhibition rules.
+  std::map<std::string, EscalationPolicy> escalation_policies; ///< Policies by name.
+  std::string external_url = "http://localhost:9878"; ///< Link to alertd in notifications (externalURL).
+  bool notify_resolved_silenced = true;            ///< Send resolved notices for alerts silenced while firing.
+  std::int64_t history_retention_ms = 30LL * 24 * 3'600'000; ///< How long alert history is kept.
+  std::string api_bearer_token;                    ///< Token required by mutating monitoring API calls.
+
+  /// The receiver called `name`, or nullptr.
+  const ReceiverConfig* find_receiver(const std::string& name) const;
+};
+
+/// A configuration error carrying "file:line:col: message".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads an environment variable; nullopt when unset. Injected so tests need not touch the process env.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The process environment (getenv).
+EnvLookup process_env();
+
+/// Builds and validates the notification config from alertd.yaml's root node; `file` names the file in
+/// errors. Throws ConfigError("file:line:col: message") on an unknown receiver, a bad matcher or duration,
+/// a missing secret, and similar. Secrets come from `*_file` keys or the environment (see docs).
+NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file);
+
+/// As above with an explicit environment, for tests.
+NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file, const EnvLookup& env);
+
+}  // namespace twikit::notify

@@ -1,0 +1,104 @@
+#include "alertd/notify/config_yaml.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "alertd/notify/duration.h"
+
+namespace twikit::notify::yaml {
+
+void Reader::fail(const YAML::Node& node, const std::string& message) const {
+  int line = 0, col = 0;
+  if (node.IsDefined()) {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line >= 0) {
+      line = mark.line + 1;
+      col = mark.column + 1;
+    }
+  }
+  throw ConfigError(file_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
+}
+
+void Reader::check_keys(const YAML::Node& node, const std::vector<std::string>& allowed,
+                        const std::string& what) const {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsMap()) fail(node, what + " must be a mapping");
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      fail(kv.first, "unknown field \"" + key + "\" in " + what);
+    }
+  }
+}
+
+std::string Reader::str(const YAML::Node& node) const {
+  if (!node.IsScalar()) fail(node, "expected a string");
+  return node.as<std::string>();
+}
+
+bool Reader::boolean(const YAML::Node& node) const {
+  const std::string s = str(node);
+  if (s == "true") return true;
+  if (s == "false") return false;
+  fail(node, "expected true or false, got \"" + s + "\"");
+}
+
+std::int64_t Reader::uint(const YAML::Node& node) const {
+  const std::string s = str(node);
+  if (s.empty() || s.size() > 15 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    fail(node, "expected a non-negative integer, got \"" + s + "\"");
+  }
+  return std::stoll(s);
+}
+
+std::int64_t Reader::duration(const YAML::Node& node) const {
+  const std::string s = str(node);
+  const auto ms = parse_duration_ms(s);
+  if (!ms) fail(node, "invalid duration \"" + s + "\" (expected e.g. 30s, 5m, 4h)");
+  return *ms;
+}
+
+std::vector<std::string> Reader::strings(const YAML::Node& node, bool allow_csv) const {
+  std::vector<std::string> out;
+  if (node.IsScalar() && allow_csv) {
+    std::stringstream ss(node.as<std::string>());
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (!item.empty()) out.push_back(item);
+    }
+    return out;
+  }
+  if (node.IsNull()) return out;
+  if (!node.IsSequence()) fail(node, "expected a list of strings");
+  for (const auto& item : node) out.push_back(str(item));
+  return out;
+}
+
+Matchers Reader::matchers(const YAML::Node& node) const {
+  Matchers out;
+  if (!node.IsDefined() || node.IsNull()) return out;
+  if (!node.IsSequence()) fail(node, "matchers must be a list of strings such as 'severity=~\"critical|warning\"'");
+  for (const auto& item : node) {
+    try {
+      for (auto& m : parse_matchers(str(item))) out.push_back(std::move(m));
+    } catch (const std::invalid_argument& e) {
+      fail(item, std::string("bad matcher: ") + e.what());
+    }
+  }
+  return out;
+}
+
+std::string Reader::read_secret_file(const YAML::Node& node, const std::string& path) const {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(node, "cannot read secret file \"" + path + "\"");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace twikit::notify::yaml

@@ -1,0 +1,45 @@
+#pragma once
+// Small helpers for reading YAML with `file:line:col: message` errors (the notification config's loader).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "alertd/notify/config.h"
+
+namespace twikit::notify::yaml {
+
+/// Reads nodes of one file and reports errors against it.
+class Reader {
+ public:
+  /// Errors name `file`.
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  /// Throws ConfigError "file:line:col: message" located at `node` (1-based line and column).
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const;
+  /// Fails when `node` has keys other than `allowed` (catches typos such as `group_wiat`).
+  void check_keys(const YAML::Node& node, const std::vector<std::string>& allowed, const std::string& what) const;
+  /// A scalar string; fails on a non-scalar.
+  std::string str(const YAML::Node& node) const;
+  /// A boolean; fails on anything but true/false.
+  bool boolean(const YAML::Node& node) const;
+  /// A non-negative integer.
+  std::int64_t uint(const YAML::Node& node) const;
+  /// A Prometheus duration in ms.
+  std::int64_t duration(const YAML::Node& node) const;
+  /// A list of strings (a single string is accepted as a one-element list when `allow_csv` splits it at commas).
+  std::vector<std::string> strings(const YAML::Node& node, bool allow_csv = false) const;
+  /// A list of matchers in Alertmanager string syntax.
+  Matchers matchers(const YAML::Node& node) const;
+  /// The trimmed content of file `path`; fails at `node` when it cannot be read.
+  std::string read_secret_file(const YAML::Node& node, const std::string& path) const;
+  /// The file being read.
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace twikit::notify::yaml

@@ -1,0 +1,32 @@
+#pragma once
+// The Slack integration: an incoming-webhook message shaped like Alertmanager's default Slack message.
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "alertd/notify/config.h"
+#include "alertd/notify/notifier.h"
+
+namespace twikit::notify {
+
+/// The message: one attachment with title "[FIRING:n] ...", a colour by status and severity
+/// ("danger" critical, "warning" otherwise firing, "good" resolved), and per-alert summary, description
+/// and runbook link in the text.
+nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config);
+
+/// POSTs the message to the incoming-webhook URL. Thread-safe.
+class SlackNotifier final : public Notifier {
+ public:
+  /// Sends through `http` (shared, thread-safe).
+  SlackNotifier(SlackConfig config, std::shared_ptr<HttpClient> http);
+  DeliveryResult notify(const Notification& n) override;
+  std::string integration() const override { return "slack"; }
+  bool send_resolved() const override { return config_.send_resolved; }
+
+ private:
+  SlackConfig config_;
+  std::shared_ptr<HttpClient> http_;
+};
+
+}  // namespace twikit::notify

@@ -1,0 +1,62 @@
+#include "alertd/notify/webhook.h"
+
+#include "alertd/notify/template_data.h"
+
+namespace twikit::notify {
+
+nlohmann::ordered_json labels_json(const Labels& labels) {
+  nlohmann::ordered_json o = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : labels) o[k] = v;
+  return o;
+}
+
+nlohmann::ordered_json webhook_payload(const Notification& n, std::size_t max_alerts) {
+  const TemplateData d = template_data(n);
+  nlohmann::ordered_json alerts = nlohmann::ordered_json::array();
+  std::size_t count = 0;
+  for (const auto& a : n.alerts) {
+    if (max_alerts != 0 && count == max_alerts) break;
+    ++count;
+    const bool resolved = a.resolved_at(n.now);
+    nlohmann::ordered_json j;
+    j["status"] = resolved ? "resolved" : "firing";
+    j["labels"] = labels_json(a.labels);
+    j["annotations"] = labels_json(a.annotations);
+    j["startsAt"] = format_rfc3339(a.starts_at);
+    // Like Alertmanager, an end time that has not been reached yet is not exposed.
+    j["endsAt"] = format_rfc3339(resolved ? a.ends_at : 0);
+    j["generatorURL"] = a.generator_url;
+    j["fingerprint"] = fingerprint_hex(fingerprint(a));
+    alerts.push_back(std::move(j));
+  }
+  nlohmann::ordered_json p;
+  p["receiver"] = n.receiver;
+  p["status"] = d.status;
+  p["alerts"] = std::move(alerts);
+  p["groupLabels"] = labels_json(n.group_labels);
+  p["commonLabels"] = labels_json(d.common_labels);
+  p["commonAnnotations"] = labels_json(d.common_annotations);
+  p["externalURL"] = n.external_url;
+  p["version"] = "4";
+  p["groupKey"] = n.group_key;
+  p["truncatedAlerts"] = n.alerts.size() - count;
+  return p;
+}
+
+WebhookNotifier::WebhookNotifier(WebhookConfig config, std::shared_ptr<HttpClient> http)
+    : config_(std::move(config)), http_(std::move(http)) {}
+
+DeliveryResult WebhookNotifier::notify(const Notification& n) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = config_.url;
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.headers.emplace_back("User-Agent", "alertd/" TWIKIT_VERSION);
+  if (!config_.bearer_token.empty()) req.headers.emplace_back("Authorization", "Bearer " + config_.bearer_token);
+  req.body = webhook_payload(n, config_.max_alerts).dump();
+  req.timeout = std::chrono::milliseconds(config_.timeout_ms);
+  req.max_body_bytes = 1 << 20;
+  return classify_http(http_->send(req));
+}
+
+}  // namespace twikit::notify
