@@ -1,0 +1,122 @@
+#include "alertd/scrape/scrape_manager.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/logging.h"
+
+namespace twikit::scrape {
+
+/// One target's loop: its scraper, its thread and the means to stop it.
+struct ScrapeManager::Loop {
+  Loop(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store, const Clock& clock)
+      : scraper(std::move(target), client, store, clock) {}
+  TargetScraper scraper;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread thread;
+};
+
+ScrapeManager::ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock)
+    : client_(client), store_(store), clock_(clock) {}
+
+ScrapeManager::~ScrapeManager() { stop(); }
+
+void ScrapeManager::apply(const std::vector<ScrapeTarget>& targets) {
+  std::vector<std::unique_ptr<Loop>> removed;
+  {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::unique_ptr<Loop>> next;
+    for (const auto& target : targets) {
+      const std::string key = target.key();
+      if (next.count(key)) continue;  // the same target listed twice is scraped once
+      auto it = loops_.find(key);
+      if (it != loops_.end() && it->second->scraper.target().interval_ms == target.interval_ms &&
+          it->second->scraper.target().timeout_ms == target.timeout_ms &&
+          it->second->scraper.target().body_size_limit == target.body_size_limit) {
+        next[key] = std::move(it->second);
+        loops_.erase(it);
+        continue;
+      }
+      auto loop = std::make_unique<Loop>(target, client_, store_, clock_);
+      Loop* raw = loop.get();
+      loop->thread = std::thread([this, raw] { run(*raw); });
+      next[key] = std::move(loop);
+    }
+    for (auto& [key, loop] : loops_) removed.push_back(std::move(loop));
+    loops_ = std::move(next);
+  }
+  for (auto& loop : removed) stop_loop(std::move(loop));
+}
+
+void ScrapeManager::stop() {
+  std::map<std::string, std::unique_ptr<Loop>> loops;
+  {
+    std::lock_guard lock(mu_);
+    loops.swap(loops_);
+  }
+  for (auto& [key, loop] : loops) {
+    std::lock_guard lock(loop->mu);
+    loop->stopping = true;
+    loop->cv.notify_all();
+  }
+  for (auto& [key, loop] : loops) stop_loop(std::move(loop));
+}
+
+void ScrapeManager::stop_loop(std::unique_ptr<Loop> loop) {
+  {
+    std::lock_guard lock(loop->mu);
+    loop->stopping = true;
+  }
+  loop->cv.notify_all();
+  if (loop->thread.joinable()) loop->thread.join();
+  loop->scraper.stale_all(clock_.now_ms());
+}
+
+void ScrapeManager::run(Loop& loop) {
+  const auto interval = std::chrono::milliseconds(loop.scraper.target().interval_ms);
+  auto next = std::chrono::steady_clock::now();
+  while (true) {
+    loop.scraper.scrape_once(clock_.now_ms());
+    next += interval;
+    const auto now = std::chrono::steady_clock::now();
+    if (next < now) next = now;  // a scrape overran: skip the missed ticks rather than bursting
+    std::unique_lock lock(loop.mu);
+    if (loop.cv.wait_until(lock, next, [&] { return loop.stopping; })) return;
+  }
+}
+
+std::vector<TargetStatus> ScrapeManager::targets() const {
+  std::vector<TargetStatus> out;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, loop] : loops_) out.push_back({loop->scraper.target(), loop->scraper.health()});
+  }
+  std::sort(out.begin(), out.end(), [](const TargetStatus& a, const TargetStatus& b) {
+    return std::tie(a.target.job, a.target.url) < std::tie(b.target.job, b.target.url);
+  });
+  return out;
+}
+
+void ScrapeManager::collect(std::vector<MetricFamily>& out) const {
+  MetricFamily scrapes{"alertd_scrapes_total", "Scrapes attempted, per target.", MetricType::counter, {}};
+  MetricFamily failures{"alertd_scrape_failures_total", "Scrapes that failed (transport, HTTP status or malformed body), per target.",
+                        MetricType::counter, {}};
+  MetricFamily duration{"alertd_scrape_last_duration_seconds", "Duration of the last scrape, per target.",
+                        MetricType::gauge, {}};
+  MetricFamily up{"alertd_target_up", "Whether the last scrape of the target succeeded.", MetricType::gauge, {}};
+  for (const auto& t : targets()) {
+    const Labels labels = make_labels({{"job", t.target.job}, {"instance", label_value(t.target.labels, "instance")}});
+    scrapes.samples.push_back({labels, static_cast<double>(t.health.scrapes_total), "", std::nullopt});
+    failures.samples.push_back({labels, static_cast<double>(t.health.failures_total), "", std::nullopt});
+    duration.samples.push_back({labels, t.health.last_duration_seconds, "", std::nullopt});
+    up.samples.push_back({labels, t.health.health == "up" ? 1.0 : 0.0, "", std::nullopt});
+  }
+  out.push_back(std::move(scrapes));
+  out.push_back(std::move(failures));
+  out.push_back(std::move(duration));
+  out.push_back(std::move(up));
+}
+
+}  // namespace twikit::scrape

@@ -1,0 +1,56 @@
+#pragma once
+// Runs one scrape loop thread per target and swaps the target set on reload.
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "alertd/scrape/target_scraper.h"
+#include "common/exposition.h"
+
+namespace twikit::scrape {
+
+/// A target and how its last scrape went, for /api/v1/targets.
+struct TargetStatus {
+  ScrapeTarget target;
+  TargetHealth health;
+};
+
+/// Owns the scrape loops. apply() may be called at any time (reload); every member is thread-safe.
+/// Copy and move are deleted: loop threads refer to this object.
+class ScrapeManager {
+ public:
+  /// Scrapes with `client` into `store`; `clock` stamps the samples.
+  ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock);
+  ~ScrapeManager();
+  ScrapeManager(const ScrapeManager&) = delete;
+  ScrapeManager& operator=(const ScrapeManager&) = delete;
+
+  /// Makes `targets` the running set: a target whose key, interval and timeout are unchanged keeps its
+  /// loop and state; new ones start scraping at once; removed ones stop and their series go stale.
+  void apply(const std::vector<ScrapeTarget>& targets);
+  /// Stops every loop (waiting for an in-flight scrape, at most its timeout) and stales their series.
+  void stop();
+
+  /// The running targets with their last scrape outcome, sorted by job then URL.
+  std::vector<TargetStatus> targets() const;
+  /// Appends alertd's own scrape metrics (per job: scrapes, failures, last durations) to `out`.
+  void collect(std::vector<MetricFamily>& out) const;
+
+ private:
+  struct Loop;
+  void run(Loop& loop);
+  void stop_loop(std::unique_ptr<Loop> loop);
+
+  HttpClient& client_;
+  storage::SeriesStore& store_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Loop>> loops_;  // by ScrapeTarget::key()
+};
+
+}  // namespace twikit::scrape

@@ -1,0 +1,255 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+#include "alertd/scrape/scrape_manager.h"
+#include "alertd/scrape/target_scraper.h"
+#include "alertd/storage/sample.h"
+#include "common/http_server.h"
+#include "support/process.h"
+
+using twikit::scrape::ScrapeTarget;
+using twikit::scrape::TargetScraper;
+using twikit::storage::LabelMatcher;
+using twikit::storage::MatchType;
+
+namespace {
+
+/// A loopback exposition server whose body, content type and status the test sets.
+class ExpositionServer {
+ public:
+  ExpositionServer() {
+    server_.raw().Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string body, type;
+      int status;
+      {
+        std::lock_guard lock(mu_);
+        body = body_;
+        type = content_type_;
+        status = status_;
+        last_accept_ = req.get_header_value("Accept");
+        last_timeout_header_ = req.get_header_value("X-Prometheus-Scrape-Timeout-Seconds");
+      }
+      if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
+      res.status = status;
+      res.set_content(body, type.c_str());
+    });
+    port_ = server_.bind("127.0.0.1:0");
+    server_.start();
+  }
+  void serve(std::string body, std::string type = "text/plain; version=0.0.4; charset=utf-8", int status = 200) {
+    std::lock_guard lock(mu_);
+    body_ = std::move(body);
+    content_type_ = std::move(type);
+    status_ = status;
+  }
+  std::string last_accept() {
+    std::lock_guard lock(mu_);
+    return last_accept_;
+  }
+  std::string last_timeout_header() {
+    std::lock_guard lock(mu_);
+    return last_timeout_header_;
+  }
+  int port() const { return port_; }
+  std::atomic<int> delay_ms_{0};
+
+ private:
+  twikit::HttpServer server_;
+  std::mutex mu_;
+  std::string body_, content_type_, last_accept_, last_timeout_header_;
+  int status_ = 200;
+  int port_ = 0;
+};
+
+ScrapeTarget target_for(int port, std::int64_t timeout_ms = 2000) {
+  ScrapeTarget t;
+  t.job = "twikit";
+  t.url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
+  t.labels = twikit::make_labels({{"job", "twikit"}, {"instance", "127.0.0.1:" + std::to_string(port)}});
+  t.interval_ms = 15'000;
+  t.timeout_ms = timeout_ms;
+  return t;
+}
+
+/// The samples of series named `name` at exactly time `t`, as (labels, value).
+std::vector<std::pair<twikit::Labels, double>> at(const twikit::storage::SeriesStore& store, const std::string& name,
+                                                  twikit::TimestampMs t) {
+  std::vector<std::pair<twikit::Labels, double>> out;
+  for (const auto& s : store.select({LabelMatcher(MatchType::eq, "__name__", name)}, t, t)) {
+    for (const auto& sample : s.samples) out.emplace_back(*s.labels, sample.v);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+double value_at(const twikit::storage::SeriesStore& store, const std::string& name, twikit::TimestampMs t) {
+  const auto v = at(store, name, t);
+  REQUIRE(v.size() == 1);
+  return v[0].second;
+}
+
+constexpr twikit::TimestampMs t0 = 1'700'000'000'000;
+
+}  // namespace
+
+TEST_CASE("a scraped text exposition is stored with job and instance labels and the report series") {
+  ExpositionServer server;
+  server.serve("# TYPE twikit_up gauge\ntwikit_up{service=\"a\"} 1\ntwikit_up{service=\"b\"} 0\n"
+               "twikit_requests_total{service=\"a\",job=\"theirs\"} 42\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  const std::string instance = "127.0.0.1:" + std::to_string(server.port());
+  const auto up = at(store, "twikit_up", t0);
+  REQUIRE(up.size() == 2);
+  CHECK(up[0].first == twikit::Labels{{"__name__", "twikit_up"}, {"instance", instance}, {"job", "twikit"}, {"service", "a"}});
+  CHECK(up[0].second == 1);
+  CHECK(up[1].second == 0);
+  CHECK(at(store, "twikit_requests_total", t0)[0].first ==
+        twikit::Labels{{"__name__", "twikit_requests_total"}, {"exported_job", "theirs"}, {"instance", instance},
+                       {"job", "twikit"}, {"service", "a"}});
+  CHECK(value_at(store, "up", t0) == 1);
+  CHECK(value_at(store, "scrape_samples_scraped", t0) == 3);
+  CHECK(value_at(store, "scrape_series_added", t0) == 3);
+  CHECK(value_at(store, "scrape_duration_seconds", t0) >= 0);
+  CHECK(scraper.health().health == "up");
+}
+
+TEST_CASE("the scrape request negotiates OpenMetrics and announces its timeout") {
+  ExpositionServer server;
+  server.serve("a 1\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port(), 2500), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  CHECK_THAT(server.last_accept(), Catch::StartsWith("application/openmetrics-text;version=1.0.0"));
+  CHECK_THAT(server.last_accept(), Catch::Contains("text/plain;version=0.0.4;q=0.5"));
+  CHECK(server.last_timeout_header() == "2.5");
+}
+
+TEST_CASE("an OpenMetrics body is parsed as OpenMetrics: timestamps in seconds, _created dropped") {
+  ExpositionServer server;
+  server.serve("# TYPE c counter\nc_total 3 1700000000.5\nc_created 1600000000\n# EOF\n",
+               "application/openmetrics-text; version=1.0.0; charset=utf-8");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0 + 1000));
+  CHECK(value_at(store, "c_total", t0 + 500) == 3);
+  CHECK(at(store, "c_created", t0 + 1000).empty());
+}
+
+TEST_CASE("a series that disappears from the scrape gets a staleness marker") {
+  ExpositionServer server;
+  server.serve("a 1\nb 2\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  server.serve("a 1\n");
+  REQUIRE(scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(store, "a", t0 + 15'000) == 1);
+  CHECK(twikit::storage::is_stale_marker(value_at(store, "b", t0 + 15'000)));
+  CHECK(value_at(store, "scrape_series_added", t0 + 15'000) == 0);
+}
+
+TEST_CASE("a malformed exposition fails the scrape: up 0, no partial samples, earlier series stale") {
+  ExpositionServer server;
+  server.serve("a 1\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  server.serve("a 2\nnew_series 5\nbroken{x=\"1\" 3\n");
+  CHECK_FALSE(scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(store, "up", t0 + 15'000) == 0);
+  CHECK(value_at(store, "scrape_samples_scraped", t0 + 15'000) == 0);
+  CHECK(twikit::storage::is_stale_marker(value_at(store, "a", t0 + 15'000)));
+  CHECK(at(store, "new_series", t0 + 15'000).empty());
+  CHECK(scraper.health().health == "down");
+  CHECK_THAT(scraper.health().last_error, Catch::Contains("line 3"));
+  CHECK_THAT(scraper.health().last_error, Catch::Contains("expected ',' or '}'"));
+
+  server.serve("a 3\n");  // recovers on the next scrape
+  REQUIRE(scraper.scrape_once(t0 + 30'000));
+  CHECK(value_at(store, "a", t0 + 30'000) == 3);
+  CHECK(value_at(store, "up", t0 + 30'000) == 1);
+}
+
+TEST_CASE("an HTTP error status and a closed port are reported down") {
+  ExpositionServer server;
+  server.serve("a 1\n", "text/plain", 503);
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  CHECK_FALSE(scraper.scrape_once(t0));
+  CHECK(scraper.health().last_error == "server returned HTTP status 503");
+
+  int closed_port;
+  {
+    twikit::HttpServer probe;
+    closed_port = probe.bind("127.0.0.1:0");
+  }
+  TargetScraper down(target_for(closed_port), client, store, clock);
+  CHECK_FALSE(down.scrape_once(t0));
+  CHECK(at(store, "up", t0).size() == 2);
+}
+
+TEST_CASE("a hung target is reported down within its timeout") {
+  ExpositionServer server;
+  server.serve("a 1\n");
+  server.delay_ms_ = 3000;
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port(), 300), client, store, clock);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_FALSE(scraper.scrape_once(t0));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
+  CHECK_THAT(scraper.health().last_error, Catch::StartsWith("timeout"));
+  server.delay_ms_ = 0;
+}
+
+TEST_CASE("the scrape manager scrapes each target on its own loop and stales removed targets") {
+  ExpositionServer a, b;
+  a.serve("from_a 1\n");
+  b.serve("from_b 1\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::SystemClock clock;
+  twikit::scrape::ScrapeManager manager(client, store, clock);
+  auto ta = target_for(a.port());
+  auto tb = target_for(b.port());
+  ta.interval_ms = tb.interval_ms = 100;
+  manager.apply({ta, tb});
+  auto count = [&](const std::string& name) {
+    return store.select({LabelMatcher(MatchType::eq, "__name__", name)}, 0, clock.now_ms() + 1000).size();
+  };
+  REQUIRE(twikit::testing::eventually([&] { return count("from_a") == 1 && count("from_b") == 1; }));
+  REQUIRE(twikit::testing::eventually([&] {
+    const auto t = manager.targets();
+    return t.size() == 2 && t[0].health.scrapes_total >= 2 && t[1].health.scrapes_total >= 2;
+  }));
+  manager.apply({ta});
+  REQUIRE(manager.targets().size() == 1);
+  const auto series = store.select({LabelMatcher(MatchType::eq, "__name__", "from_b")}, 0, clock.now_ms() + 1000);
+  REQUIRE(series.size() == 1);
+  CHECK(twikit::storage::is_stale_marker(series[0].samples.back().v));
+  std::vector<twikit::MetricFamily> families;
+  manager.collect(families);
+  CHECK(families.size() == 4);
+  manager.stop();
+  CHECK(manager.targets().empty());
+}
