@@ -1,0 +1,83 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "common/yaml_errors.h"
+#include "exporter/config.h"
+
+using namespace twikit;
+using namespace twikit::exporter;
+
+TEST_CASE("the embedded default configuration is valid and collects the ten services") {
+  const ExporterConfig cfg = load_config_string(default_config_text(), "default");
+  CHECK(cfg.targets.size() == 10);
+  CHECK(cfg.listen_address == "0.0.0.0:9877");
+  CHECK(cfg.collection.mode == CollectionMode::interval);
+  CHECK(cfg.collection.interval_ms == 30'000);
+  CHECK(cfg.collection.max_concurrent_collections == 10);
+  CHECK(cfg.collection.max_body_bytes == 4u * 1024 * 1024);
+}
+
+TEST_CASE("the default configuration maps every metric of the design's table") {
+  const ExporterConfig cfg = load_config_string(default_config_text(), "default");
+  std::set<std::string> names;
+  for (const auto& m : cfg.common_metrics) names.insert(m.name);
+  for (const auto& [service, metrics] : cfg.services) {
+    for (const auto& m : metrics) names.insert(m.name);
+  }
+  for (const char* required :
+       {"twikit_service_healthy", "twikit_service_info", "twikit_service_uptime_seconds", "twikit_requests_total",
+        "twikit_errors_total", "twikit_response_time_seconds", "twikit_dependency_up",
+        "twikit_dependency_latency_seconds", "twikit_sessions", "twikit_sessions_active", "twikit_sessions_healthy",
+        "twikit_session_success_ratio", "twikit_proxies", "twikit_proxies_healthy",
+        "twikit_proxy_health_score_average", "twikit_proxy_response_time_seconds_average",
+        "twikit_proxy_health_score", "twikit_proxy_failures_total", "twikit_rate_limit_requests_total",
+        "twikit_rate_limit_allowed_requests_total", "twikit_rate_limit_blocked_requests_total",
+        "twikit_rate_limit_utilization_ratio", "twikit_anti_detection_score",
+        "twikit_anti_detection_profiles_active", "twikit_anti_detection_risk_level", "twikit_accounts",
+        "twikit_accounts_healthy", "twikit_accounts_suspended", "twikit_accounts_at_risk",
+        "twikit_account_health_score_average", "twikit_emergency_stop_active", "twikit_emergency_events_total",
+        "twikit_emergency_recoveries_total", "twikit_content_checked_total", "twikit_content_blocked_total",
+        "twikit_content_flagged_total", "twikit_content_safety_score_average", "twikit_connection_pool_size",
+        "twikit_connection_pool_active", "twikit_connection_pool_idle", "twikit_connection_pool_waiting",
+        "twikit_connection_pool_utilization_ratio", "twikit_connection_pool_acquire_seconds",
+        "twikit_retry_attempts_total", "twikit_retry_successes_total", "twikit_retry_exhausted_total",
+        "twikit_circuit_breaker_state", "twikit_circuit_breaker_failures", "twikit_campaigns_active",
+        "twikit_campaigns_completed_total", "twikit_campaigns_failed_total", "twikit_campaign_success_ratio",
+        "twikit_campaign_progress_ratio"}) {
+    INFO(required);
+    CHECK(names.count(required) == 1);
+  }
+}
+
+namespace {
+std::string error_of(const std::string& yaml) {
+  try {
+    load_config_string(yaml, "exporter.yml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("configuration errors name the file, line and column") {
+  CHECK(error_of("collection:\n  mode: sometimes\n") ==
+        "exporter.yml:2:9: mode must be interval or on_scrape, got 'sometimes'");
+  CHECK(error_of("collection:\n  interval: soon\n") == "exporter.yml:2:13: not a valid duration string: \"soon\"");
+  CHECK(error_of("targets:\n  - name: a\n    url: ftp://x\nservices: {a: []}\n") ==
+        "exporter.yml:3:10: url must start with http:// or https://");
+  CHECK(error_of("services:\n  a:\n    - name: bad-name\n      path: x\n") ==
+        "exporter.yml:3:13: invalid metric name 'bad-name'");
+  CHECK(error_of("services:\n  a:\n    - {name: x_count, type: counter, path: x}\n") ==
+        "exporter.yml:3:14: counter 'x_count' must end in _total");
+  CHECK(error_of("targets:\n  - {name: a, url: 'http://x/status'}\n") ==
+        "exporter.yml:2:12: no mapping for service 'a' under 'services'");
+  CHECK(error_of("colection: {}\n") == "exporter.yml:1:1: field colection not found in type");
+  CHECK(error_of("targets: [\n") .rfind("exporter.yml:2:", 0) == 0);
+}
+
+TEST_CASE("duplicate target names are rejected") {
+  CHECK(error_of("services: {a: []}\ntargets:\n  - {name: a, url: 'http://x/'}\n  - {name: a, url: 'http://y/'}\n") ==
+        "exporter.yml:4:12: duplicate target name 'a'");
+}
