@@ -49,6 +49,9 @@ std::string binary_path(const std::string& relative);
 /// A fresh temporary directory for one test; removed by the caller when it likes.
 std::string make_temp_dir(const std::string& prefix);
 
+/// A TCP port on 127.0.0.1 that was free a moment ago (for programs that take a fixed listen address).
+int free_port();
+
 /// Writes `content` to `path`, replacing it.
 void write_file(const std::string& path, const std::string& content);
 
