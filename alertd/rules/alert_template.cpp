@@ -1,0 +1,48 @@
+#include "alertd/rules/alert_template.h"
+
+#include "alertd/rules/template.h"
+
+namespace twikit::rules {
+
+namespace {
+
+// Prometheus prepends these definitions to every alert template (no newline: lines stay the same).
+const char* const kDefs =
+    "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}"
+    "{{$value := .Value}}";
+
+TemplateValue to_map(const Labels& labels) {
+  TemplateValue::Map m;
+  for (const auto& [k, v] : labels) m.emplace(k, TemplateValue(v));
+  return TemplateValue(std::move(m));
+}
+
+}  // namespace
+
+std::optional<std::string> check_alert_template(const std::string& alert_name, const std::string& text) {
+  try {
+    Template::parse("__alert_" + alert_name, kDefs + text);
+  } catch (const TemplateError& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+std::string expand_alert_template(const std::string& alert_name, const std::string& text,
+                                  const AlertTemplateData& data) {
+  // Text without actions needs no engine (the common case for static annotations).
+  if (text.find("{{") == std::string::npos) return text;
+  try {
+    const Template t = Template::parse("__alert_" + alert_name, kDefs + text);
+    TemplateValue::Map root;
+    root.emplace("Labels", to_map(data.labels));
+    root.emplace("ExternalLabels", to_map(data.external_labels));
+    root.emplace("ExternalURL", TemplateValue(data.external_url));
+    root.emplace("Value", TemplateValue(data.value));
+    return t.execute(TemplateValue(std::move(root)));
+  } catch (const TemplateError& e) {
+    return std::string("<error expanding template: ") + e.what() + ">";
+  }
+}
+
+}  // namespace twikit::rules

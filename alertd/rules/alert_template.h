@@ -1,0 +1,33 @@
+#pragma once
+// Alert templates the way Prometheus runs them: $labels, $externalLabels, $externalURL and $value
+// predefined, missing labels read as "", expansion errors replace the text.
+
+#include <optional>
+#include <string>
+
+#include "common/labels.h"
+
+namespace twikit::rules {
+
+/// The data one alert template expansion sees.
+struct AlertTemplateData {
+  /// The alert's labels (`$labels`, `.Labels`).
+  Labels labels;
+  /// The external labels (`$externalLabels`, `.ExternalLabels`).
+  Labels external_labels;
+  /// The external URL (`$externalURL`, `.ExternalURL`).
+  std::string external_url;
+  /// The alert's value (`$value`, `.Value`).
+  double value = 0;
+};
+
+/// Parses an annotation or label template of alert `alert_name` as Prometheus does when loading
+/// rules; returns Go's error text ("template: __alert_X:1: undefined variable \"$label\"") or nullopt.
+std::optional<std::string> check_alert_template(const std::string& alert_name, const std::string& text);
+
+/// Expands a template for alert `alert_name`; a parse or execution error gives
+/// "<error expanding template: ...>", exactly as Prometheus does.
+std::string expand_alert_template(const std::string& alert_name, const std::string& text,
+                                  const AlertTemplateData& data);
+
+}  // namespace twikit::rules

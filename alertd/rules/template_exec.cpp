@@ -1,0 +1,218 @@
+// Executes a parsed Go text/template against TemplateValue data.
+
+#include <utility>
+
+#include "alertd/rules/template.h"
+#include "alertd/rules/template_ast.h"
+
+namespace twikit::rules {
+
+namespace {
+
+using tmpl::Command;
+using tmpl::Node;
+using tmpl::Operand;
+using tmpl::Pipe;
+
+enum class Flow { normal, break_, continue_ };
+
+class Executor {
+ public:
+  Executor(const std::string& name, const TemplateValue& root) : name_(name) { vars_.emplace_back("$", root); }
+
+  Flow walk(const std::vector<Node>& list, const TemplateValue& dot) {
+    for (const Node& node : list) {
+      const Flow flow = walk_node(node, dot);
+      if (flow != Flow::normal) return flow;
+    }
+    return Flow::normal;
+  }
+
+  std::string& out() { return out_; }
+
+ private:
+  [[noreturn]] void fail(int line, const std::string& msg) const {
+    throw TemplateError("template: " + name_ + ":" + std::to_string(line) + ": executing \"" + name_ + "\": " + msg);
+  }
+
+  Flow walk_node(const Node& node, const TemplateValue& dot) {
+    switch (node.kind) {
+      case Node::Kind::text:
+        out_ += node.text;
+        return Flow::normal;
+      case Node::Kind::action: {
+        TemplateValue v = eval_pipe(*node.pipe, dot);
+        if (node.pipe->variables.empty()) out_ += print_value(v);
+        return Flow::normal;
+      }
+      case Node::Kind::break_:
+        return Flow::break_;
+      case Node::Kind::continue_:
+        return Flow::continue_;
+      case Node::Kind::if_:
+      case Node::Kind::with: {
+        const std::size_t mark = vars_.size();
+        TemplateValue v = eval_pipe(*node.pipe, dot);
+        Flow flow;
+        if (v.truthy()) {
+          flow = walk(node.list, node.kind == Node::Kind::with ? v : dot);
+        } else {
+          flow = walk(node.else_list, dot);
+        }
+        vars_.resize(mark);
+        return flow;
+      }
+      case Node::Kind::range:
+        return walk_range(node, dot);
+    }
+    return Flow::normal;
+  }
+
+  Flow walk_range(const Node& node, const TemplateValue& dot) {
+    const std::size_t mark = vars_.size();
+    // Evaluate the pipeline without its declarations; range binds them per element.
+    Pipe bare = *node.pipe;
+    bare.variables.clear();
+    const TemplateValue v = eval_pipe(bare, dot);
+    const auto& names = node.pipe->variables;
+    auto each = [&](const TemplateValue& key, const TemplateValue& elem) {
+      vars_.resize(mark);
+      if (names.size() == 1) bind(names[0], elem, node.pipe->is_assign);
+      if (names.size() == 2) {
+        bind(names[0], key, node.pipe->is_assign);
+        bind(names[1], elem, node.pipe->is_assign);
+      }
+      return walk(node.list, elem);
+    };
+    bool any = false;
+    if (v.is_map()) {
+      for (const auto& [k, e] : v.as_map()) {
+        any = true;
+        if (each(TemplateValue(k), e) == Flow::break_) break;
+      }
+    } else if (v.is_list()) {
+      std::int64_t i = 0;
+      for (const auto& e : v.as_list()) {
+        any = true;
+        if (each(TemplateValue(i++), e) == Flow::break_) break;
+      }
+    } else if (v.is_int()) {
+      for (std::int64_t i = 0; i < v.as_int(); ++i) {
+        any = true;
+        if (each(TemplateValue(i), TemplateValue(i)) == Flow::break_) break;
+      }
+    } else if (!v.is_nil()) {
+      fail(node.line, "range can't iterate over " + v.to_string());
+    }
+    vars_.resize(mark);
+    if (!any) walk(node.else_list, dot);
+    vars_.resize(mark);
+    return Flow::normal;
+  }
+
+  void bind(const std::string& name, TemplateValue v, bool assign) {
+    if (assign) {
+      for (auto it = vars_.rbegin(); it != vars_.rend(); ++it) {
+        if (it->first == name) {
+          it->second = std::move(v);
+          return;
+        }
+      }
+    }
+    vars_.emplace_back(name, std::move(v));
+  }
+
+  TemplateValue eval_pipe(const Pipe& pipe, const TemplateValue& dot) {
+    TemplateValue value;
+    bool has_final = false;
+    for (const Command& cmd : pipe.commands) {
+      value = eval_command(cmd, dot, value, has_final, pipe.line);
+      has_final = true;
+    }
+    for (const auto& name : pipe.variables) bind(name, value, pipe.is_assign);
+    return value;
+  }
+
+  TemplateValue eval_command(const Command& cmd, const TemplateValue& dot, const TemplateValue& final,
+                             bool has_final, int line) {
+    const Operand& first = cmd.operands.front();
+    if (first.kind == Operand::Kind::function) {
+      std::vector<TemplateValue> args;
+      for (std::size_t i = 1; i < cmd.operands.size(); ++i) args.push_back(eval_operand(cmd.operands[i], dot, line));
+      if (has_final) args.push_back(final);
+      try {
+        return call_template_function(first.name, args);
+      } catch (const TemplateError&) {
+        throw;
+      } catch (const std::exception& e) {
+        fail(line, "at <" + first.name + ">: error calling " + first.name + ": " + e.what());
+      }
+    }
+    if (cmd.operands.size() > 1 || has_final) {
+      fail(line, "can't give argument to non-function " + describe(first));
+    }
+    return eval_operand(first, dot, line);
+  }
+
+  static std::string describe(const Operand& op) {
+    std::string base;
+    switch (op.kind) {
+      case Operand::Kind::literal: base = op.literal.to_string(); break;
+      case Operand::Kind::dot: base = "."; break;
+      case Operand::Kind::field: base = ""; break;
+      case Operand::Kind::variable: base = op.name; break;
+      case Operand::Kind::function: base = op.name; break;
+      case Operand::Kind::pipe: base = "(...)"; break;
+    }
+    for (const auto& f : op.fields) base += "." + f;
+    return base;
+  }
+
+  TemplateValue eval_operand(const Operand& op, const TemplateValue& dot, int line) {
+    TemplateValue base;
+    switch (op.kind) {
+      case Operand::Kind::literal: return op.literal;
+      case Operand::Kind::dot: base = dot; break;
+      case Operand::Kind::field: base = dot; break;
+      case Operand::Kind::variable: base = lookup(op.name, line); break;
+      case Operand::Kind::function: return call_template_function(op.name, {});
+      case Operand::Kind::pipe: base = eval_pipe(*op.pipe, dot); break;
+    }
+    for (const auto& field : op.fields) {
+      if (base.is_map()) {
+        const auto& m = base.as_map();
+        const auto it = m.find(field);
+        // Prometheus executes with missingkey=zero: a missing label reads as "".
+        base = it == m.end() ? TemplateValue(std::string()) : it->second;
+      } else if (base.is_nil()) {
+        fail(line, "nil pointer evaluating interface {}." + field);
+      } else {
+        fail(line, "can't evaluate field " + field + " in type " + base.type_name());
+      }
+    }
+    return base;
+  }
+
+  TemplateValue lookup(const std::string& name, int line) const {
+    for (auto it = vars_.rbegin(); it != vars_.rend(); ++it) {
+      if (it->first == name) return it->second;
+    }
+    fail(line, "undefined variable: " + name);
+  }
+
+  static std::string print_value(const TemplateValue& v) { return v.to_string(); }
+
+  std::string name_;
+  std::vector<std::pair<std::string, TemplateValue>> vars_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string Template::execute(const TemplateValue& dot) const {
+  Executor exec(name_, dot);
+  exec.walk(*root_, dot);
+  return std::move(exec.out());
+}
+
+}  // namespace twikit::rules

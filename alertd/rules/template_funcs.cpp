@@ -1,0 +1,342 @@
+// The functions alert templates can call: Go's text/template builtins and Prometheus' additions.
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <regex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "common/duration.h"
+#include "alertd/rules/go_format.h"
+#include "alertd/rules/humanize.h"
+#include "alertd/rules/template.h"
+
+namespace twikit::rules {
+
+namespace {
+
+using Args = std::vector<TemplateValue>;
+using Fn = std::function<TemplateValue(const Args&)>;
+
+void want_args(const Args& args, std::size_t n) {
+  if (args.size() != n) {
+    throw std::runtime_error("wrong number of args: want " + std::to_string(n) + " got " +
+                             std::to_string(args.size()));
+  }
+}
+
+// Prometheus' convertToFloat: numbers as they are, strings through strconv.ParseFloat.
+double to_float(const TemplateValue& v) {
+  if (v.is_number()) return v.as_double();
+  if (v.is_string()) {
+    const std::string& s = v.as_string();
+    const std::string quoted = "strconv.ParseFloat: parsing \"" + s + "\": ";
+    if (s.empty()) throw std::runtime_error(quoted + "invalid syntax");
+    std::string lower;
+    for (const char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string body = (lower[0] == '+' || lower[0] == '-') ? lower.substr(1) : lower;
+    const double sign = lower[0] == '-' ? -1.0 : 1.0;
+    if (body == "inf" || body == "infinity") return sign * HUGE_VAL;
+    if (body == "nan") return NAN;
+    char* end = nullptr;
+    errno = 0;
+    const double d = std::strtod(s.c_str(), &end);
+    if (*end != '\0' || body.find_first_of("ni") != std::string::npos) throw std::runtime_error(quoted + "invalid syntax");
+    if (errno == ERANGE && std::isinf(d)) throw std::runtime_error(quoted + "value out of range");
+    return d;
+  }
+  throw std::runtime_error("can't convert " + v.type_name() + " to float");
+}
+
+std::string to_str(const TemplateValue& v) { return v.is_string() ? v.as_string() : v.to_string(); }
+
+// Go's text/template comparison: 0 when equal, <0 / >0 for ordered kinds.
+int compare(const TemplateValue& a, const TemplateValue& b, bool ordered) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+    const double x = a.as_double();
+    const double y = b.as_double();
+    if (x == y) return 0;
+    return x < y ? -1 : (x > y ? 1 : 2);  // 2: unordered (NaN)
+  }
+  if (a.is_string() && b.is_string()) return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
+  if (!ordered && a.is_bool() && b.is_bool()) return a.as_bool() == b.as_bool() ? 0 : 1;
+  if (!ordered && a.is_nil() && b.is_nil()) return 0;
+  if (ordered && (a.is_bool() || a.is_map() || a.is_list() || a.is_nil())) throw std::runtime_error("invalid type for comparison");
+  throw std::runtime_error("incompatible types for comparison");
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '\0': out += "\xEF\xBF\xBD"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string query_escape(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Go's strings.Title: upper-cases the first letter of each word.
+std::string title(const std::string& s) {
+  std::string out = s;
+  bool at_word_start = true;
+  for (char& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool word_char = std::isalnum(u) || c == '_' || u >= 0x80;
+    if (word_char && at_word_start) c = static_cast<char>(std::toupper(u));
+    at_word_start = !word_char;
+  }
+  return out;
+}
+
+// Go's Regexp.ReplaceAllString: $1, ${1} and $$ in the replacement.
+std::string re_replace_all(const std::string& pattern, const std::string& repl, const std::string& text) {
+  std::regex re;
+  try {
+    re = std::regex(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error&) {
+    throw std::runtime_error("error parsing regexp: invalid regular expression: `" + pattern + "`");
+  }
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), re);
+  std::size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    out.append(text, last, static_cast<std::size_t>(m.position(0)) - last);
+    for (std::size_t i = 0; i < repl.size(); ++i) {
+      if (repl[i] != '$' || i + 1 >= repl.size()) {
+        out += repl[i];
+        continue;
+      }
+      if (repl[i + 1] == '$') {
+        out += '$';
+        ++i;
+        continue;
+      }
+      std::size_t j = i + 1;
+      std::string name;
+      if (repl[j] == '{') {
+        const std::size_t close = repl.find('}', j);
+        if (close == std::string::npos) { out += repl[i]; continue; }
+        name = repl.substr(j + 1, close - j - 1);
+        j = close + 1;
+      } else {
+        while (j < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_')) name += repl[j++];
+      }
+      if (name.empty()) { out += repl[i]; continue; }
+      bool numeric = true;
+      for (const char c : name) numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
+      if (numeric) {
+        const std::size_t idx = std::stoul(name);
+        if (idx < m.size()) out += m.str(idx);
+      }
+      i = j - 1;
+    }
+    last = static_cast<std::size_t>(m.position(0) + m.length(0));
+    if (m.length(0) == 0 && last < text.size()) {
+      // Empty match: move past one character as Go does.
+    }
+  }
+  out.append(text, last, std::string::npos);
+  return out;
+}
+
+[[noreturn]] TemplateValue unsupported(const std::string& name) {
+  throw std::runtime_error(name + " is not supported by alertd templates (no PromQL access from templates)");
+}
+
+const std::unordered_map<std::string, Fn>& functions() {
+  static const std::unordered_map<std::string, Fn> fns = {
+      // Go builtins.
+      {"and", [](const Args& a) {
+         if (a.empty()) throw std::runtime_error("wrong number of args for and: want at least 1 got 0");
+         for (const auto& v : a) {
+           if (!v.truthy()) return v;
+         }
+         return a.back();
+       }},
+      {"or", [](const Args& a) {
+         if (a.empty()) throw std::runtime_error("wrong number of args for or: want at least 1 got 0");
+         for (const auto& v : a) {
+           if (v.truthy()) return v;
+         }
+         return a.back();
+       }},
+      {"not", [](const Args& a) { want_args(a, 1); return TemplateValue(!a[0].truthy()); }},
+      {"len", [](const Args& a) {
+         want_args(a, 1);
+         if (a[0].is_string()) return TemplateValue(static_cast<std::int64_t>(a[0].as_string().size()));
+         if (a[0].is_map()) return TemplateValue(static_cast<std::int64_t>(a[0].as_map().size()));
+         if (a[0].is_list()) return TemplateValue(static_cast<std::int64_t>(a[0].as_list().size()));
+         throw std::runtime_error("len of type " + a[0].type_name());
+       }},
+      {"index", [](const Args& a) {
+         if (a.empty()) throw std::runtime_error("wrong number of args for index: want at least 1 got 0");
+         TemplateValue v = a[0];
+         for (std::size_t i = 1; i < a.size(); ++i) {
+           if (v.is_map()) {
+             const auto it = v.as_map().find(to_str(a[i]));
+             v = it == v.as_map().end() ? TemplateValue(std::string()) : it->second;
+           } else if (v.is_list() && a[i].is_int()) {
+             const auto idx = a[i].as_int();
+             if (idx < 0 || static_cast<std::size_t>(idx) >= v.as_list().size()) throw std::runtime_error("index out of range: " + std::to_string(idx));
+             v = v.as_list()[static_cast<std::size_t>(idx)];
+           } else {
+             throw std::runtime_error("can't index item of type " + v.type_name());
+           }
+         }
+         return v;
+       }},
+      {"print", [](const Args& a) {
+         std::string out;
+         for (std::size_t i = 0; i < a.size(); ++i) {
+           if (i > 0 && !a[i].is_string() && !a[i - 1].is_string()) out += ' ';
+           out += a[i].to_string();
+         }
+         return TemplateValue(out);
+       }},
+      {"println", [](const Args& a) {
+         std::string out;
+         for (std::size_t i = 0; i < a.size(); ++i) out += (i > 0 ? " " : "") + a[i].to_string();
+         return TemplateValue(out + "\n");
+       }},
+      {"printf", [](const Args& a) {
+         if (a.empty() || !a[0].is_string()) throw std::runtime_error("wrong type for value; expected string");
+         return TemplateValue(go_sprintf(a[0].as_string(), Args(a.begin() + 1, a.end())));
+       }},
+      {"html", [](const Args& a) { std::string s; for (const auto& v : a) s += v.to_string(); return TemplateValue(html_escape(s)); }},
+      {"urlquery", [](const Args& a) { std::string s; for (const auto& v : a) s += v.to_string(); return TemplateValue(query_escape(s)); }},
+      {"js", [](const Args& a) {
+         std::string s, out;
+         for (const auto& v : a) s += v.to_string();
+         for (const char c : s) {
+           switch (c) {
+             case '\\': out += "\\\\"; break;
+             case '\'': out += "\\'"; break;
+             case '"': out += "\\\""; break;
+             case '<': out += "\\u003C"; break;
+             case '>': out += "\\u003E"; break;
+             case '&': out += "\\u0026"; break;
+             case '=': out += "\\u003D"; break;
+             default: out += c;
+           }
+         }
+         return TemplateValue(out);
+       }},
+      {"eq", [](const Args& a) {
+         if (a.size() < 2) throw std::runtime_error("missing argument for comparison");
+         for (std::size_t i = 1; i < a.size(); ++i) if (compare(a[0], a[i], false) == 0) return TemplateValue(true);
+         return TemplateValue(false);
+       }},
+      {"ne", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], false) != 0); }},
+      {"lt", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], true) == -1); }},
+      {"le", [](const Args& a) { want_args(a, 2); const int c = compare(a[0], a[1], true); return TemplateValue(c == -1 || c == 0); }},
+      {"gt", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], true) == 1); }},
+      {"ge", [](const Args& a) { want_args(a, 2); const int c = compare(a[0], a[1], true); return TemplateValue(c == 1 || c == 0); }},
+      {"slice", [](const Args&) -> TemplateValue { throw std::runtime_error("slice is not supported"); }},
+      {"call", [](const Args&) -> TemplateValue { throw std::runtime_error("call is not supported"); }},
+      // Prometheus' functions.
+      {"humanize", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize(to_float(a[0]))); }},
+      {"humanize1024", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_1024(to_float(a[0]))); }},
+      {"humanizeDuration", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_duration(to_float(a[0]))); }},
+      {"humanizePercentage", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_percentage(to_float(a[0]))); }},
+      {"humanizeTimestamp", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_timestamp(to_float(a[0]))); }},
+      {"toTime", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_timestamp(to_float(a[0]))); }},
+      {"toDuration", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_duration(to_float(a[0]))); }},
+      {"parseDuration", [](const Args& a) {
+         want_args(a, 1);
+         const auto ms = twikit::parse_duration_ms(to_str(a[0]));
+         if (!ms) throw std::runtime_error("not a valid duration string: \"" + to_str(a[0]) + "\"");
+         return TemplateValue(static_cast<double>(*ms) / 1000.0);
+       }},
+      {"title", [](const Args& a) { want_args(a, 1); return TemplateValue(title(to_str(a[0]))); }},
+      {"toUpper", [](const Args& a) { want_args(a, 1); std::string s = to_str(a[0]); for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c))); return TemplateValue(s); }},
+      {"toLower", [](const Args& a) { want_args(a, 1); std::string s = to_str(a[0]); for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return TemplateValue(s); }},
+      {"match", [](const Args& a) {
+         want_args(a, 2);
+         return TemplateValue(std::regex_search(to_str(a[1]), std::regex(to_str(a[0]), std::regex::ECMAScript)));
+       }},
+      {"reReplaceAll", [](const Args& a) { want_args(a, 3); return TemplateValue(re_replace_all(to_str(a[0]), to_str(a[1]), to_str(a[2]))); }},
+      {"safeHtml", [](const Args& a) { want_args(a, 1); return TemplateValue(to_str(a[0])); }},
+      {"stripPort", [](const Args& a) {
+         want_args(a, 1);
+         const std::string s = to_str(a[0]);
+         if (!s.empty() && s[0] == '[') {
+           const auto close = s.find(']');
+           return TemplateValue(close == std::string::npos ? s : s.substr(1, close - 1));
+         }
+         const auto colon = s.rfind(':');
+         if (colon == std::string::npos || s.find(':') != colon) return TemplateValue(s);
+         return TemplateValue(s.substr(0, colon));
+       }},
+      {"stripDomain", [](const Args& a) {
+         want_args(a, 1);
+         std::string host = to_str(a[0]);
+         std::string port;
+         const auto colon = host.rfind(':');
+         if (colon != std::string::npos && host.find(':') == colon) {
+           port = host.substr(colon);
+           host = host.substr(0, colon);
+         }
+         bool ip = !host.empty();
+         for (const char c : host) ip = ip && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
+         if (ip || host.find(':') != std::string::npos) return TemplateValue(to_str(a[0]));
+         const auto dot = host.find('.');
+         return TemplateValue((dot == std::string::npos ? host : host.substr(0, dot)) + port);
+       }},
+      {"args", [](const Args& a) {
+         TemplateValue::Map m;
+         for (std::size_t i = 0; i < a.size(); ++i) m["arg" + std::to_string(i)] = a[i];
+         return TemplateValue(std::move(m));
+       }},
+      {"query", [](const Args&) -> TemplateValue { unsupported("query"); }},
+      {"first", [](const Args&) -> TemplateValue { unsupported("first"); }},
+      {"label", [](const Args&) -> TemplateValue { unsupported("label"); }},
+      {"value", [](const Args&) -> TemplateValue { unsupported("value"); }},
+      {"strvalue", [](const Args&) -> TemplateValue { unsupported("strvalue"); }},
+      {"sortByLabel", [](const Args&) -> TemplateValue { unsupported("sortByLabel"); }},
+      {"graphLink", [](const Args&) -> TemplateValue { unsupported("graphLink"); }},
+      {"tableLink", [](const Args&) -> TemplateValue { unsupported("tableLink"); }},
+      {"externalURL", [](const Args&) -> TemplateValue { unsupported("externalURL"); }},
+      {"pathPrefix", [](const Args&) -> TemplateValue { unsupported("pathPrefix"); }},
+  };
+  return fns;
+}
+
+}  // namespace
+
+bool is_template_function(const std::string& name) { return functions().count(name) > 0; }
+
+TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args) {
+  const auto it = functions().find(name);
+  if (it == functions().end()) throw std::runtime_error("function \"" + name + "\" not defined");
+  return it->second(args);
+}
+
+}  // namespace twikit::rules

@@ -1,0 +1,503 @@
+// Lexer and parser for Go text/template, following text/template/parse closely enough that the same
+// templates are accepted and rejected (undefined variables and functions are parse errors).
+
+#include <cctype>
+#include <cstdlib>
+
+#include "alertd/rules/template.h"
+#include "alertd/rules/template_ast.h"
+
+namespace twikit::rules {
+
+namespace {
+
+using tmpl::Command;
+using tmpl::Node;
+using tmpl::Operand;
+using tmpl::Pipe;
+
+enum class Tok { text, left, right, space, ident, field, variable, dot, string, number, char_, pipe,
+                 lparen, rparen, declare, assign, comma, eof };
+
+struct Token {
+  Tok type;
+  std::string text;
+  int line;
+};
+
+class Lexer {
+ public:
+  Lexer(const std::string& name, const std::string& input) : name_(name), in_(input) {}
+
+  std::vector<Token> run() {
+    while (pos_ < in_.size()) {
+      const std::size_t open = in_.find("{{", pos_);
+      if (open == std::string::npos) {
+        emit_text(in_.substr(pos_));
+        pos_ = in_.size();
+        break;
+      }
+      std::string text = in_.substr(pos_, open - pos_);
+      std::size_t p = open + 2;
+      const bool trim_left = p + 1 < in_.size() && in_[p] == '-' && is_space(in_[p + 1]);
+      if (trim_left) {
+        while (!text.empty() && is_space(text.back())) text.pop_back();
+        p += 1;
+      }
+      emit_text(text);
+      line_ = line_at(open);
+      // Comments: {{/* ... */}} with optional trim markers.
+      std::size_t q = p;
+      while (trim_left && q < in_.size() && is_space(in_[q])) ++q;
+      if (in_.compare(q, 2, "/*") == 0) {
+        const std::size_t end = in_.find("*/", q + 2);
+        if (end == std::string::npos) fail("unclosed comment");
+        std::size_t after = end + 2;
+        bool trim_right = false;
+        if (in_.compare(after, 3, " -}") == 0 || (after + 3 < in_.size() && is_space(in_[after]) && in_.compare(after + 1, 3, "-}}") == 0)) {
+          trim_right = true;
+          after += 1;
+          while (after < in_.size() && in_[after] != '-') ++after;
+          after += 1;
+        }
+        if (in_.compare(after, 2, "}}") != 0) fail("comment ends before closing delimiter");
+        pos_ = after + 2;
+        if (trim_right) skip_space();
+        continue;
+      }
+      tokens_.push_back({Tok::left, "{{", line_});
+      pos_ = p;
+      lex_action();
+    }
+    tokens_.push_back({Tok::eof, "", line_at(in_.size())});
+    return std::move(tokens_);
+  }
+
+ private:
+  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+  static bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+  int line_at(std::size_t p) const {
+    int line = 1;
+    for (std::size_t i = 0; i < p && i < in_.size(); ++i) line += in_[i] == '\n' ? 1 : 0;
+    return line;
+  }
+
+  [[noreturn]] void fail(const std::string& msg) const {
+    throw TemplateError("template: " + name_ + ":" + std::to_string(line_) + ": " + msg);
+  }
+
+  void emit_text(const std::string& text) {
+    if (!text.empty()) tokens_.push_back({Tok::text, text, line_at(pos_)});
+  }
+
+  void skip_space() {
+    while (pos_ < in_.size() && is_space(in_[pos_])) ++pos_;
+  }
+
+  void lex_action() {
+    int paren_depth = 0;
+    for (;;) {
+      if (pos_ >= in_.size()) fail("unclosed action");
+      const char c = in_[pos_];
+      // Right delimiter, possibly with a trim marker (" -}}").
+      if (is_space(c)) {
+        std::size_t q = pos_;
+        while (q < in_.size() && is_space(in_[q])) ++q;
+        if (in_.compare(q, 3, "-}}") == 0) {
+          if (paren_depth > 0) fail("unclosed left paren");
+          tokens_.push_back({Tok::right, "}}", line_});
+          pos_ = q + 3;
+          skip_space();
+          return;
+        }
+        tokens_.push_back({Tok::space, " ", line_});
+        line_ = line_at(q);
+        pos_ = q;
+        continue;
+      }
+      if (in_.compare(pos_, 2, "}}") == 0) {
+        if (paren_depth > 0) fail("unclosed left paren");
+        tokens_.push_back({Tok::right, "}}", line_});
+        pos_ += 2;
+        return;
+      }
+      if (c == '|') { tokens_.push_back({Tok::pipe, "|", line_}); ++pos_; continue; }
+      if (c == '(') { ++paren_depth; tokens_.push_back({Tok::lparen, "(", line_}); ++pos_; continue; }
+      if (c == ')') {
+        if (--paren_depth < 0) fail("unexpected right paren");
+        tokens_.push_back({Tok::rparen, ")", line_});
+        ++pos_;
+        continue;
+      }
+      if (c == ',') { tokens_.push_back({Tok::comma, ",", line_}); ++pos_; continue; }
+      if (in_.compare(pos_, 2, ":=") == 0) { tokens_.push_back({Tok::declare, ":=", line_}); pos_ += 2; continue; }
+      if (c == '=') { tokens_.push_back({Tok::assign, "=", line_}); ++pos_; continue; }
+      if (c == '"' || c == '`' || c == '\'') { lex_quoted(c); continue; }
+      if (c == '$') {
+        std::size_t q = pos_ + 1;
+        while (q < in_.size() && is_alnum(in_[q])) ++q;
+        tokens_.push_back({Tok::variable, in_.substr(pos_, q - pos_), line_});
+        pos_ = q;
+        continue;
+      }
+      if (c == '.') {
+        if (pos_ + 1 < in_.size() && std::isdigit(static_cast<unsigned char>(in_[pos_ + 1]))) {
+          lex_number();
+          continue;
+        }
+        std::size_t q = pos_ + 1;
+        while (q < in_.size() && is_alnum(in_[q])) ++q;
+        if (q == pos_ + 1) {
+          tokens_.push_back({Tok::dot, ".", line_});
+        } else {
+          tokens_.push_back({Tok::field, in_.substr(pos_ + 1, q - pos_ - 1), line_});
+        }
+        pos_ = q;
+        continue;
+      }
+      if (std::isdigit(static_cast<unsigned char>(c)) || ((c == '-' || c == '+') && pos_ + 1 < in_.size() && (std::isdigit(static_cast<unsigned char>(in_[pos_ + 1])) || in_[pos_ + 1] == '.'))) {
+        lex_number();
+        continue;
+      }
+      if (is_alnum(c)) {
+        std::size_t q = pos_;
+        while (q < in_.size() && is_alnum(in_[q])) ++q;
+        tokens_.push_back({Tok::ident, in_.substr(pos_, q - pos_), line_});
+        pos_ = q;
+        continue;
+      }
+      fail(std::string("unexpected \"") + c + "\" in command");
+    }
+  }
+
+  void lex_number() {
+    std::size_t q = pos_;
+    if (in_[q] == '-' || in_[q] == '+') ++q;
+    while (q < in_.size() && (is_alnum(in_[q]) || in_[q] == '.' ||
+                              ((in_[q] == '-' || in_[q] == '+') && (in_[q - 1] == 'e' || in_[q - 1] == 'E' || in_[q - 1] == 'p' || in_[q - 1] == 'P')))) {
+      ++q;
+    }
+    tokens_.push_back({Tok::number, in_.substr(pos_, q - pos_), line_});
+    pos_ = q;
+  }
+
+  void lex_quoted(char quote) {
+    std::string value;
+    std::size_t q = pos_ + 1;
+    for (;;) {
+      if (q >= in_.size()) fail(quote == '`' ? "unterminated raw quoted string" : "unterminated quoted string");
+      const char c = in_[q];
+      if (c == quote) break;
+      if (quote != '`' && c == '\n') fail("unterminated quoted string");
+      if (quote != '`' && c == '\\' && q + 1 < in_.size()) {
+        const char e = in_[++q];
+        switch (e) {
+          case 'n': value += '\n'; break;
+          case 't': value += '\t'; break;
+          case 'r': value += '\r'; break;
+          case 'a': value += '\a'; break;
+          case 'b': value += '\b'; break;
+          case 'f': value += '\f'; break;
+          case 'v': value += '\v'; break;
+          case '\\': value += '\\'; break;
+          case '"': value += '"'; break;
+          case '\'': value += '\''; break;
+          case 'x': {
+            if (q + 2 >= in_.size()) fail("invalid syntax");
+            value += static_cast<char>(std::strtol(in_.substr(q + 1, 2).c_str(), nullptr, 16));
+            q += 2;
+            break;
+          }
+          default:
+            fail("invalid syntax");
+        }
+        ++q;
+        continue;
+      }
+      value += c;
+      ++q;
+    }
+    tokens_.push_back({quote == '\'' ? Tok::char_ : Tok::string, value, line_});
+    pos_ = q + 1;
+  }
+
+  std::string name_;
+  const std::string& in_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  std::vector<Token> tokens_;
+};
+
+class Parser {
+ public:
+  Parser(std::string name, std::vector<Token> tokens) : name_(std::move(name)), toks_(std::move(tokens)) {
+    vars_.push_back("$");
+  }
+
+  std::vector<Node> parse() {
+    std::vector<Node> list;
+    const std::string end = item_list(list);
+    if (!end.empty()) fail("unexpected {{" + end + "}}");
+    return list;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) const {
+    throw TemplateError("template: " + name_ + ":" + std::to_string(peek_raw().line) + ": " + msg);
+  }
+
+  const Token& peek_raw() const { return toks_[std::min(pos_, toks_.size() - 1)]; }
+  const Token& next_raw() { return toks_[std::min(pos_++, toks_.size() - 1)]; }
+  // Next token skipping spaces.
+  const Token& peek() {
+    while (peek_raw().type == Tok::space) ++pos_;
+    return peek_raw();
+  }
+  const Token& next() {
+    peek();
+    return next_raw();
+  }
+  void expect(Tok type, const std::string& context) {
+    const Token& t = next();
+    if (t.type != type) fail("unexpected \"" + t.text + "\" in " + context);
+  }
+
+  // Parses nodes until {{end}} or {{else ...}}; returns "end", "else" or "" at EOF.
+  std::string item_list(std::vector<Node>& out) {
+    for (;;) {
+      const Token& t = next_raw();
+      if (t.type == Tok::eof) return "";
+      if (t.type == Tok::text) {
+        out.push_back(Node{Node::Kind::text, t.text, nullptr, {}, {}, t.line});
+        continue;
+      }
+      if (t.type != Tok::left) fail("unexpected " + t.text);
+      const Token& k = peek();
+      if (k.type == Tok::ident) {
+        const std::string kw = k.text;
+        const int line = k.line;
+        if (kw == "end" || kw == "else") {
+          next();
+          if (kw == "end") expect(Tok::right, "end");
+          return kw;
+        }
+        if (kw == "if" || kw == "range" || kw == "with") {
+          next();
+          out.push_back(control(kw, line));
+          continue;
+        }
+        if (kw == "break" || kw == "continue") {
+          next();
+          if (range_depth_ == 0) fail("{{" + kw + "}} outside {{range}}");
+          expect(Tok::right, kw);
+          out.push_back(Node{kw == "break" ? Node::Kind::break_ : Node::Kind::continue_, "", nullptr, {}, {}, line});
+          continue;
+        }
+        if (kw == "define" || kw == "template" || kw == "block") fail("{{" + kw + "}} is not supported");
+      }
+      Node action{Node::Kind::action, "", nullptr, {}, {}, peek().line};
+      action.pipe = pipeline("command", true);
+      out.push_back(std::move(action));
+    }
+  }
+
+  Node control(const std::string& kw, int line) {
+    const std::size_t mark = vars_.size();
+    Node node{kw == "if" ? Node::Kind::if_ : kw == "range" ? Node::Kind::range : Node::Kind::with, "", nullptr, {}, {}, line};
+    if (kw == "range") ++range_depth_;
+    node.pipe = pipeline(kw, kw == "range");
+    std::string end = item_list(node.list);
+    if (kw == "range") --range_depth_;
+    if (end.empty()) fail("unexpected EOF");
+    if (end == "else") {
+      // "else if" / "else with" chain: the else branch holds one nested control node.
+      const Token& t = peek();
+      if (t.type == Tok::ident && (t.text == "if" || t.text == "with") && t.text == kw) {
+        const std::string nested_kw = t.text;
+        const int nested_line = t.line;
+        next();
+        node.else_list.push_back(control(nested_kw, nested_line));
+        vars_.resize(mark);
+        return node;
+      }
+      expect(Tok::right, "else");
+      end = item_list(node.else_list);
+      if (end != "end") fail(end.empty() ? "unexpected EOF" : "expected end; found {{else}}");
+    }
+    vars_.resize(mark);
+    return node;
+  }
+
+  // Parses `[decl :=] cmd | cmd ...` up to the closing delimiter (or `)` when nested).
+  std::shared_ptr<Pipe> pipeline(const std::string& context, bool allow_decl, Tok end = Tok::right) {
+    auto pipe = std::make_shared<Pipe>();
+    pipe->line = peek().line;
+    if (peek().type == Tok::variable) {
+      const std::size_t save = pos_;
+      const std::string v1 = next().text;
+      const Token& after = peek();
+      if (after.type == Tok::declare || after.type == Tok::assign) {
+        pipe->is_assign = after.type == Tok::assign;
+        next();
+        pipe->variables.push_back(v1);
+      } else if (after.type == Tok::comma && allow_decl && context == "range") {
+        next();
+        const Token& v2 = next();
+        if (v2.type != Tok::variable) fail("range can only initialize variables");
+        const Token& op = next();
+        if (op.type != Tok::declare && op.type != Tok::assign) fail("expected := or = in range");
+        pipe->is_assign = op.type == Tok::assign;
+        pipe->variables = {v1, v2.text};
+      } else {
+        pos_ = save;
+      }
+      for (const auto& v : pipe->variables) {
+        if (pipe->is_assign) {
+          check_var(v);
+        } else {
+          vars_.push_back(v);
+        }
+      }
+    }
+    for (;;) {
+      const Token& t = peek();
+      if (t.type == end) {
+        next();
+        if (pipe->commands.empty()) fail("missing value for " + context);
+        return pipe;
+      }
+      if (t.type == Tok::eof || t.type == Tok::right || t.type == Tok::rparen) fail("unexpected \"" + t.text + "\" in " + context);
+      pipe->commands.push_back(command(end));
+      if (peek().type == Tok::pipe) {
+        next();
+        if (peek().type == end) fail("missing command after |");
+      }
+    }
+  }
+
+  Command command(Tok end) {
+    Command cmd;
+    for (;;) {
+      const Token& t = peek();
+      if (t.type == end || t.type == Tok::pipe) break;
+      cmd.operands.push_back(operand(end));
+      // Operands must be separated by space.
+      const Token& raw = peek_raw();
+      if (raw.type != Tok::space && raw.type != end && raw.type != Tok::pipe && raw.type != Tok::rparen) {
+        fail("unexpected \"" + raw.text + "\" in operand");
+      }
+    }
+    if (cmd.operands.empty()) fail("empty command");
+    return cmd;
+  }
+
+  void check_var(const std::string& name) const {
+    for (const auto& v : vars_) {
+      if (v == name) return;
+    }
+    fail("undefined variable \"" + name + "\"");
+  }
+
+  Operand operand(Tok end) {
+    (void)end;
+    const Token t = next();
+    Operand op;
+    switch (t.type) {
+      case Tok::dot:
+        op.kind = Operand::Kind::dot;
+        break;
+      case Tok::field:
+        op.kind = Operand::Kind::field;
+        op.fields.push_back(t.text);
+        break;
+      case Tok::variable:
+        check_var(t.text);
+        op.kind = Operand::Kind::variable;
+        op.name = t.text;
+        break;
+      case Tok::string:
+        op.literal = TemplateValue(t.text);
+        break;
+      case Tok::char_:
+        op.literal = TemplateValue(static_cast<std::int64_t>(t.text.empty() ? 0 : static_cast<unsigned char>(t.text[0])));
+        break;
+      case Tok::number:
+        op.literal = number(t.text);
+        break;
+      case Tok::lparen:
+        op.kind = Operand::Kind::pipe;
+        op.pipe = pipeline("parenthesized pipeline", false, Tok::rparen);
+        break;
+      case Tok::ident:
+        if (t.text == "true" || t.text == "false") {
+          op.literal = TemplateValue(t.text == "true");
+        } else if (t.text == "nil") {
+          op.literal = TemplateValue();
+        } else {
+          if (!is_template_function(t.text)) fail("function \"" + t.text + "\" not defined");
+          op.kind = Operand::Kind::function;
+          op.name = t.text;
+        }
+        break;
+      default:
+        fail("unexpected \"" + t.text + "\" in operand");
+    }
+    // Field chain directly after the operand: $x.a.b, (pipe).a
+    while (peek_raw().type == Tok::field) {
+      if (op.kind == Operand::Kind::literal || op.kind == Operand::Kind::function) {
+        fail("unexpected . after term");
+      }
+      op.fields.push_back(next_raw().text);
+    }
+    return op;
+  }
+
+  TemplateValue number(const std::string& text) const {
+    std::string clean;
+    for (const char c : text) {
+      if (c != '_') clean += c;
+    }
+    const bool is_hex = clean.find("0x") != std::string::npos || clean.find("0X") != std::string::npos;
+    const bool is_float = !is_hex && clean.find_first_of(".eE") != std::string::npos;
+    char* end = nullptr;
+    if (is_float) {
+      const double d = std::strtod(clean.c_str(), &end);
+      if (*end != '\0') fail("bad number syntax: \"" + text + "\"");
+      return TemplateValue(d);
+    }
+    int base = 10;
+    std::string digits = clean;
+    bool negative = false;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+      negative = digits[0] == '-';
+      digits.erase(0, 1);
+    }
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) { base = 16; digits.erase(0, 2); }
+    else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B')) { base = 2; digits.erase(0, 2); }
+    else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) { base = 8; digits.erase(0, 2); }
+    else if (digits.size() > 1 && digits[0] == '0') { base = 8; digits.erase(0, 1); }
+    const long long v = std::strtoll(digits.c_str(), &end, base);
+    if (digits.empty() || *end != '\0') fail("bad number syntax: \"" + text + "\"");
+    return TemplateValue(static_cast<std::int64_t>(negative ? -v : v));
+  }
+
+  std::string name_;
+  std::vector<Token> toks_;
+  std::size_t pos_ = 0;
+  std::vector<std::string> vars_;
+  int range_depth_ = 0;
+};
+
+}  // namespace
+
+Template Template::parse(const std::string& name, const std::string& text) {
+  Lexer lexer(name, text);
+  Parser parser(name, lexer.run());
+  Template t;
+  t.name_ = name;
+  t.root_ = std::make_shared<const std::vector<tmpl::Node>>(parser.parse());
+  return t;
+}
+
+}  // namespace twikit::rules

@@ -1,0 +1,83 @@
+#pragma once
+// The dynamic values a Prometheus alert template works with (Go's interface{} in text/template).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace twikit::rules {
+
+/// One template value: nil, bool, int, float, string, a map (label sets, the root data) or a list.
+class TemplateValue {
+ public:
+  /// A map value; keys iterate in sorted order, as Go's range over a map does.
+  using Map = std::map<std::string, TemplateValue>;
+  /// A list value (the result of a function such as `args`).
+  using List = std::vector<TemplateValue>;
+
+  /// nil.
+  TemplateValue() = default;
+  /// A bool.
+  TemplateValue(bool b) : v_(b) {}  // NOLINT(google-explicit-constructor)
+  /// An int (Go int).
+  TemplateValue(std::int64_t i) : v_(i) {}  // NOLINT(google-explicit-constructor)
+  /// An int (Go int).
+  TemplateValue(int i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+  /// A float64.
+  TemplateValue(double d) : v_(d) {}  // NOLINT(google-explicit-constructor)
+  /// A string.
+  TemplateValue(std::string s) : v_(std::move(s)) {}  // NOLINT(google-explicit-constructor)
+  /// A string.
+  TemplateValue(const char* s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+  /// A map.
+  TemplateValue(Map m) : v_(std::make_shared<const Map>(std::move(m))) {}  // NOLINT
+  /// A list.
+  TemplateValue(List l) : v_(std::make_shared<const List>(std::move(l))) {}  // NOLINT
+
+  /// Whether the value is nil.
+  bool is_nil() const { return std::holds_alternative<std::monostate>(v_); }
+  /// Whether the value is a bool.
+  bool is_bool() const { return std::holds_alternative<bool>(v_); }
+  /// Whether the value is an int.
+  bool is_int() const { return std::holds_alternative<std::int64_t>(v_); }
+  /// Whether the value is a float.
+  bool is_float() const { return std::holds_alternative<double>(v_); }
+  /// Whether the value is an int or a float.
+  bool is_number() const { return is_int() || is_float(); }
+  /// Whether the value is a string.
+  bool is_string() const { return std::holds_alternative<std::string>(v_); }
+  /// Whether the value is a map.
+  bool is_map() const { return std::holds_alternative<std::shared_ptr<const Map>>(v_); }
+  /// Whether the value is a list.
+  bool is_list() const { return std::holds_alternative<std::shared_ptr<const List>>(v_); }
+
+  /// The bool (precondition: is_bool()).
+  bool as_bool() const { return std::get<bool>(v_); }
+  /// The int (precondition: is_int()).
+  std::int64_t as_int() const { return std::get<std::int64_t>(v_); }
+  /// The number as a double (precondition: is_number()).
+  double as_double() const { return is_int() ? static_cast<double>(as_int()) : std::get<double>(v_); }
+  /// The string (precondition: is_string()).
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  /// The map (precondition: is_map()).
+  const Map& as_map() const { return *std::get<std::shared_ptr<const Map>>(v_); }
+  /// The list (precondition: is_list()).
+  const List& as_list() const { return *std::get<std::shared_ptr<const List>>(v_); }
+
+  /// Go's truth: false, 0, nil and empty strings, maps and lists are false.
+  bool truthy() const;
+  /// Prints the value as Go's fmt %v does ("1e+06", "map[a:b]", "<no value>" for nil).
+  std::string to_string() const;
+  /// The Go type name used in error messages ("float64", "string", "map[string]string").
+  std::string type_name() const;
+
+ private:
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, std::shared_ptr<const Map>,
+               std::shared_ptr<const List>>
+      v_;
+};
+
+}  // namespace twikit::rules

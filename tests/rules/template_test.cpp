@@ -1,0 +1,96 @@
+#include <catch2/catch.hpp>
+
+#include "alertd/rules/alert_template.h"
+#include "alertd/rules/template.h"
+
+using namespace twikit::rules;
+
+namespace {
+
+std::string run(const std::string& text, const TemplateValue& dot = TemplateValue()) {
+  return Template::parse("test", text).execute(dot);
+}
+
+std::string expand(const std::string& text, double value = 0,
+                   twikit::Labels labels = {{"instance", "host:9090"}, {"job", "api"}}) {
+  AlertTemplateData data;
+  data.labels = std::move(labels);
+  data.external_labels = {{"cluster", "eu1"}};
+  data.external_url = "http://alertd.example:9878";
+  data.value = value;
+  return expand_alert_template("TestAlert", text, data);
+}
+
+}  // namespace
+
+TEST_CASE("text and simple actions render as Go's text/template") {
+  CHECK(run("plain text") == "plain text");
+  CHECK(run("{{ 1 }} {{ 1.5 }} {{ \"s\" }} {{ `raw` }} {{ true }}") == "1 1.5 s raw true");
+  CHECK(run("a {{- \" b \" -}} c") == "a b c");
+  CHECK(run("a  {{- /* comment */ -}}  b") == "ab");
+  CHECK(run("{{ $x := 3 }}{{ $x }}") == "3");
+  CHECK(run("{{ $x := 3 }}{{ $x = 4 }}{{ $x }}") == "4");
+}
+
+TEST_CASE("alert templates see $labels, $externalLabels, $externalURL and $value") {
+  CHECK(expand("Instance {{ $labels.instance }} down") == "Instance host:9090 down");
+  CHECK(expand("{{ .Labels.job }} in {{ $externalLabels.cluster }}") == "api in eu1");
+  CHECK(expand("{{ $externalURL }}") == "http://alertd.example:9878");
+  CHECK(expand("value {{ $value }}", 0.25) == "value 0.25");
+  CHECK(expand("value {{ .Value }}", 1e6) == "value 1e+06");
+  CHECK(expand("missing '{{ $labels.nope }}'") == "missing ''");
+}
+
+TEST_CASE("pipelines feed the previous result as the last argument") {
+  CHECK(expand("{{ $value | humanize }}", 1234567) == "1.235M");
+  CHECK(expand("{{ $value | humanizePercentage }}", 0.0523) == "5.23%");
+  CHECK(expand("{{ $value | humanizeDuration }}", 3725) == "1h 2m 5s");
+  CHECK(expand("{{ humanize1024 $value }}", 2048) == "2ki");
+  CHECK(expand("{{ printf \"%.2f\" $value }}", 3.14159) == "3.14");
+  CHECK(expand("{{ $labels.job | toUpper }}") == "API");
+  CHECK(expand("{{ \"aa bb CC\" | title }}") == "Aa Bb CC");
+  CHECK(expand("{{ \"AA bb\" | toLower }}") == "aa bb");
+  CHECK(expand("{{ reReplaceAll \"(.*):(.*)\" \"$1\" $labels.instance }}") == "host");
+  CHECK(expand("{{ reReplaceAll \"(a)b\" \"x${1}\" \"abab\" }}") == "xaxa");
+  CHECK(expand("{{ \"1435065584.128\" | humanizeTimestamp }}") == "2015-06-23 13:19:44.128 +0000 UTC");
+}
+
+TEST_CASE("if / else if / else choose with Go's comparison functions") {
+  const std::string t =
+      "{{ if gt $value 0.9 }}critical{{ else if ge $value 0.5 }}warning{{ else }}ok{{ end }}";
+  CHECK(expand(t, 0.95) == "critical");
+  CHECK(expand(t, 0.5) == "warning");
+  CHECK(expand(t, 0.1) == "ok");
+  CHECK(expand("{{ if eq $labels.job \"api\" }}yes{{ end }}") == "yes");
+  CHECK(expand("{{ if ne $labels.job \"api\" }}yes{{ else }}no{{ end }}") == "no");
+  CHECK(expand("{{ if and (lt $value 10.0) (not (eq $value 0.0)) }}small{{ end }}", 3) == "small");
+  CHECK(expand("{{ if or $labels.nope $labels.job }}{{ or $labels.nope $labels.job }}{{ end }}") == "api");
+  CHECK(expand("{{ if le 1 2 }}a{{ end }}{{ if lt \"a\" \"b\" }}b{{ end }}") == "ab");
+}
+
+TEST_CASE("range iterates maps in key order, binding key and value") {
+  CHECK(expand("{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}") == "instance=host:9090;job=api;");
+  CHECK(expand("{{ range $labels }}[{{ . }}]{{ end }}") == "[host:9090][api]");
+  CHECK(expand("{{ range $labels }}x{{ else }}empty{{ end }}", 0, {}) == "empty");
+  CHECK(expand("{{ with $labels.job }}job={{ . }}{{ end }}") == "job=api");
+  CHECK(expand("{{ len $labels }} {{ index $labels \"job\" }}") == "2 api");
+}
+
+TEST_CASE("parse errors read like Go's and are caught when rules load") {
+  const auto undefined = check_alert_template("InstanceDown", "Instance {{ $label.foo }} down");
+  REQUIRE(undefined);
+  CHECK(*undefined == "template: __alert_InstanceDown:1: undefined variable \"$label\"");
+  const auto unknown_fn = check_alert_template("X", "{{ $value | humanise }}");
+  REQUIRE(unknown_fn);
+  CHECK(*unknown_fn == "template: __alert_X:1: function \"humanise\" not defined");
+  CHECK(check_alert_template("X", "{{ if $value }}unclosed"));
+  CHECK(check_alert_template("X", "{{ end }}"));
+  CHECK(check_alert_template("X", "line1\n{{ $nope }}")->find(":2: undefined variable") != std::string::npos);
+  CHECK_FALSE(check_alert_template("X", "{{ $value | humanize }} {{ $labels.job }}"));
+  CHECK_FALSE(check_alert_template("X", "{{ query \"up\" }}"));  // parses; fails only when executed
+}
+
+TEST_CASE("execution errors replace the text as Prometheus does") {
+  CHECK(expand("{{ humanize \"abc\" }}").rfind("<error expanding template: ", 0) == 0);
+  CHECK(expand("{{ query \"up\" }}").find("not supported") != std::string::npos);
+}
