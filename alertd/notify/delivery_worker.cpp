@@ -1,0 +1,135 @@
+#include "alertd/notify/delivery_worker.h"
+
+#include <chrono>
+
+#include "common/logging.h"
+
+namespace twikit::notify {
+
+DeliveryWorker::DeliveryWorker(Integration integration, NotificationLog& nflog, Outbox& outbox, const Clock& clock,
+                               NotifyMetrics* metrics, RetryPolicy retry)
+    : integration_(std::move(integration)),
+      nflog_(nflog),
+      outbox_(outbox),
+      clock_(clock),
+      metrics_(metrics),
+      retry_(retry),
+      rng_(std::random_device{}()) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DeliveryWorker::~DeliveryWorker() { stop(); }
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryWorker::enqueue(OutboxEntry entry) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    unfinished_[entry.id] = entry;
+    queue_.push_back(std::move(entry));
+  }
+  cv_.notify_all();
+}
+
+bool DeliveryWorker::in_flight(const std::string& group_key, const std::set<Fingerprint>& firing,
+                               const std::set<Fingerprint>& resolved) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, e] : unfinished_) {
+    if (e.notification.group_key == group_key && e.firing == firing && e.resolved == resolved) return true;
+  }
+  return false;
+}
+
+bool DeliveryWorker::idle() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unfinished_.empty();
+}
+
+void DeliveryWorker::run() {
+  while (true) {
+    OutboxEntry entry;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      entry = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    deliver(entry);
+  }
+}
+
+bool DeliveryWorker::wait_or_stop(std::int64_t ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return !cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_; });
+}
+
+// A replayed entry whose delivery was logged before the crash (but not marked in the outbox) is skipped.
+bool DeliveryWorker::already_sent(const OutboxEntry& entry) {
+  const auto prev = nflog_.last(entry.notification.group_key, integration_.id);
+  return prev && prev->sent_at >= entry.created_at && prev->firing == entry.firing && prev->resolved == entry.resolved;
+}
+
+void DeliveryWorker::finish(const OutboxEntry& entry) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unfinished_.erase(entry.id);
+}
+
+void DeliveryWorker::deliver(const OutboxEntry& entry) {
+  auto log = logger("notify");
+  const std::string kind = integration_.notifier->integration();
+  if (already_sent(entry)) {
+    outbox_.mark_delivered(entry.id, clock_.now_ms());
+    finish(entry);
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  for (int attempt = 1;; ++attempt) {
+    const auto t0 = std::chrono::steady_clock::now();
+    DeliveryResult r;
+    try {
+      r = integration_.notifier->notify(entry.notification);
+    } catch (const std::exception& e) {
+      r = DeliveryResult::failure(false, "other", e.what());
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (metrics_) metrics_->observe(kind, r.outcome == Outcome::delivered, r.reason, seconds);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;  // dropped mid-delivery: the entry stays pending in the outbox
+    }
+    if (r.outcome == Outcome::delivered) {
+      const TimestampMs now = clock_.now_ms();
+      nflog_.record({entry.notification.group_key, integration_.id, entry.firing, entry.resolved, now});
+      outbox_.mark_delivered(entry.id, now);
+      log->debug("msg=\"notification delivered\" integration={} group_key={} attempts={}", integration_.id,
+                 logfmt_value(entry.notification.group_key), attempt);
+      finish(entry);
+      return;
+    }
+    const std::int64_t delay = backoff_delay_ms(retry_, attempt, r.retry_after_ms, rng_);
+    const auto elapsed_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    if (r.outcome == Outcome::permanent || elapsed_ms + delay > retry_.max_elapsed_ms) {
+      log->error("msg=\"notification failed\" integration={} group_key={} reason={} retryable={} attempts={} err={}",
+                 integration_.id, logfmt_value(entry.notification.group_key), r.reason,
+                 r.outcome == Outcome::retryable, attempt, logfmt_value(r.detail));
+      outbox_.mark_failed(entry.id, clock_.now_ms(), r.reason + ": " + r.detail);
+      if (metrics_) metrics_->gave_up(kind);
+      finish(entry);
+      return;
+    }
+    log->warn("msg=\"notification attempt failed, retrying\" integration={} reason={} attempt={} delay_ms={} err={}",
+              integration_.id, r.reason, attempt, delay, logfmt_value(r.detail));
+    if (!wait_or_stop(delay)) return;
+  }
+}
+
+}  // namespace twikit::notify

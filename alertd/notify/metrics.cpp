@@ -1,0 +1,73 @@
+#include "alertd/notify/metrics.h"
+
+namespace twikit::notify {
+
+void NotifyMetrics::observe(const std::string& integration, bool delivered, const std::string& reason, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (delivered) sent_[integration] += 1;
+  else failed_[{integration, reason}] += 1;
+  Histogram& h = latency_[integration];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) h.counts[i] += 1;
+  }
+  h.sum += seconds;
+  h.count += 1;
+}
+
+void NotifyMetrics::gave_up(const std::string& integration) {
+  std::lock_guard<std::mutex> lock(mu_);
+  dropped_[integration] += 1;
+}
+
+void NotifyMetrics::set_outbox_depth_source(std::function<std::size_t()> source) {
+  std::lock_guard<std::mutex> lock(mu_);
+  outbox_depth_ = std::move(source);
+}
+
+double NotifyMetrics::sent(const std::string& integration) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sent_.find(integration);
+  return it == sent_.end() ? 0 : it->second;
+}
+
+double NotifyMetrics::failed(const std::string& integration, const std::string& reason) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = failed_.find({integration, reason});
+  return it == failed_.end() ? 0 : it->second;
+}
+
+std::vector<MetricFamily> NotifyMetrics::collect() const {
+  std::function<std::size_t()> depth_source;
+  std::vector<MetricFamily> out;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    depth_source = outbox_depth_;
+    MetricFamily sent{"alertd_notifications_total", "Notifications delivered, by integration.", MetricType::counter, {}};
+    for (const auto& [i, v] : sent_) sent.samples.push_back({{{"integration", i}}, v, "", std::nullopt});
+    MetricFamily failed{"alertd_notifications_failed_total", "Failed delivery attempts, by integration and reason.",
+                        MetricType::counter, {}};
+    for (const auto& [k, v] : failed_) {
+      failed.samples.push_back({{{"integration", k.first}, {"reason", k.second}}, v, "", std::nullopt});
+    }
+    MetricFamily dropped{"alertd_notifications_dropped_total",
+                         "Notifications given up after a permanent failure or exhausted retries.", MetricType::counter, {}};
+    for (const auto& [i, v] : dropped_) dropped.samples.push_back({{{"integration", i}}, v, "", std::nullopt});
+    MetricFamily lat{"alertd_notification_latency_seconds", "Duration of delivery attempts.", MetricType::histogram, {}};
+    for (const auto& [i, h] : latency_) {
+      for (std::size_t b = 0; b < kBuckets.size(); ++b) {
+        lat.samples.push_back({{{"integration", i}, {"le", format_double(kBuckets[b])}}, h.counts[b], "_bucket", std::nullopt});
+      }
+      lat.samples.push_back({{{"integration", i}, {"le", "+Inf"}}, h.count, "_bucket", std::nullopt});
+      lat.samples.push_back({{{"integration", i}}, h.sum, "_sum", std::nullopt});
+      lat.samples.push_back({{{"integration", i}}, h.count, "_count", std::nullopt});
+    }
+    out = {std::move(sent), std::move(failed), std::move(dropped), std::move(lat)};
+  }
+  MetricFamily depth{"alertd_notification_outbox_depth", "Notifications written to the outbox and not yet delivered.",
+                     MetricType::gauge, {}};
+  depth.samples.push_back({{}, depth_source ? static_cast<double>(depth_source()) : 0.0, "", std::nullopt});
+  out.push_back(std::move(depth));
+  return out;
+}
+
+}  // namespace twikit::notify

@@ -1,0 +1,51 @@
+#pragma once
+// The notification side's self metrics: notifications sent and failed by integration and reason, delivery
+// latency, outbox depth. The daemon renders collect() with common/exposition.h.
+
+#include <array>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/exposition.h"
+
+namespace twikit::notify {
+
+/// Counters and a latency histogram per integration kind. Thread-safe.
+class NotifyMetrics {
+ public:
+  /// The histogram's bucket upper bounds in seconds.
+  static constexpr std::array<double, 10> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+
+  /// Counts one delivery attempt result for integration kind `integration` and its latency.
+  void observe(const std::string& integration, bool delivered, const std::string& reason, double seconds);
+  /// Counts a notification that was given up after retries or a permanent failure.
+  void gave_up(const std::string& integration);
+  /// The function that reports the current outbox depth (called at collect time).
+  void set_outbox_depth_source(std::function<std::size_t()> source);
+  /// The families: alertd_notifications_total, alertd_notifications_failed_total,
+  /// alertd_notification_requests_total, alertd_notification_latency_seconds, alertd_notifications_dropped_total,
+  /// alertd_notification_outbox_depth.
+  std::vector<MetricFamily> collect() const;
+  /// Successful notifications for `integration` so far (for tests).
+  double sent(const std::string& integration) const;
+  /// Failed attempts for `integration` and `reason` so far (for tests).
+  double failed(const std::string& integration, const std::string& reason) const;
+
+ private:
+  struct Histogram {
+    std::array<double, kBuckets.size()> counts{};
+    double sum = 0;
+    double count = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, double> sent_;
+  std::map<std::pair<std::string, std::string>, double> failed_;
+  std::map<std::string, double> dropped_;
+  std::map<std::string, Histogram> latency_;
+  std::function<std::size_t()> outbox_depth_;
+};
+
+}  // namespace twikit::notify

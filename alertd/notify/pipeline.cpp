@@ -1,0 +1,95 @@
+#include "alertd/notify/pipeline.h"
+
+#include <thread>
+
+#include "common/logging.h"
+
+namespace twikit::notify {
+
+Pipeline::Pipeline(std::map<std::string, std::vector<Integration>> receivers, const Muter* inhibitor,
+                   const SilenceMuter* silences, NotificationLog& nflog, Outbox& outbox, const Clock& clock,
+                   NotifyMetrics* metrics, PipelineOptions options)
+    : inhibit_(inhibitor),
+      silence_(silences, options.notify_resolved_silenced),
+      nflog_(nflog),
+      outbox_(outbox),
+      clock_(clock),
+      options_(std::move(options)) {
+  for (auto& [name, integrations] : receivers) {
+    ReceiverPipeline& rp = receivers_[name];
+    for (auto& integration : integrations) {
+      rp.dedup.push_back(std::make_unique<DedupStage>(nflog_, integration.id, integration.notifier->send_resolved()));
+      rp.workers.push_back(std::make_unique<DeliveryWorker>(integration, nflog_, outbox_, clock_, metrics, options_.retry));
+    }
+  }
+  if (metrics) metrics->set_outbox_depth_source([this] { return outbox_.depth(); });
+}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::stop() {
+  for (auto& [name, rp] : receivers_) {
+    for (auto& w : rp.workers) w->stop();
+  }
+}
+
+void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
+  auto it = receivers_.find(group.receiver);
+  if (it == receivers_.end()) {
+    logger("notify")->error("msg=\"unknown receiver\" receiver={}", logfmt_value(group.receiver));
+    return;
+  }
+  StageContext ctx{group.receiver, group.group_key, group.group_labels, group.now, group.repeat_interval_ms, {}};
+  alerts = inhibit_.exec(ctx, std::move(alerts));
+  if (alerts.empty()) return;
+  alerts = silence_.exec(ctx, std::move(alerts));
+  if (alerts.empty()) return;
+  ReceiverPipeline& rp = it->second;
+  for (std::size_t i = 0; i < rp.workers.size(); ++i) {
+    std::vector<Alert> to_send = rp.dedup[i]->exec(ctx, alerts);
+    if (to_send.empty()) continue;
+    OutboxEntry entry;
+    split_fingerprints(alerts, ctx.now, entry.firing, entry.resolved);
+    if (rp.workers[i]->in_flight(group.group_key, entry.firing, entry.resolved)) continue;
+    entry.integration_id = rp.workers[i]->integration().id;
+    entry.notification = {group.receiver, group.group_key, group.group_labels, std::move(to_send),
+                          ctx.now,        group.repeat_interval_ms, options_.external_url};
+    entry.created_at = ctx.now;
+    entry.id = outbox_.add(entry);
+    rp.workers[i]->enqueue(std::move(entry));
+  }
+}
+
+std::size_t Pipeline::recover() {
+  std::size_t queued = 0;
+  for (auto& entry : outbox_.pending()) {
+    DeliveryWorker* worker = nullptr;
+    for (auto& [name, rp] : receivers_) {
+      for (auto& w : rp.workers) {
+        if (w->integration().id == entry.integration_id) worker = w.get();
+      }
+    }
+    if (!worker) {
+      outbox_.mark_failed(entry.id, clock_.now_ms(), "integration no longer configured");
+      continue;
+    }
+    worker->enqueue(std::move(entry));
+    ++queued;
+  }
+  return queued;
+}
+
+bool Pipeline::wait_idle(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    bool idle = true;
+    for (const auto& [name, rp] : receivers_) {
+      for (const auto& w : rp.workers) idle = idle && w->idle();
+    }
+    if (idle) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace twikit::notify

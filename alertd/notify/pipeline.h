@@ -1,0 +1,78 @@
+#pragma once
+// The notification pipeline of alertd: for each flush of an aggregation group,
+// inhibit -> silence -> per integration (dedup -> outbox -> retry -> send on the integration's own worker).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alertd/notify/delivery_worker.h"
+#include "alertd/notify/integrations.h"
+#include "alertd/notify/stage.h"
+
+namespace twikit::notify {
+
+/// Tunables of the pipeline.
+struct PipelineOptions {
+  bool notify_resolved_silenced = true;           ///< Announce resolution of alerts silenced while firing.
+  RetryPolicy retry;                              ///< Backoff for retryable failures.
+  std::string external_url = "http://localhost:9878"; ///< externalURL in notifications.
+};
+
+/// What the dispatcher knows about the group being flushed.
+struct GroupFlush {
+  std::string receiver;                  ///< Receiver name.
+  std::string group_key;                 ///< Aggregation group identity.
+  Labels group_labels;                   ///< group_by labels and values.
+  TimestampMs now = 0;                   ///< Flush time.
+  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval.
+};
+
+/// Receives flushed groups; the dispatcher's only dependency on the notification side.
+class FlushSink {
+ public:
+  virtual ~FlushSink() = default;
+  /// Handles one flush of a group's alerts. Must not block on delivery.
+  virtual void flush(const GroupFlush& group, std::vector<Alert> alerts) = 0;
+};
+
+/// The pipeline with one DeliveryWorker per integration. Thread-safe; copy and move are deleted.
+class Pipeline final : public FlushSink {
+ public:
+  /// `receivers` maps receiver names to their integrations. `inhibitor` and `silences` may be null.
+  /// All references must outlive the pipeline.
+  Pipeline(std::map<std::string, std::vector<Integration>> receivers, const Muter* inhibitor,
+           const SilenceMuter* silences, NotificationLog& nflog, Outbox& outbox, const Clock& clock,
+           NotifyMetrics* metrics, PipelineOptions options);
+  /// Stops the workers; undelivered entries stay pending in the outbox.
+  ~Pipeline() override;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  /// Runs the stages and queues what must be sent; returns without waiting for delivery.
+  void flush(const GroupFlush& group, std::vector<Alert> alerts) override;
+  /// Queues the outbox's pending entries (after a restart); returns how many were queued. Entries of
+  /// integrations that no longer exist are marked failed.
+  std::size_t recover();
+  /// Waits until every worker is idle or `timeout` passes; returns whether all are idle.
+  bool wait_idle(std::chrono::milliseconds timeout) const;
+  /// Stops all workers (as the destructor does).
+  void stop();
+
+ private:
+  struct ReceiverPipeline {
+    std::vector<std::unique_ptr<DeliveryWorker>> workers;
+    std::vector<std::unique_ptr<DedupStage>> dedup;
+  };
+  InhibitStage inhibit_;
+  SilenceStage silence_;
+  NotificationLog& nflog_;
+  Outbox& outbox_;
+  const Clock& clock_;
+  PipelineOptions options_;
+  std::map<std::string, ReceiverPipeline> receivers_;
+};
+
+}  // namespace twikit::notify
