@@ -1,0 +1,221 @@
+// twikit-sim + twikit-exporter (+ promtool and a real Prometheus), all real processes on loopback.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <regex>
+
+#include "common/http_client.h"
+#include "support/stack.h"
+
+using namespace twikit::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kOnScrape = "  mode: on_scrape\n  max_concurrent_collections: 10\n";
+
+// The value of the series `line_prefix` (e.g. twikit_up{service="x"}) in an exposition, or NaN.
+double value_of(const std::string& exposition, const std::string& series) {
+  const auto at = exposition.find("\n" + series + " ");
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(exposition.c_str() + at + series.size() + 2, nullptr);
+}
+
+std::string metrics(const Exporter& e, const std::string& accept = "") {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (!accept.empty()) headers.emplace_back("Accept", accept);
+  return "\n" + http_get(e.url() + "/metrics", headers);
+}
+
+const char* kSeedMetrics[] = {
+    "twikit_up", "twikit_scrape_duration_seconds", "twikit_scrape_errors_total",
+    "twikit_last_success_timestamp_seconds", "twikit_service_healthy", "twikit_service_info",
+    "twikit_service_uptime_seconds", "twikit_requests_total", "twikit_errors_total", "twikit_response_time_seconds",
+    "twikit_dependency_up", "twikit_dependency_latency_seconds", "twikit_sessions", "twikit_sessions_active",
+    "twikit_sessions_healthy", "twikit_session_success_ratio", "twikit_proxies", "twikit_proxies_healthy",
+    "twikit_proxy_health_score_average", "twikit_proxy_response_time_seconds_average", "twikit_proxy_health_score",
+    "twikit_proxy_failures_total", "twikit_rate_limit_requests_total", "twikit_rate_limit_allowed_requests_total",
+    "twikit_rate_limit_blocked_requests_total", "twikit_rate_limit_utilization_ratio", "twikit_anti_detection_score",
+    "twikit_anti_detection_profiles_active", "twikit_anti_detection_risk_level", "twikit_accounts",
+    "twikit_accounts_healthy", "twikit_accounts_suspended", "twikit_accounts_at_risk",
+    "twikit_account_health_score_average", "twikit_emergency_stop_active", "twikit_emergency_events_total",
+    "twikit_emergency_recoveries_total", "twikit_content_checked_total", "twikit_content_blocked_total",
+    "twikit_content_flagged_total", "twikit_content_safety_score_average", "twikit_connection_pool_size",
+    "twikit_connection_pool_active", "twikit_connection_pool_idle", "twikit_connection_pool_waiting",
+    "twikit_connection_pool_utilization_ratio", "twikit_connection_pool_acquire_seconds",
+    "twikit_retry_attempts_total", "twikit_retry_successes_total", "twikit_retry_exhausted_total",
+    "twikit_circuit_breaker_state", "twikit_circuit_breaker_failures", "twikit_campaigns_active",
+    "twikit_campaigns_completed_total", "twikit_campaigns_failed_total", "twikit_campaign_success_ratio",
+    "twikit_campaign_progress_ratio"};
+
+int promtool_check(const std::string& exposition) {
+  const std::string dir = make_temp_dir("twikit-promtool");
+  write_file(dir + "/m.txt", exposition.substr(1));
+  const std::string cmd = "promtool check metrics < " + dir + "/m.txt > " + dir + "/out.txt 2>&1";
+  const int rc = std::system(cmd.c_str());
+  INFO(read_file(dir + "/out.txt"));
+  return rc;
+}
+
+}  // namespace
+
+TEST_CASE("all ten services are collected and every seed KPI is exported", "[integration]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  const std::string text = metrics(exporter);
+  for (const auto& [name, port] : sim.ports()) {
+    INFO(name);
+    CHECK(value_of(text, "twikit_up{service=\"" + name + "\"}") == 1);
+  }
+  for (const char* m : kSeedMetrics) {
+    INFO(m);
+    CHECK(text.find("\n" + std::string(m) + "{") != std::string::npos);
+  }
+  CHECK(text.find("reason=\"mapping\",service=\"session_manager\"} 0") != std::string::npos);
+}
+
+TEST_CASE("promtool check metrics accepts the exporter's output in both formats", "[integration][promtool]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  CHECK(promtool_check(metrics(exporter)) == 0);
+  const std::string om = metrics(exporter, "application/openmetrics-text;version=1.0.0");
+  CHECK(om.size() > 7);
+  CHECK(om.substr(om.size() - 6) == "# EOF\n");
+  CHECK(promtool_check(om) == 0);
+}
+
+TEST_CASE("a real Prometheus scrapes the exporter and answers for every seed KPI", "[integration][prometheus]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  const std::string target = exporter.url().substr(7);
+  Prometheus prom("global: {scrape_interval: 1s, scrape_timeout: 1s}\n"
+                  "scrape_configs:\n  - job_name: twikit\n    static_configs: [{targets: ['" + target + "']}]\n");
+  REQUIRE(eventually([&] { return prom.query("twikit_up == 1").size() == 10; }, 30s));
+  for (const char* m : kSeedMetrics) {
+    INFO(m);
+    CHECK(prom.query(std::string("count(") + m + ")").size() == 1);
+  }
+  // Prometheus asked for and parsed OpenMetrics: the target is healthy with no scrape error.
+  const std::string targets = http_get(prom.url() + "/api/v1/targets");
+  const auto doc = nlohmann::json::parse(targets);
+  const auto& active = doc["data"]["activeTargets"];
+  REQUIRE(active.size() == 1);
+  CHECK(active[0]["health"] == "up");
+  CHECK(active[0]["lastError"] == "");
+}
+
+TEST_CASE("each fault on one service leaves the other nine up with fresh values", "[integration][faults]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  struct Case {
+    const char* fault;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {R"({"mode":"error","http_status":503})", "http_status"}, {R"({"mode":"garbage"})", "invalid_json"},
+      {R"({"mode":"truncate"})", "invalid_json"},               {R"({"mode":"oversize"})", "too_large"},
+      {R"({"mode":"hang"})", "timeout"},                        {R"({"mode":"latency","latency_ms":1500})", "timeout"},
+      {R"({"mode":"down"})", "connect"},
+  };
+  const std::string victim = "proxy_rotation";
+  for (const auto& c : cases) {
+    INFO(c.fault);
+    REQUIRE(sim.reset() == 200);
+    const std::string before = metrics(exporter);
+    REQUIRE(value_of(before, "twikit_up{service=\"" + victim + "\"}") == 1);
+    const std::string reason_series = "twikit_scrape_errors_total{reason=\"" + std::string(c.reason) +
+                                      "\",service=\"" + victim + "\"}";
+    const double errors_before = value_of(before, reason_series);
+    REQUIRE(sim.fault(victim, c.fault) == 200);
+    const std::string after = metrics(exporter);
+    CHECK(value_of(after, "twikit_up{service=\"" + victim + "\"}") == 0);
+    CHECK(value_of(after, reason_series) == errors_before + 1);
+    CHECK(after.find("twikit_proxies{service=\"" + victim + "\"}") == std::string::npos);
+    for (const auto& [name, port] : sim.ports()) {
+      if (name == victim) continue;
+      INFO(name);
+      CHECK(value_of(after, "twikit_up{service=\"" + name + "\"}") == 1);
+      const std::string ts = "twikit_last_success_timestamp_seconds{service=\"" + name + "\"}";
+      CHECK(value_of(after, ts) > value_of(before, ts));
+    }
+  }
+  sim.reset();
+}
+
+TEST_CASE("a collection with a hung service ends within its timeout plus 100 ms", "[integration][faults]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  REQUIRE(sim.fault("retry_engine", R"({"mode":"hang"})") == 200);
+  for (int i = 0; i < 3; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string text = metrics(exporter);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(took < 1100ms);  // the targets' timeout is 1 s
+    CHECK(value_of(text, "twikit_up{service=\"retry_engine\"}") == 0);
+    CHECK(value_of(text, "twikit_exporter_collection_duration_seconds") < 1.1);
+  }
+  sim.reset();
+}
+
+TEST_CASE("a bad configuration on reload keeps the old one running", "[integration]") {
+  Sim sim;
+  const std::string good = exporter_config_for(sim, kOnScrape);
+  Exporter exporter(good);
+  write_file(exporter.config_path(), "collection: {mode: never}\n");
+  CHECK(http_send("POST", exporter.url() + "/-/reload", "") == 500);
+  std::string text = metrics(exporter);
+  CHECK(value_of(text, "twikit_exporter_config_last_reload_successful") == 0);
+  CHECK(value_of(text, "twikit_up{service=\"session_manager\"}") == 1);
+  write_file(exporter.config_path(), good);
+  exporter.process().signal(SIGHUP);
+  CHECK(eventually([&] { return value_of(metrics(exporter), "twikit_exporter_config_last_reload_successful") == 1; }));
+}
+
+TEST_CASE("the exporter refuses a bad configuration at start-up with exit code 2 and a position",
+          "[integration]") {
+  const std::string dir = make_temp_dir("twikit-badcfg");
+  write_file(dir + "/bad.yml", "collection:\n  interval: soon\n");
+  ChildProcess p({binary_path("exporter/twikit-exporter"), "--config.file=" + dir + "/bad.yml",
+                  "--web.listen-address=127.0.0.1:0"},
+                 {}, dir + "/err.log");
+  CHECK(p.wait(5s) == 2);
+  CHECK(read_file(dir + "/err.log").find(dir + "/bad.yml:2:13: not a valid duration string") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM shuts the exporter down cleanly", "[integration]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  exporter.process().signal(SIGTERM);
+  CHECK(exporter.process().wait(5s) == 0);
+}
+
+TEST_CASE("/health reports per-component status and degrades when a service is down", "[integration]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  metrics(exporter);
+  auto health = nlohmann::json::parse(http_get(exporter.url() + "/health"));
+  CHECK(health["components"].size() == 10);
+  CHECK(health["components"]["session_manager"]["up"] == true);
+  REQUIRE(sim.fault("rate_limit", R"({"mode":"down"})") == 200);
+  metrics(exporter);
+  health = nlohmann::json::parse(http_get(exporter.url() + "/health"));
+  CHECK(health["status"] == "degraded");
+  CHECK(health["components"]["rate_limit"]["status"] == "unhealthy");
+  CHECK(health["components"]["rate_limit"]["consecutive_failures"] == 1);
+  sim.reset();
+}
+
+TEST_CASE("gzip is served when the scraper accepts it", "[integration]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  twikit::CurlHttpClient http;
+  twikit::HttpRequest r;
+  r.url = exporter.url() + "/metrics";
+  r.headers = {{"Accept-Encoding", "gzip"}};
+  const auto resp = http.send(r);  // libcurl decodes it; the header proves it was compressed
+  REQUIRE(resp.header("content-encoding") != nullptr);
+  CHECK(*resp.header("content-encoding") == "gzip");
+  CHECK(resp.body.find("twikit_up{service=\"session_manager\"} 1") != std::string::npos);
+  CHECK(resp.body.find("process_resident_memory_bytes") != std::string::npos);
+}
