@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Exporter benchmarks, each against a peer in the same run (see bench/README.md):
+#  1. collection latency: ten services each answering after 200 ms; one collection vs the 200 ms floor.
+#  2. /metrics with ~10,000 series at 50 connections (wrk): twikit-exporter vs prometheus-pushgateway
+#     serving the same series; requests/s and p99 side by side, as ratios.
+#  3. exporter RSS while serving those series.
+# Usage: bench/exporter/run.sh [build-dir]   (needs wrk and prometheus-pushgateway; scripts/setup.sh)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+work=$(mktemp -d /tmp/twikit-bench-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ~10,000 series: every proxy yields 3 series, every campaign 1.
+"$build/sim/twikit-sim" --base-port 0 --seed 1 --proxies 2000 --campaigns 3800 >"$work/ready" 2>"$work/sim.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/ready" ] && break; sleep 0.1; done
+admin=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin"])' "$work/ready")
+
+exporter_config() {  # $1 = collection block
+  python3 - "$work/ready" "$root/exporter/default_config.yaml" "$1" <<'PY'
+import json, sys
+ports = json.load(open(sys.argv[1]))["services"]
+defaults = open(sys.argv[2]).read()
+print("collection:\n" + sys.argv[3] + "\ntargets:")
+for name, port in ports.items():
+    print(f'  - {{name: {name}, url: "http://127.0.0.1:{port}/status", timeout: 5s}}')
+print(defaults[defaults.index("\ncommon_metrics:") + 1:])
+PY
+}
+
+start_exporter() {  # $1 = config file; prints the port
+  local port; port=$(free_port)
+  "$build/exporter/twikit-exporter" --config.file="$1" --web.listen-address="127.0.0.1:$port" 2>>"$work/exporter.log" &
+  pids+=($!)
+  for _ in $(seq 100); do curl -sf "127.0.0.1:$port/-/healthy" >/dev/null && break; sleep 0.1; done
+  echo "$port"
+}
+
+echo "== 1. collection latency: 10 services x 200 ms each"
+exporter_config "  mode: on_scrape" >"$work/on_scrape.yaml"
+p1=$(start_exporter "$work/on_scrape.yaml")
+for svc in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["services"]))' "$work/ready"); do
+  curl -sf -X PUT "127.0.0.1:$admin/admin/services/$svc/fault" -d '{"mode":"latency","latency_ms":200}' >/dev/null
+done
+curl -sf "127.0.0.1:$p1/metrics" >/dev/null   # warm-up
+durations=()
+for _ in $(seq 10); do
+  d=$(curl -sf "127.0.0.1:$p1/metrics" | awk '/^twikit_exporter_collection_duration_seconds /{print $2}')
+  durations+=("$d")
+done
+python3 - "${durations[@]}" <<'PY'
+import statistics, sys
+d = sorted(float(x) for x in sys.argv[1:])
+print(f"collection: median {statistics.median(d)*1000:.1f} ms, max {d[-1]*1000:.1f} ms over {len(d)} runs;"
+      f" ratio to the 200 ms floor: median {statistics.median(d)/0.2:.3f}, max {d[-1]/0.2:.3f} (target <= 1.1)")
+PY
+curl -sf -X POST "127.0.0.1:$admin/admin/reset" >/dev/null
+
+echo "== 2. /metrics at 50 connections: twikit-exporter vs prometheus-pushgateway, same series"
+exporter_config "  mode: interval
+  interval: 30s" >"$work/interval.yaml"
+p2=$(start_exporter "$work/interval.yaml")
+sleep 1
+curl -sf "127.0.0.1:$p2/metrics" >"$work/metrics.txt"
+series=$(grep -vc '^#' "$work/metrics.txt")
+pg=$(free_port)
+prometheus-pushgateway --web.listen-address="127.0.0.1:$pg" --persistence.interval=0 >"$work/pushgateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "127.0.0.1:$pg/-/ready" >/dev/null && break; sleep 0.1; done
+# The service series only (the pushgateway keeps its own process metrics).
+grep -v -e '^process_' -e '^# HELP process_' -e '^# TYPE process_' -e 'twikit_exporter_' "$work/metrics.txt" >"$work/push.txt"
+curl -sf --data-binary @"$work/push.txt" "127.0.0.1:$pg/metrics/job/twikit" || { echo "push failed"; exit 1; }
+pg_series=$(curl -sf "127.0.0.1:$pg/metrics" | grep -vc '^#')
+echo "series served: exporter $series, pushgateway $pg_series"
+run_wrk() { wrk -t2 -c50 -d10s --latency "$1" 2>&1; }
+run_wrk "http://127.0.0.1:$p2/metrics" >"$work/wrk_exporter.txt"
+run_wrk "http://127.0.0.1:$pg/metrics" >"$work/wrk_pushgateway.txt"
+python3 - "$work/wrk_exporter.txt" "$work/wrk_pushgateway.txt" <<'PY'
+import re, sys
+def parse(path):
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+    p99 = float(m.group(1)) * {"us": 1e-3, "ms": 1, "s": 1e3}[m.group(2)]
+    return rps, p99
+e, p = parse(sys.argv[1]), parse(sys.argv[2])
+print(f"twikit-exporter: {e[0]:.0f} req/s, p99 {e[1]:.1f} ms")
+print(f"pushgateway:     {p[0]:.0f} req/s, p99 {p[1]:.1f} ms")
+print(f"ratio req/s exporter/pushgateway: {e[0]/p[0]:.2f} (target >= 2); p99 ratio: {e[1]/p[1]:.2f} (target < 1)")
+PY
+
+echo "== 3. exporter RSS with these series"
+pid=$(pgrep -f "twikit-exporter --config.file=$work/interval.yaml" | head -1)
+awk '/VmRSS/{printf "exporter RSS: %.1f MB (target < 20 MB)\n", $2/1024}' "/proc/$pid/status"
