@@ -1,0 +1,53 @@
+#pragma once
+// Escalation policies: an alert that stays firing and unacknowledged is sent, step by step, to more
+// receivers; acknowledging or resolving it stops the escalation.
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "alertd/notify/config.h"
+#include "alertd/notify/pipeline.h"
+
+namespace twikit::dispatch {
+
+/// Answers whether an alert has been acknowledged. Implementations are thread-safe.
+class AckLookup {
+ public:
+  virtual ~AckLookup() = default;
+  /// Whether the alert with fingerprint `fp` is currently acknowledged.
+  virtual bool acknowledged(notify::Fingerprint fp) const = 0;
+};
+
+/// Tracks alerts on routes with an escalation policy and notifies each step's receivers once the alert
+/// has fired unacknowledged for the step's `after`. Thread-safe.
+class Escalator {
+ public:
+  /// `policies`, `sink`, `clock` and `acks` (may be null: nothing is acknowledged) must outlive it.
+  Escalator(const std::map<std::string, notify::EscalationPolicy>& policies, notify::FlushSink& sink,
+            const Clock& clock, const AckLookup* acks);
+
+  /// Records the latest state of `alert` under `policy` (resolved alerts stop being tracked at the next tick).
+  void track(const std::string& policy, const notify::Alert& alert);
+  /// Sends the steps that are due at `now`; drops resolved and finished alerts.
+  void tick(TimestampMs now);
+  /// The earliest time a step becomes due, or -1.
+  TimestampMs next_due() const;
+  /// Number of alerts being tracked.
+  std::size_t tracked() const;
+
+ private:
+  struct Tracked {
+    std::string policy;
+    notify::Alert alert;
+    std::size_t next_step = 0;
+  };
+  const std::map<std::string, notify::EscalationPolicy>& policies_;
+  notify::FlushSink& sink_;
+  const Clock& clock_;
+  const AckLookup* acks_;
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, notify::Fingerprint>, Tracked> alerts_;
+};
+
+}  // namespace twikit::dispatch

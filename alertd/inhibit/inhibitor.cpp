@@ -1,0 +1,43 @@
+#include "alertd/inhibit/inhibitor.h"
+
+namespace twikit::inhibit {
+
+Inhibitor::Inhibitor(std::vector<notify::InhibitRuleConfig> rules) : rules_(std::move(rules)) {}
+
+void Inhibitor::update(const std::vector<notify::Alert>& alerts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& a : alerts) alerts_[notify::fingerprint(a)] = a;
+}
+
+void Inhibitor::gc(TimestampMs now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = alerts_.begin(); it != alerts_.end();) {
+    if (it->second.resolved_at(now)) it = alerts_.erase(it);
+    else ++it;
+  }
+}
+
+bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
+  const notify::Fingerprint target_fp = notify::fingerprint(labels);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& rule : rules_) {
+    if (!notify::matches_all(rule.target_matchers, labels)) continue;
+    const bool target_is_source = notify::matches_all(rule.source_matchers, labels);
+    for (const auto& [fp, source] : alerts_) {
+      if (fp == target_fp || source.resolved_at(now)) continue;
+      if (!notify::matches_all(rule.source_matchers, source.labels)) continue;
+      if (target_is_source && notify::matches_all(rule.target_matchers, source.labels)) continue;
+      bool equal = true;
+      for (const auto& name : rule.equal) {
+        if (label_value(source.labels, name) != label_value(labels, name)) {
+          equal = false;
+          break;
+        }
+      }
+      if (equal) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace twikit::inhibit

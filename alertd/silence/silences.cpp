@@ -1,0 +1,86 @@
+#include "alertd/silence/silences.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace twikit::silence {
+
+std::string silence_state(const Silence& s, TimestampMs now) {
+  if (s.ends_at <= now) return "expired";
+  if (s.starts_at > now) return "pending";
+  return "active";
+}
+
+Silences::Silences(const Clock& clock, SilenceStore* store) : clock_(clock), store_(store), rng_(std::random_device{}()) {
+  if (store_) {
+    for (auto& s : store_->load_all()) silences_[s.id] = std::move(s);
+  }
+}
+
+std::string Silences::add(Silence s) {
+  const TimestampMs now = clock_.now_ms();
+  if (s.matchers.empty()) throw std::invalid_argument("silence needs at least one matcher");
+  if (std::all_of(s.matchers.begin(), s.matchers.end(), [](const notify::Matcher& m) { return m.matches_value(""); })) {
+    throw std::invalid_argument("at least one matcher must not match the empty string");
+  }
+  if (s.starts_at == 0) s.starts_at = now;
+  if (s.ends_at <= s.starts_at) throw std::invalid_argument("endsAt must be after startsAt");
+  if (s.ends_at <= now) throw std::invalid_argument("endsAt is in the past");
+  if (s.created_by.empty()) throw std::invalid_argument("createdBy is required");
+  s.updated_at = now;
+  std::lock_guard<std::mutex> lock(mu_);
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
+                static_cast<unsigned long long>(rng_()));
+  s.id = buf;
+  if (store_) store_->save(s);
+  silences_[s.id] = s;
+  return s.id;
+}
+
+bool Silences::expire(const std::string& id) {
+  const TimestampMs now = clock_.now_ms();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = silences_.find(id);
+  if (it == silences_.end() || it->second.ends_at <= now) return false;
+  it->second.ends_at = now;
+  if (it->second.starts_at > now) it->second.starts_at = now;
+  it->second.updated_at = now;
+  if (store_) store_->save(it->second);
+  return true;
+}
+
+std::optional<Silence> Silences::get(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = silences_.find(id);
+  if (it == silences_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Silence> Silences::list() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Silence> out;
+  for (const auto& [id, s] : silences_) out.push_back(s);
+  std::sort(out.begin(), out.end(), [](const Silence& a, const Silence& b) {
+    return a.updated_at != b.updated_at ? a.updated_at > b.updated_at : a.id < b.id;
+  });
+  return out;
+}
+
+bool Silences::mutes(const Labels& labels, TimestampMs now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, s] : silences_) {
+    if (s.starts_at <= now && now < s.ends_at && notify::matches_all(s.matchers, labels)) return true;
+  }
+  return false;
+}
+
+bool Silences::muted_during(const Labels& labels, TimestampMs from, TimestampMs to) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, s] : silences_) {
+    if (s.starts_at <= to && from < s.ends_at && notify::matches_all(s.matchers, labels)) return true;
+  }
+  return false;
+}
+
+}  // namespace twikit::silence

@@ -1,0 +1,69 @@
+#pragma once
+// Silences: matchers plus a time window that mute matching alerts, with who created them and why.
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "alertd/notify/matcher.h"
+#include "alertd/notify/muter.h"
+#include "common/clock.h"
+
+namespace twikit::silence {
+
+/// One silence, as the API shows it.
+struct Silence {
+  std::string id;                ///< Assigned on creation (32 hex digits).
+  notify::Matchers matchers;     ///< All must match for an alert to be silenced.
+  TimestampMs starts_at = 0;     ///< Start of the window.
+  TimestampMs ends_at = 0;       ///< End of the window (expiring sets it to now).
+  std::string created_by;        ///< Who created it.
+  std::string comment;           ///< Why.
+  TimestampMs updated_at = 0;    ///< Last change.
+};
+
+/// "pending", "active" or "expired" at `now`.
+std::string silence_state(const Silence& s, TimestampMs now);
+
+/// Persists silences (SQLite in the daemon). Implementations are thread-safe.
+class SilenceStore {
+ public:
+  virtual ~SilenceStore() = default;
+  /// Inserts or replaces `s` by id.
+  virtual void save(const Silence& s) = 0;
+  /// All stored silences.
+  virtual std::vector<Silence> load_all() = 0;
+};
+
+/// The set of silences; a SilenceMuter for the pipeline. Thread-safe.
+class Silences final : public notify::SilenceMuter {
+ public:
+  /// Loads existing silences from `store` (may be null: memory only; must outlive this object).
+  Silences(const Clock& clock, SilenceStore* store);
+
+  /// Validates and adds `s` (a fresh id is assigned) and returns the id. Throws std::invalid_argument when
+  /// there are no matchers, every matcher matches the empty string, ends_at <= starts_at, ends_at is in
+  /// the past, or created_by is empty. A zero starts_at means now.
+  std::string add(Silence s);
+  /// Expires silence `id` now; false when it does not exist or has already expired.
+  bool expire(const std::string& id);
+  /// The silence `id`, if any.
+  std::optional<Silence> get(const std::string& id) const;
+  /// All silences, newest first.
+  std::vector<Silence> list() const;
+
+  bool mutes(const Labels& labels, TimestampMs now) const override;
+  bool muted_during(const Labels& labels, TimestampMs from, TimestampMs to) const override;
+
+ private:
+  const Clock& clock_;
+  SilenceStore* store_;
+  mutable std::mutex mu_;
+  std::map<std::string, Silence> silences_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace twikit::silence
