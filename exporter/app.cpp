@@ -50,7 +50,7 @@ void App::start() {
   server_.bind(options_.listen_address.value_or(config->listen_address));
   scheduler()->start();
   server_.start();
-  logger("exporter")->info("listening address={} targets={} mode={}", options_.listen_address.value_or(config->listen_address),
+  logger("exporter")->info("listening address={} port={} targets={} mode={}", options_.listen_address.value_or(config->listen_address), server_.port(),
                            config->targets.size(),
                            config->collection.mode == CollectionMode::interval ? "interval" : "on_scrape");
 }
