@@ -1,0 +1,91 @@
+#pragma once
+// alertd.yaml as plain values: global settings, scrape configs, rule files, storage and web, plus the
+// notification sections (receivers, route, inhibit_rules, escalation_policies) owned by alertd/notify.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "alertd/notify/config.h"
+#include "alertd/scrape/target.h"
+#include "common/labels.h"
+
+namespace twikit::config {
+
+/// The `global` section (Prometheus' defaults: scrape every 1m, time out after 10s, evaluate every 1m).
+struct GlobalConfig {
+  std::int64_t scrape_interval_ms = 60'000;
+  std::int64_t scrape_timeout_ms = 10'000;
+  std::int64_t evaluation_interval_ms = 60'000;
+  /// Added to alerts and notifications on the way out (never to stored series), as in Prometheus.
+  Labels external_labels;
+};
+
+/// One `static_configs` entry: addresses (host:port) and the labels they share.
+struct StaticConfig {
+  std::vector<std::string> targets;
+  Labels labels;
+};
+
+/// One `scrape_configs` entry; unset interval and timeout come from `global`.
+struct ScrapeConfig {
+  std::string job_name;
+  std::int64_t scrape_interval_ms = 0;
+  std::int64_t scrape_timeout_ms = 0;
+  std::string metrics_path = "/metrics";
+  std::string scheme = "http";
+  /// Bodies larger than this fail the scrape; 0 = no limit.
+  std::size_t body_size_limit = 0;
+  std::vector<StaticConfig> static_configs;
+};
+
+/// The `storage` section: the SQLite file for alert state and how long scraped samples are kept in memory.
+struct StorageConfig {
+  std::string path = "data/alertd.db";
+  /// Samples older than this are dropped from the in-memory store (at least the longest rule range).
+  std::int64_t retention_ms = 3'600'000;
+};
+
+/// The `web` section.
+struct WebConfig {
+  std::string listen_address = "0.0.0.0:9878";
+  /// Bearer token that mutating endpoints (POST /-/reload, the monitoring API) require; empty = none.
+  std::string api_bearer_token;
+};
+
+/// The whole alertd.yaml.
+struct AlertdConfig {
+  /// The file it came from ("<default>" for the embedded default).
+  std::string file;
+  GlobalConfig global;
+  std::vector<ScrapeConfig> scrape_configs;
+  /// The rule_files globs as written.
+  std::vector<std::string> rule_file_globs;
+  /// The rule files the globs matched, resolved against the config file's directory, sorted.
+  std::vector<std::string> rule_files;
+  StorageConfig storage;
+  WebConfig web;
+  /// Receivers, routes, inhibition and escalation.
+  notify::NotificationConfig notification;
+};
+
+/// Loads and validates the config file at `path`. Throws twikit::ConfigError with
+/// "file:line:col: message" (1-based) on any error, including those of the notification sections.
+AlertdConfig load_config_file(const std::string& path);
+
+/// Loads config `text` as if read from `file`; relative rule_files globs resolve against `base_dir`.
+AlertdConfig load_config_string(const std::string& text, const std::string& file, const std::string& base_dir,
+                                const notify::EnvLookup& env = notify::process_env());
+
+/// The embedded default: scrape the exporter at 127.0.0.1:9877 every 15s, the shipped rules, a
+/// system_log receiver. `rules_dir` is where the shipped rule files live.
+std::string default_config_yaml(const std::string& rules_dir);
+
+/// The directory holding the shipped rule files: $TWIKIT_RULES_DIR, else the installed share directory,
+/// else the source tree's rules/ (development builds).
+std::string shipped_rules_dir();
+
+/// Every scrape target the config names, with job/instance/static labels, interval and timeout resolved.
+std::vector<scrape::ScrapeTarget> scrape_targets(const AlertdConfig& config);
+
+}  // namespace twikit::config
