@@ -1,6 +1,7 @@
 #include "exporter/app.h"
 
 #include "common/logging.h"
+#include "common/web_config.h"
 #include "common/yaml_errors.h"
 #include "exporter/health.h"
 #include "exporter/metrics_endpoint.h"
@@ -46,17 +47,20 @@ void App::start() {
     scheduler_ = std::make_shared<Scheduler>(std::move(collector));
   }
   counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
+  const WebConfig web = load_web_config(options_.web_config_file);
+  server_ = std::make_unique<HttpServer>(make_http_server(web));
+  apply_web_config(server_->raw(), web);
   register_routes();
-  server_.bind(options_.listen_address.value_or(config->listen_address));
+  server_->bind(options_.listen_address.value_or(config->listen_address));
   scheduler()->start();
-  server_.start();
-  logger("exporter")->info("listening address={} port={} targets={} mode={}", options_.listen_address.value_or(config->listen_address), server_.port(),
+  server_->start();
+  logger("exporter")->info("listening address={} port={} targets={} mode={}", options_.listen_address.value_or(config->listen_address), server_->port(),
                            config->targets.size(),
                            config->collection.mode == CollectionMode::interval ? "interval" : "on_scrape");
 }
 
 void App::stop() {
-  server_.stop();
+  if (server_) server_->stop();
   if (auto s = scheduler()) s->stop();
 }
 
@@ -89,7 +93,7 @@ std::string App::reload() {
 }
 
 void App::register_routes() {
-  httplib::Server& srv = server_.raw();
+  httplib::Server& srv = server_->raw();
   // Prometheus and load tests keep many connections open; the default pool of 8 would queue them.
   srv.new_task_queue = [] { return new httplib::ThreadPool(64); };
   srv.set_keep_alive_max_count(1000);

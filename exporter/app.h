@@ -21,6 +21,8 @@ struct AppOptions {
   std::string config_file;
   /// Overrides the configuration's web.listen_address when set (--web.listen-address).
   std::optional<std::string> listen_address;
+  /// exporter-toolkit web configuration (TLS, basic auth); empty for plain HTTP (--web.config.file).
+  std::string web_config_file;
 };
 
 /// The running exporter. start() throws ConfigError on a bad configuration; reload() never throws.
@@ -41,7 +43,7 @@ class App {
   /// error message (empty on success).
   std::string reload();
   /// The bound HTTP port.
-  int port() const { return server_.port(); }
+  int port() const { return server_ ? server_->port() : 0; }
 
  private:
   std::shared_ptr<const ExporterConfig> load() const;
@@ -51,7 +53,7 @@ class App {
   AppOptions options_;
   HttpClient& http_;
   const Clock& clock_;
-  HttpServer server_;
+  std::unique_ptr<HttpServer> server_;
   SelfCounters counters_;
   mutable std::mutex mu_;
   std::shared_ptr<Scheduler> scheduler_;  // guarded by mu_; swapped whole on reload

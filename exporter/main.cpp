@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   twikit::FlagSet flags("twikit-exporter", "Exports the Twikit services' JSON status as Prometheus metrics.");
   flags.add_string("config.file", "", "twikit-exporter configuration file (empty: the embedded default).");
   flags.add_string("web.listen-address", "", "Address to listen on (overrides web.listen_address in the config).");
+  flags.add_string("web.config.file", "", "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).");
   flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.");
   flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json.");
   flags.add_bool("config.check", false, "Validate the configuration file and exit (0 valid, 2 invalid).");
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
   twikit::exporter::AppOptions options;
   options.config_file = config_file;
   if (flags.was_set("web.listen-address")) options.listen_address = flags.get("web.listen-address");
+  options.web_config_file = flags.get("web.config.file");
   twikit::exporter::App app(options, http, clock);
   try {
     app.start();
