@@ -108,7 +108,8 @@ class Loader {
     check_url(r_, n["url"] ? n["url"] : n, w.url);
     if (n["bearer_token_file"]) {
       w.bearer_token = r_.read_secret_file(n["bearer_token_file"], r_.str(n["bearer_token_file"]));
-    } else if (const YAML::Node auth = n["http_config"]["authorization"]; auth.IsDefined()) {
+    } else if (const YAML::Node auth = n["http_config"] ? n["http_config"]["authorization"] : YAML::Node();
+               auth.IsDefined() && !auth.IsNull()) {
       r_.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
       if (auth["credentials_file"]) {
         w.bearer_token = r_.read_secret_file(auth["credentials_file"], r_.str(auth["credentials_file"]));

@@ -1,0 +1,157 @@
+// Loading the notification config: Alertmanager's vocabulary and defaults, secrets, file:line:col errors.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "alertd/notify/config.h"
+#include "support/process.h"
+
+using namespace twikit;
+using namespace twikit::notify;
+
+namespace {
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+NotificationConfig load(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  return load_notification_config(YAML::Load(yaml), "alertd.yaml", env_of(std::move(env)));
+}
+
+std::string error_of(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  try {
+    load(yaml, std::move(env));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("routes get Alertmanager's defaults and children inherit from their parent") {
+  const auto cfg = load(R"(
+receivers:
+  - name: ops
+    webhook_configs: [{url: "http://127.0.0.1:1/hook"}]
+  - name: pager
+    email_configs: [{to: "a@x, b@x", smarthost: "127.0.0.1:25", require_tls: false}]
+    slack_configs: [{api_url: "http://127.0.0.1:2/slack"}]
+route:
+  receiver: ops
+  group_by: [alertname, service]
+  routes:
+    - matchers: ['severity=~"critical|warning"']
+      receiver: pager
+      group_wait: 10s
+      continue: true
+      routes:
+        - matchers: [team=db]
+          group_by: ['...']
+)");
+  CHECK(cfg.route.receiver == "ops");
+  CHECK(cfg.route.group_wait_ms == 30'000);
+  CHECK(cfg.route.group_interval_ms == 300'000);
+  CHECK(cfg.route.repeat_interval_ms == 4 * 3'600'000);
+  REQUIRE(cfg.route.routes.size() == 1);
+  const auto& child = cfg.route.routes[0];
+  CHECK(child.receiver == "pager");
+  CHECK(child.continue_matching);
+  CHECK(child.group_wait_ms == 10'000);
+  CHECK(child.group_by == std::vector<std::string>{"alertname", "service"});
+  REQUIRE(child.matchers.size() == 1);
+  CHECK(child.matchers[0].op() == Matcher::Op::regex);
+  const auto& grandchild = child.routes.at(0);
+  CHECK(grandchild.group_by_all);
+  CHECK(grandchild.group_wait_ms == 10'000);
+  CHECK(grandchild.receiver == "pager");
+  const auto* pager = cfg.find_receiver("pager");
+  REQUIRE(pager);
+  CHECK(pager->emails.at(0).to == std::vector<std::string>{"a@x", "b@x"});
+  CHECK_FALSE(pager->emails.at(0).send_resolved);
+  CHECK_FALSE(pager->slacks.at(0).send_resolved);
+  CHECK(cfg.find_receiver("ops")->webhooks.at(0).send_resolved);
+  CHECK(cfg.find_receiver("default") == nullptr);
+}
+
+TEST_CASE("errors name the file, line and column of what is wrong") {
+  CHECK(error_of("receivers: [{name: a}]\nroute:\n  receiver: nope\n") ==
+        "alertd.yaml:3:13: route refers to unknown receiver \"nope\"");
+  CHECK(error_of("receivers: [{name: a}]\nroute:\n  receiver: a\n  routes:\n    - matchers: ['severity=~\"(\"']\n")
+            .rfind("alertd.yaml:5:18: bad matcher", 0) == 0);
+  CHECK(error_of("receivers: [{name: a}]\nroute:\n  receiver: a\n  group_wait: soon\n") ==
+        "alertd.yaml:4:15: invalid duration \"soon\" (expected e.g. 30s, 5m, 4h)");
+  CHECK(error_of("receivers:\n  - name: s\n    slack_configs: [{channel: '#ops'}]\n")
+            .rfind("alertd.yaml:3:21: slack_configs: missing secret api_url", 0) == 0);
+  CHECK(error_of("receivers:\n  - name: e\n    email_configs: [{to: a@x, smarthost: 'h:25', auth_username: u}]\n")
+            .find("missing secret auth password") != std::string::npos);
+  CHECK(error_of("receivers:\n  - name: w\n    webhook_configs: [{url: 'http://x', bearer_token_file: /nonexistent}]\n")
+            .find("cannot read secret file") != std::string::npos);
+  CHECK(error_of("receivers: [{name: a}]\nroute: {receiver: a, group_wiat: 1s}\n")
+            .find("unknown field \"group_wiat\" in route") != std::string::npos);
+  CHECK(error_of("receivers: [{name: a}]\nroute: {receiver: a, escalation_policy: nope}\n")
+            .find("unknown escalation policy") != std::string::npos);
+}
+
+TEST_CASE("secrets come from the environment or from files") {
+  const std::string dir = testing::make_temp_dir("notify-config");
+  testing::write_file(dir + "/token", "file-token\n");
+  const auto cfg = load(R"(
+receivers:
+  - name: env
+    webhook_configs: [{url: "http://127.0.0.1:1/a"}]
+    slack_configs: [{}]
+  - name: file
+    webhook_configs: [{url: "http://127.0.0.1:1/b", bearer_token_file: ")" + dir + R"(/token"}]
+route: {receiver: env}
+)",
+                        {{"MONITORING_WEBHOOK_TOKEN", "env-token"}, {"SLACK_WEBHOOK_URL", "http://127.0.0.1:3/s"}});
+  CHECK(cfg.find_receiver("env")->webhooks.at(0).bearer_token == "env-token");
+  CHECK(cfg.find_receiver("env")->slacks.at(0).api_url == "http://127.0.0.1:3/s");
+  CHECK(cfg.find_receiver("file")->webhooks.at(0).bearer_token == "file-token");
+}
+
+TEST_CASE("the seed's environment variables become implicit receivers") {
+  const auto cfg = load("", {{"MONITORING_WEBHOOK_URL", "http://127.0.0.1:9/hook"},
+                             {"MONITORING_WEBHOOK_TOKEN", "t"},
+                             {"MONITORING_EMAIL_RECIPIENTS", "ops@example.com,dev@example.com"},
+                             {"SLACK_WEBHOOK_URL", "http://127.0.0.1:9/slack"}});
+  CHECK(cfg.route.receiver == "default");
+  const auto* def = cfg.find_receiver("default");
+  REQUIRE(def);
+  CHECK(def->webhooks.at(0).url == "http://127.0.0.1:9/hook");
+  CHECK(def->webhooks.at(0).bearer_token == "t");
+  CHECK(def->emails.at(0).to.size() == 2);
+  CHECK(def->slacks.at(0).api_url == "http://127.0.0.1:9/slack");
+  CHECK(cfg.find_receiver("monitoring-webhook"));
+  CHECK(cfg.find_receiver("monitoring-email"));
+  CHECK(cfg.find_receiver("slack"));
+  // Without any, the default receiver logs.
+  CHECK(load("").find_receiver("default")->system_logs.size() == 1);
+}
+
+TEST_CASE("inhibit rules and escalation policies are loaded and validated") {
+  const auto cfg = load(R"(
+receivers: [{name: a}, {name: b}]
+escalation_policies:
+  - name: oncall
+    steps:
+      - {after: 15m, receivers: [a]}
+      - {after: 1h, receivers: [a, b]}
+route: {receiver: a, escalation_policy: oncall}
+inhibit_rules:
+  - source_matchers: [severity=critical]
+    target_matchers: ['severity=~"warning|info"']
+    equal: [service]
+)");
+  REQUIRE(cfg.escalation_policies.count("oncall"));
+  CHECK(cfg.escalation_policies.at("oncall").steps.at(1).after_ms == 3'600'000);
+  CHECK(cfg.route.escalation_policy == "oncall");
+  REQUIRE(cfg.inhibit_rules.size() == 1);
+  CHECK(cfg.inhibit_rules[0].equal == std::vector<std::string>{"service"});
+  CHECK(error_of("receivers: [{name: a}]\nescalation_policies:\n  - name: p\n    steps: [{after: 5m, receivers: [zz]}]\n")
+            .find("unknown receiver \"zz\"") != std::string::npos);
+}
