@@ -1,0 +1,118 @@
+#pragma once
+// Internal evaluator state shared by the evaluation files (not part of the public API).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "alertd/promql/ast.h"
+#include "alertd/promql/engine.h"
+#include "alertd/storage/series_store.h"
+
+namespace twikit::promql {
+
+/// An instant-vector element during evaluation; `drop_name` delays `__name__` removal to the end.
+struct ESample {
+  Labels labels;          ///< Label set (may still hold `__name__` to be dropped later).
+  double v = 0;           ///< Value.
+  TimestampMs t = 0;      ///< Sample time for selector output (used by timestamp()), else eval time.
+  bool drop_name = false; ///< Whether `__name__` is to be removed from the final result.
+};
+
+/// An instant vector during evaluation.
+using EVector = std::vector<ESample>;
+
+/// A range-vector series during evaluation.
+struct ESeries {
+  Labels labels;                        ///< Label set.
+  std::vector<storage::Sample> points;  ///< Ascending; no staleness markers.
+  bool drop_name = false;               ///< As in ESample.
+};
+
+/// A range vector during evaluation.
+using EMatrix = std::vector<ESeries>;
+
+/// A value during evaluation.
+struct EValue {
+  ValueType type = ValueType::none;  ///< Which member is meaningful.
+  double scalar = 0;                 ///< Scalar value.
+  std::string str;                   ///< String value.
+  EVector vec;                       ///< Instant vector.
+  EMatrix mat;                       ///< Range vector.
+  /// A scalar value.
+  static EValue of_scalar(double v) {
+    EValue r;
+    r.type = ValueType::scalar;
+    r.scalar = v;
+    return r;
+  }
+  /// An instant vector value.
+  static EValue of_vector(EVector v) {
+    EValue r;
+    r.type = ValueType::vector;
+    r.vec = std::move(v);
+    return r;
+  }
+};
+
+/// Evaluates expressions at single instants; a range query calls it once per step.
+class Evaluator {
+ public:
+  /// `start`/`end` are the query's range (equal for instant queries), used by `@ start()`/`@ end()`.
+  Evaluator(const EngineOptions& opts, const storage::Queryable& store, TimestampMs start,
+            TimestampMs end)
+      : opts_(opts), store_(store), start_(start), end_(end) {}
+
+  /// Evaluates `e` at time `t`.
+  EValue eval(const Expr& e, TimestampMs t);
+  /// Evaluates a range-vector expression (matrix selector or subquery) at `t`.
+  EMatrix eval_range(const Expr& e, TimestampMs t);
+
+  /// The engine options.
+  const EngineOptions& options() const { return opts_; }
+
+  // Parts implemented in their own files.
+  EValue eval_binary(const BinaryExpr& e, TimestampMs t);
+  EValue eval_aggregate(const AggregateExpr& e, TimestampMs t);
+  EValue eval_call(const CallExpr& e, TimestampMs t);
+
+ private:
+  EVector eval_selector(const VectorSelector& vs, TimestampMs t);
+  EMatrix eval_matrix_selector(const MatrixSelector& ms, TimestampMs t);
+  EMatrix eval_subquery(const SubqueryExpr& sq, TimestampMs t);
+  TimestampMs resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) const;
+
+  const EngineOptions& opts_;
+  const storage::Queryable& store_;
+  TimestampMs start_;
+  TimestampMs end_;
+};
+
+/// Removes `__name__` from a label set (no-op without one).
+void drop_metric_name(Labels& labels);
+
+/// Throws EvalError when two samples share a label set.
+void check_unique_labelsets(const EVector& v);
+
+/// Kahan-Neumaier compensated addition: adds `inc` to `sum`, keeping the compensation in `c`.
+inline void kahan_add(double inc, double& sum, double& c);
+
+/// Returns the φ-quantile of `values` (sorted in place) with Prometheus' interpolation.
+double quantile_of(double q, std::vector<double>& values);
+
+}  // namespace twikit::promql
+
+#include <cmath>
+namespace twikit::promql {
+inline void kahan_add(double inc, double& sum, double& c) {
+  const double t = sum + inc;
+  if (std::isinf(t)) {
+    c = 0;
+  } else if (std::fabs(sum) >= std::fabs(inc)) {
+    c += (sum - t) + inc;
+  } else {
+    c += (inc - t) + sum;
+  }
+  sum = t;
+}
+}  // namespace twikit::promql

@@ -1,0 +1,255 @@
+// Instant-vector and scalar functions: math, clamp, round, time, timestamp, vector, scalar, sort*,
+// absent and the date functions.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string_view>
+
+#include "alertd/promql/function_impls.h"
+
+namespace twikit::promql::fn {
+namespace {
+
+template <typename F>
+EValue map_values(std::vector<EValue>& args, TimestampMs t, F f) {
+  EVector& v = args[0].vec;
+  for (auto& s : v) {
+    s.v = f(s.v);
+    s.t = t;
+    s.drop_name = true;
+  }
+  return EValue::of_vector(std::move(v));
+}
+
+using MathFn = double (*)(double);
+
+double sgn(double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }
+double deg(double v) { return v * 180 / M_PI; }
+double rad(double v) { return v * M_PI / 180; }
+double abs_(double v) { return std::fabs(v); }
+double ceil_(double v) { return std::ceil(v); }
+double floor_(double v) { return std::floor(v); }
+double sqrt_(double v) { return std::sqrt(v); }
+double exp_(double v) { return std::exp(v); }
+double ln_(double v) { return std::log(v); }
+double log2_(double v) { return std::log2(v); }
+double log10_(double v) { return std::log10(v); }
+double sin_(double v) { return std::sin(v); }
+double cos_(double v) { return std::cos(v); }
+double tan_(double v) { return std::tan(v); }
+double asin_(double v) { return std::asin(v); }
+double acos_(double v) { return std::acos(v); }
+double atan_(double v) { return std::atan(v); }
+double sinh_(double v) { return std::sinh(v); }
+double cosh_(double v) { return std::cosh(v); }
+double tanh_(double v) { return std::tanh(v); }
+double asinh_(double v) { return std::asinh(v); }
+double acosh_(double v) { return std::acosh(v); }
+double atanh_(double v) { return std::atanh(v); }
+
+MathFn math_fn(std::string_view name) {
+  static const std::map<std::string_view, MathFn> fns = {
+      {"abs", abs_},     {"ceil", ceil_},   {"floor", floor_}, {"sqrt", sqrt_}, {"exp", exp_},
+      {"ln", ln_},       {"log2", log2_},   {"log10", log10_}, {"sgn", sgn},    {"deg", deg},
+      {"rad", rad},      {"sin", sin_},     {"cos", cos_},     {"tan", tan_},   {"asin", asin_},
+      {"acos", acos_},   {"atan", atan_},   {"sinh", sinh_},   {"cosh", cosh_}, {"tanh", tanh_},
+      {"asinh", asinh_}, {"acosh", acosh_}, {"atanh", atanh_}};
+  auto it = fns.find(name);
+  if (it == fns.end()) throw EvalError("unknown math function " + std::string(name));
+  return it->second;
+}
+
+// NaN sorts last in both directions, as in Prometheus.
+void sort_vector(EVector& v, bool desc) {
+  std::stable_sort(v.begin(), v.end(), [desc](const ESample& a, const ESample& b) {
+    if (std::isnan(a.v)) return false;
+    if (std::isnan(b.v)) return true;
+    return desc ? a.v > b.v : a.v < b.v;
+  });
+}
+
+struct Civil {
+  std::int64_t year;
+  unsigned month, day;
+};
+
+Civil civil_from_days(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {m <= 2 ? y + 1 : y, m, d};
+}
+
+bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+double date_part(std::string_view name, double value) {
+  const auto secs = static_cast<std::int64_t>(value);
+  std::int64_t days = secs / 86400;
+  std::int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
+  const Civil c = civil_from_days(days);
+  static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (name == "minute") return static_cast<double>((rem / 60) % 60);
+  if (name == "hour") return static_cast<double>(rem / 3600);
+  if (name == "day_of_month") return c.day;
+  if (name == "month") return c.month;
+  if (name == "year") return static_cast<double>(c.year);
+  if (name == "day_of_week") return static_cast<double>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
+  if (name == "days_in_month") return c.month == 2 && is_leap(c.year) ? 29 : month_days[c.month - 1];
+  if (name == "day_of_year") {
+    unsigned doy = c.day;
+    for (unsigned m = 1; m < c.month; ++m) doy += month_days[m - 1];
+    if (c.month > 2 && is_leap(c.year)) ++doy;
+    return doy;
+  }
+  throw EvalError("unknown date function " + std::string(name));
+}
+
+}  // namespace
+
+EValue math(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
+  const MathFn f = math_fn(call.func->name);
+  return map_values(args, t, f);
+}
+
+EValue round(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  const double to_nearest = args.size() > 1 ? args[1].scalar : 1.0;
+  const double inverse = 1.0 / to_nearest;
+  return map_values(args, t, [inverse](double v) { return std::floor(v * inverse + 0.5) / inverse; });
+}
+
+EValue clamp(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  const double lo = args[1].scalar, hi = args[2].scalar;
+  if (hi < lo) return EValue::of_vector({});
+  return map_values(args, t, [lo, hi](double v) { return std::max(lo, std::min(hi, v)); });
+}
+
+EValue clamp_min(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  const double lo = args[1].scalar;
+  return map_values(args, t, [lo](double v) { return std::max(lo, v); });
+}
+
+EValue clamp_max(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  const double hi = args[1].scalar;
+  return map_values(args, t, [hi](double v) { return std::min(hi, v); });
+}
+
+EValue time(Evaluator&, const CallExpr&, std::vector<EValue>&, TimestampMs t) {
+  return EValue::of_scalar(static_cast<double>(t) / 1000.0);
+}
+
+EValue pi(Evaluator&, const CallExpr&, std::vector<EValue>&, TimestampMs) { return EValue::of_scalar(M_PI); }
+
+EValue timestamp(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  EVector& v = args[0].vec;
+  for (auto& s : v) {
+    s.v = static_cast<double>(s.t) / 1000.0;
+    s.t = t;
+    s.drop_name = true;
+  }
+  return EValue::of_vector(std::move(v));
+}
+
+EValue vector(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+  EVector out;
+  out.push_back(ESample{Labels{}, args[0].scalar, t, false});
+  return EValue::of_vector(std::move(out));
+}
+
+EValue scalar(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+  const EVector& v = args[0].vec;
+  return EValue::of_scalar(v.size() == 1 ? v[0].v : std::nan(""));
+}
+
+EValue sort(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+  sort_vector(args[0].vec, false);
+  return EValue::of_vector(std::move(args[0].vec));
+}
+
+EValue sort_desc(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+  sort_vector(args[0].vec, true);
+  return EValue::of_vector(std::move(args[0].vec));
+}
+
+namespace {
+EValue sort_by_labels(std::vector<EValue>& args, bool desc) {
+  std::vector<std::string> names;
+  for (std::size_t i = 1; i < args.size(); ++i) names.push_back(args[i].str);
+  EVector& v = args[0].vec;
+  std::stable_sort(v.begin(), v.end(), [&](const ESample& a, const ESample& b) {
+    for (const auto& n : names) {
+      const std::string& x = label_value(a.labels, n);
+      const std::string& y = label_value(b.labels, n);
+      if (x != y) return desc ? x > y : x < y;
+    }
+    return desc ? b.labels < a.labels : a.labels < b.labels;
+  });
+  return EValue::of_vector(std::move(v));
+}
+}  // namespace
+
+EValue sort_by_label(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+  return sort_by_labels(args, false);
+}
+
+EValue sort_by_label_desc(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+  return sort_by_labels(args, true);
+}
+
+Labels absent_labels(const Expr& arg) {
+  const Expr* e = &arg;
+  while (e->kind == ExprKind::paren) e = static_cast<const ParenExpr*>(e)->expr.get();
+  if (e->kind == ExprKind::matrix_selector) e = static_cast<const MatrixSelector*>(e)->vs.get();
+  if (e->kind != ExprKind::vector_selector) return {};
+  std::map<std::string, std::string> eq;
+  std::map<std::string, int> seen;
+  for (const auto& m : static_cast<const VectorSelector*>(e)->matchers) {
+    if (m.name() == "__name__") continue;
+    seen[m.name()]++;
+    if (m.type() == storage::MatchType::eq) eq[m.name()] = m.value();
+  }
+  Labels out;
+  for (const auto& [name, value] : eq) {
+    if (seen[name] == 1) out.emplace_back(name, value);  // a label matched twice stays out
+  }
+  return out;
+}
+
+EValue absent(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
+  if (!args[0].vec.empty()) return EValue::of_vector({});
+  EVector out;
+  out.push_back(ESample{absent_labels(*call.args[0]), 1.0, t, false});
+  return EValue::of_vector(std::move(out));
+}
+
+EValue date(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
+  const std::string_view name = call.func->name;
+  if (args.empty()) {
+    EVector out;
+    out.push_back(ESample{Labels{}, date_part(name, static_cast<double>(t) / 1000.0), t, false});
+    return EValue::of_vector(std::move(out));
+  }
+  EVector& v = args[0].vec;
+  EVector out;
+  out.reserve(v.size());
+  for (auto& s : v) {
+    if (std::isnan(s.v) || std::isinf(s.v)) continue;
+    s.v = date_part(name, s.v);
+    s.t = t;
+    s.drop_name = true;
+    out.push_back(std::move(s));
+  }
+  return EValue::of_vector(std::move(out));
+}
+
+}  // namespace twikit::promql::fn
