@@ -1,0 +1,183 @@
+#include "alertd/persistence/alert_store.h"
+
+#include "alertd/notify/notification_json.h"
+
+namespace twikit::persistence {
+
+namespace {
+const char* kColumns =
+    "fingerprint, labels, annotations, generator_url, state, active_at, fired_at, resolved_at, updated_at";
+}
+
+AlertStore::AlertStore(Database& db) : db_(db) {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto s = db_.prepare("SELECT fingerprint, acked_by, comment, at FROM acknowledgements WHERE active=1");
+  while (s.step()) {
+    notify::Fingerprint fp = 0;
+    if (notify::parse_fingerprint_hex(s.text(0), fp)) acks_[fp] = {s.text(1), s.text(2), s.integer(3)};
+  }
+}
+
+void AlertStore::add_history(const std::string& fp_hex, const std::string& event, TimestampMs at,
+                             const std::string& detail) {
+  auto s = db_.prepare("INSERT INTO alert_history(fingerprint, event, at, detail) VALUES (?,?,?,?)");
+  s.bind(1, fp_hex).bind(2, event).bind(3, at).bind(4, detail).run();
+}
+
+void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs now) {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  db_.exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& a : alerts) {
+      const notify::Fingerprint fp = notify::fingerprint(a);
+      const std::string hex = notify::fingerprint_hex(fp);
+      const std::string state = a.resolved_at(now) ? "resolved" : "firing";
+      auto q = db_.prepare("SELECT state, active_at FROM alerts WHERE fingerprint=?");
+      q.bind(1, hex);
+      const bool exists = q.step();
+      const std::string old_state = exists ? q.text(0) : "";
+      const TimestampMs old_active = exists ? q.integer(1) : 0;
+      const bool new_episode = !exists || (old_state == "resolved" && state == "firing");
+      if (exists && old_state == state && old_active == a.starts_at) {
+        auto u = db_.prepare("UPDATE alerts SET annotations=?, generator_url=? WHERE fingerprint=?");
+        u.bind(1, notify::labels_to_json(a.annotations).dump()).bind(2, a.generator_url).bind(3, hex).run();
+        continue;
+      }
+      if (!exists && state == "resolved") continue;  // never seen firing: nothing to record
+      auto w = db_.prepare(
+          "INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, "
+          "fired_at, resolved_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint) DO UPDATE SET "
+          "annotations=excluded.annotations, generator_url=excluded.generator_url, state=excluded.state, "
+          "active_at=excluded.active_at, fired_at=CASE WHEN ? THEN excluded.fired_at ELSE alerts.fired_at END, "
+          "resolved_at=excluded.resolved_at, updated_at=excluded.updated_at");
+      w.bind(1, hex)
+          .bind(2, label_value(a.labels, "alertname"))
+          .bind(3, label_value(a.labels, "severity"))
+          .bind(4, notify::labels_to_json(a.labels).dump())
+          .bind(5, notify::labels_to_json(a.annotations).dump())
+          .bind(6, a.generator_url)
+          .bind(7, state)
+          .bind(8, a.starts_at)
+          .bind(9, now);
+      if (state == "resolved") w.bind(10, a.ends_at);
+      else w.bind_null(10);
+      w.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
+      if (old_state != state) add_history(hex, state, state == "resolved" ? a.ends_at : now, "");
+      if (state == "resolved") {
+        auto e = db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1");
+        e.bind(1, hex).run();
+        std::lock_guard<std::mutex> ack_lock(ack_mu_);
+        acks_.erase(fp);
+      }
+    }
+    db_.exec("COMMIT");
+  } catch (...) {
+    db_.exec("ROLLBACK");
+    throw;
+  }
+}
+
+AlertRecord AlertStore::read_row(Statement& s) {
+  AlertRecord r;
+  notify::parse_fingerprint_hex(s.text(0), r.fingerprint);
+  r.labels = notify::labels_from_json(nlohmann::json::parse(s.text(1)));
+  r.annotations = notify::labels_from_json(nlohmann::json::parse(s.text(2)));
+  r.generator_url = s.text(3);
+  r.state = s.text(4);
+  r.active_at = s.integer(5);
+  r.fired_at = s.integer(6);
+  r.resolved_at = s.integer(7);
+  r.updated_at = s.integer(8);
+  std::lock_guard<std::mutex> lock(ack_mu_);
+  if (auto it = acks_.find(r.fingerprint); it != acks_.end()) r.ack = it->second;
+  return r;
+}
+
+std::vector<AlertRecord> AlertStore::query(const AlertQuery& q) {
+  std::string sql = std::string("SELECT ") + kColumns + " FROM alerts WHERE 1=1";
+  if (q.state) sql += " AND state=?";
+  if (q.severity) sql += " AND severity=?";
+  if (q.from) sql += " AND (resolved_at IS NULL OR resolved_at >= ?)";
+  if (q.to) sql += " AND active_at <= ?";
+  sql += " ORDER BY updated_at DESC, fingerprint";
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto s = db_.prepare(sql);
+  int i = 1;
+  if (q.state) s.bind(i++, *q.state);
+  if (q.severity) s.bind(i++, *q.severity);
+  if (q.from) s.bind(i++, q.from);
+  if (q.to) s.bind(i++, q.to);
+  std::vector<AlertRecord> out;
+  while (s.step() && out.size() < q.limit) {
+    AlertRecord r = read_row(s);
+    if (!notify::matches_all(q.matchers, r.labels)) continue;
+    if (q.acknowledged && r.ack.has_value() != *q.acknowledged) continue;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::optional<AlertRecord> AlertStore::get(notify::Fingerprint fp) {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto s = db_.prepare(std::string("SELECT ") + kColumns + " FROM alerts WHERE fingerprint=?");
+  s.bind(1, notify::fingerprint_hex(fp));
+  if (!s.step()) return std::nullopt;
+  return read_row(s);
+}
+
+bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now) {
+  const std::string hex = notify::fingerprint_hex(fp);
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto q = db_.prepare("SELECT state FROM alerts WHERE fingerprint=?");
+  q.bind(1, hex);
+  if (!q.step() || q.text(0) != "firing") return false;
+  db_.exec("BEGIN IMMEDIATE");
+  try {
+    db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1").bind(1, hex).run();
+    db_.prepare("INSERT INTO acknowledgements(fingerprint, acked_by, comment, at) VALUES (?,?,?,?)")
+        .bind(1, hex)
+        .bind(2, by)
+        .bind(3, comment)
+        .bind(4, now)
+        .run();
+    add_history(hex, "acknowledged", now, "by=" + by + (comment.empty() ? "" : " comment=" + comment));
+    db_.prepare("UPDATE alerts SET updated_at=? WHERE fingerprint=?").bind(1, now).bind(2, hex).run();
+    db_.exec("COMMIT");
+  } catch (...) {
+    db_.exec("ROLLBACK");
+    throw;
+  }
+  std::lock_guard<std::mutex> ack_lock(ack_mu_);
+  acks_[fp] = {by, comment, now};
+  return true;
+}
+
+std::vector<HistoryEvent> AlertStore::history(notify::Fingerprint fp) {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto s = db_.prepare("SELECT event, at, detail FROM alert_history WHERE fingerprint=? ORDER BY at, id");
+  s.bind(1, notify::fingerprint_hex(fp));
+  std::vector<HistoryEvent> out;
+  while (s.step()) out.push_back({fp, s.text(0), s.integer(1), s.text(2)});
+  return out;
+}
+
+std::size_t AlertStore::apply_retention(TimestampMs now, std::int64_t retention_ms) {
+  const TimestampMs cutoff = now - retention_ms;
+  std::size_t n = 0;
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  for (const char* sql : {"DELETE FROM alert_history WHERE at < ? RETURNING id",
+                          "DELETE FROM acknowledgements WHERE active=0 AND at < ? RETURNING id",
+                          "DELETE FROM alerts WHERE state='resolved' AND resolved_at < ? RETURNING fingerprint"}) {
+    auto s = db_.prepare(sql);
+    s.bind(1, cutoff);
+    while (s.step()) ++n;
+  }
+  return n;
+}
+
+bool AlertStore::acknowledged(notify::Fingerprint fp) const {
+  std::lock_guard<std::mutex> lock(ack_mu_);
+  return acks_.count(fp) > 0;
+}
+
+}  // namespace twikit::persistence

@@ -1,0 +1,42 @@
+#include "alertd/persistence/silence_store.h"
+
+#include <nlohmann/json.hpp>
+
+namespace twikit::persistence {
+
+void SqliteSilenceStore::save(const silence::Silence& s) {
+  nlohmann::json matchers = nlohmann::json::array();
+  for (const auto& m : s.matchers) matchers.push_back(m.to_string());
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO silences(id, matchers, starts_at, ends_at, created_by, comment, updated_at) "
+      "VALUES (?,?,?,?,?,?,?)");
+  st.bind(1, s.id)
+      .bind(2, matchers.dump())
+      .bind(3, s.starts_at)
+      .bind(4, s.ends_at)
+      .bind(5, s.created_by)
+      .bind(6, s.comment)
+      .bind(7, s.updated_at)
+      .run();
+}
+
+std::vector<silence::Silence> SqliteSilenceStore::load_all() {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto st = db_.prepare("SELECT id, matchers, starts_at, ends_at, created_by, comment, updated_at FROM silences");
+  std::vector<silence::Silence> out;
+  while (st.step()) {
+    silence::Silence s;
+    s.id = st.text(0);
+    for (const auto& m : nlohmann::json::parse(st.text(1))) s.matchers.push_back(notify::parse_matcher(m.get<std::string>()));
+    s.starts_at = st.integer(2);
+    s.ends_at = st.integer(3);
+    s.created_by = st.text(4);
+    s.comment = st.text(5);
+    s.updated_at = st.integer(6);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace twikit::persistence

@@ -1,0 +1,148 @@
+// SQLite state: migrations and WAL, an outbox that survives the pipeline being dropped mid-delivery,
+// silences across restarts, alerts with acknowledgements, history and retention.
+#include <catch2/catch.hpp>
+
+#include "alertd/persistence/alert_store.h"
+#include "alertd/persistence/notify_store.h"
+#include "alertd/persistence/silence_store.h"
+#include "harness.h"
+#include "support/process.h"
+
+using namespace twikit;
+using namespace twikit::notify;
+using namespace twikit::notify::testing;
+using namespace twikit::persistence;
+
+namespace {
+std::string fresh_db() { return twikit::testing::make_temp_dir("notify-db") + "/alertd.db"; }
+}  // namespace
+
+TEST_CASE("the database runs in WAL mode and records applied migrations once") {
+  const std::string path = fresh_db();
+  {
+    Database db(path, alertd_migrations());
+    CHECK(db.journal_mode() == "wal");
+    CHECK(db.schema_version() == 1);
+  }
+  Database again(path, alertd_migrations());
+  CHECK(again.schema_version() == 1);
+}
+
+TEST_CASE("pending outbox entries of a dropped pipeline are delivered exactly once by the next one") {
+  const std::string path = fresh_db();
+  FakeClock clock(1'700'000'000'000);
+  const Alert a = firing({{"alertname", "Down"}, {"service", "x"}}, clock.now_ms() - 60'000);
+  const Alert b = firing({{"alertname", "Lag"}, {"service", "y"}}, clock.now_ms() - 60'000);
+  GroupFlush ga{"ops", "{}:{alertname=\"Down\"}", make_labels({{"alertname", "Down"}}), clock.now_ms(), 3'600'000};
+  GroupFlush gb{"ops", "{}:{alertname=\"Lag\"}", make_labels({{"alertname", "Lag"}}), clock.now_ms(), 3'600'000};
+  {
+    Database db(path, alertd_migrations());
+    SqliteOutbox outbox(db);
+    SqliteNotificationLog nflog(db);
+    auto down = std::make_shared<RecordingNotifier>();
+    for (int i = 0; i < 100; ++i) down->push_result(DeliveryResult::failure(true, "connect", "refused"));
+    PipelineOptions opts;
+    opts.retry.initial_backoff_ms = 50;
+    opts.retry.max_backoff_ms = 50;
+    Pipeline p({{"ops", {{"ops/webhook/0", "ops", down}}}}, nullptr, nullptr, nflog, outbox, clock, nullptr, opts);
+    p.flush(ga, {a});
+    p.flush(gb, {b});
+    REQUIRE(twikit::testing::eventually([&] { return down->attempts() >= 1; }, std::chrono::seconds(2)));
+    CHECK(outbox.depth() == 2);
+    // Simulate "delivered, then killed before the outbox row was marked" for the second group.
+    std::set<Fingerprint> fb{fingerprint(b)};
+    nflog.record({gb.group_key, "ops/webhook/0", fb, {}, clock.now_ms()});
+  }  // the pipeline is dropped with both entries pending
+  Database db(path, alertd_migrations());
+  SqliteOutbox outbox(db);
+  SqliteNotificationLog nflog(db);
+  REQUIRE(outbox.depth() == 2);
+  auto up = std::make_shared<RecordingNotifier>();
+  Pipeline p({{"ops", {{"ops/webhook/0", "ops", up}}}}, nullptr, nullptr, nflog, outbox, clock, nullptr, {});
+  CHECK(p.recover() == 2);
+  REQUIRE(p.wait_idle(std::chrono::seconds(5)));
+  REQUIRE(up->delivered().size() == 1);
+  CHECK(up->delivered()[0].group_key == ga.group_key);
+  CHECK(up->delivered()[0].alerts.at(0).labels == a.labels);
+  CHECK(outbox.depth() == 0);
+  // The dedup stage now knows both groups were sent: flushing them again sends nothing.
+  p.flush(ga, {a});
+  p.flush(gb, {b});
+  REQUIRE(p.wait_idle(std::chrono::seconds(5)));
+  CHECK(up->delivered().size() == 1);
+}
+
+TEST_CASE("silences survive a restart and expiring one is persisted") {
+  const std::string path = fresh_db();
+  FakeClock clock(1'700'000'000'000);
+  std::string id;
+  {
+    Database db(path, alertd_migrations());
+    SqliteSilenceStore store(db);
+    silence::Silences silences(clock, &store);
+    silence::Silence s;
+    s.matchers = parse_matchers("service=~\"proxy.*\",severity=warning");
+    s.ends_at = clock.now_ms() + 3'600'000;
+    s.created_by = "bob";
+    s.comment = "deploy";
+    id = silences.add(s);
+    CHECK_THROWS_AS(silences.add(silence::Silence{}), std::invalid_argument);
+  }
+  Database db(path, alertd_migrations());
+  SqliteSilenceStore store(db);
+  silence::Silences silences(clock, &store);
+  const auto s = silences.get(id);
+  REQUIRE(s);
+  CHECK(s->created_by == "bob");
+  CHECK(s->matchers.size() == 2);
+  const Labels l = make_labels({{"service", "proxy_rotation"}, {"severity", "warning"}});
+  CHECK(silences.mutes(l, clock.now_ms()));
+  clock.advance_ms(1000);
+  CHECK(silences.expire(id));
+  CHECK_FALSE(silences.mutes(l, clock.now_ms()));
+  silence::Silences reloaded(clock, &store);
+  CHECK(silence::silence_state(*reloaded.get(id), clock.now_ms()) == "expired");
+}
+
+TEST_CASE("alerts keep state, acknowledgement and history; retention drops old history") {
+  Database db(fresh_db(), alertd_migrations());
+  AlertStore store(db);
+  const TimestampMs t0 = 1'700'000'000'000;
+  const Alert a = firing({{"alertname", "Down"}, {"severity", "critical"}, {"service", "x"}}, t0, {{"summary", "s"}});
+  const Alert w = firing({{"alertname", "Slow"}, {"severity", "warning"}, {"service", "y"}}, t0);
+  store.record({a, w}, t0 + 1000);
+  store.record({a, w}, t0 + 2000);
+  CHECK(store.query({}).size() == 2);
+  AlertQuery crit;
+  crit.severity = "critical";
+  CHECK(store.query(crit).size() == 1);
+  CHECK_FALSE(store.acknowledged(fingerprint(a)));
+  CHECK(store.acknowledge(fingerprint(a), "alice", "looking", t0 + 3000));
+  CHECK(store.acknowledged(fingerprint(a)));
+  AlertQuery acked;
+  acked.acknowledged = true;
+  REQUIRE(store.query(acked).size() == 1);
+  CHECK(store.query(acked)[0].ack->by == "alice");
+  AlertQuery by_matcher;
+  by_matcher.matchers = parse_matchers("service=y");
+  CHECK(store.query(by_matcher).size() == 1);
+  store.record({resolved(a, t0 + 4000)}, t0 + 5000);
+  CHECK_FALSE(store.acknowledged(fingerprint(a)));
+  const auto rec = store.get(fingerprint(a));
+  REQUIRE(rec);
+  CHECK(rec->state == "resolved");
+  CHECK(rec->active_at == t0);
+  CHECK(rec->resolved_at == t0 + 4000);
+  const auto h = store.history(fingerprint(a));
+  REQUIRE(h.size() == 3);
+  CHECK(h[0].event == "firing");
+  CHECK(h[1].event == "acknowledged");
+  CHECK(h[1].detail == "by=alice comment=looking");
+  CHECK(h[2].event == "resolved");
+  CHECK_FALSE(store.acknowledge(fingerprint(a), "alice", "", t0 + 6000));  // not firing
+  const std::int64_t day = 86'400'000;
+  CHECK(store.apply_retention(t0 + 31 * day, 30 * day) > 0);
+  CHECK_FALSE(store.get(fingerprint(a)));
+  CHECK(store.get(fingerprint(w)));  // still firing
+  CHECK(store.history(fingerprint(a)).empty());
+}
