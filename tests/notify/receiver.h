@@ -1,0 +1,80 @@
+#pragma once
+// An HTTP receiver for integration tests: records requests and answers with a scripted status.
+
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/http_server.h"
+
+namespace twikit::notify::testing {
+
+/// One request the receiver got.
+struct ReceivedRequest {
+  std::string path;
+  std::string body;
+  std::string authorization;
+};
+
+/// Serves POST on any path at 127.0.0.1:<ephemeral>; answers scripted statuses first, then 200.
+class TestReceiver {
+ public:
+  TestReceiver() {
+    server_.raw().Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+      int status = 200;
+      std::string retry_after;
+      int delay_ms = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        requests_.push_back({req.path, req.body, req.get_header_value("Authorization")});
+        if (!script_.empty()) {
+          status = script_.front().first;
+          retry_after = script_.front().second;
+          script_.pop_front();
+        }
+        delay_ms = delay_ms_;
+        if (status == 200) delivered_.push_back(requests_.back());
+      }
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      res.status = status;
+      if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
+      res.set_content("ok", "text/plain");
+    });
+    port_ = server_.bind("127.0.0.1:0");
+    server_.start();
+  }
+  /// The URL of `path` on this receiver.
+  std::string url(const std::string& path = "/hook") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  /// Answers the next request with `status` (and a Retry-After header when given).
+  void script(int status, std::string retry_after = {}) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_.emplace_back(status, std::move(retry_after));
+  }
+  /// Delays every answer by `ms`.
+  void set_delay_ms(int ms) {
+    std::lock_guard<std::mutex> lock(mu_);
+    delay_ms_ = ms;
+  }
+  /// All requests so far.
+  std::vector<ReceivedRequest> requests() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  /// Requests answered with 200.
+  std::vector<ReceivedRequest> delivered() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return delivered_;
+  }
+
+ private:
+  HttpServer server_;
+  int port_ = 0;
+  mutable std::mutex mu_;
+  std::vector<ReceivedRequest> requests_;
+  std::vector<ReceivedRequest> delivered_;
+  std::deque<std::pair<int, std::string>> script_;
+  int delay_ms_ = 0;
+};
+
+}  // namespace twikit::notify::testing

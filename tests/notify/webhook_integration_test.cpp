@@ -1,0 +1,145 @@
+// Webhook and Slack deliveries into real HTTP receivers on loopback, including faults.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "alertd/dispatch/dispatcher.h"
+#include "alertd/notify/integrations.h"
+#include "alertd/notify/pipeline.h"
+#include "fakes.h"
+#include "receiver.h"
+#include "support/process.h"
+
+using namespace twikit;
+using namespace twikit::notify;
+using namespace twikit::notify::testing;
+using twikit::testing::eventually;
+
+namespace {
+constexpr TimestampMs kT0 = 1'700'000'000'000;
+
+struct Stack {
+  explicit Stack(const std::string& yaml, std::map<std::string, std::string> env = {})
+      : config(load_notification_config(YAML::Load(yaml), "test.yaml",
+                                        [env](const std::string& k) -> std::optional<std::string> {
+                                          auto it = env.find(k);
+                                          if (it == env.end()) return std::nullopt;
+                                          return it->second;
+                                        })),
+        clock(kT0) {
+    auto http = std::make_shared<CurlHttpClient>();
+    std::map<std::string, std::vector<Integration>> receivers;
+    for (const auto& r : config.receivers) receivers[r.name] = build_integrations(r, http);
+    PipelineOptions opts;
+    opts.external_url = "http://alertd.test:9878";
+    opts.retry.initial_backoff_ms = 10;
+    opts.retry.max_backoff_ms = 50;
+    opts.retry.max_elapsed_ms = 5000;
+    pipeline = std::make_unique<Pipeline>(std::move(receivers), nullptr, nullptr, nflog, outbox, clock, &metrics, opts);
+    dispatcher = std::make_unique<dispatch::Dispatcher>(config.route, *pipeline, clock);
+  }
+  NotificationConfig config;
+  FakeClock clock;
+  MemoryNotificationLog nflog;
+  MemoryOutbox outbox;
+  NotifyMetrics metrics;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<dispatch::Dispatcher> dispatcher;
+};
+
+std::string hook_config(const TestReceiver& r, const std::string& extra = "") {
+  return "receivers:\n  - name: ops\n    webhook_configs: [{url: '" + r.url() + "'" + extra +
+         "}]\nroute: {receiver: ops, group_by: [alertname], group_wait: 0s}\n";
+}
+}  // namespace
+
+TEST_CASE("the webhook receiver gets Alertmanager's v4 JSON with the bearer token") {
+  TestReceiver r;
+  Stack s(hook_config(r), {{"MONITORING_WEBHOOK_TOKEN", "s3cret"}});
+  const Alert a = firing({{"alertname", "ServiceDown"}, {"service", "proxy_rotation"}, {"severity", "critical"}}, kT0,
+                         {{"summary", "proxy_rotation is down"}});
+  s.dispatcher->put({a});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  const auto req = r.delivered()[0];
+  CHECK(req.path == "/hook");
+  CHECK(req.authorization == "Bearer s3cret");
+  const std::string expected =
+      R"({"receiver":"ops","status":"firing","alerts":[{"status":"firing",)"
+      R"("labels":{"alertname":"ServiceDown","service":"proxy_rotation","severity":"critical"},)"
+      R"("annotations":{"summary":"proxy_rotation is down"},"startsAt":"2023-11-14T22:13:20Z",)"
+      R"("endsAt":"0001-01-01T00:00:00Z","generatorURL":"","fingerprint":")" +
+      fingerprint_hex(fingerprint(a)) +
+      R"("}],"groupLabels":{"alertname":"ServiceDown"},)"
+      R"("commonLabels":{"alertname":"ServiceDown","service":"proxy_rotation","severity":"critical"},)"
+      R"("commonAnnotations":{"summary":"proxy_rotation is down"},"externalURL":"http://alertd.test:9878",)"
+      R"("version":"4","groupKey":"{}:{alertname=\"ServiceDown\"}","truncatedAlerts":0})";
+  CHECK(req.body == expected);
+  CHECK(s.metrics.sent("webhook") == 1);
+}
+
+TEST_CASE("a receiver that answers 500 for a while, then 200, gets the notification exactly once") {
+  TestReceiver r;
+  for (int i = 0; i < 3; ++i) r.script(500);
+  Stack s(hook_config(r));
+  s.dispatcher->put({firing({{"alertname", "Down"}}, kT0)});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+  CHECK(r.requests().size() == 4);
+  CHECK(r.delivered().size() == 1);
+  CHECK(s.metrics.failed("webhook", "serverError") == 3);
+  CHECK(s.outbox.depth() == 0);
+}
+
+TEST_CASE("429 is retried after Retry-After; other 4xx are not retried") {
+  TestReceiver r;
+  r.script(429, "1");
+  Stack s(hook_config(r));
+  const auto t = std::chrono::steady_clock::now();
+  s.dispatcher->put({firing({{"alertname", "Down"}}, kT0)});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }, std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - t >= std::chrono::milliseconds(950));
+
+  TestReceiver bad;
+  bad.script(400);
+  Stack s2(hook_config(bad));
+  s2.dispatcher->put({firing({{"alertname", "Down"}}, kT0)});
+  REQUIRE(s2.pipeline->wait_idle(std::chrono::seconds(5)));
+  CHECK(bad.requests().size() == 1);
+  CHECK(bad.delivered().empty());
+  CHECK(s2.metrics.failed("webhook", "clientError") == 1);
+}
+
+TEST_CASE("a hung webhook receiver delays no other receiver") {
+  TestReceiver hung, fast;
+  hung.set_delay_ms(3000);
+  Stack s("receivers:\n  - name: hung\n    webhook_configs: [{url: '" + hung.url() + "', timeout: 10s}]\n" +
+          "  - name: fast\n    webhook_configs: [{url: '" + fast.url() + "'}]\n" +
+          "route:\n  receiver: hung\n  group_wait: 0s\n  routes:\n    - {matchers: [to=fast], receiver: fast}\n");
+  s.dispatcher->put({firing({{"alertname", "A"}, {"to", "hung"}}, kT0)});
+  REQUIRE(eventually([&] { return hung.requests().size() == 1; }));
+  const auto t = std::chrono::steady_clock::now();
+  s.dispatcher->put({firing({{"alertname", "B"}, {"to", "fast"}}, kT0)});
+  REQUIRE(eventually([&] { return fast.delivered().size() == 1; }, std::chrono::seconds(2)));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t);
+  CHECK(took.count() < 500);
+  CHECK(hung.requests().size() == 1);
+}
+
+TEST_CASE("Slack gets an incoming-webhook message like Alertmanager's default") {
+  TestReceiver r;
+  Stack s("receivers:\n  - name: chat\n    slack_configs: [{channel: '#ops'}]\n"
+          "route: {receiver: chat, group_by: [alertname], group_wait: 0s}\n",
+          {{"SLACK_WEBHOOK_URL", r.url("/services/T0/B0/XX")}});
+  s.dispatcher->put({firing({{"alertname", "Down"}, {"severity", "critical"}}, kT0,
+                            {{"summary", "it is down"}, {"runbook_url", "http://rb/down"}}),
+                     firing({{"alertname", "Down"}, {"severity", "critical"}, {"service", "b"}}, kT0)});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  const auto req = r.delivered()[0];
+  CHECK(req.path == "/services/T0/B0/XX");
+  const auto j = nlohmann::json::parse(req.body);
+  CHECK(j["channel"] == "#ops");
+  REQUIRE(j["attachments"].size() == 1);
+  CHECK(j["attachments"][0]["title"] == "[FIRING:2] Down (critical)");
+  CHECK(j["attachments"][0]["color"] == "danger");
+  CHECK(j["attachments"][0]["text"].get<std::string>().find("<http://rb/down|:spiral_note_pad:>") != std::string::npos);
+}
