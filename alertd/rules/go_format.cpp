@@ -32,7 +32,7 @@ std::string pad(std::string s, int width, bool left) {
   return left ? s + fill : fill + s;
 }
 
-std::string go_quote(const std::string& s) {
+std::string quote_impl(const std::string& s) {
   std::string out = "\"";
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
@@ -161,7 +161,7 @@ std::string go_sprintf(const std::string& format, const std::vector<TemplateValu
         }
         break;
       case 'q':
-        out += arg.is_string() ? pad(go_quote(arg.as_string()), width, left) : bad_verb(verb, arg);
+        out += arg.is_string() ? pad(quote_impl(arg.as_string()), width, left) : bad_verb(verb, arg);
         break;
       case 't':
         out += arg.is_bool() ? pad(arg.to_string(), width, left) : bad_verb(verb, arg);
@@ -268,5 +268,11 @@ std::string TemplateValue::type_name() const {
   if (is_map()) return "map[string]string";
   return "[]interface {}";
 }
+
+}  // namespace twikit::rules
+
+namespace twikit::rules {
+
+std::string go_quote(const std::string& s) { return quote_impl(s); }
 
 }  // namespace twikit::rules

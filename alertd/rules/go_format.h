@@ -15,6 +15,9 @@ std::string go_format_float(double v);
 /// already written as a C-style spec like "%.4g"; NaN and infinities are written Go's way.
 std::string go_format_float_spec(const std::string& spec, double v);
 
+/// Go's strconv.Quote for ASCII text: double quotes, backslash escapes.
+std::string go_quote(const std::string& s);
+
 /// Go's fmt.Sprintf for the verbs templates use (%s %v %d %f %e %g %q %x %t %%).
 std::string go_sprintf(const std::string& format, const std::vector<TemplateValue>& args);
 

@@ -24,7 +24,10 @@ FilePosition position_of(const YAML::Node& node) {
 // as with Prometheus' strict unmarshalling, stop the semantic checks.
 class Loader {
  public:
-  Loader(const std::string& path, const ExprChecker& check_expr) : check_expr_(check_expr) { out_.path = path; }
+  Loader(const std::string& path, const ExprChecker& check_expr, bool ignore_unknown)
+      : check_expr_(check_expr), ignore_unknown_(ignore_unknown) {
+    out_.path = path;
+  }
 
   RuleFile run(const std::string& text) {
     YAML::Node root;
@@ -64,6 +67,7 @@ class Loader {
   }
 
   void check_fields(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* type) {
+    if (ignore_unknown_) return;
     for (auto it = map.begin(); it != map.end(); ++it) {
       const std::string key = it->first.Scalar();
       if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
@@ -228,6 +232,7 @@ class Loader {
   }
 
   const ExprChecker& check_expr_;
+  bool ignore_unknown_;
   RuleFile out_;
   std::vector<FilePosition> name_positions_;
   std::vector<std::vector<std::pair<std::string, FilePosition>>> group_label_order_;
@@ -241,12 +246,13 @@ std::string RuleFileError::to_string() const {
   return file + ":" + std::to_string(position.line) + ":" + std::to_string(position.column) + ": " + message;
 }
 
-RuleFile parse_rule_file(const std::string& path, const std::string& text, const ExprChecker& check_expr) {
-  Loader loader(path, check_expr);
+RuleFile parse_rule_file(const std::string& path, const std::string& text, const ExprChecker& check_expr,
+                         bool ignore_unknown_fields) {
+  Loader loader(path, check_expr, ignore_unknown_fields);
   return loader.run(text);
 }
 
-RuleFile load_rule_file(const std::string& path, const ExprChecker& check_expr) {
+RuleFile load_rule_file(const std::string& path, const ExprChecker& check_expr, bool ignore_unknown_fields) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     RuleFile out;
@@ -256,7 +262,7 @@ RuleFile load_rule_file(const std::string& path, const ExprChecker& check_expr) 
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_rule_file(path, text.str(), check_expr);
+  return parse_rule_file(path, text.str(), check_expr, ignore_unknown_fields);
 }
 
 std::vector<std::string> lint_duplicate_rules(const RuleFile& file) {

@@ -74,11 +74,13 @@ ExprChecker promql_expr_checker();
 /// Parses and validates rule-file `text` (named `path` in messages) as Prometheus does: strict
 /// fields, group names unique and non-empty, alert xor record, valid names, labels, durations,
 /// templates and (through `check_expr`) expressions. Never throws for bad content.
+/// With `ignore_unknown_fields`, unknown fields are skipped (promtool's --ignore-unknown-fields).
 RuleFile parse_rule_file(const std::string& path, const std::string& text,
-                         const ExprChecker& check_expr = promql_expr_checker());
+                         const ExprChecker& check_expr = promql_expr_checker(), bool ignore_unknown_fields = false);
 
 /// Reads and parses the rule file at `path`; an unreadable file is reported as an error.
-RuleFile load_rule_file(const std::string& path, const ExprChecker& check_expr = promql_expr_checker());
+RuleFile load_rule_file(const std::string& path, const ExprChecker& check_expr = promql_expr_checker(),
+                        bool ignore_unknown_fields = false);
 
 /// Duplicate rules (same name and labels) found in `file`, described as promtool's lint does;
 /// empty when there are none. Duplicates are a warning, not an error.

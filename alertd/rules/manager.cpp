@@ -1,0 +1,187 @@
+#include "alertd/rules/manager.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <set>
+
+#include "alertd/promql/parser.h"
+
+namespace twikit::rules {
+
+namespace {
+
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::vector<std::string> expand_globs(const std::vector<std::string>& patterns) {
+  std::vector<std::string> files;
+  for (const auto& pattern : patterns) {
+    glob_t g{};
+    if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+    } else if (pattern.find_first_of("*?[") == std::string::npos) {
+      files.push_back(pattern);  // a plain path that does not exist: let the loader report it
+    }
+    ::globfree(&g);
+  }
+  return files;
+}
+
+}  // namespace
+
+RuleManager::RuleManager(storage::SeriesStore& store, const promql::Engine& engine, ManagerOptions options)
+    : store_(store), options_(std::move(options)) {
+  ctx_.store = &store_;
+  ctx_.engine = &engine;
+  ctx_.external_labels = options_.external_labels;
+  ctx_.external_url = options_.external_url;
+}
+
+std::vector<RuleFileError> RuleManager::load(const std::vector<std::string>& patterns, TimestampMs now) {
+  std::vector<RuleFileError> errors;
+  std::vector<GroupSpec> specs;
+  for (const auto& file : expand_globs(patterns)) {
+    RuleFile f = load_rule_file(file);
+    errors.insert(errors.end(), f.errors.begin(), f.errors.end());
+    for (auto& g : f.groups) specs.push_back(std::move(g));
+  }
+  if (!errors.empty()) return errors;
+  update(specs, now);
+  return errors;
+}
+
+void RuleManager::update(const std::vector<GroupSpec>& specs, TimestampMs now) {
+  std::vector<Slot> fresh;
+  for (const auto& spec : specs) fresh.push_back(Slot{std::make_unique<Group>(spec, options_.default_interval_ms), 0});
+  std::lock_guard lock(mu_);
+  std::set<std::string> kept;
+  for (auto& slot : fresh) {
+    for (auto& old : slots_) {
+      if (old.group && old.group->key() == slot.group->key()) {
+        slot.group->copy_state(*old.group);
+        if (old.group->interval_ms() == slot.group->interval_ms()) slot.next_eval = old.next_eval;
+        kept.insert(old.group->key());
+        break;
+      }
+    }
+  }
+  for (auto& old : slots_) {
+    if (kept.count(old.group->key()) == 0) old.group->mark_all_stale(now, store_);
+  }
+  slots_ = std::move(fresh);
+}
+
+TimestampMs RuleManager::first_slot(const Group& g, TimestampMs now) const {
+  // Like Prometheus, spread groups over their interval by a hash of the group key.
+  const std::int64_t interval = std::max<std::int64_t>(g.interval_ms(), 1);
+  const auto offset = static_cast<std::int64_t>(fnv1a(g.key()) % static_cast<std::uint64_t>(interval));
+  std::int64_t base = now - ((now - offset) % interval + interval) % interval;
+  return base;  // the latest slot at or before now: evaluate right away
+}
+
+void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result) {
+  std::function<double()> elapsed;
+  if (options_.duration_clock != nullptr) {
+    const Clock* clock = options_.duration_clock;
+    elapsed = [clock] { return static_cast<double>(clock->monotonic_ns()) / 1e9; };
+  }
+  slot.group->eval(ts, store_, ctx_, elapsed);
+  for (const auto& rule : slot.group->rules()) {
+    if (auto* alerting = dynamic_cast<AlertingRule*>(rule.get())) {
+      auto sent = alerting->alerts_to_send(ts, options_.resend_delay_ms, slot.group->interval_ms());
+      result.to_send.insert(result.to_send.end(), sent.begin(), sent.end());
+    }
+  }
+  ++result.groups_evaluated;
+}
+
+EvaluationResult RuleManager::evaluate_due(TimestampMs now) {
+  std::lock_guard lock(mu_);
+  EvaluationResult result;
+  for (auto& slot : slots_) {
+    const std::int64_t interval = std::max<std::int64_t>(slot.group->interval_ms(), 1);
+    if (slot.next_eval == 0) slot.next_eval = first_slot(*slot.group, now);
+    if (slot.next_eval > now) continue;
+    const std::int64_t missed = (now - slot.next_eval) / interval;
+    const TimestampMs ts = slot.next_eval + missed * interval;
+    eval_group_locked(slot, ts, result);
+    slot.next_eval = ts + interval;
+  }
+  return result;
+}
+
+EvaluationResult RuleManager::evaluate_all(TimestampMs ts) {
+  std::lock_guard lock(mu_);
+  EvaluationResult result;
+  for (auto& slot : slots_) eval_group_locked(slot, ts, result);
+  return result;
+}
+
+TimestampMs RuleManager::next_evaluation() const {
+  std::lock_guard lock(mu_);
+  TimestampMs next = 0;
+  for (const auto& slot : slots_) {
+    if (next == 0 || slot.next_eval < next) next = slot.next_eval;
+  }
+  return next;
+}
+
+std::vector<GroupSnapshot> RuleManager::snapshot() const {
+  std::lock_guard lock(mu_);
+  std::vector<GroupSnapshot> out;
+  for (const auto& slot : slots_) {
+    const Group& g = *slot.group;
+    GroupSnapshot gs{g.name(), g.file(), g.interval_ms(), g.limit(), g.query_offset_ms(),
+                     g.last_evaluation(), g.evaluation_seconds(), {}};
+    for (const auto& rule : g.rules()) {
+      RuleSnapshot rs;
+      rs.name = rule->name();
+      rs.query = rule->query();
+      rs.alerting = rule->is_alerting();
+      rs.for_ms = rule->spec().for_ms;
+      rs.keep_firing_for_ms = rule->spec().keep_firing_for_ms;
+      rs.labels = rule->labels();
+      rs.annotations = rule->spec().annotations;
+      rs.health = rule->health;
+      rs.last_error = rule->last_error;
+      rs.last_evaluation = rule->last_evaluation;
+      rs.evaluation_seconds = rule->evaluation_seconds;
+      if (const auto* alerting = dynamic_cast<const AlertingRule*>(rule.get())) {
+        rs.state = alerting->state();
+        rs.alerts = alerting->alerts();
+      }
+      gs.rules.push_back(std::move(rs));
+    }
+    out.push_back(std::move(gs));
+  }
+  return out;
+}
+
+std::vector<Alert> RuleManager::active_alerts() const {
+  std::lock_guard lock(mu_);
+  std::vector<Alert> out;
+  for (const auto& slot : slots_) {
+    for (const auto& rule : slot.group->rules()) {
+      if (const auto* alerting = dynamic_cast<const AlertingRule*>(rule.get())) {
+        for (auto& a : alerting->alerts()) {
+          if (a.state != AlertState::inactive) out.push_back(std::move(a));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::size_t RuleManager::num_groups() const {
+  std::lock_guard lock(mu_);
+  return slots_.size();
+}
+
+}  // namespace twikit::rules

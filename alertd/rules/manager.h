@@ -1,0 +1,85 @@
+#pragma once
+// The rule manager: loads rule files into groups, evaluates each group on its own interval at
+// timestamps passed in, carries alert state across reloads, and exposes snapshots for the API.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "alertd/rules/group.h"
+#include "alertd/rules/rule_file.h"
+#include "alertd/rules/snapshot.h"
+#include "common/clock.h"
+
+namespace twikit::rules {
+
+/// Settings of a RuleManager (alertd.yaml's global section feeds these).
+struct ManagerOptions {
+  std::int64_t default_interval_ms = 60 * 1000;  ///< For groups without `interval`.
+  std::int64_t resend_delay_ms = 60 * 1000;      ///< Re-send firing alerts this often.
+  Labels external_labels;                        ///< `$externalLabels` in templates.
+  std::string external_url;                      ///< `$externalURL` in templates.
+  const Clock* duration_clock = nullptr;         ///< Measures evaluation durations; none = report 0.
+};
+
+/// What one evaluate_due() call did.
+struct EvaluationResult {
+  std::size_t groups_evaluated = 0;  ///< Groups whose time had come.
+  std::vector<Alert> to_send;        ///< Firing and resolved alerts due for notification.
+};
+
+/// Owns the rule groups. Thread-safe: every public member locks one mutex, so the API thread may
+/// read snapshots while the rule thread evaluates.
+class RuleManager {
+ public:
+  /// A manager writing rule results to `store` and evaluating with `engine` (both outlive it).
+  RuleManager(storage::SeriesStore& store, const promql::Engine& engine, ManagerOptions options = {});
+  RuleManager(const RuleManager&) = delete;
+  RuleManager& operator=(const RuleManager&) = delete;
+
+  /// Loads the rule files matching `patterns` (globs, as Prometheus' rule_files) and swaps them in
+  /// at `now`; on any error nothing changes and the errors are returned (empty = success).
+  std::vector<RuleFileError> load(const std::vector<std::string>& patterns, TimestampMs now);
+
+  /// Swaps in groups built from validated `specs` (throws promql::ParseError before changing
+  /// anything); state of groups with the same file and name moves over, removed groups' series go stale.
+  void update(const std::vector<GroupSpec>& specs, TimestampMs now);
+
+  /// Evaluates every group whose next slot is at or before `now` (missed slots are skipped, the
+  /// latest one is evaluated) and returns the alerts due for notification.
+  EvaluationResult evaluate_due(TimestampMs now);
+
+  /// Evaluates every group at exactly `ts`, regardless of schedule (used by `test rules`).
+  EvaluationResult evaluate_all(TimestampMs ts);
+
+  /// When the earliest group is due next (0 when there are no groups).
+  TimestampMs next_evaluation() const;
+
+  /// Copies of every group and rule, in load order.
+  std::vector<GroupSnapshot> snapshot() const;
+
+  /// Every pending and firing alert (resolved ones excluded), as /api/v1/alerts lists them.
+  std::vector<Alert> active_alerts() const;
+
+  /// Number of groups loaded.
+  std::size_t num_groups() const;
+
+ private:
+  struct Slot {
+    std::unique_ptr<Group> group;
+    TimestampMs next_eval = 0;  // 0 = not yet scheduled
+  };
+  void eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result);
+  TimestampMs first_slot(const Group& g, TimestampMs now) const;
+
+  storage::SeriesStore& store_;
+  EvalContext ctx_;
+  ManagerOptions options_;
+  mutable std::mutex mu_;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace twikit::rules
