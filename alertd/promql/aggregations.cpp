@@ -124,7 +124,7 @@ EValue Evaluator::eval_aggregate(const AggregateExpr& e, TimestampMs t) {
       g->count = 1;
       g->drop_name = s.drop_name;
       if (op == AggOp::quantile) g->values.push_back(v);
-      if (op == AggOp::stddev || op == AggOp::stdvar) g->value = 0;
+      if (op == AggOp::stddev || op == AggOp::stdvar) g->value = std::isnan(v) || std::isinf(v) ? std::nan("") : 0.0;
       if (op == AggOp::avg) {
         g->value = v;
         g->comp = 0;

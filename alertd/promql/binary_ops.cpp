@@ -123,6 +123,13 @@ EValue vector_binop(const BinaryExpr& e, EVector& lhs_in, EVector& rhs_in, Times
     auto rit = right.find(sig);
     if (rit == right.end()) continue;
     const ESample& rs = rhs[rit->second];
+    // Checked before filtering, so a comparison that drops every match still reports the ambiguity.
+    if (m.card == Cardinality::one_to_one) {
+      auto [mit, fresh] = matched.emplace(sig, li);
+      if (!fresh) {
+        throw EvalError("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+      }
+    }
     double fl = ls.v, fr = rs.v;
     if (swapped) std::swap(fl, fr);
     bool keep = true;
@@ -131,12 +138,6 @@ EValue vector_binop(const BinaryExpr& e, EVector& lhs_in, EVector& rhs_in, Times
       value = keep ? 1.0 : 0.0;
     } else if (!keep) {
       continue;
-    }
-    if (m.card == Cardinality::one_to_one) {
-      auto [mit, fresh] = matched.emplace(sig, li);
-      if (!fresh) {
-        throw EvalError("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-      }
     }
     Labels labels;
     if (m.card == Cardinality::one_to_one) {

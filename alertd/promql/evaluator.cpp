@@ -32,7 +32,8 @@ double quantile_of(double q, std::vector<double>& values) {
   if (values.empty() || std::isnan(q)) return std::nan("");
   if (q < 0) return -INFINITY;
   if (q > 1) return INFINITY;
-  std::sort(values.begin(), values.end());
+  // NaN sorts first, as Go's sort.Float64s orders it.
+  std::sort(values.begin(), values.end(), [](double a, double b) { return std::isnan(a) ? !std::isnan(b) : a < b; });
   const double n = static_cast<double>(values.size());
   const double rank = q * (n - 1);
   const double lower_d = std::max(0.0, std::floor(rank));

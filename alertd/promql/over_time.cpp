@@ -159,7 +159,10 @@ EValue mad_over_time(Evaluator&, const CallExpr&, std::vector<EValue>& args, Tim
   return over_time(args, 0, t, true, [](const Points& pts) {
     std::vector<double> vals;
     vals.reserve(pts.size());
-    for (const auto& p : pts) vals.push_back(p.v);
+    for (const auto& p : pts) {
+      if (std::isnan(p.v)) return std::nan("");  // a NaN sample poisons the result rather than vanishing
+      vals.push_back(p.v);
+    }
     const double median = quantile_of(0.5, vals);
     for (auto& v : vals) v = std::fabs(v - median);
     return quantile_of(0.5, vals);

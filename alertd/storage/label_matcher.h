@@ -40,6 +40,10 @@ class LabelMatcher {
   bool matches_empty_ = false;
 };
 
+/// Translates Go RE2 syntax that ECMAScript lacks ((?i) and (?i:...) flags, (?P<name>, '.' matching
+/// newlines) into an equivalent ECMAScript pattern.
+std::string re2_to_ecmascript(const std::string& re);
+
 /// Compiles (or fetches from a process-wide, thread-safe cache) the anchored form of `pattern`.
 std::shared_ptr<const std::regex> compile_anchored_regex(const std::string& pattern);
 
