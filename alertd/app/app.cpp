@@ -1,0 +1,166 @@
+#include "alertd/app/app.h"
+
+#include <algorithm>
+
+#include "common/logging.h"
+#include "common/yaml_errors.h"
+
+namespace twikit::app {
+namespace {
+
+/// Never drop samples younger than the PromQL lookback window plus a margin, whatever the config says.
+constexpr std::int64_t kMinRetentionMs = 6 * 60 * 1000;
+constexpr std::int64_t kRetentionEveryMs = 60 * 1000;
+/// The rule loop wakes at least this often, so reloaded groups are scheduled promptly.
+constexpr std::int64_t kMaxRuleWaitMs = 1000;
+
+std::string join_rule_errors(const std::vector<rules::RuleFileError>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    if (!out.empty()) out += "\n";
+    out += e.to_string();
+  }
+  return out;
+}
+
+rules::ManagerOptions manager_options(const config::AlertdConfig& cfg, const Clock& clock) {
+  rules::ManagerOptions o;
+  o.default_interval_ms = cfg.global.evaluation_interval_ms;
+  o.external_labels = cfg.global.external_labels;
+  o.external_url = cfg.notification.external_url;
+  o.duration_clock = &clock;
+  return o;
+}
+
+}  // namespace
+
+App::App(AppOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock ? *options_.clock : system_clock_),
+      owned_client_(options_.http_client ? nullptr : std::make_unique<CurlHttpClient>()),
+      client_(options_.http_client ? options_.http_client : owned_client_.get()) {}
+
+App::~App() { stop(); }
+
+std::shared_ptr<const config::AlertdConfig> App::config() const {
+  std::lock_guard lock(config_mu_);
+  return config_;
+}
+
+config::AlertdConfig App::load_config() const {
+  config::AlertdConfig cfg =
+      options_.config_file.empty()
+          ? config::load_config_string(config::default_config_yaml(config::shipped_rules_dir()), "<default>", "")
+          : config::load_config_file(options_.config_file);
+  if (!options_.listen_address.empty()) cfg.web.listen_address = options_.listen_address;
+  if (!options_.storage_path.empty()) cfg.storage.path = options_.storage_path;
+  return cfg;
+}
+
+void App::start() {
+  auto cfg = std::make_shared<const config::AlertdConfig>(load_config());
+  rules_ = std::make_unique<rules::RuleManager>(store_, engine_, manager_options(*cfg, clock_));
+  if (auto errors = rules_->load(cfg->rule_files, clock_.now_ms()); !errors.empty()) {
+    throw ConfigError(join_rule_errors(errors));
+  }
+  hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_log_only_hub();
+  scrape_ = std::make_unique<scrape::ScrapeManager>(*client_, store_, clock_);
+  {
+    std::lock_guard lock(config_mu_);
+    config_ = cfg;
+  }
+  register_routes();
+  const int port = server_.bind(cfg->web.listen_address);
+  started_ = true;
+  scrape_->apply(config::scrape_targets(*cfg));
+  server_.start();
+  {
+    std::lock_guard lock(loop_mu_);
+    stopping_ = false;
+  }
+  rule_thread_ = std::thread([this] { rule_loop(); });
+  last_reload_success_s_ = static_cast<double>(clock_.now_ms()) / 1000.0;
+  ready_ = true;
+  logger("app")->info("alertd started config={} listen_address={} port={} rule_files={} targets={}",
+                      logfmt_value(cfg->file), cfg->web.listen_address, port, cfg->rule_files.size(),
+                      config::scrape_targets(*cfg).size());
+}
+
+void App::stop() {
+  if (!started_.exchange(false)) return;
+  ready_ = false;
+  server_.stop();
+  {
+    std::lock_guard lock(loop_mu_);
+    stopping_ = true;
+  }
+  loop_cv_.notify_all();
+  if (rule_thread_.joinable()) rule_thread_.join();
+  scrape_->stop();
+  hub_->stop();
+  logger("app")->info("alertd stopped");
+}
+
+bool App::reload(std::string* error) {
+  std::lock_guard lock(reload_mu_);
+  ++reloads_total_;
+  try {
+    if (!rules_) throw std::runtime_error("alertd is not started");
+    auto cfg = std::make_shared<const config::AlertdConfig>(load_config());
+    // Rules first: RuleManager::load swaps all or nothing, so a bad rule file leaves everything as it was.
+    if (auto errors = rules_->load(cfg->rule_files, clock_.now_ms()); !errors.empty()) {
+      throw ConfigError(join_rule_errors(errors));
+    }
+    hub_->apply(cfg->notification);
+    scrape_->apply(config::scrape_targets(*cfg));
+    {
+      std::lock_guard config_lock(config_mu_);
+      config_ = cfg;
+    }
+    last_reload_ok_ = true;
+    last_reload_success_s_ = static_cast<double>(clock_.now_ms()) / 1000.0;
+    loop_cv_.notify_all();
+    logger("app")->info("completed loading of configuration file={}", logfmt_value(cfg->file));
+    return true;
+  } catch (const std::exception& e) {
+    ++reload_failures_total_;
+    last_reload_ok_ = false;
+    logger("app")->error("reload failed, keeping the running configuration err={}", logfmt_value(e.what()));
+    if (error) *error = e.what();
+    return false;
+  }
+}
+
+void App::rule_loop() {
+  TimestampMs last_retention = 0;
+  std::unique_lock lock(loop_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    const TimestampMs now = clock_.now_ms();
+    const std::int64_t start_ns = clock_.monotonic_ns();
+    rules::EvaluationResult result = rules_->evaluate_due(now);
+    if (result.groups_evaluated > 0) {
+      const double seconds = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
+      ++eval_cycles_total_;
+      eval_cycle_seconds_sum_ = eval_cycle_seconds_sum_ + seconds;
+      eval_cycle_last_seconds_ = seconds;
+    }
+    const auto cfg = config();
+    if (!result.to_send.empty()) {
+      hub_->send(to_notify_alerts(result.to_send, cfg->global.external_labels, cfg->notification.external_url));
+      alerts_sent_total_ += result.to_send.size();
+    }
+    if (now - last_retention >= kRetentionEveryMs) {
+      const std::int64_t keep = std::max(cfg->storage.retention_ms, kMinRetentionMs);
+      retention_series_dropped_ += store_.drop_before(now - keep);
+      last_retention = now;
+    }
+    const TimestampMs next = rules_->next_evaluation();
+    const std::int64_t wait_ms =
+        next == 0 ? kMaxRuleWaitMs : std::clamp<std::int64_t>(next - clock_.now_ms(), 1, kMaxRuleWaitMs);
+    lock.lock();
+    loop_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+  }
+}
+
+}  // namespace twikit::app

@@ -1,0 +1,115 @@
+#pragma once
+// The whole alertd daemon as one object: config → scrape loops → series store → rule evaluation →
+// notification hub, plus the HTTP server. Start/Stop/Reload as in Alertmanager's cmd, so tests can run
+// the daemon in-process and main() stays thin.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "alertd/app/notification_hub.h"
+#include "alertd/config/config.h"
+#include "alertd/promql/engine.h"
+#include "alertd/rules/manager.h"
+#include "alertd/scrape/scrape_manager.h"
+#include "alertd/storage/series_store.h"
+#include "common/clock.h"
+#include "common/http_client.h"
+#include "common/http_server.h"
+
+namespace twikit::app {
+
+/// Builds the notification side from the first loaded config (the hub is then reloaded via apply()).
+using HubFactory = std::function<std::unique_ptr<NotificationHub>(const config::AlertdConfig&)>;
+
+/// How the App is started; flags from main() land here.
+struct AppOptions {
+  /// alertd.yaml to load; empty = the embedded default (see config::default_config_yaml).
+  std::string config_file;
+  /// Overrides web.listen_address when not empty (--web.listen-address).
+  std::string listen_address;
+  /// Overrides storage.path when not empty (--storage.path).
+  std::string storage_path;
+  /// Time source; null = the system clock.
+  const Clock* clock = nullptr;
+  /// Outbound HTTP for scrapes; null = a libcurl client owned by the App.
+  HttpClient* http_client = nullptr;
+  /// Builds the notification hub; null = the default delivery stack (log-only until one is wired in).
+  HubFactory hub_factory;
+};
+
+/// The daemon. start() and stop() are called from one thread; reload() from any (SIGHUP, HTTP).
+/// Copy and move are deleted: threads and HTTP handlers point into it.
+class App {
+ public:
+  /// Prepares the App; nothing runs until start().
+  explicit App(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  /// Loads the config and rules, starts scraping, evaluating and serving HTTP. Throws ConfigError
+  /// ("file:line:col: message") for a bad config or rule file and std::runtime_error when the listen
+  /// address cannot be bound.
+  void start();
+  /// Stops serving, scraping and evaluating, and the notification hub; safe to call twice.
+  void stop();
+  /// Re-reads the config file and rule files and swaps them in; on any error the running config stays,
+  /// the failure is counted and logged, and false is returned with the reason in `error`.
+  bool reload(std::string* error = nullptr);
+
+  /// The bound HTTP port (after start()).
+  int port() const { return server_.port(); }
+  /// The config in force (a snapshot; thread-safe).
+  std::shared_ptr<const config::AlertdConfig> config() const;
+  /// The series store (for in-process tests).
+  storage::SeriesStore& store() { return store_; }
+  /// The rule manager (for in-process tests; valid after start()).
+  rules::RuleManager& rules() { return *rules_; }
+
+ private:
+  config::AlertdConfig load_config() const;
+  void register_routes();
+  void rule_loop();
+  std::string metrics_text(ExpositionFormat format) const;
+
+  AppOptions options_;
+  SystemClock system_clock_;
+  const Clock& clock_;
+  std::unique_ptr<HttpClient> owned_client_;
+  HttpClient* client_;
+  storage::SeriesStore store_;
+  promql::Engine engine_;
+  std::unique_ptr<rules::RuleManager> rules_;
+  std::unique_ptr<scrape::ScrapeManager> scrape_;
+  std::unique_ptr<NotificationHub> hub_;
+  HttpServer server_;
+
+  mutable std::mutex config_mu_;
+  std::shared_ptr<const config::AlertdConfig> config_;
+  std::mutex reload_mu_;  // one reload at a time
+
+  std::thread rule_thread_;
+  std::mutex loop_mu_;
+  std::condition_variable loop_cv_;
+  bool stopping_ = false;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> ready_{false};
+
+  // Self metrics.
+  std::atomic<bool> last_reload_ok_{true};
+  std::atomic<double> last_reload_success_s_{0};
+  std::atomic<std::uint64_t> reloads_total_{0};
+  std::atomic<std::uint64_t> reload_failures_total_{0};
+  std::atomic<std::uint64_t> eval_cycles_total_{0};
+  std::atomic<double> eval_cycle_seconds_sum_{0};
+  std::atomic<double> eval_cycle_last_seconds_{0};
+  std::atomic<std::uint64_t> alerts_sent_total_{0};
+  std::atomic<std::uint64_t> retention_series_dropped_{0};
+};
+
+}  // namespace twikit::app

@@ -1,0 +1,197 @@
+// The App's HTTP routes: lifecycle (/-/healthy, /-/ready, /-/reload), /metrics, the Prometheus-shaped
+// /api/v1/* endpoints, the notification hub's routes and a landing page.
+
+#include "alertd/api/prometheus_api.h"
+#include "alertd/app/app.h"
+#include "alertd/app/process_metrics.h"
+#include "alertd/promql/parser.h"
+#include "alertd/rules/api_json.h"
+
+namespace twikit::app {
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+const char* kLandingPage = R"(<!DOCTYPE html>
+<html><head><title>alertd</title></head>
+<body>
+<h1>alertd</h1>
+<p>Twikit's alerting daemon: scrapes Prometheus targets, evaluates Prometheus rule files, notifies.</p>
+<ul>
+<li><a href="/api/v1/alerts">/api/v1/alerts</a> — pending and firing alerts</li>
+<li><a href="/api/v1/rules">/api/v1/rules</a> — rule groups and their health</li>
+<li><a href="/api/v1/targets">/api/v1/targets</a> — scrape targets</li>
+<li><a href="/api/v1/query?query=up">/api/v1/query?query=up</a> — instant PromQL queries</li>
+<li><a href="/api/monitoring/alerts">/api/monitoring/alerts</a> — alert history and acknowledgements</li>
+<li><a href="/metrics">/metrics</a> — alertd's own metrics</li>
+<li><a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></li>
+</ul>
+</body></html>
+)";
+
+std::vector<std::string> param_values(const httplib::Request& req, const std::string& key) {
+  std::vector<std::string> out;
+  const auto n = req.get_param_value_count(key.c_str());
+  for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value(key.c_str(), i));
+  return out;
+}
+
+MetricFamily single(const char* name, const char* help, MetricType type, double value) {
+  return MetricFamily{name, help, type, {{{}, value, "", std::nullopt}}};
+}
+
+}  // namespace
+
+std::string App::metrics_text(ExpositionFormat format) const {
+  std::vector<MetricFamily> families;
+  collect_process_metrics(families);
+  families.push_back(single("alertd_config_last_reload_successful", "Whether the last configuration reload attempt was successful.",
+                            MetricType::gauge, last_reload_ok_ ? 1 : 0));
+  families.push_back(single("alertd_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.",
+                            MetricType::gauge, last_reload_success_s_));
+  families.push_back(single("alertd_config_reloads_total", "Configuration reloads attempted.", MetricType::counter,
+                            static_cast<double>(reloads_total_)));
+  families.push_back(single("alertd_config_reload_failures_total", "Configuration reloads that failed and kept the running configuration.",
+                            MetricType::counter, static_cast<double>(reload_failures_total_)));
+  families.push_back(single("alertd_rule_evaluation_cycles_total", "Rule evaluation cycles that evaluated at least one group.",
+                            MetricType::counter, static_cast<double>(eval_cycles_total_)));
+  families.push_back(single("alertd_rule_evaluation_cycle_seconds_total", "Time spent in rule evaluation cycles.",
+                            MetricType::counter, eval_cycle_seconds_sum_));
+  families.push_back(single("alertd_rule_evaluation_cycle_last_duration_seconds", "Duration of the last rule evaluation cycle.",
+                            MetricType::gauge, eval_cycle_last_seconds_));
+  families.push_back(single("alertd_notifications_alerts_handed_over_total", "Firing and resolved alerts handed to the notification side.",
+                            MetricType::counter, static_cast<double>(alerts_sent_total_)));
+  families.push_back(single("alertd_storage_series", "Series held in the in-memory store.", MetricType::gauge,
+                            static_cast<double>(store_.num_series())));
+  families.push_back(single("alertd_storage_samples", "Samples held in the in-memory store (staleness markers included).",
+                            MetricType::gauge, static_cast<double>(store_.num_samples())));
+  families.push_back(single("alertd_storage_retention_series_dropped_total", "Series removed by retention.",
+                            MetricType::counter, static_cast<double>(retention_series_dropped_)));
+  if (rules_) {
+    MetricFamily group_duration{"alertd_rule_group_last_duration_seconds", "Duration of the last evaluation of the rule group.",
+                                MetricType::gauge, {}};
+    MetricFamily group_last{"alertd_rule_group_last_evaluation_timestamp_seconds", "When the rule group was last evaluated.",
+                            MetricType::gauge, {}};
+    MetricFamily group_rules{"alertd_rule_group_rules", "Rules in the rule group.", MetricType::gauge, {}};
+    std::map<std::string, double> by_state{{"pending", 0}, {"firing", 0}};
+    for (const auto& g : rules_->snapshot()) {
+      const Labels labels = make_labels({{"rule_group", g.file + ";" + g.name}});
+      group_duration.samples.push_back({labels, g.evaluation_seconds, "", std::nullopt});
+      group_last.samples.push_back({labels, static_cast<double>(g.last_evaluation) / 1000.0, "", std::nullopt});
+      group_rules.samples.push_back({labels, static_cast<double>(g.rules.size()), "", std::nullopt});
+    }
+    for (const auto& a : rules_->active_alerts()) by_state[rules::alert_state_name(a.state)] += 1;
+    MetricFamily alerts{"alertd_rule_alerts", "Pending and firing alerts, by state.", MetricType::gauge, {}};
+    for (const auto& [state, n] : by_state) alerts.samples.push_back({make_labels({{"state", state}}), n, "", std::nullopt});
+    families.push_back(std::move(group_duration));
+    families.push_back(std::move(group_last));
+    families.push_back(std::move(group_rules));
+    families.push_back(std::move(alerts));
+  }
+  if (scrape_) scrape_->collect(families);
+  if (hub_) hub_->collect(families);
+  std::string out;
+  write_exposition(out, families, format);
+  return out;
+}
+
+void App::register_routes() {
+  httplib::Server& s = server_.raw();
+  s.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(kLandingPage, "text/html; charset=utf-8"); });
+  s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("alertd is Healthy.\n", "text/plain; charset=utf-8");
+  });
+  s.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    if (ready_) {
+      res.set_content("alertd is Ready.\n", "text/plain; charset=utf-8");
+    } else {
+      res.status = 503;
+      res.set_content("Service Unavailable\n", "text/plain; charset=utf-8");
+    }
+  });
+  auto reload_handler = [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string token = config()->web.api_bearer_token;
+    if (!token.empty() && req.get_header_value("Authorization") != "Bearer " + token) {
+      res.status = 401;
+      res.set_content("unauthorized\n", "text/plain; charset=utf-8");
+      return;
+    }
+    std::string error;
+    if (reload(&error)) {
+      res.set_content("", "text/plain; charset=utf-8");
+    } else {
+      res.status = 500;
+      res.set_content("failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
+    }
+  };
+  s.Post("/-/reload", reload_handler);
+  s.Put("/-/reload", reload_handler);
+  s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    const ExpositionFormat format = negotiate_format(req.get_header_value("Accept"));
+    std::string body = metrics_text(format);
+    if (accepts_gzip(req.get_header_value("Accept-Encoding"))) {
+      body = gzip_compress(body);
+      res.set_header("Content-Encoding", "gzip");
+    }
+    res.set_content(body, content_type(format));
+  });
+  s.Get("/api/v1/rules", [this](const httplib::Request& req, httplib::Response& res) {
+    rules::RulesFilter filter;
+    filter.type = req.get_param_value("type");
+    if (!filter.type.empty() && filter.type != "alert" && filter.type != "record") {
+      res.status = 400;
+      res.set_content(api::error_json("bad_data", "unsupported type \"" + filter.type + "\""), kJson);
+      return;
+    }
+    filter.rule_names = param_values(req, "rule_name[]");
+    filter.group_names = param_values(req, "rule_group[]");
+    filter.files = param_values(req, "file[]");
+    filter.exclude_alerts = req.get_param_value("exclude_alerts") == "true";
+    res.set_content(rules::rules_response_json(rules_->snapshot(), filter), kJson);
+  });
+  s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(rules::alerts_response_json(rules_->active_alerts()), kJson);
+  });
+  s.Get("/api/v1/targets", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(api::targets_response_json(scrape_->targets()), kJson);
+  });
+  s.Get("/api/v1/status/buildinfo", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(R"({"status":"success","data":{"version":")") + TWIKIT_VERSION +
+                        R"(","revision":"","branch":"","buildUser":"","buildDate":"","goVersion":""}})",
+                    kJson);
+  });
+  auto query_handler = [this](const httplib::Request& req, httplib::Response& res) {
+    const std::string query = req.get_param_value("query");
+    TimestampMs t = clock_.now_ms();
+    if (req.has_param("time")) {
+      const auto parsed = api::parse_time_param(req.get_param_value("time"));
+      if (!parsed) {
+        res.status = 400;
+        res.set_content(api::error_json("bad_data", "invalid parameter \"time\": cannot parse \"" +
+                                                        req.get_param_value("time") + "\" to a valid timestamp"),
+                        kJson);
+        return;
+      }
+      t = *parsed;
+    }
+    promql::ExprPtr expr;
+    try {
+      expr = promql::parse(query);
+    } catch (const std::exception& e) {
+      res.status = 400;
+      res.set_content(api::error_json("bad_data", std::string("invalid parameter \"query\": ") + e.what()), kJson);
+      return;
+    }
+    try {
+      res.set_content(api::query_response_json(engine_.instant_query(*expr, store_, t)), kJson);
+    } catch (const std::exception& e) {
+      res.status = 422;
+      res.set_content(api::error_json("execution", e.what()), kJson);
+    }
+  };
+  s.Get("/api/v1/query", query_handler);
+  s.Post("/api/v1/query", query_handler);
+  hub_->register_routes(s);
+}
+
+}  // namespace twikit::app

@@ -1,0 +1,105 @@
+// alertd: flags → App → wait for signals. Subcommands `check config`, `check rules` and `test rules`
+// validate files without starting the daemon.
+
+#include <signal.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "alertd/app/app.h"
+#include "alertd/app/check_config.h"
+#include "alertd/app/rule_commands.h"
+#include "common/flags.h"
+#include "common/logging.h"
+#include "common/yaml_errors.h"
+
+namespace {
+
+constexpr int kExitBadConfig = 2;
+
+int run_subcommand(const std::vector<std::string>& args) {
+  const std::vector<std::string> files(args.begin() + 2, args.end());
+  if (args[0] == "check" && args[1] == "config") return twikit::app::check_config_command(files, std::cout, std::cerr);
+  if (args[0] == "check" && args[1] == "rules") return twikit::app::check_rules(files, std::cout, std::cerr);
+  if (args[0] == "test" && args[1] == "rules") return twikit::app::test_rules(files, std::cout, std::cerr);
+  std::cerr << "alertd: unknown command \"" << args[0] << " " << args[1]
+            << "\" (check config|check rules|test rules)\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  twikit::FlagSet flags("alertd", "The Twikit alerting daemon: scrapes targets, evaluates Prometheus rule files, notifies.\n"
+                                  "Commands: alertd check config FILE... | check rules FILE... | test rules FILE...");
+  flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
+  flags.add_string("web.listen-address", "", "Address to listen on for the API and /metrics (default from config: 0.0.0.0:9878)");
+  flags.add_string("storage.path", "", "SQLite file for alert state (default from config: data/alertd.db)");
+  flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error");
+  flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json");
+  flags.add_bool("version", false, "Show the version and exit");
+  flags.add_bool("help", false, "Show this help and exit");
+  if (auto err = flags.parse(argc, argv)) {
+    std::cerr << "alertd: " << *err << "\n" << flags.usage();
+    return 1;
+  }
+  if (flags.get_bool("help")) {
+    std::cout << flags.usage();
+    return 0;
+  }
+  if (flags.get_bool("version")) {
+    std::cout << "alertd, version " << TWIKIT_VERSION << "\n";
+    return 0;
+  }
+  if (auto err = twikit::setup_logging(flags.get("log.level"), flags.get("log.format")); !err.empty()) {
+    std::cerr << "alertd: " << err << "\n";
+    return 1;
+  }
+  const auto& args = flags.args();
+  if (!args.empty()) {
+    if (args.size() < 2) {
+      std::cerr << "alertd: unknown command \"" << args[0] << "\" (check config|check rules|test rules)\n";
+      return 1;
+    }
+    return run_subcommand(args);
+  }
+
+  // Block the signals we handle before any thread starts, so every thread inherits the mask and
+  // only sigwait() below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto log = twikit::logger("main");
+  twikit::app::AppOptions options;
+  options.config_file = flags.get("config.file");
+  options.listen_address = flags.get("web.listen-address");
+  options.storage_path = flags.get("storage.path");
+  twikit::app::App app(std::move(options));
+  try {
+    app.start();
+  } catch (const twikit::ConfigError& e) {
+    log->error("error loading config err={}", twikit::logfmt_value(e.what()));
+    return kExitBadConfig;
+  } catch (const std::exception& e) {
+    log->error("error starting alertd err={}", twikit::logfmt_value(e.what()));
+    return 1;
+  }
+  while (true) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log->info("received SIGHUP, reloading configuration");
+      app.reload();
+      continue;
+    }
+    log->info("received signal, shutting down signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    app.stop();
+    return 0;
+  }
+}
