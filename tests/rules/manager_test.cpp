@@ -1,0 +1,205 @@
+#include <catch2/catch.hpp>
+
+#include "alertd/promql/engine.h"
+#include "alertd/rules/manager.h"
+#include "alertd/storage/sample.h"
+
+using namespace twikit;
+using namespace twikit::rules;
+
+namespace {
+
+constexpr std::int64_t kMin = 60 * 1000;
+
+GroupSpec group_from(const std::string& yaml) {
+  RuleFile f = parse_rule_file("test.yml", yaml);
+  INFO((f.errors.empty() ? std::string() : f.errors[0].to_string()));
+  REQUIRE(f.errors.empty());
+  REQUIRE(f.groups.size() == 1);
+  return f.groups[0];
+}
+
+const char* const kAlertGroup =
+    "groups:\n"
+    "- name: errors\n"
+    "  interval: 1m\n"
+    "  rules:\n"
+    "  - record: service:error_ratio:max\n"
+    "    expr: max by (service) (error_ratio)\n"
+    "  - alert: HighErrorRatio\n"
+    "    expr: service:error_ratio:max > 0.5\n"
+    "    for: 2m\n"
+    "    keep_firing_for: 1m\n"
+    "    labels:\n"
+    "      severity: warning\n"
+    "      owner: 'team-{{ $labels.service }}'\n"
+    "    annotations:\n"
+    "      summary: '{{ $labels.service }} errors at {{ $value | humanizePercentage }}'\n";
+
+struct Fixture {
+  storage::SeriesStore store;
+  promql::Engine engine;
+  RuleManager manager{store, engine};
+
+  void set_ratio(TimestampMs t, double v) {
+    store.append(make_labels({{"__name__", "error_ratio"}, {"service", "api"}}), t, v);
+  }
+  const Alert* only_alert() {
+    alerts_ = manager.snapshot().at(0).rules.at(1).alerts;
+    return alerts_.size() == 1 ? &alerts_[0] : nullptr;
+  }
+  double query(const std::string& q, TimestampMs t) {
+    const promql::Value v = promql::instant_query(q, store, t);
+    if (v.type == promql::ValueType::scalar) return v.scalar;
+    return v.vector.empty() ? -1 : v.vector.at(0).value;
+  }
+  std::vector<Alert> alerts_;
+};
+
+}  // namespace
+
+TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and keep_firing_for") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  f.set_ratio(0, 0.8);
+  f.manager.evaluate_all(0);
+  const Alert* a = f.only_alert();
+  REQUIRE(a != nullptr);
+  CHECK(a->state == AlertState::pending);
+  CHECK(a->active_at == 0);
+  CHECK(a->labels == make_labels({{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"}, {"severity", "warning"}}));
+  CHECK(label_value(a->annotations, "summary") == "api errors at 80%");
+  CHECK(f.query("ALERTS{alertstate=\"pending\"}", 0) == 1);
+  CHECK(f.query("ALERTS_FOR_STATE", 0) == 0);
+
+  f.set_ratio(kMin, 0.95);
+  f.manager.evaluate_all(kMin);
+  CHECK(f.only_alert()->state == AlertState::pending);
+  CHECK(label_value(f.only_alert()->annotations, "summary") == "api errors at 95%");
+
+  f.set_ratio(2 * kMin, 0.95);
+  const auto sent = f.manager.evaluate_all(2 * kMin).to_send;
+  a = f.only_alert();
+  CHECK(a->state == AlertState::firing);
+  CHECK(a->fired_at == 2 * kMin);
+  CHECK(a->value == 0.95);
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].state == AlertState::firing);
+  CHECK(f.query("ALERTS{alertstate=\"firing\"}", 2 * kMin) == 1);
+  CHECK(f.query("ALERTS{alertstate=\"pending\"}", 2 * kMin) == -1);  // went stale
+
+  // The condition clears; keep_firing_for holds the alert firing for one more minute.
+  f.set_ratio(3 * kMin, 0.1);
+  f.manager.evaluate_all(3 * kMin);
+  a = f.only_alert();
+  CHECK(a->state == AlertState::firing);
+  CHECK(a->keep_firing_since == 3 * kMin);
+  CHECK(f.manager.active_alerts().size() == 1);
+
+  f.set_ratio(4 * kMin, 0.1);
+  const auto resolved = f.manager.evaluate_all(4 * kMin).to_send;
+  a = f.only_alert();
+  CHECK(a->state == AlertState::inactive);
+  CHECK(a->resolved());
+  CHECK(a->resolved_at == 4 * kMin);
+  REQUIRE(resolved.size() == 1);
+  CHECK(resolved[0].resolved());
+  CHECK(f.manager.active_alerts().empty());
+  CHECK(f.query("ALERTS", 4 * kMin) == -1);
+
+  // Resolved alerts are kept for 15 minutes, then dropped.
+  f.manager.evaluate_all(19 * kMin);
+  CHECK(f.only_alert() != nullptr);
+  f.manager.evaluate_all(19 * kMin + 1);
+  CHECK(f.only_alert() == nullptr);
+}
+
+TEST_CASE("a pending alert that clears disappears without being resolved or sent") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  f.set_ratio(0, 0.8);
+  CHECK(f.manager.evaluate_all(0).to_send.empty());
+  f.set_ratio(kMin, 0.1);
+  CHECK(f.manager.evaluate_all(kMin).to_send.empty());
+  CHECK(f.only_alert() == nullptr);
+}
+
+TEST_CASE("recording rules write their results back under the new name, visible to later rules") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  f.set_ratio(0, 0.3);
+  f.manager.evaluate_all(0);
+  CHECK(f.query("service:error_ratio:max{service=\"api\"}", 0) == 0.3);
+  const auto groups = f.manager.snapshot();
+  CHECK(groups[0].rules[0].health == RuleHealth::ok);
+  CHECK(groups[0].rules[1].health == RuleHealth::ok);
+  CHECK(groups[0].last_evaluation == 0);
+}
+
+TEST_CASE("group labels are added to every rule and the limit fails a rule that exceeds it") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n- name: g\n  limit: 1\n  labels: {team: core}\n  rules:\n"
+                               "  - alert: Up\n    expr: up == 1\n")},
+                   0);
+  f.store.append(make_labels({{"__name__", "up"}, {"service", "a"}}), 0, 1);
+  f.manager.evaluate_all(0);
+  auto rule = f.manager.snapshot()[0].rules[0];
+  CHECK(rule.health == RuleHealth::ok);
+  CHECK(label_value(rule.alerts.at(0).labels, "team") == "core");
+  f.store.append(make_labels({{"__name__", "up"}, {"service", "b"}}), kMin, 1);
+  f.store.append(make_labels({{"__name__", "up"}, {"service", "a"}}), kMin, 1);
+  f.manager.evaluate_all(kMin);
+  rule = f.manager.snapshot()[0].rules[0];
+  CHECK(rule.health == RuleHealth::err);
+  CHECK(rule.last_error == "exceeded limit of 1 with 2 alerts");
+  CHECK(rule.alerts.empty());
+}
+
+TEST_CASE("a reload keeps the state of alerts whose rule is unchanged") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  for (int m = 0; m <= 2; ++m) {
+    f.set_ratio(m * kMin, 0.8);
+    f.manager.evaluate_all(m * kMin);
+  }
+  REQUIRE(f.only_alert()->state == AlertState::firing);
+  f.manager.update({group_from(kAlertGroup)}, 2 * kMin + 1);
+  REQUIRE(f.only_alert() != nullptr);
+  CHECK(f.only_alert()->state == AlertState::firing);
+  CHECK(f.only_alert()->active_at == 0);
+
+  // Changing the rule's labels makes it a different rule: its state starts over.
+  const std::string relabelled = std::string(kAlertGroup).replace(
+      std::string(kAlertGroup).find("      owner"), 0, "      team: core\n");
+  f.manager.update({group_from(relabelled)}, 3 * kMin);
+  CHECK(f.manager.snapshot()[0].rules[1].alerts.empty());
+}
+
+TEST_CASE("groups are evaluated on their own interval at aligned slots") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n- name: fast\n  interval: 10s\n  rules:\n  - record: a\n    expr: vector(1)\n"),
+                    group_from("groups:\n- name: slow\n  interval: 1m\n  rules:\n  - record: b\n    expr: vector(1)\n")},
+                   0);
+  const TimestampMs start = 1'700'000'000'000;
+  CHECK(f.manager.evaluate_due(start).groups_evaluated == 2);  // first call evaluates both
+  const TimestampMs next = f.manager.next_evaluation();
+  CHECK(next > start);
+  CHECK(next <= start + 10'000);
+  CHECK(f.manager.evaluate_due(next - 1).groups_evaluated == 0);
+  CHECK(f.manager.evaluate_due(next).groups_evaluated == 1);
+  // After a long pause only the latest missed slot is evaluated, once.
+  CHECK(f.manager.evaluate_due(start + 10 * kMin).groups_evaluated == 2);
+  const auto groups = f.manager.snapshot();
+  CHECK((start + 10 * kMin - groups[0].last_evaluation) < 10'000);
+  CHECK((start + 10 * kMin - groups[1].last_evaluation) < kMin);
+}
+
+TEST_CASE("loading rule files that fail keeps the running rules") {
+  Fixture f;
+  const std::string dir = std::string(TWIKIT_SHARED_DIR) + "/conformance/promtool/";
+  CHECK(f.manager.load({dir + "at-modifier.yml"}, 0).empty());
+  CHECK(f.manager.num_groups() == 1);
+  CHECK_FALSE(f.manager.load({dir + "bad-rules-syntax.yml"}, 0).empty());
+  CHECK(f.manager.num_groups() == 1);
+  CHECK(f.manager.snapshot()[0].name == "at-modifier");
+}
