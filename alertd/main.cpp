@@ -9,7 +9,7 @@
 
 #include "alertd/app/app.h"
 #include "alertd/app/check_config.h"
-#include "alertd/app/rule_commands.h"
+#include "alertd/rules/commands.h"
 #include "common/flags.h"
 #include "common/logging.h"
 #include "common/yaml_errors.h"
@@ -18,12 +18,15 @@ namespace {
 
 constexpr int kExitBadConfig = 2;
 
+/// Runs `alertd check config|check rules|test rules ...`; `args` starts at the command word.
 int run_subcommand(const std::vector<std::string>& args) {
-  const std::vector<std::string> files(args.begin() + 2, args.end());
-  if (args[0] == "check" && args[1] == "config") return twikit::app::check_config_command(files, std::cout, std::cerr);
-  if (args[0] == "check" && args[1] == "rules") return twikit::app::check_rules(files, std::cout, std::cerr);
-  if (args[0] == "test" && args[1] == "rules") return twikit::app::test_rules(files, std::cout, std::cerr);
-  std::cerr << "alertd: unknown command \"" << args[0] << " " << args[1]
+  if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
+    return twikit::app::check_config_command({args.begin() + 2, args.end()}, std::cout, std::cerr);
+  }
+  if (args.size() >= 2 && args[1] == "rules" && (args[0] == "check" || args[0] == "test")) {
+    return twikit::rules::run_rules_tool(args, std::cout, std::cerr);
+  }
+  std::cerr << "alertd: unknown command \"" << args[0] << (args.size() > 1 ? " " + args[1] : "")
             << "\" (check config|check rules|test rules)\n";
   return 1;
 }
@@ -31,6 +34,10 @@ int run_subcommand(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Subcommands take their own arguments (test rules has --run=...), so they bypass the daemon's flags.
+  if (argc > 1 && (std::string(argv[1]) == "check" || std::string(argv[1]) == "test")) {
+    return run_subcommand(std::vector<std::string>(argv + 1, argv + argc));
+  }
   twikit::FlagSet flags("alertd", "The Twikit alerting daemon: scrapes targets, evaluates Prometheus rule files, notifies.\n"
                                   "Commands: alertd check config FILE... | check rules FILE... | test rules FILE...");
   flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
@@ -56,14 +63,7 @@ int main(int argc, char** argv) {
     std::cerr << "alertd: " << err << "\n";
     return 1;
   }
-  const auto& args = flags.args();
-  if (!args.empty()) {
-    if (args.size() < 2) {
-      std::cerr << "alertd: unknown command \"" << args[0] << "\" (check config|check rules|test rules)\n";
-      return 1;
-    }
-    return run_subcommand(args);
-  }
+  if (!flags.args().empty()) return run_subcommand(flags.args());
 
   // Block the signals we handle before any thread starts, so every thread inherits the mask and
   // only sigwait() below sees them.
