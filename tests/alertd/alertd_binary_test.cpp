@@ -1,0 +1,205 @@
+// Runs the real alertd binary on loopback against an exposition server the test controls.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "common/http_server.h"
+#include "support/process.h"
+
+using twikit::testing::ChildProcess;
+using twikit::testing::eventually;
+
+namespace {
+
+/// Serves /metrics with a body the test can change.
+class ExpositionServer {
+ public:
+  ExpositionServer() {
+    server_.raw().Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      res.set_content(body_, "text/plain; version=0.0.4");
+    });
+    port_ = server_.bind("127.0.0.1:0");
+    server_.start();
+  }
+  void serve(std::string body) {
+    std::lock_guard lock(mu_);
+    body_ = std::move(body);
+  }
+  int port() const { return port_; }
+
+ private:
+  twikit::HttpServer server_;
+  std::mutex mu_;
+  std::string body_;
+  int port_ = 0;
+};
+
+const char* kRules = R"(groups:
+  - name: twikit
+    interval: 1s
+    rules:
+      - alert: TwikitServiceDown
+        expr: twikit_service_healthy == 0
+        labels:
+          severity: critical
+        annotations:
+          summary: "{{ $labels.service }} is unhealthy"
+)";
+
+const char* kMoreRules = R"(groups:
+  - name: twikit
+    interval: 1s
+    rules:
+      - alert: TwikitServiceDown
+        expr: twikit_service_healthy == 0
+        labels:
+          severity: critical
+        annotations:
+          summary: "{{ $labels.service }} is unhealthy"
+      - alert: TwikitTargetScraped
+        expr: up == 1
+)";
+
+std::string config_yaml(int exporter_port, int web_port, const std::string& dir) {
+  return "global:\n"
+         "  scrape_interval: 1s\n"
+         "  scrape_timeout: 500ms\n"
+         "  evaluation_interval: 1s\n"
+         "  external_labels: {cluster: test}\n"
+         "scrape_configs:\n"
+         "  - job_name: twikit\n"
+         "    static_configs: [{targets: ['127.0.0.1:" + std::to_string(exporter_port) + "']}]\n"
+         "rule_files: ['rules/*.yml']\n"
+         "storage: {path: '" + dir + "/alertd.db'}\n"
+         "web: {listen_address: '127.0.0.1:" + std::to_string(web_port) + "'}\n"
+         "receivers:\n"
+         "  - name: log\n"
+         "    system_log_configs: [{}]\n"
+         "route:\n"
+         "  receiver: log\n"
+         "  group_wait: 0s\n";
+}
+
+std::string get(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  auto res = client.Get(path.c_str());
+  return res && res->status == 200 ? res->body : "";
+}
+
+nlohmann::json alerts(int port) {
+  const std::string body = get(port, "/api/v1/alerts");
+  if (body.empty()) return nlohmann::json::array();
+  return nlohmann::json::parse(body)["data"]["alerts"];
+}
+
+bool has_alert(int port, const std::string& name, const std::string& state) {
+  for (const auto& a : alerts(port)) {
+    if (a["labels"]["alertname"] == name && a["state"] == state) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a good one and exits 0 on SIGTERM") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-binary");
+  std::filesystem::create_directories(dir + "/rules");
+  twikit::testing::write_file(dir + "/rules/twikit.yml", kRules);
+  ExpositionServer exporter;
+  exporter.serve("# TYPE twikit_service_healthy gauge\n"
+                 "twikit_service_healthy{service=\"session_manager\"} 1\n"
+                 "twikit_service_healthy{service=\"proxy_rotation\"} 0\n");
+  const int port = twikit::testing::free_port();
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir));
+  ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
+                      dir + "/alertd.log");
+
+  REQUIRE(eventually([&] { return get(port, "/-/ready") == "alertd is Ready.\n"; }));
+  REQUIRE(eventually([&] { return has_alert(port, "TwikitServiceDown", "firing"); }));
+  const auto firing = alerts(port);
+  REQUIRE(firing.size() == 1);
+  CHECK(firing[0]["labels"]["service"] == "proxy_rotation");
+  CHECK(firing[0]["labels"]["job"] == "twikit");
+  CHECK(firing[0]["labels"]["severity"] == "critical");
+  CHECK_FALSE(firing[0]["labels"].contains("cluster"));  // external labels are added on the way out only
+  CHECK(firing[0]["annotations"]["summary"] == "proxy_rotation is unhealthy");
+
+  const auto up = nlohmann::json::parse(get(port, "/api/v1/query?query=up"));
+  CHECK(up["status"] == "success");
+  REQUIRE(up["data"]["result"].size() == 1);
+  CHECK(up["data"]["result"][0]["value"][1] == "1");
+  CHECK(up["data"]["result"][0]["metric"]["instance"] == "127.0.0.1:" + std::to_string(exporter.port()));
+  const auto targets = nlohmann::json::parse(get(port, "/api/v1/targets"));
+  CHECK(targets["data"]["activeTargets"][0]["health"] == "up");
+  CHECK(nlohmann::json::parse(get(port, "/api/v1/rules"))["data"]["groups"][0]["name"] == "twikit");
+
+  SECTION("a bad rule file is reported and the old rules keep running") {
+    twikit::testing::write_file(dir + "/rules/twikit.yml", "groups:\n  - name: twikit\n    rules:\n      - alert: Broken\n        expr: sum(\n");
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Post("/-/reload", "", "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 500);
+    CHECK_THAT(res->body, Catch::Contains("twikit.yml:5:"));
+    CHECK_THAT(get(port, "/metrics"), Catch::Contains("alertd_config_last_reload_successful 0"));
+    CHECK(has_alert(port, "TwikitServiceDown", "firing"));
+
+    twikit::testing::write_file(dir + "/rules/twikit.yml", kMoreRules);
+    alertd.signal(SIGHUP);
+    REQUIRE(eventually([&] { return has_alert(port, "TwikitTargetScraped", "firing"); }));
+    CHECK(has_alert(port, "TwikitServiceDown", "firing"));  // unchanged alerts keep their state
+    CHECK_THAT(get(port, "/metrics"), Catch::Contains("alertd_config_last_reload_successful 1"));
+  }
+
+  SECTION("a malformed exposition makes the target down and its series stale") {
+    exporter.serve("twikit_service_healthy{service=\"proxy_rotation\" 0\n");
+    REQUIRE(eventually([&] {
+      const auto r = nlohmann::json::parse(get(port, "/api/v1/query?query=up"));
+      return r["data"]["result"].size() == 1 && r["data"]["result"][0]["value"][1] == "0";
+    }));
+    const auto healthy = nlohmann::json::parse(get(port, "/api/v1/query?query=twikit_service_healthy"));
+    CHECK(healthy["data"]["result"].empty());
+    REQUIRE(eventually([&] { return alerts(port).empty(); }));  // the alert resolves
+    CHECK_THAT(nlohmann::json::parse(get(port, "/api/v1/targets"))["data"]["activeTargets"][0]["lastError"].get<std::string>(),
+               Catch::Contains("line 1"));
+  }
+
+  alertd.signal(SIGTERM);
+  CHECK(alertd.wait(std::chrono::seconds(10)) == 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("alertd exits 2 when the config at start-up is bad, naming the position") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-badconfig");
+  twikit::testing::write_file(dir + "/alertd.yaml", "global:\n  scrape_interval: often\n");
+  ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
+                      dir + "/alertd.log");
+  CHECK(alertd.wait(std::chrono::seconds(10)) == 2);
+  CHECK_THAT(twikit::testing::read_file(dir + "/alertd.log"), Catch::Contains("alertd.yaml:2:20:"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("alertd check config validates the config and its rule files") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-check");
+  std::filesystem::create_directories(dir + "/rules");
+  twikit::testing::write_file(dir + "/rules/twikit.yml", kRules);
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(9877, 9878, dir));
+  {
+    ChildProcess check({twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"});
+    CHECK(check.wait(std::chrono::seconds(10)) == 0);
+  }
+  twikit::testing::write_file(dir + "/alertd.yaml", "route:\n  receiver: nobody\n");
+  ChildProcess bad({twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"}, {},
+                   dir + "/check.log");
+  CHECK(bad.wait(std::chrono::seconds(10)) == 1);
+  CHECK_THAT(twikit::testing::read_file(dir + "/check.log"), Catch::Contains("alertd.yaml:2:"));
+  std::filesystem::remove_all(dir);
+}
