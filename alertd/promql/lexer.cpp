@@ -161,7 +161,7 @@ class Lexer {
           break;
         }
       }
-      if (is_ident_char(peek())) fail(start, "bad number or duration syntax: \"" +
+      if (is_alpha(peek()) || is_digit(peek())) fail(start, "bad number or duration syntax: \"" +
                                                   std::string(q_.substr(start, i_ - start + 1)) + "\"");
       t.kind = TokenKind::duration;
       t.text = std::string(q_.substr(start, i_ - start));
@@ -176,7 +176,7 @@ class Lexer {
       i_ += 2;
       while (is_digit(peek())) ++i_;
     }
-    if (is_ident_char(peek()) || peek() == '.')
+    if (is_alpha(peek()) || peek() == '.')
       fail(start, "bad number or duration syntax: \"" + std::string(q_.substr(start, i_ - start + 1)) + "\"");
     t.kind = TokenKind::number;
     t.text = std::string(q_.substr(start, i_ - start));

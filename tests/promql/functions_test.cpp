@@ -1,0 +1,63 @@
+#include <catch2/catch.hpp>
+
+#include "eval_fixture.h"
+
+using namespace twikit;
+using namespace twikit::promql;
+using namespace twikit::promql::testing;
+
+TEST_CASE("absent returns the selector's equality labels when nothing matches", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "up"}, {"job", "a"}}, {1});
+  CHECK(query(store, "absent(up)", 0).vector.empty());
+  auto a = query(store, "absent(up{job=\"b\", env=~\"p.*\"})", 0);
+  REQUIRE(a.vector.size() == 1);
+  CHECK(a.vector[0].labels == make_labels({{"job", "b"}}));
+  CHECK(query(store, "absent_over_time(nope[5m])", 0).vector.size() == 1);
+}
+
+TEST_CASE("label_replace and label_join rewrite labels", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "up"}, {"instance", "host:9100"}}, {1});
+  auto r = query(store, "label_replace(up, \"host\", \"$1\", \"instance\", \"(.*):.*\")", 0);
+  CHECK(label_value(r.vector[0].labels, "host") == "host");
+  auto j = query(store, "label_join(up, \"x\", \"-\", \"__name__\", \"instance\")", 0);
+  CHECK(label_value(j.vector[0].labels, "x") == "up-host:9100");
+}
+
+TEST_CASE("over_time functions and clamp/round work per series", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "g"}}, {1, 5, 3, 7}, 15000);
+  CHECK(value_of(query(store, "avg_over_time(g[1m])", 45000), {}) == 4);
+  CHECK(value_of(query(store, "max_over_time(g[1m])", 45000), {}) == 7);
+  CHECK(value_of(query(store, "min_over_time(g[30s])", 45000), {}) == 3);
+  CHECK(value_of(query(store, "quantile_over_time(0.5, g[1m])", 45000), {}) == 4);
+  CHECK(value_of(query(store, "last_over_time(g[1m])", 45000), make_labels({{"__name__", "g"}})) == 7);
+  CHECK(value_of(query(store, "clamp(g, 0, 5)", 45000), {}) == 5);
+  CHECK(value_of(query(store, "round(g / 2)", 45000), {}) == 4);
+  CHECK(value_of(query(store, "deriv(g[1m])", 45000), {}) == Approx(120.0 / 1125.0));
+  CHECK(value_of(query(store, "predict_linear(g[1m], 60)", 45000), {}) == Approx(4 + 22.5 * 120.0 / 1125.0 + 60 * 120.0 / 1125.0));
+}
+
+TEST_CASE("histogram_quantile interpolates within classic buckets", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "h_bucket"}, {"le", "0.1"}}, {50});
+  add_series(store, {{"__name__", "h_bucket"}, {"le", "0.5"}}, {90});
+  add_series(store, {{"__name__", "h_bucket"}, {"le", "+Inf"}}, {100});
+  CHECK(value_of(query(store, "histogram_quantile(0.5, h_bucket)", 0), {}) == Approx(0.1));
+  CHECK(value_of(query(store, "histogram_quantile(0.7, h_bucket)", 0), {}) == Approx(0.3));
+  CHECK(value_of(query(store, "histogram_quantile(0.99, h_bucket)", 0), {}) == Approx(0.5));
+}
+
+TEST_CASE("scalar, vector, time and sort", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "g"}, {"a", "1"}}, {3});
+  add_series(store, {{"__name__", "g"}, {"a", "2"}}, {1});
+  CHECK(std::isnan(query(store, "scalar(g)", 0).scalar));
+  CHECK(query(store, "scalar(g{a=\"1\"})", 0).scalar == 3);
+  CHECK(query(store, "vector(time())", 90000).vector[0].value == 90);
+  auto s = query(store, "sort(g)", 0);
+  CHECK(s.vector[0].value == 1);
+  CHECK(query(store, "sort_desc(g)", 0).vector[0].value == 3);
+  CHECK(query(store, "timestamp(g)", 30000).vector[0].value == 0);
+}

@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <thread>
+
+#include "alertd/storage/series_store.h"
+
+using namespace twikit;
+using namespace twikit::storage;
+
+namespace {
+Labels lbl(std::vector<Label> l) { return make_labels(std::move(l)); }
+std::vector<LabelMatcher> eq_name(const std::string& name) { return {LabelMatcher(MatchType::eq, "__name__", name)}; }
+}  // namespace
+
+TEST_CASE("a staleness marker is a NaN distinct from ordinary NaN", "[storage]") {
+  CHECK(std::isnan(stale_marker()));
+  CHECK(is_stale_marker(stale_marker()));
+  CHECK_FALSE(is_stale_marker(std::nan("")));
+  CHECK_FALSE(is_stale_marker(1.0));
+}
+
+TEST_CASE("select returns only matching series and samples inside [mint, maxt]", "[storage]") {
+  SeriesStore store;
+  for (int i = 0; i < 10; ++i) {
+    store.append(lbl({{"__name__", "up"}, {"job", "a"}}), i * 1000, i);
+    store.append(lbl({{"__name__", "up"}, {"job", "b"}}), i * 1000, 10 + i);
+    store.append(lbl({{"__name__", "other"}, {"job", "a"}}), i * 1000, 20 + i);
+  }
+  auto res = store.select({LabelMatcher(MatchType::eq, "__name__", "up"), LabelMatcher(MatchType::eq, "job", "b")},
+                          2000, 4000);
+  REQUIRE(res.size() == 1);
+  CHECK(label_value(*res[0].labels, "job") == "b");
+  REQUIRE(res[0].samples.size() == 3);
+  CHECK(res[0].samples.front().t == 2000);
+  CHECK(res[0].samples.back().v == 14);
+  CHECK(store.select(eq_name("up"), 0, 100000).size() == 2);
+  CHECK(store.select({LabelMatcher(MatchType::neq, "job", "a")}, 0, 100000).size() == 1);
+  CHECK(store.select({LabelMatcher(MatchType::re, "__name__", "u.")}, 0, 100000).size() == 2);
+  CHECK(store.select({LabelMatcher(MatchType::nre, "__name__", "u.")}, 0, 100000).size() == 1);
+}
+
+TEST_CASE("regex matchers are fully anchored and understand Go's (?i) flag", "[storage]") {
+  CHECK(LabelMatcher(MatchType::re, "a", "foo").matches("foo"));
+  CHECK_FALSE(LabelMatcher(MatchType::re, "a", "foo").matches("foobar"));
+  CHECK(LabelMatcher(MatchType::re, "a", "(?i:FOO).*").matches("foobar"));
+  CHECK(LabelMatcher(MatchType::re, "a", "x(?i)abc").matches("xAbC"));
+  CHECK_FALSE(LabelMatcher(MatchType::re, "a", "x(?i)abc").matches("XAbC"));
+  CHECK(LabelMatcher(MatchType::re, "a", "a.b").matches("a\nb"));
+  CHECK(LabelMatcher(MatchType::nre, "a", "").matches("x"));
+  CHECK(LabelMatcher(MatchType::re, "a", ".*").matches_empty());
+}
+
+TEST_CASE("out-of-order appends are inserted in place and duplicates overwrite", "[storage]") {
+  SeriesStore store;
+  const Labels l = lbl({{"__name__", "m"}});
+  store.append(l, 3000, 3);
+  store.append(l, 1000, 1);
+  store.append(l, 2000, 2);
+  store.append(l, 3000, 33);
+  auto res = store.select(eq_name("m"), 0, 10000);
+  REQUIRE(res.size() == 1);
+  REQUIRE(res[0].samples.size() == 3);
+  CHECK(res[0].samples[0].v == 1);
+  CHECK(res[0].samples[1].v == 2);
+  CHECK(res[0].samples[2].v == 33);
+  CHECK(store.num_samples() == 3);
+}
+
+TEST_CASE("retention drops old samples and series left empty", "[storage]") {
+  SeriesStore store;
+  for (int i = 0; i < 500; ++i) store.append(lbl({{"__name__", "a"}}), i * 15000, i);
+  store.append(lbl({{"__name__", "b"}}), 0, 1);
+  CHECK(store.num_series() == 2);
+  CHECK(store.drop_before(250 * 15000) == 1);
+  CHECK(store.num_series() == 1);
+  CHECK(store.num_samples() == 250);
+  auto res = store.select(eq_name("a"), 0, 1'000'000'000);
+  REQUIRE(res.size() == 1);
+  CHECK(res[0].samples.front().v == 250);
+  CHECK(store.select(eq_name("b"), 0, 1'000'000'000).empty());
+  store.append(lbl({{"__name__", "b"}}), 250 * 15000, 2);  // a new series after index rebuild
+  CHECK(store.select(eq_name("b"), 0, 1'000'000'000).size() == 1);
+}
+
+TEST_CASE("mark_stale writes a staleness marker sample", "[storage]") {
+  SeriesStore store;
+  const Labels l = lbl({{"__name__", "m"}});
+  store.append(l, 1000, 1);
+  store.mark_stale(l, 2000);
+  auto res = store.select(eq_name("m"), 0, 10000);
+  REQUIRE(res[0].samples.size() == 2);
+  CHECK(is_stale_marker(res[0].samples[1].v));
+}
+
+TEST_CASE("concurrent appends and selects are safe", "[storage]") {
+  SeriesStore store;
+  std::thread writer([&] {
+    for (int i = 0; i < 20000; ++i) store.append(lbl({{"__name__", "m"}, {"i", std::to_string(i % 50)}}), i, i);
+  });
+  std::size_t seen = 0;
+  for (int k = 0; k < 200; ++k) seen += store.select(eq_name("m"), 0, 1'000'000).size();
+  writer.join();
+  CHECK(store.num_series() == 50);
+  CHECK(store.num_samples() == 20000);
+  CHECK(seen <= 200 * 50);
+}
