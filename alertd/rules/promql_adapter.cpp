@@ -1,15 +1,11 @@
 // Binds the rules layer to alertd's PromQL parser.
 
-#include "alertd/rules/rule_file.h"
-
-#ifdef TWIKIT_HAVE_PROMQL
 #include "alertd/promql/parser.h"
-#endif
+#include "alertd/rules/rule_file.h"
 
 namespace twikit::rules {
 
 ExprChecker promql_expr_checker() {
-#ifdef TWIKIT_HAVE_PROMQL
   return [](const std::string& expr) -> std::optional<std::string> {
     try {
       promql::parse(expr);
@@ -18,9 +14,6 @@ ExprChecker promql_expr_checker() {
     }
     return std::nullopt;
   };
-#else
-  return {};
-#endif
 }
 
 }  // namespace twikit::rules

@@ -6,9 +6,6 @@
 
 using namespace twikit::rules;
 
-// Cases tagged [!mayfail] read promtool's rules.yml, whose `up[5m:]` subquery alertd_promql does not
-// parse yet; they become strict again once it does.
-
 namespace {
 
 const std::string kPromtool = std::string(TWIKIT_SHARED_DIR) + "/conformance/promtool/";
@@ -32,7 +29,7 @@ std::size_t count_rules(const RuleFile& f) {
 
 }  // namespace
 
-TEST_CASE("promtool's valid rule file loads with its groups, rules and durations", "[!mayfail]") {
+TEST_CASE("promtool's valid rule file loads with its groups, rules and durations") {
   const RuleFile f = load_rule_file(kPromtool + "rules.yml");
   INFO(Catch::Detail::stringify(messages(f)));
   REQUIRE(f.errors.empty());
@@ -48,7 +45,7 @@ TEST_CASE("promtool's valid rule file loads with its groups, rules and durations
   CHECK(f.groups[1].rules[1].expr == "1");
 }
 
-TEST_CASE("an annotation with an undefined template variable is rejected as promtool does", "[!mayfail]") {
+TEST_CASE("an annotation with an undefined template variable is rejected as promtool does") {
   const RuleFile f = load_rule_file(kPromtool + "rules-bad.yml");
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].to_string() ==
@@ -69,7 +66,6 @@ TEST_CASE("invalid recording rule names are reported at the record value") {
                                  "invalid recording rule name: promql-experimental-functions"));
 }
 
-#ifdef TWIKIT_HAVE_PROMQL
 TEST_CASE("an expression that does not parse is reported with both positions") {
   const RuleFile f = load_rule_file(kPromtool + "bad-rules-syntax.yml");
   CHECK(messages(f) == std::vector<std::string>{
@@ -79,9 +75,8 @@ TEST_CASE("an expression that does not parse is reported with both positions") {
   CHECK(load_rule_file(kPromtool + "negative-offset.yml").errors.empty());
   CHECK(load_rule_file(kPromtool + "bad-rules-error.yml").errors.empty());
 }
-#endif
 
-TEST_CASE("duplicate rules are a lint warning, not an error", "[!mayfail]") {
+TEST_CASE("duplicate rules are a lint warning, not an error") {
   const RuleFile dup = load_rule_file(kPromtool + "rules_duplicates.yml");
   CHECK(dup.errors.empty());
   CHECK(lint_duplicate_rules(dup) == std::vector<std::string>{"Metric: job:test:count_over_time1m\nLabel(s):\n"});
