@@ -1,0 +1,167 @@
+#include "alertd/notify/stack/notification_stack.h"
+
+#include "alertd/notify/integrations.h"
+#include "common/logging.h"
+
+namespace twikit::notify {
+
+NotificationStack::NotificationStack(StackOptions options) : options_(std::move(options)) {
+  if (options_.clock) {
+    clock_ = options_.clock;
+  } else {
+    owned_clock_ = std::make_unique<SystemClock>();
+    clock_ = owned_clock_.get();
+  }
+  http_ = options_.http ? options_.http : std::make_shared<CurlHttpClient>();
+  db_ = std::make_unique<persistence::Database>(options_.database_path.empty() ? ":memory:" : options_.database_path,
+                                                persistence::alertd_migrations());
+  outbox_ = std::make_unique<persistence::SqliteOutbox>(*db_);
+  nflog_ = std::make_unique<persistence::SqliteNotificationLog>(*db_);
+  silence_store_ = std::make_unique<persistence::SqliteSilenceStore>(*db_);
+  silences_ = std::make_unique<silence::Silences>(*clock_, silence_store_.get());
+  alert_store_ = std::make_unique<persistence::AlertStore>(*db_);
+  api_ = std::make_unique<api::MonitoringApi>(*alert_store_, *silences_, *clock_);
+  // Firing alerts from before a restart come back so their groups and escalations continue.
+  persistence::AlertQuery firing;
+  firing.state = "firing";
+  firing.limit = 1'000'000;
+  for (const auto& r : alert_store_->query(firing)) {
+    active_[r.fingerprint] = Alert{r.labels, r.annotations, r.active_at, 0, r.generator_url};
+  }
+  if (options_.run_timer_thread) timer_ = std::thread([this] { timer_loop(); });
+}
+
+NotificationStack::~NotificationStack() { stop(); }
+
+void NotificationStack::stop() {
+  {
+    std::lock_guard<std::mutex> lock(timer_mu_);
+    stopping_ = true;
+  }
+  timer_cv_.notify_all();
+  if (timer_.joinable()) timer_.join();
+  std::shared_ptr<Generation> gen;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    gen = gen_;
+  }
+  if (gen) gen->pipeline->stop();
+}
+
+void NotificationStack::apply(const NotificationConfig& config) {
+  auto gen = std::make_shared<Generation>();
+  gen->config = config;
+  gen->inhibitor = std::make_unique<inhibit::Inhibitor>(gen->config.inhibit_rules);
+  std::map<std::string, std::vector<Integration>> receivers;
+  for (const auto& r : gen->config.receivers) receivers[r.name] = build_integrations(r, http_);
+  PipelineOptions popts;
+  popts.notify_resolved_silenced = gen->config.notify_resolved_silenced;
+  popts.retry = options_.retry;
+  popts.external_url = gen->config.external_url;
+  std::lock_guard<std::mutex> lock(mu_);
+  // The old workers stop before the new ones pick up pending outbox entries, so none is sent twice.
+  if (gen_) gen_->pipeline->stop();
+  gen->pipeline = std::make_unique<Pipeline>(std::move(receivers), gen->inhibitor.get(), silences_.get(), *nflog_,
+                                             *outbox_, *clock_, &metrics_, popts);
+  gen->escalator = std::make_unique<dispatch::Escalator>(gen->config.escalation_policies, *gen->pipeline, *clock_,
+                                                         alert_store_.get());
+  gen->dispatcher = std::make_unique<dispatch::Dispatcher>(gen->config.route, *gen->pipeline, *clock_, gen->escalator.get());
+  api_->set_token(gen->config.api_bearer_token);
+  const std::size_t recovered = gen->pipeline->recover();
+  std::vector<Alert> current;
+  for (const auto& [fp, a] : active_) current.push_back(a);
+  gen->inhibitor->update(current);
+  gen->dispatcher->put(current);
+  gen_ = std::move(gen);
+  logger("notify")->info("msg=\"notification config applied\" receivers={} recovered_outbox={} alerts={}",
+                         gen_->config.receivers.size(), recovered, current.size());
+}
+
+void NotificationStack::send(const std::vector<Alert>& alerts) {
+  const TimestampMs now = clock_->now_ms();
+  alert_store_->record(alerts, now);
+  std::shared_ptr<Generation> gen;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& a : alerts) {
+      if (a.resolved_at(now)) active_.erase(fingerprint(a));
+      else active_[fingerprint(a)] = a;
+    }
+    gen = gen_;
+    if (!gen) return;
+    gen->inhibitor->update(alerts);
+    gen->dispatcher->put(alerts);
+    gen->inhibitor->gc(now);
+  }
+  timer_cv_.notify_all();  // a new group may be due sooner than the timer thread planned
+}
+
+void NotificationStack::tick() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (gen_) gen_->dispatcher->tick();
+}
+
+void NotificationStack::apply_retention() {
+  std::int64_t retention = 30LL * 24 * 3'600'000;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (gen_) retention = gen_->config.history_retention_ms;
+  }
+  const TimestampMs now = clock_->now_ms();
+  const std::size_t rows = alert_store_->apply_retention(now, retention) + outbox_->prune(now - retention);
+  if (rows) logger("notify")->info("msg=\"retention applied\" rows_deleted={}", rows);
+}
+
+void NotificationStack::timer_loop() {
+  TimestampMs last_retention = 0;
+  std::unique_lock<std::mutex> lock(timer_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    tick();
+    std::int64_t wait_ms = 1000;
+    const TimestampMs now = clock_->now_ms();
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      if (gen_) {
+        if (auto due = gen_->dispatcher->next_due()) wait_ms = std::clamp<std::int64_t>(*due - now, 1, 1000);
+      }
+    }
+    if (now - last_retention > 3'600'000) {
+      try {
+        apply_retention();
+      } catch (const std::exception& e) {
+        logger("notify")->error("msg=\"retention failed\" err={}", logfmt_value(e.what()));
+      }
+      last_retention = now;
+    }
+    lock.lock();
+    timer_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms));
+  }
+}
+
+void NotificationStack::collect(std::vector<MetricFamily>& out) const {
+  for (auto& f : metrics_.collect()) out.push_back(std::move(f));
+  std::size_t firing = 0, groups = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    firing = active_.size();
+    if (gen_) groups = gen_->dispatcher->group_count();
+  }
+  out.push_back({"alertd_notification_alerts", "Alerts handed to the notification side that are not resolved.",
+                 MetricType::gauge, {{{{"state", "firing"}}, static_cast<double>(firing), "", std::nullopt}}});
+  out.push_back({"alertd_aggregation_groups", "Aggregation groups in the dispatcher.", MetricType::gauge,
+                 {{{}, static_cast<double>(groups), "", std::nullopt}}});
+}
+
+void NotificationStack::register_routes(httplib::Server& server) { api_->register_routes(server); }
+
+bool NotificationStack::wait_idle(std::chrono::milliseconds timeout) const {
+  std::shared_ptr<Generation> gen;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    gen = gen_;
+  }
+  return !gen || gen->pipeline->wait_idle(timeout);
+}
+
+}  // namespace twikit::notify

@@ -1,0 +1,165 @@
+// The monitoring API over HTTP on loopback, backed by the whole notification stack with a fake clock.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "alertd/notify/stack/notification_stack.h"
+#include "common/http_server.h"
+#include "fakes.h"
+#include "harness.h"
+#include "receiver.h"
+#include "support/process.h"
+
+using namespace twikit;
+using namespace twikit::notify;
+using namespace twikit::notify::testing;
+using nlohmann::json;
+
+namespace {
+constexpr TimestampMs kT0 = 1'700'000'000'000;
+
+struct ApiFixture {
+  explicit ApiFixture(const std::string& db = "") : clock(kT0) {
+    StackOptions opts;
+    opts.database_path = db;
+    opts.clock = &clock;
+    opts.run_timer_thread = false;
+    stack = std::make_unique<NotificationStack>(opts);
+    auto cfg = config_from("receivers: [{name: log, system_log_configs: [{}]}]\nroute: {receiver: log}\n");
+    cfg.api_bearer_token = "tok";
+    stack->apply(cfg);
+    stack->register_routes(server.raw());
+    port = server.bind("127.0.0.1:0");
+    server.start();
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  }
+  httplib::Headers auth() const { return {{"Authorization", "Bearer tok"}}; }
+  json get(const std::string& path, int expect = 200) {
+    auto r = client->Get(path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == expect);
+    return json::parse(r->body);
+  }
+  FakeClock clock;
+  std::unique_ptr<NotificationStack> stack;
+  HttpServer server;
+  int port = 0;
+  std::unique_ptr<httplib::Client> client;
+};
+}  // namespace
+
+TEST_CASE("alerts can be listed with filters, fetched with history and acknowledged") {
+  ApiFixture f;
+  const Alert a = firing({{"alertname", "Down"}, {"severity", "critical"}, {"service", "proxy_rotation"}}, kT0);
+  const Alert w = firing({{"alertname", "Slow"}, {"severity", "warning"}, {"service", "rate_limit"}}, kT0);
+  f.stack->send({a, w});
+  CHECK(f.get("/api/monitoring/alerts")["data"].size() == 2);
+  const json crit = f.get("/api/monitoring/alerts?severity=critical");
+  REQUIRE(crit["data"].size() == 1);
+  CHECK(crit["data"][0]["labels"]["alertname"] == "Down");
+  CHECK(crit["data"][0]["state"] == "firing");
+  CHECK(crit["data"][0]["activeAt"] == "2023-11-14T22:13:20Z");
+  CHECK(crit["data"][0]["acknowledged"] == false);
+  CHECK(f.get("/api/monitoring/alerts?filter=%7Bservice%3D~%22rate.*%22%7D")["data"].size() == 1);
+  CHECK(f.get("/api/monitoring/alerts?state=resolved")["data"].empty());
+  CHECK(f.get("/api/monitoring/alerts?from=2023-11-14T00:00:00Z&to=1700000001")["data"].size() == 2);
+
+  const std::string id = fingerprint_hex(fingerprint(a));
+  auto unauth = f.client->Post(("/api/monitoring/alerts/" + id + "/acknowledge").c_str(), R"({"by":"alice"})",
+                               "application/json");
+  REQUIRE(unauth);
+  CHECK(unauth->status == 401);
+  CHECK(json::parse(unauth->body)["status"] == "error");
+  auto ack = f.client->Post(("/api/monitoring/alerts/" + id + "/acknowledge").c_str(), f.auth(),
+                            R"({"by":"alice","comment":"on it"})", "application/json");
+  REQUIRE(ack);
+  CHECK(ack->status == 200);
+  CHECK(json::parse(ack->body)["data"]["acknowledgement"]["by"] == "alice");
+  CHECK(f.get("/api/monitoring/alerts?acknowledged=true")["data"].size() == 1);
+  CHECK(f.get("/api/monitoring/alerts?acknowledged=false")["data"][0]["labels"]["alertname"] == "Slow");
+
+  const json one = f.get("/api/monitoring/alerts/" + id);
+  REQUIRE(one["data"]["history"].size() == 2);
+  CHECK(one["data"]["history"][1]["event"] == "acknowledged");
+}
+
+TEST_CASE("bad input gets a 4xx with a JSON error body") {
+  ApiFixture f;
+  CHECK(f.get("/api/monitoring/alerts?state=sleeping", 400)["errorType"] == "bad_data");
+  CHECK(f.get("/api/monitoring/alerts?filter=%7Bbad", 400)["status"] == "error");
+  CHECK(f.get("/api/monitoring/alerts?from=yesterday", 400)["error"] == "invalid from time \"yesterday\"");
+  CHECK(f.get("/api/monitoring/alerts/zz", 400)["status"] == "error");
+  CHECK(f.get("/api/monitoring/alerts/00000000000000aa", 404)["errorType"] == "not_found");
+  auto r = f.client->Post("/api/monitoring/alerts/00000000000000aa/acknowledge", f.auth(), "{not json",
+                          "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  r = f.client->Post("/api/monitoring/silences", f.auth(), R"({"matchers":["a=b"]})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(json::parse(r->body)["error"] == "\"endsAt\" is required");
+  auto d = f.client->Delete("/api/monitoring/silences/nope", f.auth());
+  REQUIRE(d);
+  CHECK(d->status == 404);
+}
+
+TEST_CASE("silences are created, listed and expired through the API and mute notifications") {
+  ApiFixture f;
+  const json body = {{"matchers", json::array({"service=~\"proxy.*\"", {{"name", "severity"}, {"value", "critical"}}})},
+                     {"endsAt", "2023-11-14T23:13:20Z"},
+                     {"createdBy", "bob"},
+                     {"comment", "maintenance"}};
+  auto r = f.client->Post("/api/monitoring/silences", body.dump(), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  r = f.client->Post("/api/monitoring/silences", f.auth(), body.dump(), "application/json");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  const std::string id = json::parse(r->body)["data"]["silenceID"];
+  const json list = f.get("/api/monitoring/silences");
+  REQUIRE(list["data"].size() == 1);
+  CHECK(list["data"][0]["status"]["state"] == "active");
+  CHECK(list["data"][0]["matchers"][1] == json({{"name", "severity"}, {"value", "critical"}, {"isRegex", false}, {"isEqual", true}}));
+  CHECK(f.stack->silences().mutes(make_labels({{"service", "proxy_rotation"}, {"severity", "critical"}}), f.clock.now_ms()));
+  auto d = f.client->Delete(("/api/monitoring/silences/" + id).c_str(), f.auth());
+  REQUIRE(d);
+  CHECK(d->status == 200);
+  CHECK(f.get("/api/monitoring/silences?state=expired")["data"].size() == 1);
+  CHECK(f.get("/api/monitoring/silences/" + id)["data"]["status"]["state"] == "expired");
+}
+
+TEST_CASE("after a restart on the same database, firing alerts come back and nothing is notified twice") {
+  const std::string db = twikit::testing::make_temp_dir("notify-stack") + "/alertd.db";
+  TestReceiver receiver;
+  const std::string yaml = "receivers:\n  - name: ops\n    webhook_configs: [{url: '" + receiver.url() +
+                           "'}]\nroute: {receiver: ops, group_by: [alertname], group_wait: 30s}\n";
+  FakeClock clock(kT0);
+  const Alert a = firing({{"alertname", "Down"}, {"service", "x"}}, kT0);
+  for (int run = 0; run < 2; ++run) {
+    StackOptions opts;
+    opts.database_path = db;
+    opts.clock = &clock;
+    opts.run_timer_thread = false;
+    NotificationStack stack(opts);
+    stack.apply(config_from(yaml));
+    if (run == 0) {
+      stack.send({a});
+      clock.advance_ms(30'000);
+      stack.tick();
+      REQUIRE(stack.wait_idle(std::chrono::seconds(5)));
+      CHECK(receiver.delivered().size() == 1);
+    } else {
+      // The restarted stack knows the alert is firing since kT0 and that it was already notified.
+      REQUIRE(stack.alerts().get(fingerprint(a)));
+      CHECK(stack.alerts().get(fingerprint(a))->active_at == kT0);
+      clock.advance_ms(60'000);
+      stack.send({a});
+      stack.tick();
+      REQUIRE(stack.wait_idle(std::chrono::seconds(5)));
+      CHECK(receiver.delivered().size() == 1);
+      std::vector<MetricFamily> families;
+      stack.collect(families);
+      CHECK(families.size() >= 6);
+    }
+  }
+}
