@@ -24,33 +24,38 @@ ScrapeManager::ScrapeManager(HttpClient& client, storage::SeriesStore& store, co
 ScrapeManager::~ScrapeManager() { stop(); }
 
 void ScrapeManager::apply(const std::vector<ScrapeTarget>& targets) {
+  std::lock_guard apply_lock(apply_mu_);
+  std::map<std::string, const ScrapeTarget*> wanted;
+  for (const auto& target : targets) wanted.emplace(target.key(), &target);  // listed twice = scraped once
   std::vector<std::unique_ptr<Loop>> removed;
   {
     std::lock_guard lock(mu_);
-    std::map<std::string, std::unique_ptr<Loop>> next;
-    for (const auto& target : targets) {
-      const std::string key = target.key();
-      if (next.count(key)) continue;  // the same target listed twice is scraped once
-      auto it = loops_.find(key);
-      if (it != loops_.end() && it->second->scraper.target().interval_ms == target.interval_ms &&
-          it->second->scraper.target().timeout_ms == target.timeout_ms &&
-          it->second->scraper.target().body_size_limit == target.body_size_limit) {
-        next[key] = std::move(it->second);
-        loops_.erase(it);
+    for (auto it = loops_.begin(); it != loops_.end();) {
+      const auto w = wanted.find(it->first);
+      const ScrapeTarget& running = it->second->scraper.target();
+      if (w != wanted.end() && running.interval_ms == w->second->interval_ms &&
+          running.timeout_ms == w->second->timeout_ms && running.body_size_limit == w->second->body_size_limit) {
+        wanted.erase(w);  // unchanged: keeps its loop and series state
+        ++it;
         continue;
       }
-      auto loop = std::make_unique<Loop>(target, client_, store_, clock_);
-      Loop* raw = loop.get();
-      loop->thread = std::thread([this, raw] { run(*raw); });
-      next[key] = std::move(loop);
+      removed.push_back(std::move(it->second));
+      it = loops_.erase(it);
     }
-    for (auto& [key, loop] : loops_) removed.push_back(std::move(loop));
-    loops_ = std::move(next);
   }
+  // Stop (and stale) replaced loops before their successors scrape, so a marker never follows a fresh sample.
   for (auto& loop : removed) stop_loop(std::move(loop));
+  std::lock_guard lock(mu_);
+  for (const auto& [key, target] : wanted) {
+    auto loop = std::make_unique<Loop>(*target, client_, store_, clock_);
+    Loop* raw = loop.get();
+    loop->thread = std::thread([this, raw] { run(*raw); });
+    loops_[key] = std::move(loop);
+  }
 }
 
 void ScrapeManager::stop() {
+  std::lock_guard apply_lock(apply_mu_);
   std::map<std::string, std::unique_ptr<Loop>> loops;
   {
     std::lock_guard lock(mu_);

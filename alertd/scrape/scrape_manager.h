@@ -49,6 +49,7 @@ class ScrapeManager {
   HttpClient& client_;
   storage::SeriesStore& store_;
   const Clock& clock_;
+  std::mutex apply_mu_;  // serialises apply() and stop()
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Loop>> loops_;  // by ScrapeTarget::key()
 };

@@ -242,8 +242,10 @@ TEST_CASE("the scrape manager scrapes each target on its own loop and stales rem
     const auto t = manager.targets();
     return t.size() == 2 && t[0].health.scrapes_total >= 2 && t[1].health.scrapes_total >= 2;
   }));
+  const auto before = manager.targets()[0].health.scrapes_total;
   manager.apply({ta});
   REQUIRE(manager.targets().size() == 1);
+  CHECK(manager.targets()[0].health.scrapes_total >= before);  // an unchanged target keeps its loop and state
   const auto series = store.select({LabelMatcher(MatchType::eq, "__name__", "from_b")}, 0, clock.now_ms() + 1000);
   REQUIRE(series.size() == 1);
   CHECK(twikit::storage::is_stale_marker(series[0].samples.back().v));
