@@ -56,7 +56,7 @@ TimestampMs Evaluator::resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) c
 EVector Evaluator::eval_selector(const VectorSelector& vs, TimestampMs t) {
   const TimestampMs ts = resolve_at(vs.at, vs.at_ms, t) - vs.offset_ms;
   // Left-open lookback window (ts - lookback, ts], as in Prometheus 3.
-  auto series = store_.select(vs.matchers, ts - opts_.lookback_delta_ms + 1, ts);
+  auto series = store_.select_latest(vs.matchers, ts - opts_.lookback_delta_ms + 1, ts);
   EVector out;
   out.reserve(series.size());
   for (auto& s : series) {
@@ -75,10 +75,10 @@ EMatrix Evaluator::eval_matrix_selector(const MatrixSelector& ms, TimestampMs t)
   out.reserve(series.size());
   for (auto& s : series) {
     ESeries es;
-    es.points.reserve(s.samples.size());
-    for (const auto& p : s.samples) {
-      if (!storage::is_stale_marker(p.v)) es.points.push_back(p);
-    }
+    es.points = std::move(s.samples);
+    es.points.erase(std::remove_if(es.points.begin(), es.points.end(),
+                                   [](const storage::Sample& p) { return storage::is_stale_marker(p.v); }),
+                    es.points.end());
     if (es.points.empty()) continue;
     es.labels = *s.labels;
     out.push_back(std::move(es));

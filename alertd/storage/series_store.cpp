@@ -1,6 +1,7 @@
 #include "alertd/storage/series_store.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <mutex>
 
@@ -44,7 +45,15 @@ std::uint64_t labels_hash(const Labels& labels) {
 struct SeriesStore::Series {
   std::shared_ptr<const Labels> labels;
   std::uint64_t hash = 0;
-  std::vector<std::unique_ptr<Chunk>> chunks;
+  // Chunk time bounds live next to the pointers, so skipping old chunks touches no chunk memory.
+  struct Slot {
+    TimestampMs min_t = 0;
+    TimestampMs max_t = 0;
+    std::unique_ptr<Chunk> c;
+    Chunk& operator*() const { return *c; }
+    Chunk* operator->() const { return c.get(); }
+  };
+  std::vector<Slot> chunks;
   std::uint32_t head_skip = 0;  // samples of chunks[0] already dropped by retention
   std::size_t size() const {
     std::size_t n = 0;
@@ -111,6 +120,7 @@ void SeriesStore::append_locked(Series& s, TimestampMs t, double v) {
       last.dt[last.n] = static_cast<std::uint32_t>(t - last.base);
       last.v[last.n] = v;
       ++last.n;
+      s.chunks.back().max_t = t;
       ++num_samples_;
       return;
     }
@@ -120,7 +130,7 @@ void SeriesStore::append_locked(Series& s, TimestampMs t, double v) {
   c->n = 1;
   c->dt[0] = 0;
   c->v[0] = v;
-  s.chunks.push_back(std::move(c));
+  s.chunks.push_back(Series::Slot{t, t, std::move(c)});
   ++num_samples_;
 }
 
@@ -149,17 +159,27 @@ void SeriesStore::mark_stale(const Labels& labels, TimestampMs t) {
 
 std::vector<std::uint32_t> SeriesStore::candidates_locked(
     const std::vector<LabelMatcher>& matchers) const {
-  // Start from the shortest postings list of an equality matcher; other matchers filter afterwards.
-  const std::vector<std::uint32_t>* best = nullptr;
+  // Intersect the postings lists of all equality matchers, shortest first; other matchers filter later.
+  std::vector<const std::vector<std::uint32_t>*> lists;
   for (const auto& m : matchers) {
     if (m.type() != MatchType::eq || m.value().empty()) continue;
     auto n = postings_.find(m.name());
     if (n == postings_.end()) return {};
     auto v = n->second.find(m.value());
     if (v == n->second.end()) return {};
-    if (best == nullptr || v->second.size() < best->size()) best = &v->second;
+    lists.push_back(&v->second);
   }
-  if (best != nullptr) return *best;
+  if (!lists.empty()) {
+    std::sort(lists.begin(), lists.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
+    std::vector<std::uint32_t> out = *lists[0];
+    std::vector<std::uint32_t> tmp;
+    for (std::size_t i = 1; i < lists.size() && !out.empty(); ++i) {
+      tmp.clear();
+      std::set_intersection(out.begin(), out.end(), lists[i]->begin(), lists[i]->end(), std::back_inserter(tmp));
+      out.swap(tmp);
+    }
+    return out;
+  }
   // A regex on the metric name: union of the matching names' postings.
   for (const auto& m : matchers) {
     if (m.name() != "__name__" || m.matches_empty()) continue;
@@ -180,6 +200,47 @@ std::vector<std::uint32_t> SeriesStore::candidates_locked(
   return all;
 }
 
+bool SeriesStore::matches_locked(const Series& s, const std::vector<LabelMatcher>& matchers) const {
+  for (const auto& m : matchers) {
+    if (m.type() == MatchType::eq && !m.value().empty()) continue;  // guaranteed by the postings
+    if (!m.matches(label_value(*s.labels, m.name()))) return false;
+  }
+  return true;
+}
+
+std::vector<SeriesSamples> SeriesStore::select_latest(const std::vector<LabelMatcher>& matchers,
+                                                      TimestampMs mint, TimestampMs maxt) const {
+  std::shared_lock lock(mu_);
+  std::vector<SeriesSamples> out;
+  for (std::uint32_t id : candidates_locked(matchers)) {
+    const Series* s = series_[id].get();
+    if (s == nullptr || !matches_locked(*s, matchers)) continue;
+    // Newest chunk first: the latest sample <= maxt, if it is >= mint.
+    for (std::size_t ci = s->chunks.size(); ci-- > 0;) {
+      const auto& slot = s->chunks[ci];
+      if (slot.min_t > maxt) continue;
+      if (slot.max_t < mint) break;
+      const Chunk& c = *slot;
+      const std::uint32_t lo = ci == 0 ? s->head_skip : 0;
+      const auto off = static_cast<std::uint64_t>(maxt - c.base);
+      const std::uint32_t* end = maxt >= slot.max_t
+                                     ? c.dt + c.n
+                                     : std::upper_bound(c.dt + lo, c.dt + c.n, off,
+                                                        [](std::uint64_t o, std::uint32_t d) { return o < d; });
+      if (end == c.dt + lo) break;
+      const auto i = static_cast<std::uint32_t>(end - c.dt - 1);
+      if (c.t(i) < mint) break;
+      SeriesSamples r;
+      r.labels = s->labels;
+      r.hash = s->hash;
+      r.samples.push_back({c.t(i), c.v[i]});
+      out.push_back(std::move(r));
+      break;
+    }
+  }
+  return out;
+}
+
 std::vector<SeriesSamples> SeriesStore::select(const std::vector<LabelMatcher>& matchers,
                                                TimestampMs mint, TimestampMs maxt) const {
   std::shared_lock lock(mu_);
@@ -187,26 +248,45 @@ std::vector<SeriesSamples> SeriesStore::select(const std::vector<LabelMatcher>& 
   for (std::uint32_t id : candidates_locked(matchers)) {
     const Series* s = series_[id].get();
     if (s == nullptr) continue;
-    bool ok = true;
-    for (const auto& m : matchers) {
-      if (!m.matches(label_value(*s->labels, m.name()))) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) continue;
-    SeriesSamples r;
+    if (!matches_locked(*s, matchers)) continue;
+    // Two passes: find each chunk's [first, last) index range by binary search, then copy once.
+    struct Span {
+      const Chunk* c;
+      std::uint32_t from, to;
+    };
+    Span spans[8];
+    std::size_t nspans = 0, total = 0;
+    std::vector<Span> more;
     for (std::size_t ci = 0; ci < s->chunks.size(); ++ci) {
-      const Chunk& c = *s->chunks[ci];
-      if (c.last_t() < mint) continue;
-      if (c.base > maxt) break;
-      for (std::uint32_t i = ci == 0 ? s->head_skip : 0; i < c.n; ++i) {
-        const TimestampMs t = c.t(i);
-        if (t < mint) continue;
-        if (t > maxt) break;
-        r.samples.push_back({t, c.v[i]});
+      const auto& slot = s->chunks[ci];
+      if (slot.max_t < mint) continue;
+      if (slot.min_t > maxt) break;
+      const Chunk& c = *slot;
+      const std::uint32_t lo = ci == 0 ? s->head_skip : 0;
+      const std::uint32_t* from = c.dt + lo;
+      if (mint > c.base) {
+        const auto off = static_cast<std::uint64_t>(mint - c.base);
+        from = std::lower_bound(from, c.dt + c.n, off, [](std::uint32_t d, std::uint64_t o) { return d < o; });
       }
+      const std::uint32_t* to = c.dt + c.n;
+      if (maxt < slot.max_t) {
+        const auto off = static_cast<std::uint64_t>(maxt - c.base);
+        to = std::upper_bound(from, to, off, [](std::uint64_t o, std::uint32_t d) { return o < d; });
+      }
+      const Span sp{&c, static_cast<std::uint32_t>(from - c.dt), static_cast<std::uint32_t>(to - c.dt)};
+      if (sp.to <= sp.from) continue;
+      total += sp.to - sp.from;
+      if (nspans < 8) spans[nspans++] = sp;
+      else more.push_back(sp);
     }
+    if (total == 0) continue;
+    SeriesSamples r;
+    r.samples.reserve(total);
+    auto copy = [&](const Span& sp) {
+      for (std::uint32_t i = sp.from; i < sp.to; ++i) r.samples.push_back({sp.c->t(i), sp.c->v[i]});
+    };
+    for (std::size_t k = 0; k < nspans; ++k) copy(spans[k]);
+    for (const auto& sp : more) copy(sp);
     if (r.samples.empty()) continue;
     r.labels = s->labels;
     r.hash = s->hash;
@@ -236,7 +316,7 @@ std::size_t SeriesStore::drop_before(TimestampMs t) {
   for (auto& sp : series_) {
     if (!sp) continue;
     Series& s = *sp;
-    while (!s.chunks.empty() && s.chunks.front()->last_t() < t) {
+    while (!s.chunks.empty() && s.chunks.front().max_t < t) {
       num_samples_ -= s.chunks.front()->n - s.head_skip;
       s.chunks.erase(s.chunks.begin());
       s.head_skip = 0;
@@ -247,6 +327,7 @@ std::size_t SeriesStore::drop_before(TimestampMs t) {
         ++s.head_skip;
         --num_samples_;
       }
+      s.chunks.front().min_t = c.t(s.head_skip);
     }
     if (s.chunks.empty()) {
       sp.reset();

@@ -37,6 +37,14 @@ class Queryable {
   /// series without samples in range are omitted. Order is unspecified.
   virtual std::vector<SeriesSamples> select(const std::vector<LabelMatcher>& matchers,
                                             TimestampMs mint, TimestampMs maxt) const = 0;
+  /// Like select() but each series carries only its newest sample in [mint, maxt] (instant selectors
+  /// need nothing more); the default implementation trims select()'s result.
+  virtual std::vector<SeriesSamples> select_latest(const std::vector<LabelMatcher>& matchers, TimestampMs mint,
+                                                   TimestampMs maxt) const {
+    auto out = select(matchers, mint, maxt);
+    for (auto& s : out) s.samples.erase(s.samples.begin(), s.samples.end() - 1);
+    return out;
+  }
 };
 
 /// Opaque handle of a series inside one SeriesStore, for repeated appends without relabel lookups.
@@ -64,6 +72,9 @@ class SeriesStore final : public Queryable {
   /// See Queryable::select().
   std::vector<SeriesSamples> select(const std::vector<LabelMatcher>& matchers, TimestampMs mint,
                                     TimestampMs maxt) const override;
+  /// See Queryable::select_latest(); copies one sample per series.
+  std::vector<SeriesSamples> select_latest(const std::vector<LabelMatcher>& matchers, TimestampMs mint,
+                                           TimestampMs maxt) const override;
 
   /// Retention: drops every sample older than `t`, and series left without samples; returns the
   /// number of series removed.
@@ -82,6 +93,7 @@ class SeriesStore final : public Queryable {
   void append_locked(Series& s, TimestampMs t, double v);
   void rebuild_index_locked();
   std::vector<std::uint32_t> candidates_locked(const std::vector<LabelMatcher>& matchers) const;
+  bool matches_locked(const Series& s, const std::vector<LabelMatcher>& matchers) const;
 
   mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<Series>> series_;  // index = SeriesRef

@@ -104,3 +104,18 @@ TEST_CASE("concurrent appends and selects are safe", "[storage]") {
   CHECK(store.num_samples() == 20000);
   CHECK(seen <= 200 * 50);
 }
+
+TEST_CASE("select_latest returns only the newest sample inside the window", "[storage]") {
+  SeriesStore store;
+  const Labels l = lbl({{"__name__", "m"}});
+  for (int i = 0; i < 300; ++i) store.append(l, i * 1000, i);  // spans three chunks
+  auto r = store.select_latest(eq_name("m"), 100000, 250500);
+  REQUIRE(r.size() == 1);
+  REQUIRE(r[0].samples.size() == 1);
+  CHECK(r[0].samples[0].t == 250000);
+  CHECK(store.select_latest(eq_name("m"), 119500, 119999)[0].samples[0].v == 119);  // chunk boundary
+  CHECK(store.select_latest(eq_name("m"), 119500, 119999)[0].samples.size() == 1);
+  CHECK(store.select_latest(eq_name("m"), 400000, 500000).empty());
+  CHECK(store.select_latest(eq_name("m"), 5500, 5900).empty());
+  CHECK(store.select_latest(eq_name("m"), 0, 1000000)[0].samples[0].v == 299);
+}
