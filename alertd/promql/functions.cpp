@@ -182,6 +182,34 @@ EValue sort_desc(Evaluator&, const CallExpr&, std::vector<EValue>& args, Timesta
 }
 
 namespace {
+// Natural order: runs of digits compare by numeric value ("cpu2" < "cpu10").
+int natural_compare(const std::string& a, const std::string& b) {
+  std::size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ie = i, je = j;
+      while (ie < a.size() && digit(a[ie])) ++ie;
+      while (je < b.size() && digit(b[je])) ++je;
+      std::size_t is = i, js = j;
+      while (is + 1 < ie && a[is] == '0') ++is;
+      while (js + 1 < je && b[js] == '0') ++js;
+      if (ie - is != je - js) return ie - is < je - js ? -1 : 1;
+      const int c = a.compare(is, ie - is, b, js, je - js);
+      if (c != 0) return c;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j] ? -1 : 1;
+    ++i;
+    ++j;
+  }
+  if (i < a.size()) return 1;
+  if (j < b.size()) return -1;
+  return 0;
+}
+
 EValue sort_by_labels(std::vector<EValue>& args, bool desc) {
   std::vector<std::string> names;
   for (std::size_t i = 1; i < args.size(); ++i) names.push_back(args[i].str);
@@ -190,7 +218,8 @@ EValue sort_by_labels(std::vector<EValue>& args, bool desc) {
     for (const auto& n : names) {
       const std::string& x = label_value(a.labels, n);
       const std::string& y = label_value(b.labels, n);
-      if (x != y) return desc ? x > y : x < y;
+      const int c = natural_compare(x, y);
+      if (c != 0) return desc ? c > 0 : c < 0;
     }
     return desc ? b.labels < a.labels : a.labels < b.labels;
   });

@@ -83,7 +83,6 @@ EValue label_replace(Evaluator&, const CallExpr&, std::vector<EValue>& args, Tim
     throw EvalError("invalid regular expression in label_replace(): " + pattern);
   }
   if (!valid_label_name(dst)) throw EvalError("invalid destination label name in label_replace(): " + dst);
-  if (!valid_label_name(src)) throw EvalError("invalid source label name in label_replace(): " + src);
   EVector& v = args[0].vec;
   for (auto& s : v) {
     const std::string value = label_value(s.labels, src);

@@ -192,7 +192,8 @@ EValue deriv(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs
 
 EValue predict_linear(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
   const double secs = args[1].scalar;
-  const TimestampMs at = range_end(*call.args[0], t, t, t);
+  (void)call;
+  const TimestampMs at = t;  // Prometheus predicts from the evaluation time, whatever the range's @/offset
   return per_series(args, 0, t, true, [&](const std::vector<storage::Sample>& pts, double& out) {
     double slope = 0, intercept = 0;
     if (!linear_regression(pts, at, slope, intercept)) return false;

@@ -98,6 +98,9 @@ Verdict check_error(const EvalCommand& e, const std::string& msg) {
   return {true, {}};
 }
 
+bool wants_range_mode_check(const EvalCommand& e);
+Verdict compare_result(const EvalCommand& e, const Value& v);
+
 Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const promql::Engine& engine) {
   promql::ExprPtr expr;
   try {
@@ -121,6 +124,51 @@ Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const 
     if (v.type != ValueType::string) return {false, "expected a string result"};
     return {v.string == *e.expect_string, "string \"" + v.string + "\""};
   }
+  Verdict verdict = compare_result(e, v);
+  if (!verdict.pass || !wants_range_mode_check(e)) return verdict;
+  // The harness' range-mode check: the same query as a range query from t-1m to t+1m step 1m must give
+  // the expected result at t.
+  Value rv;
+  try {
+    rv = engine.range_query(*expr, store, e.at_ms - 60000, e.at_ms + 60000, 60000);
+  } catch (const std::exception& ex) {
+    return {false, std::string("range-mode check: unexpected error: ") + ex.what()};
+  }
+  Value at_t;
+  if (e.scalar) {
+    at_t.type = ValueType::scalar;
+    bool found = false;
+    for (const auto& s : rv.matrix) {
+      for (const auto& p : s.points) {
+        if (p.t == e.at_ms) {
+          at_t.scalar = p.v;
+          found = true;
+        }
+      }
+    }
+    if (!found) return {false, "range-mode check: no point at t"};
+  } else {
+    at_t.type = ValueType::vector;
+    for (const auto& s : rv.matrix) {
+      for (const auto& p : s.points) {
+        if (p.t == e.at_ms) at_t.vector.push_back({s.labels, p.v, p.t});
+      }
+    }
+  }
+  Verdict rm = compare_result(e, at_t);
+  if (!rm.pass) rm.why = "range-mode check: " + rm.why;
+  return rm;
+}
+
+bool wants_range_mode_check(const EvalCommand& e) {
+  if (e.range || e.ordered || e.range_vector || e.expect_string || e.expect_fail) return false;
+  for (const char* fn : {"start()", "end()", "range()", "step()"}) {
+    if (e.expr.find(fn) != std::string::npos) return false;
+  }
+  return true;
+}
+
+Verdict compare_result(const EvalCommand& e, const Value& v) {
   switch (v.type) {
     case ValueType::scalar:
       if (!e.scalar) return {false, "got scalar " + fmt(v.scalar) + ", expected series"};
