@@ -80,8 +80,11 @@ class Rule {
 class RecordingRule final : public Rule {
  public:
   using Rule::Rule;
+  /// The expression's samples renamed to the rule's name with its labels applied; fails on
+  /// duplicate label sets or when more than `limit` series result.
   promql::Vector eval(TimestampMs ts, std::int64_t query_offset_ms, const EvalContext& ctx,
                       std::int64_t limit) override;
+  /// Always false.
   bool is_alerting() const override { return false; }
 };
 
@@ -89,8 +92,12 @@ class RecordingRule final : public Rule {
 class AlertingRule final : public Rule {
  public:
   using Rule::Rule;
+  /// Advances every alert's state at `ts` (pending after a match, firing after `for`, held by
+  /// `keep_firing_for`, resolved when gone) and returns the ALERTS and ALERTS_FOR_STATE samples;
+  /// fails, dropping all alerts, when more than `limit` are active.
   promql::Vector eval(TimestampMs ts, std::int64_t query_offset_ms, const EvalContext& ctx,
                       std::int64_t limit) override;
+  /// Always true.
   bool is_alerting() const override { return true; }
 
   /// Every alert held: pending, firing and resolved ones (until their retention ends).

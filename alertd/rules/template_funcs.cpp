@@ -54,8 +54,10 @@ std::string to_str(const TemplateValue& v) { return v.is_string() ? v.as_string(
 
 // Go's text/template comparison: 0 when equal, <0 / >0 for ordered kinds.
 int compare(const TemplateValue& a, const TemplateValue& b, bool ordered) {
-  if (a.is_number() && b.is_number()) {
-    if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+  // Go refuses to compare an int with a float64 (`gt $value 0` fails in Prometheus; `gt $value 0.0`
+  // works); alertd does the same so that rule files behave alike in both.
+  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int() ? 1 : 0;
+  if (a.is_float() && b.is_float()) {
     const double x = a.as_double();
     const double y = b.as_double();
     if (x == y) return 0;

@@ -68,6 +68,12 @@ TEST_CASE("if / else if / else choose with Go's comparison functions") {
   CHECK(expand("{{ if le 1 2 }}a{{ end }}{{ if lt \"a\" \"b\" }}b{{ end }}") == "ab");
 }
 
+TEST_CASE("comparing an int with a float is an error, as in Go") {
+  CHECK(expand("{{ if gt $value 0 }}x{{ end }}", 1).find("incompatible types for comparison") != std::string::npos);
+  CHECK(expand("{{ if gt $value 0.0 }}x{{ end }}", 1) == "x");
+  CHECK(expand("{{ if eq \"a\" 1 }}x{{ end }}").find("incompatible types for comparison") != std::string::npos);
+}
+
 TEST_CASE("range iterates maps in key order, binding key and value") {
   CHECK(expand("{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}") == "instance=host:9090;job=api;");
   CHECK(expand("{{ range $labels }}[{{ . }}]{{ end }}") == "[host:9090][api]");
