@@ -26,31 +26,37 @@ void AlertStore::add_history(const std::string& fp_hex, const std::string& event
 
 void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs now) {
   std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  // Statements are prepared once per call: a burst of a thousand alerts is one transaction.
+  auto select = db_.prepare("SELECT state, active_at FROM alerts WHERE fingerprint=?");
+  auto touch = db_.prepare("UPDATE alerts SET annotations=?, generator_url=? WHERE fingerprint=?");
+  auto upsert = db_.prepare(
+      "INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, "
+      "fired_at, resolved_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint) DO UPDATE SET "
+      "annotations=excluded.annotations, generator_url=excluded.generator_url, state=excluded.state, "
+      "active_at=excluded.active_at, fired_at=CASE WHEN ? THEN excluded.fired_at ELSE alerts.fired_at END, "
+      "resolved_at=excluded.resolved_at, updated_at=excluded.updated_at");
+  auto history = db_.prepare("INSERT INTO alert_history(fingerprint, event, at, detail) VALUES (?,?,?,'')");
+  auto end_acks = db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1");
   db_.exec("BEGIN IMMEDIATE");
   try {
     for (const auto& a : alerts) {
       const notify::Fingerprint fp = notify::fingerprint(a);
       const std::string hex = notify::fingerprint_hex(fp);
       const std::string state = a.resolved_at(now) ? "resolved" : "firing";
-      auto q = db_.prepare("SELECT state, active_at FROM alerts WHERE fingerprint=?");
-      q.bind(1, hex);
-      const bool exists = q.step();
-      const std::string old_state = exists ? q.text(0) : "";
-      const TimestampMs old_active = exists ? q.integer(1) : 0;
+      select.reset();
+      select.bind(1, hex);
+      const bool exists = select.step();
+      const std::string old_state = exists ? select.text(0) : "";
+      const TimestampMs old_active = exists ? select.integer(1) : 0;
       const bool new_episode = !exists || (old_state == "resolved" && state == "firing");
       if (exists && old_state == state && old_active == a.starts_at) {
-        auto u = db_.prepare("UPDATE alerts SET annotations=?, generator_url=? WHERE fingerprint=?");
-        u.bind(1, notify::labels_to_json(a.annotations).dump()).bind(2, a.generator_url).bind(3, hex).run();
+        touch.reset();
+        touch.bind(1, notify::labels_to_json(a.annotations).dump()).bind(2, a.generator_url).bind(3, hex).run();
         continue;
       }
       if (!exists && state == "resolved") continue;  // never seen firing: nothing to record
-      auto w = db_.prepare(
-          "INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, "
-          "fired_at, resolved_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint) DO UPDATE SET "
-          "annotations=excluded.annotations, generator_url=excluded.generator_url, state=excluded.state, "
-          "active_at=excluded.active_at, fired_at=CASE WHEN ? THEN excluded.fired_at ELSE alerts.fired_at END, "
-          "resolved_at=excluded.resolved_at, updated_at=excluded.updated_at");
-      w.bind(1, hex)
+      upsert.reset();
+      upsert.bind(1, hex)
           .bind(2, label_value(a.labels, "alertname"))
           .bind(3, label_value(a.labels, "severity"))
           .bind(4, notify::labels_to_json(a.labels).dump())
@@ -59,13 +65,16 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
           .bind(7, state)
           .bind(8, a.starts_at)
           .bind(9, now);
-      if (state == "resolved") w.bind(10, a.ends_at);
-      else w.bind_null(10);
-      w.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
-      if (old_state != state) add_history(hex, state, state == "resolved" ? a.ends_at : now, "");
+      if (state == "resolved") upsert.bind(10, a.ends_at);
+      else upsert.bind_null(10);
+      upsert.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
+      if (old_state != state) {
+        history.reset();
+        history.bind(1, hex).bind(2, state).bind(3, state == "resolved" ? a.ends_at : now).run();
+      }
       if (state == "resolved") {
-        auto e = db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1");
-        e.bind(1, hex).run();
+        end_acks.reset();
+        end_acks.bind(1, hex).run();
         std::lock_guard<std::mutex> ack_lock(ack_mu_);
         acks_.erase(fp);
       }

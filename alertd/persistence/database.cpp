@@ -41,6 +41,11 @@ void Statement::run() {
   }
 }
 
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 std::string Statement::text(int i) const {
   const unsigned char* t = sqlite3_column_text(stmt_, i);
   if (!t) return {};

@@ -31,6 +31,8 @@ class Statement {
   bool step();
   /// Runs to completion (for statements without results).
   void run();
+  /// Resets the statement and clears its bindings so it can be run again.
+  void reset();
   /// Column `i` of the current row as text ("" for NULL).
   std::string text(int i) const;
   /// Column `i` of the current row as an integer (0 for NULL).
