@@ -79,6 +79,8 @@ Value Engine::range_query(const Expr& expr, const storage::Queryable& store, Tim
                           std::int64_t step_ms) const {
   if (step_ms <= 0) throw EvalError("zero or negative query resolution step widths are not accepted");
   if (end < start) throw EvalError("end timestamp must not be before start time");
+  if ((end - start) / step_ms + 1 > 11000)
+    throw EvalError("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
   const ValueType type = expr.type();
   if (type != ValueType::scalar && type != ValueType::vector)
     throw EvalError(std::string("invalid expression type \"") + value_type_name(type) +

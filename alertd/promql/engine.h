@@ -21,7 +21,7 @@ class EvalError : public std::runtime_error {
 struct EngineOptions {
   std::int64_t lookback_delta_ms = 5 * 60 * 1000;     ///< How far back an instant selector looks.
   std::int64_t default_subquery_step_ms = 60 * 1000;  ///< Step of `x[5m:]` subqueries.
-  std::size_t max_samples = 50'000'000;               ///< Samples loaded per query before failing.
+  std::size_t max_samples = 50'000'000;               ///< Samples a query may load (summed over all steps) before it fails.
 };
 
 /// Evaluates parsed expressions. Stateless apart from its options: one Engine may run queries

@@ -53,10 +53,17 @@ TimestampMs Evaluator::resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) c
   return t;
 }
 
+void Evaluator::count_samples(std::size_t n) {
+  samples_ += n;
+  if (samples_ > opts_.max_samples)
+    throw EvalError("query processing would load too many samples into memory in query execution");
+}
+
 EVector Evaluator::eval_selector(const VectorSelector& vs, TimestampMs t) {
   const TimestampMs ts = resolve_at(vs.at, vs.at_ms, t) - vs.offset_ms;
   // Left-open lookback window (ts - lookback, ts], as in Prometheus 3.
   auto series = store_.select_latest(vs.matchers, ts - opts_.lookback_delta_ms + 1, ts);
+  count_samples(series.size());
   EVector out;
   out.reserve(series.size());
   for (auto& s : series) {
@@ -74,6 +81,7 @@ EMatrix Evaluator::eval_matrix_selector(const MatrixSelector& ms, TimestampMs t)
   EMatrix out;
   out.reserve(series.size());
   for (auto& s : series) {
+    count_samples(s.samples.size());
     ESeries es;
     es.points = std::move(s.samples);
     es.points.erase(std::remove_if(es.points.begin(), es.points.end(),
@@ -93,6 +101,7 @@ EMatrix Evaluator::eval_subquery(const SubqueryExpr& sq, TimestampMs t) {
   TimestampMs start = mint / step * step;
   if (start > mint) start -= step;  // floor division for negative times
   while (start <= mint) start += step;
+  if ((end - start) / step > 1'000'000) throw EvalError("subquery would evaluate more than 1,000,000 steps");
   EMatrix out;
   std::unordered_multimap<std::uint64_t, std::size_t> index;
   for (TimestampMs ts = start; ts <= end; ts += step) {

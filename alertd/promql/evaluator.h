@@ -71,9 +71,11 @@ class Evaluator {
   /// The engine options.
   const EngineOptions& options() const { return opts_; }
 
-  // Parts implemented in their own files.
+  /// Evaluates a binary operation (binary_ops.cpp).
   EValue eval_binary(const BinaryExpr& e, TimestampMs t);
+  /// Evaluates an aggregation (aggregations.cpp).
   EValue eval_aggregate(const AggregateExpr& e, TimestampMs t);
+  /// Evaluates a function call through the function table (evaluator.cpp).
   EValue eval_call(const CallExpr& e, TimestampMs t);
 
  private:
@@ -81,11 +83,13 @@ class Evaluator {
   EMatrix eval_matrix_selector(const MatrixSelector& ms, TimestampMs t);
   EMatrix eval_subquery(const SubqueryExpr& sq, TimestampMs t);
   TimestampMs resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) const;
+  void count_samples(std::size_t n);
 
   const EngineOptions& opts_;
   const storage::Queryable& store_;
   TimestampMs start_;
   TimestampMs end_;
+  std::size_t samples_ = 0;  // loaded so far, against EngineOptions::max_samples
 };
 
 /// Removes `__name__` from a label set (no-op without one).
