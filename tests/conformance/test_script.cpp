@@ -133,13 +133,16 @@ std::vector<Command> parse_test_script(const std::string& text) {
     ++i;
     for (; i < lines.size() && !lines[i].empty(); ++i) {
       const std::string& b = lines[i];
+      // Under eval_fail these lines end the body.
       if (starts_with(b, "expected_fail_message")) {
         e.fail_msg = trim(b.substr(21));
-        continue;
+        ++i;
+        break;
       }
       if (starts_with(b, "expected_fail_regexp")) {
         e.fail_regex = trim(b.substr(20));
-        continue;
+        ++i;
+        break;
       }
       if (starts_with(b, "expect ")) {
         std::string r = b.substr(7);
