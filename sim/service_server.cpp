@@ -1,0 +1,162 @@
+#include "sim/service_server.h"
+
+#include <chrono>
+
+#include "common/logging.h"
+
+namespace twikit::sim {
+
+using nlohmann::json;
+
+namespace {
+constexpr std::size_t kChunkBytes = 64 * 1024;
+}  // namespace
+
+ServiceServer::ServiceServer(const ServiceSpec& spec, std::unique_ptr<ServiceDocument> document,
+                             ServerOptions options)
+    : spec_(spec), options_(std::move(options)), document_(std::move(document)) {}
+
+ServiceServer::~ServiceServer() { stop(); }
+
+int ServiceServer::start(int port) {
+  std::lock_guard life(lifecycle_mu_);
+  port_ = port;
+  open();
+  return port_;
+}
+
+void ServiceServer::stop() {
+  std::lock_guard life(lifecycle_mu_);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    ++generation_;
+  }
+  wake_.notify_all();
+  close();
+}
+
+void ServiceServer::open() {
+  if (server_) return;
+  auto server = std::make_unique<HttpServer>();
+  configure_server(server->raw(), options_.threads);
+  server->raw().Get("/status", [this](const httplib::Request&, httplib::Response& res) { handle_status(res); });
+  port_ = server->bind(listen_address(options_.host, port_));
+  server->start();
+  server_ = std::move(server);
+}
+
+void ServiceServer::close() {
+  if (!server_) return;
+  server_->stop();
+  server_.reset();
+}
+
+Fault ServiceServer::fault() const {
+  std::lock_guard lock(mu_);
+  return fault_;
+}
+
+void ServiceServer::set_fault(const Fault& fault) {
+  std::lock_guard life(lifecycle_mu_);
+  FaultMode previous;
+  {
+    std::lock_guard lock(mu_);
+    previous = fault_.mode;
+    fault_ = fault;
+    ++generation_;
+  }
+  wake_.notify_all();
+  logger("sim")->info("fault set service={} mode={} latency_ms={} http_status={}", spec_.name,
+                      fault_mode_name(fault.mode), fault.latency_ms, fault.http_status);
+  if (stopping_) return;
+  if (fault.mode == FaultMode::down) {
+    close();
+  } else if (previous == FaultMode::down) {
+    open();
+  }
+}
+
+json ServiceServer::patch(const json& patch) {
+  std::lock_guard lock(mu_);
+  document_->pin(patch);
+  return document_->current();
+}
+
+void ServiceServer::reset() {
+  {
+    std::lock_guard lock(mu_);
+    document_->clear_pins();
+  }
+  set_fault(Fault{});
+}
+
+bool ServiceServer::resize(std::size_t size) {
+  std::lock_guard lock(mu_);
+  return document_->resize(size);
+}
+
+json ServiceServer::describe() const {
+  std::lock_guard lock(mu_);
+  json out = {{"name", spec_.name},
+              {"component", spec_.component},
+              {"port", port_.load()},
+              {"fault", fault_to_json(fault_)},
+              {"pinned", document_->pinned()}};
+  if (document_->has_list()) {
+    out["list"] = {{"pointer", spec_.list_pointer}, {"size", document_->list_size()}};
+  }
+  return out;
+}
+
+void ServiceServer::handle_status(httplib::Response& res) {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (stopping_) return json_error(res, 503, "shutting down");
+    const Fault fault = fault_;
+    const std::uint64_t generation = generation_;
+    const auto changed = [&] { return stopping_ || generation_ != generation; };
+    switch (fault.mode) {
+      case FaultMode::hang:
+        // Hold the request until the fault changes or the sim stops, then look again.
+        wake_.wait(lock, changed);
+        continue;
+      case FaultMode::latency:
+        // Other requests proceed while this one waits (the wait releases the lock).
+        if (wake_.wait_for(lock, std::chrono::milliseconds(fault.latency_ms), changed)) continue;
+        return serve_document(document_->next(), res);
+      case FaultMode::down:
+        // A request that arrived just before the port closed.
+        return json_error(res, 503, "service is down");
+      case FaultMode::error:
+        return json_error(res, fault.http_status, "injected fault in " + spec_.name);
+      case FaultMode::garbage:
+        res.set_content(garbage_body(), "application/json");
+        return;
+      case FaultMode::truncate:
+        res.set_content(truncate_body(document_->next().dump()), "application/json");
+        return;
+      case FaultMode::oversize:
+        return serve_oversize(document_->next(), res);
+      case FaultMode::none:
+        return serve_document(document_->next(), res);
+    }
+  }
+}
+
+void ServiceServer::serve_document(const json& document, httplib::Response& res) const {
+  res.set_content(document.dump(), "application/json");
+}
+
+void ServiceServer::serve_oversize(const json& document, httplib::Response& res) {
+  auto body = std::make_shared<const OversizeBody>(document.dump());
+  res.set_content_provider(body->size(), "application/json",
+                           [this, body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             if (stopping_) return false;
+                             std::string chunk;
+                             body->read(offset, std::min(length, kChunkBytes), chunk);
+                             return sink.write(chunk.data(), chunk.size());
+                           });
+}
+
+}  // namespace twikit::sim

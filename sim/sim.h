@@ -1,0 +1,62 @@
+#pragma once
+// twikit-sim as one object: the ten service servers and the admin API, started and stopped together,
+// so tests can run the whole sim in-process.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/http_server.h"
+#include "sim/service_server.h"
+
+namespace twikit::sim {
+
+/// How the sim is started (the command-line flags as values).
+struct SimConfig {
+  /// The interface every server binds.
+  std::string host = "127.0.0.1";
+  /// The admin port; the services take the next ten. 0 picks free ports for all eleven.
+  int base_port = 9880;
+  /// The seed of every simulated value.
+  std::uint64_t seed = 1;
+  /// Worker threads per server (concurrent connections each serves).
+  std::size_t threads = 32;
+  /// List lengths by service name (proxy_rotation: pool, retry_engine: breakers, campaign_orchestrator:
+  /// campaigns); services not named keep their defaults.
+  std::map<std::string, std::size_t> list_sizes;
+};
+
+/// The running sim. start() and stop() are called from one thread; the servers are thread-safe.
+/// Copy and move are deleted (servers refer to it).
+class Sim {
+ public:
+  /// Prepares the sim; nothing listens until start(). `clock` must outlive the sim.
+  Sim(SimConfig config, const Clock& clock);
+  ~Sim();
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+
+  /// Binds and starts the ten services and then the admin API. Throws std::runtime_error when a port
+  /// cannot be bound (everything started so far is stopped again).
+  void start();
+  /// Stops the admin API and every service, releasing held requests. Safe to call twice.
+  void stop();
+
+  /// The admin port (after start()).
+  int admin_port() const { return admin_.port(); }
+  /// The services in the contract's order.
+  const std::vector<std::unique_ptr<ServiceServer>>& services() const { return services_; }
+  /// The ready line: {"admin": N, "services": {"session_manager": N+1, ...}} in the contract's order.
+  std::string ready_line() const;
+
+ private:
+  SimConfig config_;
+  std::vector<std::unique_ptr<ServiceServer>> services_;
+  HttpServer admin_;
+};
+
+}  // namespace twikit::sim
