@@ -102,6 +102,24 @@ void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult
   ++result.groups_evaluated;
 }
 
+std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
+  std::lock_guard lock(mu_);
+  std::size_t restored = 0;
+  for (const auto& a : alerts) {
+    const std::string& name = label_value(a.labels, "alertname");
+    for (auto& slot : slots_) {
+      for (const auto& rule : slot.group->rules()) {
+        auto* alerting = dynamic_cast<AlertingRule*>(rule.get());
+        if (alerting == nullptr || alerting->name() != name) continue;
+        alerting->restore(a);
+        ++restored;
+        break;
+      }
+    }
+  }
+  return restored;
+}
+
 EvaluationResult RuleManager::evaluate_due(TimestampMs now) {
   std::lock_guard lock(mu_);
   EvaluationResult result;

@@ -48,6 +48,11 @@ class RuleManager {
   /// anything); state of groups with the same file and name moves over, removed groups' series go stale.
   void update(const std::vector<GroupSpec>& specs, TimestampMs now);
 
+  /// Hands alerts remembered across a restart (pending, firing or recently resolved) back to the
+  /// alerting rules named by their `alertname` label, as Prometheus restores its `for` state; alerts
+  /// of rules that no longer exist are ignored. Returns how many were restored.
+  std::size_t restore_alerts(const std::vector<Alert>& alerts);
+
   /// Evaluates every group whose next slot is at or before `now` (missed slots are skipped, the
   /// latest one is evaluated) and returns the alerts due for notification.
   EvaluationResult evaluate_due(TimestampMs now);

@@ -107,6 +107,9 @@ class AlertingRule final : public Rule {
   /// Alerts to hand to the notifier at `ts` (Prometheus' sendAlerts): firing alerts not sent within
   /// `resend_delay_ms` and resolved ones; marks them sent and sets valid_until.
   std::vector<Alert> alerts_to_send(TimestampMs ts, std::int64_t resend_delay_ms, std::int64_t interval_ms);
+  /// Puts back an alert remembered across a restart (e.g. from persisted state) unless one with the
+  /// same labels is already held; its state carries on from the next evaluation.
+  void restore(const Alert& alert) { active_.emplace(alert.labels, alert); }
   /// Moves the alert state of `from` (the same rule before a reload) into this rule.
   void take_state(AlertingRule& from) { active_ = std::move(from.active_); }
 

@@ -203,3 +203,21 @@ TEST_CASE("loading rule files that fail keeps the running rules") {
   CHECK(f.manager.num_groups() == 1);
   CHECK(f.manager.snapshot()[0].name == "at-modifier");
 }
+
+TEST_CASE("alerts restored after a restart keep their activation time and fire on schedule") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  Alert remembered;
+  remembered.labels = make_labels({{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"},
+                                   {"severity", "warning"}});
+  remembered.state = AlertState::pending;
+  remembered.active_at = 0;
+  Alert unknown = remembered;
+  set_label(unknown.labels, "alertname", "NoSuchRule");
+  CHECK(f.manager.restore_alerts({remembered, unknown}) == 1);
+  f.set_ratio(2 * kMin, 0.8);
+  f.manager.evaluate_all(2 * kMin);
+  REQUIRE(f.only_alert() != nullptr);
+  CHECK(f.only_alert()->state == AlertState::firing);  // `for: 2m` counted from the restored active_at
+  CHECK(f.only_alert()->active_at == 0);
+}
