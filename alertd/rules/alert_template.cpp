@@ -28,21 +28,34 @@ std::optional<std::string> check_alert_template(const std::string& alert_name, c
   return std::nullopt;
 }
 
-std::string expand_alert_template(const std::string& alert_name, const std::string& text,
-                                  const AlertTemplateData& data) {
+AlertTemplate::AlertTemplate(const std::string& alert_name, std::string text) : text_(std::move(text)) {
   // Text without actions needs no engine (the common case for static annotations).
-  if (text.find("{{") == std::string::npos) return text;
+  if (text_.find("{{") == std::string::npos) return;
   try {
-    const Template t = Template::parse("__alert_" + alert_name, kDefs + text);
-    TemplateValue::Map root;
-    root.emplace("Labels", to_map(data.labels));
-    root.emplace("ExternalLabels", to_map(data.external_labels));
-    root.emplace("ExternalURL", TemplateValue(data.external_url));
-    root.emplace("Value", TemplateValue(data.value));
-    return t.execute(TemplateValue(std::move(root)));
+    parsed_ = std::make_shared<const Template>(Template::parse("__alert_" + alert_name, kDefs + text_));
+  } catch (const TemplateError& e) {
+    parse_error_ = e.what();
+  }
+}
+
+std::string AlertTemplate::expand(const AlertTemplateData& data) const {
+  if (!parse_error_.empty()) return "<error expanding template: " + parse_error_ + ">";
+  if (!parsed_) return text_;
+  TemplateValue::Map root;
+  root.emplace("Labels", to_map(data.labels));
+  root.emplace("ExternalLabels", to_map(data.external_labels));
+  root.emplace("ExternalURL", TemplateValue(data.external_url));
+  root.emplace("Value", TemplateValue(data.value));
+  try {
+    return parsed_->execute(TemplateValue(std::move(root)));
   } catch (const TemplateError& e) {
     return std::string("<error expanding template: ") + e.what() + ">";
   }
+}
+
+std::string expand_alert_template(const std::string& alert_name, const std::string& text,
+                                  const AlertTemplateData& data) {
+  return AlertTemplate(alert_name, text).expand(data);
 }
 
 }  // namespace twikit::rules

@@ -2,6 +2,7 @@
 // Alert templates the way Prometheus runs them: $labels, $externalLabels, $externalURL and $value
 // predefined, missing labels read as "", expansion errors replace the text.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,23 @@ struct AlertTemplateData {
   std::string external_url;
   /// The alert's value (`$value`, `.Value`).
   double value = 0;
+};
+
+class Template;
+
+/// An alert template parsed once and expanded at every evaluation (alerting rules keep these).
+/// Immutable after construction, so it may be expanded from several threads.
+class AlertTemplate {
+ public:
+  /// Parses `text` for alert `alert_name`; a parse error is kept and reported by expand().
+  AlertTemplate(const std::string& alert_name, std::string text);
+  /// Expands the template; errors give "<error expanding template: ...>" as in Prometheus.
+  std::string expand(const AlertTemplateData& data) const;
+
+ private:
+  std::string text_;
+  std::shared_ptr<const Template> parsed_;  // null for text without actions or on a parse error
+  std::string parse_error_;
 };
 
 /// Parses an annotation or label template of alert `alert_name` as Prometheus does when loading

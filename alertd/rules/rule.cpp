@@ -63,8 +63,15 @@ promql::Vector RecordingRule::eval(TimestampMs ts, std::int64_t query_offset_ms,
   return vec;
 }
 
+void AlertingRule::parse_templates() {
+  for (const auto& [k, v] : labels_) label_templates_.emplace_back(k, AlertTemplate(name(), v));
+  for (const auto& [k, v] : spec_.annotations) annotation_templates_.emplace_back(k, AlertTemplate(name(), v));
+  templates_parsed_ = true;
+}
+
 promql::Vector AlertingRule::eval(TimestampMs ts, std::int64_t query_offset_ms, const EvalContext& ctx,
                                   std::int64_t limit) {
+  if (!templates_parsed_) parse_templates();
   const TimestampMs query_ts = ts - query_offset_ms;
   const promql::Vector res = query_vector(query_ts, ctx);
   std::map<Labels, Alert> fresh;
@@ -76,10 +83,10 @@ promql::Vector AlertingRule::eval(TimestampMs ts, std::int64_t query_offset_ms, 
     data.external_url = ctx.external_url;
     data.value = sample.value;
     Labels lbs = data.labels;
-    for (const auto& [k, v] : labels_) set_label(lbs, k, expand_alert_template(name(), v, data));
+    for (const auto& [k, t] : label_templates_) set_label(lbs, k, t.expand(data));
     set_label(lbs, "alertname", name());
     std::vector<Label> annotations;
-    for (const auto& [k, v] : spec_.annotations) annotations.emplace_back(k, expand_alert_template(name(), v, data));
+    for (const auto& [k, t] : annotation_templates_) annotations.emplace_back(k, t.expand(data));
     if (fresh.count(lbs) != 0) {
       throw std::runtime_error("vector contains metrics with the same labelset after applying alert labels");
     }

@@ -10,6 +10,7 @@
 #include "alertd/promql/ast.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/alert.h"
+#include "alertd/rules/alert_template.h"
 #include "alertd/rules/rule_file.h"
 
 namespace twikit::rules {
@@ -114,7 +115,12 @@ class AlertingRule final : public Rule {
   void take_state(AlertingRule& from) { active_ = std::move(from.active_); }
 
  private:
+  void parse_templates();
+
   std::map<Labels, Alert> active_;
+  std::vector<std::pair<std::string, AlertTemplate>> label_templates_;       // parsed on first eval
+  std::vector<std::pair<std::string, AlertTemplate>> annotation_templates_;  // parsed on first eval
+  bool templates_parsed_ = false;
 };
 
 /// Builds the rule for `spec` of a group with `group_labels`; throws promql::ParseError when the
