@@ -1,6 +1,7 @@
 #pragma once
 // Internal evaluator state shared by the evaluation files (not part of the public API).
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -98,16 +99,10 @@ void drop_metric_name(Labels& labels);
 /// Throws EvalError when two samples share a label set.
 void check_unique_labelsets(const EVector& v);
 
-/// Kahan-Neumaier compensated addition: adds `inc` to `sum`, keeping the compensation in `c`.
-inline void kahan_add(double inc, double& sum, double& c);
-
 /// Returns the φ-quantile of `values` (sorted in place) with Prometheus' interpolation.
 double quantile_of(double q, std::vector<double>& values);
 
-}  // namespace twikit::promql
-
-#include <cmath>
-namespace twikit::promql {
+/// Kahan-Neumaier compensated addition: adds `inc` to `sum`, keeping the compensation in `c`.
 inline void kahan_add(double inc, double& sum, double& c) {
   const double t = sum + inc;
   if (std::isinf(t)) {

@@ -2,6 +2,8 @@
 // Prints the store's memory footprint (VmRSS) and the time per evaluation cycle.
 //
 // Usage: bench_promql [cycles]
+//        bench_promql --emit DIR   writes DIR/data.om (the same series, ending now) and DIR/rules.yml for
+//                                  the Prometheus comparison in run.sh, then exits.
 
 #include <algorithm>
 #include <chrono>
@@ -71,9 +73,49 @@ std::vector<std::string> make_rules() {
   return rules;
 }
 
+double sample_value(int m, int k, std::uint64_t& rng) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  const double noise = static_cast<double>(rng % 1000) / 10.0;
+  return m == 0 ? (rng % 50 == 0 ? 0 : 1) : is_counter(m) ? k * 10.0 + noise : noise;
+}
+
+// Writes the data set as OpenMetrics (one family at a time, as promtool's backfill requires) and the rules
+// as one Prometheus rule group.
+int emit(const std::string& dir) {
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const long long start_s = now_s - (kSamples - 1) * (kStep / 1000);
+  std::FILE* f = std::fopen((dir + "/data.om").c_str(), "w");
+  if (f == nullptr) return 1;
+  std::uint64_t rng = 88172645463325252ULL;
+  for (int m = 0; m < kMetrics; ++m) {
+    std::fprintf(f, "# TYPE %s %s\n", metric_name(m).c_str(), "gauge");
+    for (int s = 0; s < kServices; ++s) {
+      for (int i = 0; i < kInstances; ++i) {
+        for (int k = 0; k < kSamples; ++k) {
+          std::fprintf(f, "%s{instance=\"i%d\",job=\"twikit\",service=\"svc%d\"} %.1f %lld\n", metric_name(m).c_str(),
+                       i, s, sample_value(m, k, rng), start_s + k * (kStep / 1000));
+        }
+      }
+    }
+  }
+  std::fprintf(f, "# EOF\n");
+  std::fclose(f);
+  std::FILE* r = std::fopen((dir + "/rules.yml").c_str(), "w");
+  if (r == nullptr) return 1;
+  std::fprintf(r, "groups:\n  - name: bench\n    interval: 5s\n    rules:\n");
+  int n = 0;
+  for (const auto& rule : make_rules()) std::fprintf(r, "      - alert: rule_%d\n        expr: '%s'\n", n++, rule.c_str());
+  std::fclose(r);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[1]) == "--emit") return emit(argv[2]);
   const int cycles = argc > 1 ? std::atoi(argv[1]) : 20;
   const long rss_start = vm_rss_kb();
   storage::SeriesStore store;
@@ -93,13 +135,8 @@ int main(int argc, char** argv) {
     std::uint64_t rng = 88172645463325252ULL;
     for (int k = 0; k < kSamples; ++k) {
       for (std::size_t r = 0; r < refs.size(); ++r) {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
         const int m = static_cast<int>(r % kMetrics);
-        const double noise = static_cast<double>(rng % 1000) / 10.0;
-        const double v = m == 0 ? (rng % 50 == 0 ? 0 : 1) : is_counter(m) ? k * 10.0 + noise : noise;
-        store.append(refs[r], k * kStep, v);
+        store.append(refs[r], k * kStep, sample_value(m, k, rng));
       }
     }
   }
