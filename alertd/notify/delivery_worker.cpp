@@ -101,10 +101,6 @@ void DeliveryWorker::deliver(const OutboxEntry& entry) {
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (metrics_) metrics_->observe(kind, r.outcome == Outcome::delivered, r.reason, seconds);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;  // dropped mid-delivery: the entry stays pending in the outbox
-    }
     if (r.outcome == Outcome::delivered) {
       const TimestampMs now = clock_.now_ms();
       nflog_.record({entry.notification.group_key, integration_.id, entry.firing, entry.resolved, now});
@@ -113,6 +109,10 @@ void DeliveryWorker::deliver(const OutboxEntry& entry) {
                  logfmt_value(entry.notification.group_key), attempt);
       finish(entry);
       return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;  // dropped mid-delivery: the entry stays pending in the outbox
     }
     const std::int64_t delay = backoff_delay_ms(retry_, attempt, r.retry_after_ms, rng_);
     const auto elapsed_ms =

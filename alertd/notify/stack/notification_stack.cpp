@@ -26,7 +26,8 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   firing.state = "firing";
   firing.limit = 1'000'000;
   for (const auto& r : alert_store_->query(firing)) {
-    active_[r.fingerprint] = Alert{r.labels, r.annotations, r.active_at, 0, r.generator_url};
+    // Valid for Alertmanager's resolve_timeout (5m) unless the rule engine sends it again.
+    active_[r.fingerprint] = Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url};
   }
   if (options_.run_timer_thread) timer_ = std::thread([this] { timer_loop(); });
 }
@@ -83,10 +84,18 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
   std::shared_ptr<Generation> gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& a : alerts) {
-      if (a.resolved_at(now)) active_.erase(fingerprint(a));
-      else active_[fingerprint(a)] = a;
+    for (const auto& a : alerts) active_[fingerprint(a)] = a;
+    // Alerts whose validity ran out without a refresh (ends_at passed) count as resolved, as in Alertmanager.
+    std::vector<Alert> expired;
+    for (auto it = active_.begin(); it != active_.end();) {
+      if (it->second.resolved_at(now)) {
+        expired.push_back(it->second);
+        it = active_.erase(it);
+      } else {
+        ++it;
+      }
     }
+    if (!expired.empty()) alert_store_->record(expired, now);
     gen = gen_;
     if (!gen) return;
     gen->inhibitor->update(alerts);
