@@ -77,12 +77,12 @@ promql::Vector AlertingRule::eval(TimestampMs ts, std::int64_t query_offset_ms, 
   std::map<Labels, Alert> fresh;
   for (const auto& sample : res) {
     AlertTemplateData data;
-    data.labels = sample.labels;
-    set_label(data.labels, "__name__", "");
+    data.labels = sample.labels;  // templates see __name__ too, as in Prometheus
     data.external_labels = ctx.external_labels;
     data.external_url = ctx.external_url;
     data.value = sample.value;
-    Labels lbs = data.labels;
+    Labels lbs = sample.labels;
+    set_label(lbs, "__name__", "");
     for (const auto& [k, t] : label_templates_) set_label(lbs, k, t.expand(data));
     set_label(lbs, "alertname", name());
     std::vector<Label> annotations;

@@ -114,6 +114,19 @@ TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and 
   CHECK(f.only_alert() == nullptr);
 }
 
+TEST_CASE("alert templates see the sample's metric name, the alert's labels do not carry it") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: twikit_up == 0\n"
+                               "    annotations: {summary: '{{ $labels.__name__ }} of {{ $labels.service }}'}\n")},
+                   0);
+  f.store.append(make_labels({{"__name__", "twikit_up"}, {"service", "sim"}}), 0, 0);
+  f.manager.evaluate_all(0);
+  const auto alerts = f.manager.active_alerts();
+  REQUIRE(alerts.size() == 1);
+  CHECK(label_value(alerts[0].annotations, "summary") == "twikit_up of sim");
+  CHECK(alerts[0].labels == make_labels({{"alertname", "Down"}, {"service", "sim"}}));
+}
+
 TEST_CASE("a pending alert that clears disappears without being resolved or sent") {
   Fixture f;
   f.manager.update({group_from(kAlertGroup)}, 0);
