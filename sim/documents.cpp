@@ -54,11 +54,11 @@ json ServiceDocument::next() {
 
 json ServiceDocument::current() const {
   json served = state_;
-  apply_merge_patch(served, pinned_);
+  for (const json& patch : pins_) apply_merge_patch(served, patch);
   return served;
 }
 
-void ServiceDocument::pin(const json& patch) { pinned_ = compose_merge_patches(pinned_, patch); }
+void ServiceDocument::pin(const json& patch) { pins_.push_back(patch); }
 
 bool ServiceDocument::resize(std::size_t size) {
   if (!has_list()) return false;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,8 +14,10 @@
 
 namespace twikit::sim {
 
-/// The document of one service. The generated state is never patched: patches accumulate in a pinned
-/// overlay applied to every served copy, so pinned fields keep their value while the rest moves.
+/// The document of one service. The generated state is never patched: patches are kept in order and
+/// applied to every served copy, so pinned fields keep their value while the rest moves. (Patches are
+/// kept rather than composed because RFC 7396 cannot express every sequence as one patch: a delete
+/// followed by an object would merge into, not replace, the original member.)
 /// Not thread-safe; ServiceServer serialises access.
 class ServiceDocument {
  public:
@@ -27,12 +30,12 @@ class ServiceDocument {
   /// The served document as it is now, without moving.
   nlohmann::json current() const;
 
-  /// Pins `patch` (RFC 7396 merge patch) on top of the earlier ones.
+  /// Pins `patch` (RFC 7396 merge patch), applied after the earlier ones.
   void pin(const nlohmann::json& patch);
-  /// The accumulated pinned patch (an empty object when nothing is pinned).
-  const nlohmann::json& pinned() const { return pinned_; }
+  /// The pinned patches in the order they were applied (an empty array when nothing is pinned).
+  nlohmann::json pinned() const { return nlohmann::json(pins_); }
   /// Drops every pinned patch.
-  void clear_pins() { pinned_ = nlohmann::json::object(); }
+  void clear_pins() { pins_.clear(); }
 
   /// Whether the service has a resizable list (proxy pool, circuit breakers, campaigns).
   bool has_list() const { return !spec_.list_pointer.empty(); }
@@ -51,7 +54,7 @@ class ServiceDocument {
   TimestampMs started_ms_;
   double uptime_offset_s_;
   nlohmann::json state_;
-  nlohmann::json pinned_ = nlohmann::json::object();
+  std::vector<nlohmann::json> pins_;
 };
 
 }  // namespace twikit::sim
