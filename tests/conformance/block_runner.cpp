@@ -12,6 +12,8 @@ namespace {
 
 using promql::Value;
 using promql::ValueType;
+using promql::Expr;
+using promql::ExprKind;
 
 std::string fmt(double v) {
   if (storage::is_stale_marker(v)) return "stale";
@@ -99,6 +101,7 @@ Verdict check_error(const EvalCommand& e, const std::string& msg) {
 }
 
 bool wants_range_mode_check(const EvalCommand& e);
+Verdict at_invariance_check(const EvalCommand& e, const storage::SeriesStore& store, const promql::Engine& engine);
 Verdict compare_result(const EvalCommand& e, const Value& v);
 
 Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const promql::Engine& engine) {
@@ -125,7 +128,12 @@ Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const 
     return {v.string == *e.expect_string, "string \"" + v.string + "\""};
   }
   Verdict verdict = compare_result(e, v);
-  if (!verdict.pass || !wants_range_mode_check(e)) return verdict;
+  if (!verdict.pass) return verdict;
+  if (!e.range && !e.range_vector) {
+    Verdict at = at_invariance_check(e, store, engine);
+    if (!at.pass) return at;
+  }
+  if (!wants_range_mode_check(e)) return verdict;
   // The harness' range-mode check: the same query as a range query from t-1m to t+1m step 1m must give
   // the expected result at t.
   Value rv;
@@ -158,6 +166,72 @@ Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const 
   Verdict rm = compare_result(e, at_t);
   if (!rm.pass) rm.why = "range-mode check: " + rm.why;
   return rm;
+}
+
+// Adds `@ t` to every selector and subquery without one (not descending into subqueries).
+void pin_at(Expr& x, TimestampMs t) {
+  switch (x.kind) {
+    case ExprKind::vector_selector: {
+      auto& vs = static_cast<promql::VectorSelector&>(x);
+      if (vs.at == promql::AtKind::none) {
+        vs.at = promql::AtKind::timestamp;
+        vs.at_ms = t;
+      }
+      return;
+    }
+    case ExprKind::matrix_selector: return pin_at(*static_cast<promql::MatrixSelector&>(x).vs, t);
+    case ExprKind::subquery: {
+      auto& sq = static_cast<promql::SubqueryExpr&>(x);
+      if (sq.at == promql::AtKind::none) {
+        sq.at = promql::AtKind::timestamp;
+        sq.at_ms = t;
+      }
+      return;
+    }
+    case ExprKind::paren: return pin_at(*static_cast<promql::ParenExpr&>(x).expr, t);
+    case ExprKind::unary: return pin_at(*static_cast<promql::UnaryExpr&>(x).expr, t);
+    case ExprKind::binary: {
+      auto& b = static_cast<promql::BinaryExpr&>(x);
+      pin_at(*b.lhs, t);
+      pin_at(*b.rhs, t);
+      return;
+    }
+    case ExprKind::call:
+      for (auto& a : static_cast<promql::CallExpr&>(x).args) pin_at(*a, t);
+      return;
+    case ExprKind::aggregate: {
+      auto& a = static_cast<promql::AggregateExpr&>(x);
+      if (a.param) pin_at(*a.param, t);
+      pin_at(*a.expr, t);
+      return;
+    }
+    default: return;
+  }
+}
+
+// The harness' step-invariance check: with every selector pinned to `@ t`, evaluating at other times
+// must give the same result. Skipped for time-dependent functions.
+Verdict at_invariance_check(const EvalCommand& e, const storage::SeriesStore& store, const promql::Engine& engine) {
+  for (const char* fn : {"time(", "timestamp(", "predict_linear(", "hour(", "minute(", "month(", "year(",
+                         "day_of_month(", "day_of_week(", "day_of_year(", "days_in_month("}) {
+    if (e.expr.find(fn) != std::string::npos) return {true, {}};
+  }
+  promql::ExprPtr pinned = promql::parse(e.expr);
+  const TimestampMs t = e.at_ms;
+  pin_at(*pinned, t);
+  const std::vector<TimestampMs> times =
+      t == 0 ? std::vector<TimestampMs>{-1000, 0, 1000} : std::vector<TimestampMs>{-10 * t, 0, t / 5, t, 10 * t};
+  for (TimestampMs at : times) {
+    Value v;
+    try {
+      v = engine.instant_query(*pinned, store, at);
+    } catch (const std::exception& ex) {
+      return {false, std::string("@-invariance check: unexpected error: ") + ex.what()};
+    }
+    Verdict r = compare_result(e, v);
+    if (!r.pass) return {false, "@-invariance check at " + std::to_string(at) + "ms: " + r.why};
+  }
+  return {true, {}};
 }
 
 bool wants_range_mode_check(const EvalCommand& e) {
