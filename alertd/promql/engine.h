@@ -1,5 +1,12 @@
 #pragma once
 // The PromQL evaluator: instant and range queries over a storage::Queryable.
+//
+// Semantics are Prometheus 3's: instant selectors look back (t - lookback_delta, t] and stop at a
+// staleness marker; range selectors cover (t - range, t] without markers; `offset`, `@` and subqueries
+// are supported; functions and arithmetic drop `__name__` late (delayed name removal, as the upstream
+// test engine runs), so label_replace/label_join still see it and two series that only differed by name
+// become a "vector cannot contain metrics with the same labelset" error at the end. Native histograms,
+// annotations (warnings/infos), fill modifiers and duration expressions are not implemented.
 
 #include <cstdint>
 #include <stdexcept>
