@@ -17,16 +17,16 @@ const char* alert_state_name(AlertState state);
 /// An alert: the labels that identify it and where it is in pending -> firing -> resolved.
 /// Timestamps are milliseconds since the epoch; 0 means "not set".
 struct Alert {
-  Labels labels;                       ///< Sample labels without __name__, rule labels, alertname.
-  Labels annotations;                  ///< Expanded annotation templates.
+  Labels labels;                            ///< Sample labels without __name__, rule labels, alertname.
+  Labels annotations;                       ///< Expanded annotation templates.
   AlertState state = AlertState::inactive;  ///< Current state.
-  double value = 0;                    ///< The expression's value at the last evaluation.
-  TimestampMs active_at = 0;           ///< When the expression first returned this alert.
-  TimestampMs fired_at = 0;            ///< When it became firing.
-  TimestampMs resolved_at = 0;         ///< When it stopped firing (kept 15 minutes afterwards).
-  TimestampMs last_sent_at = 0;        ///< When it was last handed to the notifier.
-  TimestampMs valid_until = 0;         ///< Until when the last hand-off stays valid (Alertmanager endsAt).
-  TimestampMs keep_firing_since = 0;   ///< When keep_firing_for started holding it firing.
+  double value = 0;                         ///< The expression's value at the last evaluation.
+  TimestampMs active_at = 0;                ///< When the expression first returned this alert.
+  TimestampMs fired_at = 0;                 ///< When it became firing.
+  TimestampMs resolved_at = 0;              ///< When it stopped firing (kept 15 minutes afterwards).
+  TimestampMs last_sent_at = 0;             ///< When it was last handed to the notifier.
+  TimestampMs valid_until = 0;              ///< Until when the last hand-off stays valid (Alertmanager endsAt).
+  TimestampMs keep_firing_since = 0;        ///< When keep_firing_for started holding it firing.
 
   /// Whether the alert is resolved (was active, is no longer).
   bool resolved() const { return state == AlertState::inactive && resolved_at != 0; }

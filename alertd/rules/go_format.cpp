@@ -37,11 +37,21 @@ std::string quote_impl(const std::string& s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -91,8 +101,7 @@ std::string go_format_float(double v) {
   } else if (static_cast<std::size_t>(exp) + 1 >= digits.size()) {
     out += digits + std::string(static_cast<std::size_t>(exp) + 1 - digits.size(), '0');
   } else {
-    out += digits.substr(0, static_cast<std::size_t>(exp) + 1) + "." +
-           digits.substr(static_cast<std::size_t>(exp) + 1);
+    out += digits.substr(0, static_cast<std::size_t>(exp) + 1) + "." + digits.substr(static_cast<std::size_t>(exp) + 1);
   }
   return out;
 }
@@ -152,7 +161,8 @@ std::string go_sprintf(const std::string& format, const std::vector<TemplateValu
       case 's':
         if (arg.is_string()) {
           std::string s = arg.as_string();
-          if (precision >= 0 && static_cast<std::size_t>(precision) < s.size()) s.resize(static_cast<std::size_t>(precision));
+          if (precision >= 0 && static_cast<std::size_t>(precision) < s.size())
+            s.resize(static_cast<std::size_t>(precision));
           out += pad(s, width, left);
         } else if (arg.is_float()) {
           out += bad_verb(verb, arg);
@@ -273,6 +283,8 @@ std::string TemplateValue::type_name() const {
 
 namespace twikit::rules {
 
-std::string go_quote(const std::string& s) { return quote_impl(s); }
+std::string go_quote(const std::string& s) {
+  return quote_impl(s);
+}
 
 }  // namespace twikit::rules

@@ -61,7 +61,7 @@ class Group {
   std::int64_t query_offset_ms_;
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<std::set<Labels>> series_in_previous_eval_;  // per rule
-  std::vector<Labels> stale_series_;  // from rules removed by a reload, marked at the next eval
+  std::vector<Labels> stale_series_;                       // from rules removed by a reload, marked at the next eval
   TimestampMs last_evaluation_ = 0;
   double evaluation_seconds_ = 0;
 };

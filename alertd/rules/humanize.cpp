@@ -11,7 +11,9 @@
 
 namespace twikit::rules {
 
-std::string format_4g(double v) { return go_format_float_spec("%.4g", v); }
+std::string format_4g(double v) {
+  return go_format_float_spec("%.4g", v);
+}
 
 std::string humanize(double v) {
   if (v == 0 || std::isnan(v) || std::isinf(v)) return format_4g(v);
@@ -73,7 +75,9 @@ std::string humanize_duration(double v) {
   return format_4g(v) + prefix + "s";
 }
 
-std::string humanize_percentage(double ratio) { return format_4g(ratio * 100) + "%"; }
+std::string humanize_percentage(double ratio) {
+  return format_4g(ratio * 100) + "%";
+}
 
 std::string humanize_timestamp(double v) {
   if (std::isnan(v) || std::isinf(v)) return format_4g(v);
@@ -95,8 +99,8 @@ std::string humanize_timestamp(double v) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
   std::string out = buf;
   if (nanos != 0) {
     char frac[16];

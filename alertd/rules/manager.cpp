@@ -156,8 +156,14 @@ std::vector<GroupSnapshot> RuleManager::snapshot() const {
   std::vector<GroupSnapshot> out;
   for (const auto& slot : slots_) {
     const Group& g = *slot.group;
-    GroupSnapshot gs{g.name(), g.file(), g.interval_ms(), g.limit(), g.query_offset_ms(),
-                     g.last_evaluation(), g.evaluation_seconds(), {}};
+    GroupSnapshot gs{g.name(),
+                     g.file(),
+                     g.interval_ms(),
+                     g.limit(),
+                     g.query_offset_ms(),
+                     g.last_evaluation(),
+                     g.evaluation_seconds(),
+                     {}};
     for (const auto& rule : g.rules()) {
       RuleSnapshot rs;
       rs.name = rule->name();

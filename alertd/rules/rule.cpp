@@ -10,18 +10,24 @@ namespace twikit::rules {
 
 const char* alert_state_name(AlertState state) {
   switch (state) {
-    case AlertState::pending: return "pending";
-    case AlertState::firing: return "firing";
-    case AlertState::inactive: break;
+    case AlertState::pending:
+      return "pending";
+    case AlertState::firing:
+      return "firing";
+    case AlertState::inactive:
+      break;
   }
   return "inactive";
 }
 
 const char* rule_health_name(RuleHealth health) {
   switch (health) {
-    case RuleHealth::ok: return "ok";
-    case RuleHealth::err: return "err";
-    case RuleHealth::unknown: break;
+    case RuleHealth::ok:
+      return "ok";
+    case RuleHealth::err:
+      return "err";
+    case RuleHealth::unknown:
+      break;
   }
   return "unknown";
 }
@@ -29,9 +35,13 @@ const char* rule_health_name(RuleHealth health) {
 Rule::Rule(RuleSpec spec, std::shared_ptr<const promql::Expr> expr, Labels labels)
     : spec_(std::move(spec)), expr_(std::move(expr)), labels_(std::move(labels)) {}
 
-std::string Rule::query() const { return expr_->to_string(); }
+std::string Rule::query() const {
+  return expr_->to_string();
+}
 
-std::string Rule::identity() const { return name() + labels_to_string(labels_); }
+std::string Rule::identity() const {
+  return name() + labels_to_string(labels_);
+}
 
 promql::Vector Rule::query_vector(TimestampMs t, const EvalContext& ctx) const {
   promql::Value v;
@@ -118,8 +128,8 @@ promql::Vector AlertingRule::eval(TimestampMs ts, std::int64_t query_offset_ms, 
         keep_firing = ts - a.keep_firing_since < spec_.keep_firing_for_ms;
       }
       // Pending alerts vanish; resolved ones are kept for the retention period.
-      const bool drop = a.state == AlertState::pending ||
-                        (a.resolved_at != 0 && ts - a.resolved_at > kResolvedRetentionMs);
+      const bool drop =
+          a.state == AlertState::pending || (a.resolved_at != 0 && ts - a.resolved_at > kResolvedRetentionMs);
       if (a.state != AlertState::inactive && !keep_firing) {
         a.state = AlertState::inactive;
         a.resolved_at = ts;

@@ -46,7 +46,8 @@ class Loader {
     const YAML::Node groups = root["groups"];
     if (groups && !groups.IsNull()) {
       if (!groups.IsSequence()) {
-        error(position_of(groups), "yaml: unmarshal errors: cannot unmarshal " + kind(groups) + " into []rulefmt.RuleGroup");
+        error(position_of(groups),
+              "yaml: unmarshal errors: cannot unmarshal " + kind(groups) + " into []rulefmt.RuleGroup");
       } else {
         for (const auto& g : groups) out_.groups.push_back(parse_group(g));
       }
@@ -62,9 +63,7 @@ class Loader {
     return "!!str `" + (n.IsScalar() ? n.Scalar() : std::string()) + "`";
   }
 
-  void error(FilePosition pos, std::string message) {
-    out_.errors.push_back({out_.path, pos, std::move(message)});
-  }
+  void error(FilePosition pos, std::string message) { out_.errors.push_back({out_.path, pos, std::move(message)}); }
 
   void check_fields(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* type) {
     if (ignore_unknown_) return;
@@ -139,7 +138,8 @@ class Loader {
     rule_nodes_.emplace_back();
     if (rules && !rules.IsNull()) {
       if (!rules.IsSequence()) {
-        error(position_of(rules), "yaml: unmarshal errors: cannot unmarshal " + kind(rules) + " into []rulefmt.RuleNode");
+        error(position_of(rules),
+              "yaml: unmarshal errors: cannot unmarshal " + kind(rules) + " into []rulefmt.RuleNode");
       } else {
         for (const auto& r : rules) {
           group.rules.push_back(parse_rule(r));
@@ -179,7 +179,8 @@ class Loader {
         error(name_positions_[gi], "groupname: \"" + g.name + "\" is repeated in the same file");
       }
       for (const auto& [name, pos] : group_label_order_[gi]) {
-        if (!is_valid_label_name(name) || name == "__name__") error(pos, "group \"" + g.name + "\": invalid label name: " + name);
+        if (!is_valid_label_name(name) || name == "__name__")
+          error(pos, "group \"" + g.name + "\": invalid label name: " + name);
       }
       for (std::size_t ri = 0; ri < g.rules.size(); ++ri) validate_rule(g, ri, rule_nodes_[gi][ri]);
     }
@@ -187,9 +188,11 @@ class Loader {
 
   void validate_rule(const GroupSpec& g, std::size_t index, const YAML::Node& node) {
     const RuleSpec& r = g.rules[index];
-    const std::string prefix = "group \"" + g.name + "\", rule " + std::to_string(index + 1) + ", \"" + r.name() + "\": ";
+    const std::string prefix =
+        "group \"" + g.name + "\", rule " + std::to_string(index + 1) + ", \"" + r.name() + "\": ";
     auto at = [&](const char* key) { return node[key] ? position_of(node[key]) : r.position; };
-    if (!r.record.empty() && !r.alert.empty()) error(at("record"), prefix + "only one of 'record' and 'alert' must be set");
+    if (!r.record.empty() && !r.alert.empty())
+      error(at("record"), prefix + "only one of 'record' and 'alert' must be set");
     if (r.record.empty() && r.alert.empty()) error(r.position, prefix + "one of 'record' or 'alert' must be set");
     if (r.expr.empty()) {
       error(at("expr"), prefix + "field 'expr' must be set in rule");
@@ -209,7 +212,8 @@ class Loader {
     };
     for (auto it = labels.begin(); labels && it != labels.end(); ++it) {
       const std::string key = it->first.Scalar();
-      if (!is_valid_label_name(key) || key == "__name__") error(position_of(it->first), prefix + "invalid label name: " + key);
+      if (!is_valid_label_name(key) || key == "__name__")
+        error(position_of(it->first), prefix + "invalid label name: " + key);
     }
     for (auto it = annotations.begin(); annotations && it != annotations.end(); ++it) {
       const std::string key = it->first.Scalar();

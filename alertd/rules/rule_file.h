@@ -19,15 +19,15 @@ struct FilePosition {
 
 /// One rule as written: an alerting rule (`alert` set) or a recording rule (`record` set).
 struct RuleSpec {
-  std::string alert;                   ///< Alert name; empty for recording rules.
-  std::string record;                  ///< Recorded metric name; empty for alerting rules.
-  std::string expr;                    ///< The PromQL expression.
-  std::int64_t for_ms = 0;             ///< `for`: how long an alert stays pending before firing.
-  std::int64_t keep_firing_for_ms = 0; ///< `keep_firing_for`: how long it keeps firing after clearing.
-  Labels labels;                       ///< Labels added (templated for alerts).
-  Labels annotations;                  ///< Annotations (templates), alerting rules only.
-  FilePosition position;               ///< Where the rule's mapping starts.
-  FilePosition expr_position;          ///< Where the `expr` value starts.
+  std::string alert;                    ///< Alert name; empty for recording rules.
+  std::string record;                   ///< Recorded metric name; empty for alerting rules.
+  std::string expr;                     ///< The PromQL expression.
+  std::int64_t for_ms = 0;              ///< `for`: how long an alert stays pending before firing.
+  std::int64_t keep_firing_for_ms = 0;  ///< `keep_firing_for`: how long it keeps firing after clearing.
+  Labels labels;                        ///< Labels added (templated for alerts).
+  Labels annotations;                   ///< Annotations (templates), alerting rules only.
+  FilePosition position;                ///< Where the rule's mapping starts.
+  FilePosition expr_position;           ///< Where the `expr` value starts.
 
   /// The rule's name: the alert name or the recorded metric.
   const std::string& name() const { return alert.empty() ? record : alert; }
@@ -59,9 +59,9 @@ struct RuleFileError {
 
 /// A loaded rule file: its groups and every error found (the file is valid when errors is empty).
 struct RuleFile {
-  std::string path;                  ///< Where it was read from.
-  std::vector<GroupSpec> groups;     ///< Groups in file order.
-  std::vector<RuleFileError> errors; ///< All problems, in file order.
+  std::string path;                   ///< Where it was read from.
+  std::vector<GroupSpec> groups;      ///< Groups in file order.
+  std::vector<RuleFileError> errors;  ///< All problems, in file order.
 };
 
 /// Checks a PromQL expression: nullopt when it parses, else the parser's message

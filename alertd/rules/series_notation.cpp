@@ -70,10 +70,12 @@ Labels parse_series_description(const std::string& text) {
       if (i == start) fail_at(i, "unexpected character inside braces: '" + std::string(1, text[i]) + "'");
       const std::string name = text.substr(start, i - start);
       skip_ws();
-      if (i >= text.size() || text[i] != '=') fail_at(i, "unexpected character inside braces: '" + std::string(1, i < text.size() ? text[i] : ' ') + "'");
+      if (i >= text.size() || text[i] != '=')
+        fail_at(i, "unexpected character inside braces: '" + std::string(1, i < text.size() ? text[i] : ' ') + "'");
       ++i;
       skip_ws();
-      if (i >= text.size() || (text[i] != '"' && text[i] != '\'' && text[i] != '`')) fail_at(i, "expected label value string");
+      if (i >= text.size() || (text[i] != '"' && text[i] != '\'' && text[i] != '`'))
+        fail_at(i, "expected label value string");
       const char quote = text[i++];
       std::string value;
       for (;;) {
@@ -119,7 +121,8 @@ std::vector<InputValue> expand_series_values(const std::string& text) {
     }
     const std::size_t x = item.rfind('x');
     if (x != std::string::npos && x + 1 < item.size() &&
-        std::all_of(item.begin() + static_cast<std::ptrdiff_t>(x) + 1, item.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        std::all_of(item.begin() + static_cast<std::ptrdiff_t>(x) + 1, item.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       const long n = std::strtol(item.c_str() + x + 1, nullptr, 10);
       const std::string head = item.substr(0, x);
       if (head == "_") {

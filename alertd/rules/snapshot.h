@@ -11,19 +11,19 @@ namespace twikit::rules {
 
 /// One rule as the API shows it.
 struct RuleSnapshot {
-  std::string name;                  ///< Alert name or recorded metric.
-  std::string query;                 ///< The expression.
-  bool alerting = false;             ///< Alerting (true) or recording rule.
-  std::int64_t for_ms = 0;           ///< `for` (alerting rules).
-  std::int64_t keep_firing_for_ms = 0;  ///< `keep_firing_for` (alerting rules).
-  Labels labels;                     ///< Labels (group labels merged in).
-  Labels annotations;                ///< Annotation templates, unexpanded.
+  std::string name;                         ///< Alert name or recorded metric.
+  std::string query;                        ///< The expression.
+  bool alerting = false;                    ///< Alerting (true) or recording rule.
+  std::int64_t for_ms = 0;                  ///< `for` (alerting rules).
+  std::int64_t keep_firing_for_ms = 0;      ///< `keep_firing_for` (alerting rules).
+  Labels labels;                            ///< Labels (group labels merged in).
+  Labels annotations;                       ///< Annotation templates, unexpanded.
   RuleHealth health = RuleHealth::unknown;  ///< Health after the last evaluation.
-  std::string last_error;            ///< Error of the last evaluation, empty when none.
-  TimestampMs last_evaluation = 0;   ///< When last evaluated (0 = never).
-  double evaluation_seconds = 0;     ///< How long that took.
+  std::string last_error;                   ///< Error of the last evaluation, empty when none.
+  TimestampMs last_evaluation = 0;          ///< When last evaluated (0 = never).
+  double evaluation_seconds = 0;            ///< How long that took.
   AlertState state = AlertState::inactive;  ///< Alerting rules: the highest state of its alerts.
-  std::vector<Alert> alerts;         ///< Alerting rules: pending, firing and resolved alerts.
+  std::vector<Alert> alerts;                ///< Alerting rules: pending, firing and resolved alerts.
 };
 
 /// One group as the API shows it.

@@ -133,8 +133,8 @@ class Executor {
     return value;
   }
 
-  TemplateValue eval_command(const Command& cmd, const TemplateValue& dot, const TemplateValue& final,
-                             bool has_final, int line) {
+  TemplateValue eval_command(const Command& cmd, const TemplateValue& dot, const TemplateValue& final, bool has_final,
+                             int line) {
     const Operand& first = cmd.operands.front();
     if (first.kind == Operand::Kind::function) {
       std::vector<TemplateValue> args;
@@ -157,12 +157,24 @@ class Executor {
   static std::string describe(const Operand& op) {
     std::string base;
     switch (op.kind) {
-      case Operand::Kind::literal: base = op.literal.to_string(); break;
-      case Operand::Kind::dot: base = "."; break;
-      case Operand::Kind::field: base = ""; break;
-      case Operand::Kind::variable: base = op.name; break;
-      case Operand::Kind::function: base = op.name; break;
-      case Operand::Kind::pipe: base = "(...)"; break;
+      case Operand::Kind::literal:
+        base = op.literal.to_string();
+        break;
+      case Operand::Kind::dot:
+        base = ".";
+        break;
+      case Operand::Kind::field:
+        base = "";
+        break;
+      case Operand::Kind::variable:
+        base = op.name;
+        break;
+      case Operand::Kind::function:
+        base = op.name;
+        break;
+      case Operand::Kind::pipe:
+        base = "(...)";
+        break;
     }
     for (const auto& f : op.fields) base += "." + f;
     return base;
@@ -171,12 +183,22 @@ class Executor {
   TemplateValue eval_operand(const Operand& op, const TemplateValue& dot, int line) {
     TemplateValue base;
     switch (op.kind) {
-      case Operand::Kind::literal: return op.literal;
-      case Operand::Kind::dot: base = dot; break;
-      case Operand::Kind::field: base = dot; break;
-      case Operand::Kind::variable: base = lookup(op.name, line); break;
-      case Operand::Kind::function: return call_template_function(op.name, {});
-      case Operand::Kind::pipe: base = eval_pipe(*op.pipe, dot); break;
+      case Operand::Kind::literal:
+        return op.literal;
+      case Operand::Kind::dot:
+        base = dot;
+        break;
+      case Operand::Kind::field:
+        base = dot;
+        break;
+      case Operand::Kind::variable:
+        base = lookup(op.name, line);
+        break;
+      case Operand::Kind::function:
+        return call_template_function(op.name, {});
+      case Operand::Kind::pipe:
+        base = eval_pipe(*op.pipe, dot);
+        break;
     }
     for (const auto& field : op.fields) {
       if (base.is_map()) {

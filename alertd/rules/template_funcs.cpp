@@ -22,8 +22,7 @@ using Fn = std::function<TemplateValue(const Args&)>;
 
 void want_args(const Args& args, std::size_t n) {
   if (args.size() != n) {
-    throw std::runtime_error("wrong number of args: want " + std::to_string(n) + " got " +
-                             std::to_string(args.size()));
+    throw std::runtime_error("wrong number of args: want " + std::to_string(n) + " got " + std::to_string(args.size()));
   }
 }
 
@@ -43,14 +42,17 @@ double to_float(const TemplateValue& v) {
     char* end = nullptr;
     errno = 0;
     const double d = std::strtod(s.c_str(), &end);
-    if (*end != '\0' || body.find_first_of("ni") != std::string::npos) throw std::runtime_error(quoted + "invalid syntax");
+    if (*end != '\0' || body.find_first_of("ni") != std::string::npos)
+      throw std::runtime_error(quoted + "invalid syntax");
     if (errno == ERANGE && std::isinf(d)) throw std::runtime_error(quoted + "value out of range");
     return d;
   }
   throw std::runtime_error("can't convert " + v.type_name() + " to float");
 }
 
-std::string to_str(const TemplateValue& v) { return v.is_string() ? v.as_string() : v.to_string(); }
+std::string to_str(const TemplateValue& v) {
+  return v.is_string() ? v.as_string() : v.to_string();
+}
 
 // Go's text/template comparison: 0 when equal, <0 / >0 for ordered kinds.
 int compare(const TemplateValue& a, const TemplateValue& b, bool ordered) {
@@ -63,10 +65,12 @@ int compare(const TemplateValue& a, const TemplateValue& b, bool ordered) {
     if (x == y) return 0;
     return x < y ? -1 : (x > y ? 1 : 2);  // 2: unordered (NaN)
   }
-  if (a.is_string() && b.is_string()) return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
+  if (a.is_string() && b.is_string())
+    return a.as_string().compare(b.as_string()) < 0 ? -1 : a.as_string() == b.as_string() ? 0 : 1;
   if (!ordered && a.is_bool() && b.is_bool()) return a.as_bool() == b.as_bool() ? 0 : 1;
   if (!ordered && a.is_nil() && b.is_nil()) return 0;
-  if (ordered && (a.is_bool() || a.is_map() || a.is_list() || a.is_nil())) throw std::runtime_error("invalid type for comparison");
+  if (ordered && (a.is_bool() || a.is_map() || a.is_list() || a.is_nil()))
+    throw std::runtime_error("invalid type for comparison");
   throw std::runtime_error("incompatible types for comparison");
 }
 
@@ -74,13 +78,26 @@ std::string html_escape(const std::string& s) {
   std::string out;
   for (const char c : s) {
     switch (c) {
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\0': out += "\xEF\xBF\xBD"; break;
-      default: out += c;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\0':
+        out += "\xEF\xBF\xBD";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -145,13 +162,20 @@ std::string re_replace_all(const std::string& pattern, const std::string& repl, 
       std::string name;
       if (repl[j] == '{') {
         const std::size_t close = repl.find('}', j);
-        if (close == std::string::npos) { out += repl[i]; continue; }
+        if (close == std::string::npos) {
+          out += repl[i];
+          continue;
+        }
         name = repl.substr(j + 1, close - j - 1);
         j = close + 1;
       } else {
-        while (j < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_')) name += repl[j++];
+        while (j < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_'))
+          name += repl[j++];
       }
-      if (name.empty()) { out += repl[i]; continue; }
+      if (name.empty()) {
+        out += repl[i];
+        continue;
+      }
       bool numeric = true;
       for (const char c : name) numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
       if (numeric) {
@@ -176,29 +200,37 @@ std::string re_replace_all(const std::string& pattern, const std::string& repl, 
 const std::unordered_map<std::string, Fn>& functions() {
   static const std::unordered_map<std::string, Fn> fns = {
       // Go builtins.
-      {"and", [](const Args& a) {
+      {"and",
+       [](const Args& a) {
          if (a.empty()) throw std::runtime_error("wrong number of args for and: want at least 1 got 0");
          for (const auto& v : a) {
            if (!v.truthy()) return v;
          }
          return a.back();
        }},
-      {"or", [](const Args& a) {
+      {"or",
+       [](const Args& a) {
          if (a.empty()) throw std::runtime_error("wrong number of args for or: want at least 1 got 0");
          for (const auto& v : a) {
            if (v.truthy()) return v;
          }
          return a.back();
        }},
-      {"not", [](const Args& a) { want_args(a, 1); return TemplateValue(!a[0].truthy()); }},
-      {"len", [](const Args& a) {
+      {"not",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(!a[0].truthy());
+       }},
+      {"len",
+       [](const Args& a) {
          want_args(a, 1);
          if (a[0].is_string()) return TemplateValue(static_cast<std::int64_t>(a[0].as_string().size()));
          if (a[0].is_map()) return TemplateValue(static_cast<std::int64_t>(a[0].as_map().size()));
          if (a[0].is_list()) return TemplateValue(static_cast<std::int64_t>(a[0].as_list().size()));
          throw std::runtime_error("len of type " + a[0].type_name());
        }},
-      {"index", [](const Args& a) {
+      {"index",
+       [](const Args& a) {
          if (a.empty()) throw std::runtime_error("wrong number of args for index: want at least 1 got 0");
          TemplateValue v = a[0];
          for (std::size_t i = 1; i < a.size(); ++i) {
@@ -207,7 +239,8 @@ const std::unordered_map<std::string, Fn>& functions() {
              v = it == v.as_map().end() ? TemplateValue(std::string()) : it->second;
            } else if (v.is_list() && a[i].is_int()) {
              const auto idx = a[i].as_int();
-             if (idx < 0 || static_cast<std::size_t>(idx) >= v.as_list().size()) throw std::runtime_error("index out of range: " + std::to_string(idx));
+             if (idx < 0 || static_cast<std::size_t>(idx) >= v.as_list().size())
+               throw std::runtime_error("index out of range: " + std::to_string(idx));
              v = v.as_list()[static_cast<std::size_t>(idx)];
            } else {
              throw std::runtime_error("can't index item of type " + v.type_name());
@@ -215,7 +248,8 @@ const std::unordered_map<std::string, Fn>& functions() {
          }
          return v;
        }},
-      {"print", [](const Args& a) {
+      {"print",
+       [](const Args& a) {
          std::string out;
          for (std::size_t i = 0; i < a.size(); ++i) {
            if (i > 0 && !a[i].is_string() && !a[i - 1].is_string()) out += ' ';
@@ -223,70 +257,177 @@ const std::unordered_map<std::string, Fn>& functions() {
          }
          return TemplateValue(out);
        }},
-      {"println", [](const Args& a) {
+      {"println",
+       [](const Args& a) {
          std::string out;
          for (std::size_t i = 0; i < a.size(); ++i) out += (i > 0 ? " " : "") + a[i].to_string();
          return TemplateValue(out + "\n");
        }},
-      {"printf", [](const Args& a) {
+      {"printf",
+       [](const Args& a) {
          if (a.empty() || !a[0].is_string()) throw std::runtime_error("wrong type for value; expected string");
          return TemplateValue(go_sprintf(a[0].as_string(), Args(a.begin() + 1, a.end())));
        }},
-      {"html", [](const Args& a) { std::string s; for (const auto& v : a) s += v.to_string(); return TemplateValue(html_escape(s)); }},
-      {"urlquery", [](const Args& a) { std::string s; for (const auto& v : a) s += v.to_string(); return TemplateValue(query_escape(s)); }},
-      {"js", [](const Args& a) {
+      {"html",
+       [](const Args& a) {
+         std::string s;
+         for (const auto& v : a) s += v.to_string();
+         return TemplateValue(html_escape(s));
+       }},
+      {"urlquery",
+       [](const Args& a) {
+         std::string s;
+         for (const auto& v : a) s += v.to_string();
+         return TemplateValue(query_escape(s));
+       }},
+      {"js",
+       [](const Args& a) {
          std::string s, out;
          for (const auto& v : a) s += v.to_string();
          for (const char c : s) {
            switch (c) {
-             case '\\': out += "\\\\"; break;
-             case '\'': out += "\\'"; break;
-             case '"': out += "\\\""; break;
-             case '<': out += "\\u003C"; break;
-             case '>': out += "\\u003E"; break;
-             case '&': out += "\\u0026"; break;
-             case '=': out += "\\u003D"; break;
-             default: out += c;
+             case '\\':
+               out += "\\\\";
+               break;
+             case '\'':
+               out += "\\'";
+               break;
+             case '"':
+               out += "\\\"";
+               break;
+             case '<':
+               out += "\\u003C";
+               break;
+             case '>':
+               out += "\\u003E";
+               break;
+             case '&':
+               out += "\\u0026";
+               break;
+             case '=':
+               out += "\\u003D";
+               break;
+             default:
+               out += c;
            }
          }
          return TemplateValue(out);
        }},
-      {"eq", [](const Args& a) {
+      {"eq",
+       [](const Args& a) {
          if (a.size() < 2) throw std::runtime_error("missing argument for comparison");
-         for (std::size_t i = 1; i < a.size(); ++i) if (compare(a[0], a[i], false) == 0) return TemplateValue(true);
+         for (std::size_t i = 1; i < a.size(); ++i)
+           if (compare(a[0], a[i], false) == 0) return TemplateValue(true);
          return TemplateValue(false);
        }},
-      {"ne", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], false) != 0); }},
-      {"lt", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], true) == -1); }},
-      {"le", [](const Args& a) { want_args(a, 2); const int c = compare(a[0], a[1], true); return TemplateValue(c == -1 || c == 0); }},
-      {"gt", [](const Args& a) { want_args(a, 2); return TemplateValue(compare(a[0], a[1], true) == 1); }},
-      {"ge", [](const Args& a) { want_args(a, 2); const int c = compare(a[0], a[1], true); return TemplateValue(c == 1 || c == 0); }},
+      {"ne",
+       [](const Args& a) {
+         want_args(a, 2);
+         return TemplateValue(compare(a[0], a[1], false) != 0);
+       }},
+      {"lt",
+       [](const Args& a) {
+         want_args(a, 2);
+         return TemplateValue(compare(a[0], a[1], true) == -1);
+       }},
+      {"le",
+       [](const Args& a) {
+         want_args(a, 2);
+         const int c = compare(a[0], a[1], true);
+         return TemplateValue(c == -1 || c == 0);
+       }},
+      {"gt",
+       [](const Args& a) {
+         want_args(a, 2);
+         return TemplateValue(compare(a[0], a[1], true) == 1);
+       }},
+      {"ge",
+       [](const Args& a) {
+         want_args(a, 2);
+         const int c = compare(a[0], a[1], true);
+         return TemplateValue(c == 1 || c == 0);
+       }},
       {"slice", [](const Args&) -> TemplateValue { throw std::runtime_error("slice is not supported"); }},
       {"call", [](const Args&) -> TemplateValue { throw std::runtime_error("call is not supported"); }},
       // Prometheus' functions.
-      {"humanize", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize(to_float(a[0]))); }},
-      {"humanize1024", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_1024(to_float(a[0]))); }},
-      {"humanizeDuration", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_duration(to_float(a[0]))); }},
-      {"humanizePercentage", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_percentage(to_float(a[0]))); }},
-      {"humanizeTimestamp", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_timestamp(to_float(a[0]))); }},
-      {"toTime", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_timestamp(to_float(a[0]))); }},
-      {"toDuration", [](const Args& a) { want_args(a, 1); return TemplateValue(humanize_duration(to_float(a[0]))); }},
-      {"parseDuration", [](const Args& a) {
+      {"humanize",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize(to_float(a[0])));
+       }},
+      {"humanize1024",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_1024(to_float(a[0])));
+       }},
+      {"humanizeDuration",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_duration(to_float(a[0])));
+       }},
+      {"humanizePercentage",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_percentage(to_float(a[0])));
+       }},
+      {"humanizeTimestamp",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_timestamp(to_float(a[0])));
+       }},
+      {"toTime",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_timestamp(to_float(a[0])));
+       }},
+      {"toDuration",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(humanize_duration(to_float(a[0])));
+       }},
+      {"parseDuration",
+       [](const Args& a) {
          want_args(a, 1);
          const auto ms = twikit::parse_duration_ms(to_str(a[0]));
          if (!ms) throw std::runtime_error("not a valid duration string: \"" + to_str(a[0]) + "\"");
          return TemplateValue(static_cast<double>(*ms) / 1000.0);
        }},
-      {"title", [](const Args& a) { want_args(a, 1); return TemplateValue(title(to_str(a[0]))); }},
-      {"toUpper", [](const Args& a) { want_args(a, 1); std::string s = to_str(a[0]); for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c))); return TemplateValue(s); }},
-      {"toLower", [](const Args& a) { want_args(a, 1); std::string s = to_str(a[0]); for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c))); return TemplateValue(s); }},
-      {"match", [](const Args& a) {
+      {"title",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(title(to_str(a[0])));
+       }},
+      {"toUpper",
+       [](const Args& a) {
+         want_args(a, 1);
+         std::string s = to_str(a[0]);
+         for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+         return TemplateValue(s);
+       }},
+      {"toLower",
+       [](const Args& a) {
+         want_args(a, 1);
+         std::string s = to_str(a[0]);
+         for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+         return TemplateValue(s);
+       }},
+      {"match",
+       [](const Args& a) {
          want_args(a, 2);
          return TemplateValue(std::regex_search(to_str(a[1]), std::regex(to_str(a[0]), std::regex::ECMAScript)));
        }},
-      {"reReplaceAll", [](const Args& a) { want_args(a, 3); return TemplateValue(re_replace_all(to_str(a[0]), to_str(a[1]), to_str(a[2]))); }},
-      {"safeHtml", [](const Args& a) { want_args(a, 1); return TemplateValue(to_str(a[0])); }},
-      {"stripPort", [](const Args& a) {
+      {"reReplaceAll",
+       [](const Args& a) {
+         want_args(a, 3);
+         return TemplateValue(re_replace_all(to_str(a[0]), to_str(a[1]), to_str(a[2])));
+       }},
+      {"safeHtml",
+       [](const Args& a) {
+         want_args(a, 1);
+         return TemplateValue(to_str(a[0]));
+       }},
+      {"stripPort",
+       [](const Args& a) {
          want_args(a, 1);
          const std::string s = to_str(a[0]);
          if (!s.empty() && s[0] == '[') {
@@ -297,7 +438,8 @@ const std::unordered_map<std::string, Fn>& functions() {
          if (colon == std::string::npos || s.find(':') != colon) return TemplateValue(s);
          return TemplateValue(s.substr(0, colon));
        }},
-      {"stripDomain", [](const Args& a) {
+      {"stripDomain",
+       [](const Args& a) {
          want_args(a, 1);
          std::string host = to_str(a[0]);
          std::string port;
@@ -312,7 +454,8 @@ const std::unordered_map<std::string, Fn>& functions() {
          const auto dot = host.find('.');
          return TemplateValue((dot == std::string::npos ? host : host.substr(0, dot)) + port);
        }},
-      {"args", [](const Args& a) {
+      {"args",
+       [](const Args& a) {
          TemplateValue::Map m;
          for (std::size_t i = 0; i < a.size(); ++i) m["arg" + std::to_string(i)] = a[i];
          return TemplateValue(std::move(m));
@@ -333,7 +476,9 @@ const std::unordered_map<std::string, Fn>& functions() {
 
 }  // namespace
 
-bool is_template_function(const std::string& name) { return functions().count(name) > 0; }
+bool is_template_function(const std::string& name) {
+  return functions().count(name) > 0;
+}
 
 TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args) {
   const auto it = functions().find(name);

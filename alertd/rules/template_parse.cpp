@@ -16,8 +16,26 @@ using tmpl::Node;
 using tmpl::Operand;
 using tmpl::Pipe;
 
-enum class Tok { text, left, right, space, ident, field, variable, dot, string, number, char_, pipe,
-                 lparen, rparen, declare, assign, comma, eof };
+enum class Tok {
+  text,
+  left,
+  right,
+  space,
+  ident,
+  field,
+  variable,
+  dot,
+  string,
+  number,
+  char_,
+  pipe,
+  lparen,
+  rparen,
+  declare,
+  assign,
+  comma,
+  eof
+};
 
 struct Token {
   Tok type;
@@ -54,7 +72,8 @@ class Lexer {
         if (end == std::string::npos) fail("unclosed comment");
         std::size_t after = end + 2;
         bool trim_right = false;
-        if (in_.compare(after, 3, " -}") == 0 || (after + 3 < in_.size() && is_space(in_[after]) && in_.compare(after + 1, 3, "-}}") == 0)) {
+        if (in_.compare(after, 3, " -}") == 0 ||
+            (after + 3 < in_.size() && is_space(in_[after]) && in_.compare(after + 1, 3, "-}}") == 0)) {
           trim_right = true;
           after += 1;
           while (after < in_.size() && in_[after] != '-') ++after;
@@ -122,18 +141,42 @@ class Lexer {
         pos_ += 2;
         return;
       }
-      if (c == '|') { tokens_.push_back({Tok::pipe, "|", line_}); ++pos_; continue; }
-      if (c == '(') { ++paren_depth; tokens_.push_back({Tok::lparen, "(", line_}); ++pos_; continue; }
+      if (c == '|') {
+        tokens_.push_back({Tok::pipe, "|", line_});
+        ++pos_;
+        continue;
+      }
+      if (c == '(') {
+        ++paren_depth;
+        tokens_.push_back({Tok::lparen, "(", line_});
+        ++pos_;
+        continue;
+      }
       if (c == ')') {
         if (--paren_depth < 0) fail("unexpected right paren");
         tokens_.push_back({Tok::rparen, ")", line_});
         ++pos_;
         continue;
       }
-      if (c == ',') { tokens_.push_back({Tok::comma, ",", line_}); ++pos_; continue; }
-      if (in_.compare(pos_, 2, ":=") == 0) { tokens_.push_back({Tok::declare, ":=", line_}); pos_ += 2; continue; }
-      if (c == '=') { tokens_.push_back({Tok::assign, "=", line_}); ++pos_; continue; }
-      if (c == '"' || c == '`' || c == '\'') { lex_quoted(c); continue; }
+      if (c == ',') {
+        tokens_.push_back({Tok::comma, ",", line_});
+        ++pos_;
+        continue;
+      }
+      if (in_.compare(pos_, 2, ":=") == 0) {
+        tokens_.push_back({Tok::declare, ":=", line_});
+        pos_ += 2;
+        continue;
+      }
+      if (c == '=') {
+        tokens_.push_back({Tok::assign, "=", line_});
+        ++pos_;
+        continue;
+      }
+      if (c == '"' || c == '`' || c == '\'') {
+        lex_quoted(c);
+        continue;
+      }
       if (c == '$') {
         std::size_t q = pos_ + 1;
         while (q < in_.size() && is_alnum(in_[q])) ++q;
@@ -156,7 +199,9 @@ class Lexer {
         pos_ = q;
         continue;
       }
-      if (std::isdigit(static_cast<unsigned char>(c)) || ((c == '-' || c == '+') && pos_ + 1 < in_.size() && (std::isdigit(static_cast<unsigned char>(in_[pos_ + 1])) || in_[pos_ + 1] == '.'))) {
+      if (std::isdigit(static_cast<unsigned char>(c)) ||
+          ((c == '-' || c == '+') && pos_ + 1 < in_.size() &&
+           (std::isdigit(static_cast<unsigned char>(in_[pos_ + 1])) || in_[pos_ + 1] == '.'))) {
         lex_number();
         continue;
       }
@@ -175,7 +220,8 @@ class Lexer {
     std::size_t q = pos_;
     if (in_[q] == '-' || in_[q] == '+') ++q;
     while (q < in_.size() && (is_alnum(in_[q]) || in_[q] == '.' ||
-                              ((in_[q] == '-' || in_[q] == '+') && (in_[q - 1] == 'e' || in_[q - 1] == 'E' || in_[q - 1] == 'p' || in_[q - 1] == 'P')))) {
+                              ((in_[q] == '-' || in_[q] == '+') &&
+                               (in_[q - 1] == 'e' || in_[q - 1] == 'E' || in_[q - 1] == 'p' || in_[q - 1] == 'P')))) {
       ++q;
     }
     tokens_.push_back({Tok::number, in_.substr(pos_, q - pos_), line_});
@@ -193,16 +239,36 @@ class Lexer {
       if (quote != '`' && c == '\\' && q + 1 < in_.size()) {
         const char e = in_[++q];
         switch (e) {
-          case 'n': value += '\n'; break;
-          case 't': value += '\t'; break;
-          case 'r': value += '\r'; break;
-          case 'a': value += '\a'; break;
-          case 'b': value += '\b'; break;
-          case 'f': value += '\f'; break;
-          case 'v': value += '\v'; break;
-          case '\\': value += '\\'; break;
-          case '"': value += '"'; break;
-          case '\'': value += '\''; break;
+          case 'n':
+            value += '\n';
+            break;
+          case 't':
+            value += '\t';
+            break;
+          case 'r':
+            value += '\r';
+            break;
+          case 'a':
+            value += '\a';
+            break;
+          case 'b':
+            value += '\b';
+            break;
+          case 'f':
+            value += '\f';
+            break;
+          case 'v':
+            value += '\v';
+            break;
+          case '\\':
+            value += '\\';
+            break;
+          case '"':
+            value += '"';
+            break;
+          case '\'':
+            value += '\'';
+            break;
           case 'x': {
             if (q + 2 >= in_.size()) fail("invalid syntax");
             value += static_cast<char>(std::strtol(in_.substr(q + 1, 2).c_str(), nullptr, 16));
@@ -304,7 +370,8 @@ class Parser {
 
   Node control(const std::string& kw, int line) {
     const std::size_t mark = vars_.size();
-    Node node{kw == "if" ? Node::Kind::if_ : kw == "range" ? Node::Kind::range : Node::Kind::with, "", nullptr, {}, {}, line};
+    Node node{
+        kw == "if" ? Node::Kind::if_ : kw == "range" ? Node::Kind::range : Node::Kind::with, "", nullptr, {}, {}, line};
     if (kw == "range") ++range_depth_;
     node.pipe = pipeline(kw, kw == "range");
     std::string end = item_list(node.list);
@@ -367,7 +434,8 @@ class Parser {
         if (pipe->commands.empty()) fail("missing value for " + context);
         return pipe;
       }
-      if (t.type == Tok::eof || t.type == Tok::right || t.type == Tok::rparen) fail("unexpected \"" + t.text + "\" in " + context);
+      if (t.type == Tok::eof || t.type == Tok::right || t.type == Tok::rparen)
+        fail("unexpected \"" + t.text + "\" in " + context);
       pipe->commands.push_back(command(end));
       if (peek().type == Tok::pipe) {
         next();
@@ -420,7 +488,8 @@ class Parser {
         op.literal = TemplateValue(t.text);
         break;
       case Tok::char_:
-        op.literal = TemplateValue(static_cast<std::int64_t>(t.text.empty() ? 0 : static_cast<unsigned char>(t.text[0])));
+        op.literal =
+            TemplateValue(static_cast<std::int64_t>(t.text.empty() ? 0 : static_cast<unsigned char>(t.text[0])));
         break;
       case Tok::number:
         op.literal = number(t.text);
@@ -473,10 +542,19 @@ class Parser {
       negative = digits[0] == '-';
       digits.erase(0, 1);
     }
-    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) { base = 16; digits.erase(0, 2); }
-    else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B')) { base = 2; digits.erase(0, 2); }
-    else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) { base = 8; digits.erase(0, 2); }
-    else if (digits.size() > 1 && digits[0] == '0') { base = 8; digits.erase(0, 1); }
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+      base = 16;
+      digits.erase(0, 2);
+    } else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B')) {
+      base = 2;
+      digits.erase(0, 2);
+    } else if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) {
+      base = 8;
+      digits.erase(0, 2);
+    } else if (digits.size() > 1 && digits[0] == '0') {
+      base = 8;
+      digits.erase(0, 1);
+    }
     const long long v = std::strtoll(digits.c_str(), &end, base);
     if (digits.empty() || *end != '\0') fail("bad number syntax: \"" + text + "\"");
     return TemplateValue(static_cast<std::int64_t>(negative ? -v : v));

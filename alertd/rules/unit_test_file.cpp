@@ -21,7 +21,8 @@ class Reader {
   [[noreturn]] void fail(const YAML::Node& n, const std::string& msg) const {
     const YAML::Mark m = n.Mark();
     if (m.line < 0) throw std::runtime_error(path_ + ": " + msg);
-    throw std::runtime_error(path_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + msg);
+    throw std::runtime_error(path_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " +
+                             msg);
   }
 
   void fields(const YAML::Node& n, std::initializer_list<const char*> allowed, const char* type) const {
@@ -77,7 +78,8 @@ class Reader {
   TimestampMs start_timestamp(const YAML::Node& n) const {
     const std::string s = str(n);
     if (s.empty()) return 0;
-    if (std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-'; })) {
+    if (std::all_of(s.begin(), s.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-'; })) {
       return static_cast<TimestampMs>(std::stod(s) * 1000);
     }
     std::tm tm{};
@@ -104,7 +106,8 @@ class Reader {
   UnitTestFile read(const YAML::Node& root) const {
     UnitTestFile f;
     if (root.IsNull()) return f;
-    fields(root, {"rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"}, "main.unitTestFile");
+    fields(root, {"rule_files", "evaluation_interval", "group_eval_order", "tests", "fuzzy_compare"},
+           "main.unitTestFile");
     each(root["rule_files"], [&](const YAML::Node& n) { f.rule_files.push_back(str(n)); });
     if (const auto d = duration(root["evaluation_interval"])) f.evaluation_interval_ms = d;
     each(root["group_eval_order"], [&](const YAML::Node& n) { f.group_eval_order.push_back(str(n)); });
@@ -116,8 +119,9 @@ class Reader {
   TestGroup test_group(const YAML::Node& t) const {
     TestGroup g;
     if (t.IsNull()) return g;
-    fields(t, {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url",
-               "name", "start_timestamp"},
+    fields(t,
+           {"interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url",
+            "name", "start_timestamp"},
            "main.testGroup");
     g.name = str(t["name"]);
     g.interval_ms = duration(t["interval"]);

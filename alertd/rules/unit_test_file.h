@@ -24,9 +24,9 @@ struct ExpectedAlert {
 
 /// One `alert_rule_test` entry.
 struct AlertRuleTest {
-  std::int64_t eval_time_ms = 0;       ///< `eval_time`.
-  std::string alertname;               ///< `alertname`.
-  std::vector<ExpectedAlert> expected; ///< `exp_alerts` (firing alerts only).
+  std::int64_t eval_time_ms = 0;        ///< `eval_time`.
+  std::string alertname;                ///< `alertname`.
+  std::vector<ExpectedAlert> expected;  ///< `exp_alerts` (firing alerts only).
 };
 
 /// One expected sample of a `promql_expr_test`.
@@ -45,23 +45,23 @@ struct PromqlExprTest {
 
 /// One entry of `tests`.
 struct TestGroup {
-  std::string name;                     ///< `name` (used by the run filter and in reports).
-  std::int64_t interval_ms = 0;         ///< `interval` of the input series; 0 = evaluation_interval.
-  std::vector<InputSeries> input_series;       ///< `input_series`.
-  std::vector<AlertRuleTest> alert_rule_tests; ///< `alert_rule_test`.
-  std::vector<PromqlExprTest> promql_tests;    ///< `promql_expr_test`.
-  Labels external_labels;               ///< `external_labels`.
-  std::string external_url;             ///< `external_url`.
-  TimestampMs start_ms = 0;             ///< `start_timestamp` (RFC 3339 or Unix seconds); default 0.
+  std::string name;                             ///< `name` (used by the run filter and in reports).
+  std::int64_t interval_ms = 0;                 ///< `interval` of the input series; 0 = evaluation_interval.
+  std::vector<InputSeries> input_series;        ///< `input_series`.
+  std::vector<AlertRuleTest> alert_rule_tests;  ///< `alert_rule_test`.
+  std::vector<PromqlExprTest> promql_tests;     ///< `promql_expr_test`.
+  Labels external_labels;                       ///< `external_labels`.
+  std::string external_url;                     ///< `external_url`.
+  TimestampMs start_ms = 0;                     ///< `start_timestamp` (RFC 3339 or Unix seconds); default 0.
 };
 
 /// A whole unit-test file.
 struct UnitTestFile {
-  std::vector<std::string> rule_files;      ///< Resolved against the test file's directory, globs expanded.
+  std::vector<std::string> rule_files;          ///< Resolved against the test file's directory, globs expanded.
   std::int64_t evaluation_interval_ms = 60000;  ///< `evaluation_interval`, default 1m.
   std::vector<std::string> group_eval_order;    ///< `group_eval_order`.
-  bool fuzzy_compare = false;               ///< `fuzzy_compare`: compare floats allowing rounding noise.
-  std::vector<TestGroup> tests;             ///< `tests`.
+  bool fuzzy_compare = false;                   ///< `fuzzy_compare`: compare floats allowing rounding noise.
+  std::vector<TestGroup> tests;                 ///< `tests`.
 };
 
 /// Parses the unit-test file at `path` strictly (unknown fields are errors unless

@@ -135,9 +135,8 @@ class TestGroupRunner {
     for (std::size_t i = 0; i < file_.group_eval_order.size(); ++i) order[file_.group_eval_order[i]] = i;
     std::vector<std::unique_ptr<Group>> groups;
     for (const auto& spec : specs) groups.push_back(std::make_unique<Group>(spec, interval_ms_));
-    std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
-      return order[a->name()] < order[b->name()];
-    });
+    std::stable_sort(groups.begin(), groups.end(),
+                     [&](const auto& a, const auto& b) { return order[a->name()] < order[b->name()]; });
 
     const TimestampMs mint = tg_.start_ms;
     std::int64_t max_eval = 0;
@@ -215,7 +214,8 @@ class TestGroupRunner {
       std::sort(exp.begin(), exp.end());
       if (got != exp) {
         const std::string name = tg_.name.empty() ? "" : "    name: " + tg_.name + ",\n";
-        errs.push_back(name + "    alertname: " + test->alertname + ", time: " + format_duration_ms(test->eval_time_ms) +
+        errs.push_back(name + "    alertname: " + test->alertname +
+                       ", time: " + format_duration_ms(test->eval_time_ms) +
                        ", \n        exp:" + indent_lines(alerts_string(exp), "            ") +
                        ", \n        got:" + indent_lines(alerts_string(got), "            "));
       }

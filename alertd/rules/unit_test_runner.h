@@ -8,8 +8,8 @@ namespace twikit::rules {
 
 /// Options of `test rules`, as promtool's flags.
 struct UnitTestOptions {
-  std::vector<std::string> run;       ///< `--run`: only test groups whose name matches one of these regexes.
-  bool ignore_unknown_fields = false; ///< `--ignore-unknown-fields` in test and rule files.
+  std::vector<std::string> run;        ///< `--run`: only test groups whose name matches one of these regexes.
+  bool ignore_unknown_fields = false;  ///< `--ignore-unknown-fields` in test and rule files.
 };
 
 /// Runs every test group of the unit-test file at `path`; returns the failures, each formatted as

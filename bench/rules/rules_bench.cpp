@@ -36,23 +36,30 @@ std::vector<std::string> yml_files(const std::string& dir) {
 // Fills the store with one hour of 15 s samples for every KPI series of `instances` instances.
 std::size_t fill(storage::SeriesStore& store, int instances, TimestampMs end) {
   const std::vector<std::pair<std::string, std::string>> gauges = {
-      {"twikit_up", "proxy_rotation"}, {"twikit_service_healthy", "session_manager"},
-      {"twikit_session_success_ratio", "session_manager"}, {"twikit_proxy_health_score_average", "proxy_rotation"},
-      {"twikit_rate_limit_utilization_ratio", "rate_limit"}, {"twikit_anti_detection_score", "anti_detection"},
-      {"twikit_accounts", "account_health"}, {"twikit_accounts_suspended", "account_health"},
-      {"twikit_accounts_at_risk", "account_health"}, {"twikit_emergency_stop_active", "emergency_stop"},
-      {"twikit_connection_pool_utilization_ratio", "connection_pool"}, {"twikit_connection_pool_waiting", "connection_pool"},
+      {"twikit_up", "proxy_rotation"},
+      {"twikit_service_healthy", "session_manager"},
+      {"twikit_session_success_ratio", "session_manager"},
+      {"twikit_proxy_health_score_average", "proxy_rotation"},
+      {"twikit_rate_limit_utilization_ratio", "rate_limit"},
+      {"twikit_anti_detection_score", "anti_detection"},
+      {"twikit_accounts", "account_health"},
+      {"twikit_accounts_suspended", "account_health"},
+      {"twikit_accounts_at_risk", "account_health"},
+      {"twikit_emergency_stop_active", "emergency_stop"},
+      {"twikit_connection_pool_utilization_ratio", "connection_pool"},
+      {"twikit_connection_pool_waiting", "connection_pool"},
       {"twikit_campaign_success_ratio", "campaign_orchestrator"}};
   const std::vector<std::pair<std::string, std::string>> counters = {
-      {"twikit_requests_total", "session_manager"}, {"twikit_errors_total", "session_manager"},
+      {"twikit_requests_total", "session_manager"},       {"twikit_errors_total", "session_manager"},
       {"twikit_content_checked_total", "content_safety"}, {"twikit_content_blocked_total", "content_safety"},
       {"twikit_rate_limit_requests_total", "rate_limit"}, {"twikit_rate_limit_blocked_requests_total", "rate_limit"},
-      {"twikit_retry_exhausted_total", "retry_engine"}, {"twikit_campaigns_failed_total", "campaign_orchestrator"}};
+      {"twikit_retry_exhausted_total", "retry_engine"},   {"twikit_campaigns_failed_total", "campaign_orchestrator"}};
   std::size_t series = 0;
   for (int i = 0; i < instances; ++i) {
     const std::string instance = "exporter-" + std::to_string(i) + ":9877";
     auto add = [&](const std::string& name, const std::string& service, bool counter, double base) {
-      const Labels l = make_labels({{"__name__", name}, {"service", service}, {"instance", instance}, {"job", "twikit"}});
+      const Labels l =
+          make_labels({{"__name__", name}, {"service", service}, {"instance", instance}, {"job", "twikit"}});
       const auto ref = store.get_or_create(l);
       for (int k = 240; k >= 0; --k) {
         const double v = counter ? base * (240 - k) : base;
@@ -107,8 +114,9 @@ int main(int argc, char** argv) {
   const auto t1 = std::chrono::steady_clock::now();
   const int peer_code = std::system(cmd.c_str());
   const double peer = seconds_since(t1);
-  std::printf("test rules on rules/tests/*.yml: alertd (in-process) %.1f ms exit %d, promtool %.1f ms exit %d, "
-              "ratio promtool/alertd %.1fx\n",
-              ours * 1e3, code, peer * 1e3, peer_code, peer / ours);
+  std::printf(
+      "test rules on rules/tests/*.yml: alertd (in-process) %.1f ms exit %d, promtool %.1f ms exit %d, "
+      "ratio promtool/alertd %.1fx\n",
+      ours * 1e3, code, peer * 1e3, peer_code, peer / ours);
   return 0;
 }

@@ -42,9 +42,10 @@ TEST_CASE("check rules reports success with the rule count, like promtool") {
 TEST_CASE("check rules fails with file:line:col errors and exit code 1") {
   const Run r = run({"check", "rules", kPromtool + "rules-bad.yml", kPromtool + "rules.yml"});
   CHECK(r.code == 1);
-  CHECK(r.err == "  FAILED:\n" + kPromtool +
-                     "rules-bad.yml:12:20: group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": template: "
-                     "__alert_InstanceDown:1: undefined variable \"$label\"\n");
+  CHECK(r.err ==
+        "  FAILED:\n" + kPromtool +
+            "rules-bad.yml:12:20: group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": template: "
+            "__alert_InstanceDown:1: undefined variable \"$label\"\n");
   CHECK(r.out.find("rules.yml\n  SUCCESS: 5 rules found") != std::string::npos);
   CHECK(run({"check", "rules", kPromtool + "rules_extrafields.yml"}).code == 1);
   CHECK(run({"check", "rules", kPromtool + "bad-rules-syntax.yml"}).code == 1);
@@ -104,7 +105,8 @@ TEST_CASE("failing.yml fails with promtool's report") {
         "        got:[\n"
         "            0:\n"
         "              Labels:{alertname=\"InstanceDown\", job=\"test\", severity=\"page\"}\n"
-        "              Annotations:{description=\" of job test has been down for more than 5 minutes.\", summary=\"Instance  down\"}\n"
+        "              Annotations:{description=\" of job test has been down for more than 5 minutes.\", "
+        "summary=\"Instance  down\"}\n"
         "            ]\n"
         "    name: Failing alert test,\n"
         "    alertname: AlwaysFiring, time: 5m, \n"
@@ -117,14 +119,15 @@ TEST_CASE("failing.yml fails with promtool's report") {
 }
 
 TEST_CASE("broken inputs, rules and queries fail the test file") {
-  for (const char* file : {"bad-input-series.yml", "bad-promql.yml", "bad-rules-error-test.yml",
-                           "bad-rules-syntax-test.yml"}) {
+  for (const char* file :
+       {"bad-input-series.yml", "bad-promql.yml", "bad-rules-error-test.yml", "bad-rules-syntax-test.yml"}) {
     const Run r = test_rules(file);
     INFO(file << "\n" << r.err);
     CHECK(r.code == 1);
   }
   CHECK(test_rules("bad-rules-error-test.yml").err.find("    rule: joined, time: 0s, err: ") != std::string::npos);
-  CHECK(test_rules("bad-promql.yml").err.find("    expr: \"join_1 + on(a) join_2\", time: 0s, err: ") != std::string::npos);
+  CHECK(test_rules("bad-promql.yml").err.find("    expr: \"join_1 + on(a) join_2\", time: 0s, err: ") !=
+        std::string::npos);
 }
 
 TEST_CASE("unittest.yml passes apart from its native-histogram test group") {

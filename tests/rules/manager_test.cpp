@@ -67,7 +67,9 @@ TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and 
   REQUIRE(a != nullptr);
   CHECK(a->state == AlertState::pending);
   CHECK(a->active_at == 0);
-  CHECK(a->labels == make_labels({{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"}, {"severity", "warning"}}));
+  CHECK(a->labels ==
+        make_labels(
+            {{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"}, {"severity", "warning"}}));
   CHECK(label_value(a->annotations, "summary") == "api errors at 80%");
   CHECK(f.query("ALERTS{alertstate=\"pending\"}", 0) == 1);
   CHECK(f.query("ALERTS_FOR_STATE", 0) == 0);
@@ -182,17 +184,18 @@ TEST_CASE("a reload keeps the state of alerts whose rule is unchanged") {
   CHECK(f.only_alert()->active_at == 0);
 
   // Changing the rule's labels makes it a different rule: its state starts over.
-  const std::string relabelled = std::string(kAlertGroup).replace(
-      std::string(kAlertGroup).find("      owner"), 0, "      team: core\n");
+  const std::string relabelled =
+      std::string(kAlertGroup).replace(std::string(kAlertGroup).find("      owner"), 0, "      team: core\n");
   f.manager.update({group_from(relabelled)}, 3 * kMin);
   CHECK(f.manager.snapshot()[0].rules[1].alerts.empty());
 }
 
 TEST_CASE("groups are evaluated on their own interval at aligned slots") {
   Fixture f;
-  f.manager.update({group_from("groups:\n- name: fast\n  interval: 10s\n  rules:\n  - record: a\n    expr: vector(1)\n"),
-                    group_from("groups:\n- name: slow\n  interval: 1m\n  rules:\n  - record: b\n    expr: vector(1)\n")},
-                   0);
+  f.manager.update(
+      {group_from("groups:\n- name: fast\n  interval: 10s\n  rules:\n  - record: a\n    expr: vector(1)\n"),
+       group_from("groups:\n- name: slow\n  interval: 1m\n  rules:\n  - record: b\n    expr: vector(1)\n")},
+      0);
   const TimestampMs start = 1'700'000'000'000;
   CHECK(f.manager.evaluate_due(start).groups_evaluated == 2);  // first call evaluates both
   const TimestampMs next = f.manager.next_evaluation();
@@ -221,8 +224,8 @@ TEST_CASE("alerts restored after a restart keep their activation time and fire o
   Fixture f;
   f.manager.update({group_from(kAlertGroup)}, 0);
   Alert remembered;
-  remembered.labels = make_labels({{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"},
-                                   {"severity", "warning"}});
+  remembered.labels = make_labels(
+      {{"alertname", "HighErrorRatio"}, {"owner", "team-api"}, {"service", "api"}, {"severity", "warning"}});
   remembered.state = AlertState::pending;
   remembered.active_at = 0;
   Alert unknown = remembered;

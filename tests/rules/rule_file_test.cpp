@@ -49,15 +49,17 @@ TEST_CASE("an annotation with an undefined template variable is rejected as prom
   const RuleFile f = load_rule_file(kPromtool + "rules-bad.yml");
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].to_string() ==
-        kPromtool + "rules-bad.yml:12:20: group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": "
-                    "template: __alert_InstanceDown:1: undefined variable \"$label\"");
+        kPromtool +
+            "rules-bad.yml:12:20: group \"alerts\", rule 1, \"InstanceDown\": annotation \"summary\": "
+            "template: __alert_InstanceDown:1: undefined variable \"$label\"");
 }
 
 TEST_CASE("unknown fields are errors at their position") {
   const RuleFile f = load_rule_file(kPromtool + "rules_extrafields.yml");
-  CHECK(messages(f) == std::vector<std::string>{
-                           kPromtool + "rules_extrafields.yml:7:5: field namespace not found in type rulefmt.RuleGroup",
-                           kPromtool + "rules_extrafields.yml:21:5: field ownership not found in type rulefmt.RuleGroup"});
+  CHECK(messages(f) ==
+        std::vector<std::string>{
+            kPromtool + "rules_extrafields.yml:7:5: field namespace not found in type rulefmt.RuleGroup",
+            kPromtool + "rules_extrafields.yml:21:5: field ownership not found in type rulefmt.RuleGroup"});
 }
 
 TEST_CASE("invalid recording rule names are reported at the record value") {
@@ -68,9 +70,10 @@ TEST_CASE("invalid recording rule names are reported at the record value") {
 
 TEST_CASE("an expression that does not parse is reported with both positions") {
   const RuleFile f = load_rule_file(kPromtool + "bad-rules-syntax.yml");
-  CHECK(messages(f) == std::vector<std::string>{
-                           kPromtool + "bad-rules-syntax.yml:7:15: group \"bad-syntax\", rule 1, \"x\": could not parse "
-                                       "expression: 1:7: parse error: unexpected end of input"});
+  CHECK(messages(f) ==
+        std::vector<std::string>{kPromtool +
+                                 "bad-rules-syntax.yml:7:15: group \"bad-syntax\", rule 1, \"x\": could not parse "
+                                 "expression: 1:7: parse error: unexpected end of input"});
   CHECK(load_rule_file(kPromtool + "at-modifier.yml").errors.empty());
   CHECK(load_rule_file(kPromtool + "negative-offset.yml").errors.empty());
   CHECK(load_rule_file(kPromtool + "bad-rules-error.yml").errors.empty());
@@ -82,7 +85,8 @@ TEST_CASE("duplicate rules are a lint warning, not an error") {
   CHECK(lint_duplicate_rules(dup) == std::vector<std::string>{"Metric: job:test:count_over_time1m\nLabel(s):\n"});
   const RuleFile lint = load_rule_file(kPromtool + "prometheus-rules.lint.yml");
   CHECK(lint.errors.empty());
-  CHECK(lint_duplicate_rules(lint) == std::vector<std::string>{"Metric: HighRequestLatency\nLabel(s):\n\tseverity: page\n"});
+  CHECK(lint_duplicate_rules(lint) ==
+        std::vector<std::string>{"Metric: HighRequestLatency\nLabel(s):\n\tseverity: page\n"});
   CHECK(lint_duplicate_rules(load_rule_file(kPromtool + "rules.yml")).empty());
 }
 
@@ -134,7 +138,8 @@ TEST_CASE("durations use Prometheus' syntax; malformed ones are errors") {
   CHECK(ok.groups[0].labels == twikit::Labels{{"team", "core"}});
   CHECK(ok.groups[0].rules[0].for_ms == 86400000);
   CHECK(ok.groups[0].rules[0].keep_firing_for_ms == 90000);
-  const RuleFile bad = parse_rule_file("d.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    for: 5 minutes\n", {});
+  const RuleFile bad =
+      parse_rule_file("d.yml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    for: 5 minutes\n", {});
   CHECK(messages(bad) == std::vector<std::string>{"d.yml:6:10: not a valid duration string: \"5 minutes\""});
 }
 

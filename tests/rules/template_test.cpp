@@ -56,8 +56,7 @@ TEST_CASE("pipelines feed the previous result as the last argument") {
 }
 
 TEST_CASE("if / else if / else choose with Go's comparison functions") {
-  const std::string t =
-      "{{ if gt $value 0.9 }}critical{{ else if ge $value 0.5 }}warning{{ else }}ok{{ end }}";
+  const std::string t = "{{ if gt $value 0.9 }}critical{{ else if ge $value 0.5 }}warning{{ else }}ok{{ end }}";
   CHECK(expand(t, 0.95) == "critical");
   CHECK(expand(t, 0.5) == "warning");
   CHECK(expand(t, 0.1) == "ok");
