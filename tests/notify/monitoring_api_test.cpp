@@ -163,3 +163,16 @@ TEST_CASE("after a restart on the same database, firing alerts come back and not
     }
   }
 }
+
+TEST_CASE("an alert whose validity runs out without a refresh is resolved, as in Alertmanager") {
+  ApiFixture f;
+  Alert a = firing({{"alertname", "Flappy"}}, kT0);
+  a.ends_at = kT0 + 60'000;  // the rule engine's hand-off validity
+  f.stack->send({a});
+  CHECK(f.get("/api/monitoring/alerts?state=firing")["data"].size() == 1);
+  f.clock.advance_ms(120'000);
+  f.stack->send({});
+  const json resolved = f.get("/api/monitoring/alerts?state=resolved");
+  REQUIRE(resolved["data"].size() == 1);
+  CHECK(resolved["data"][0]["resolvedAt"] == format_rfc3339(kT0 + 60'000));
+}

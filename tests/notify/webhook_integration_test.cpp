@@ -74,6 +74,7 @@ TEST_CASE("the webhook receiver gets Alertmanager's v4 JSON with the bearer toke
       R"("commonAnnotations":{"summary":"proxy_rotation is down"},"externalURL":"http://alertd.test:9878",)"
       R"("version":"4","groupKey":"{}:{alertname=\"ServiceDown\"}","truncatedAlerts":0})";
   CHECK(req.body == expected);
+  REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
   CHECK(s.metrics.sent("webhook") == 1);
 }
 
