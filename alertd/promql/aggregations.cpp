@@ -97,6 +97,8 @@ EValue Evaluator::eval_aggregate(const AggregateExpr& e, TimestampMs t) {
     else k = static_cast<std::int64_t>(param);
     if (k < 1) return EValue::of_vector({});
   }
+  if (op == AggOp::quantile && !(param >= 0 && param <= 1))
+    warn("quantile value should be between 0 and 1, got " + format_float(param), e.param->pos);
   if (op == AggOp::limit_ratio && std::isnan(param)) throw EvalError("Ratio value is NaN");
   if (op == AggOp::count_values && !is_valid_label_name(label_param))
     throw EvalError("invalid label name \"" + label_param + "\"");

@@ -72,6 +72,7 @@ Value Engine::instant_query(const Expr& expr, const storage::Queryable& store, T
     case ValueType::matrix: out.matrix = finish_matrix(v.mat); break;
     case ValueType::none: break;
   }
+  out.warnings = ev.warnings();
   return out;
 }
 
@@ -116,6 +117,7 @@ Value Engine::range_query(const Expr& expr, const storage::Queryable& store, Tim
   out.type = ValueType::matrix;
   out.timestamp = end;
   out.matrix = finish_matrix(series);
+  out.warnings = ev.warnings();
   return out;
 }
 

@@ -53,6 +53,11 @@ TimestampMs Evaluator::resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) c
   return t;
 }
 
+void Evaluator::warn(const std::string& message, PosRange pos) {
+  std::string w = "PromQL warning: " + message + " (1:" + std::to_string(pos.start + 1) + ")";
+  if (std::find(warnings_.begin(), warnings_.end(), w) == warnings_.end()) warnings_.push_back(std::move(w));
+}
+
 void Evaluator::count_samples(std::size_t n) {
   samples_ += n;
   if (samples_ > opts_.max_samples)

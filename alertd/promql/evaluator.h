@@ -71,6 +71,12 @@ class Evaluator {
 
   /// The engine options.
   const EngineOptions& options() const { return opts_; }
+  /// Whether this is a range query (start < end).
+  bool is_range_query() const { return start_ != end_; }
+  /// Records a warning annotation for the expression at `pos` (duplicates are kept once).
+  void warn(const std::string& message, PosRange pos);
+  /// The warnings recorded so far.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   /// Evaluates a binary operation (binary_ops.cpp).
   EValue eval_binary(const BinaryExpr& e, TimestampMs t);
@@ -91,6 +97,7 @@ class Evaluator {
   TimestampMs start_;
   TimestampMs end_;
   std::size_t samples_ = 0;  // loaded so far, against EngineOptions::max_samples
+  std::vector<std::string> warnings_;
 };
 
 /// Removes `__name__` from a label set (no-op without one).

@@ -69,6 +69,11 @@ void sort_vector(EVector& v, bool desc) {
   });
 }
 
+void warn_sort_in_range(Evaluator& ev, const CallExpr& call) {
+  if (ev.is_range_query())
+    ev.warn("sort is ineffective for range queries since results are always ordered by labels", call.pos);
+}
+
 struct Civil {
   std::int64_t year;
   unsigned month, day;
@@ -171,12 +176,14 @@ EValue scalar(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampM
   return EValue::of_scalar(v.size() == 1 ? v[0].v : std::nan(""));
 }
 
-EValue sort(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+EValue sort(Evaluator& ev, const CallExpr& call, std::vector<EValue>& args, TimestampMs) {
+  warn_sort_in_range(ev, call);
   sort_vector(args[0].vec, false);
   return EValue::of_vector(std::move(args[0].vec));
 }
 
-EValue sort_desc(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+EValue sort_desc(Evaluator& ev, const CallExpr& call, std::vector<EValue>& args, TimestampMs) {
+  warn_sort_in_range(ev, call);
   sort_vector(args[0].vec, true);
   return EValue::of_vector(std::move(args[0].vec));
 }
@@ -227,11 +234,13 @@ EValue sort_by_labels(std::vector<EValue>& args, bool desc) {
 }
 }  // namespace
 
-EValue sort_by_label(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+EValue sort_by_label(Evaluator& ev, const CallExpr& call, std::vector<EValue>& args, TimestampMs) {
+  warn_sort_in_range(ev, call);
   return sort_by_labels(args, false);
 }
 
-EValue sort_by_label_desc(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs) {
+EValue sort_by_label_desc(Evaluator& ev, const CallExpr& call, std::vector<EValue>& args, TimestampMs) {
+  warn_sort_in_range(ev, call);
   return sort_by_labels(args, true);
 }
 

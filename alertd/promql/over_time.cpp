@@ -137,8 +137,10 @@ EValue ts_of_min_over_time(Evaluator&, const CallExpr&, std::vector<EValue>& arg
   });
 }
 
-EValue quantile_over_time(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+EValue quantile_over_time(Evaluator& ev, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
   const double q = args[0].scalar;
+  if (!(q >= 0 && q <= 1) && !args[1].mat.empty())
+    ev.warn("quantile value should be between 0 and 1, got " + format_float(q), call.args[0]->pos);
   return over_time(args, 1, t, true, [q](const Points& pts) {
     std::vector<double> vals;
     vals.reserve(pts.size());

@@ -48,6 +48,10 @@ struct Value {
   std::string string;                ///< Set when type == string.
   Vector vector;                     ///< Set when type == vector.
   Matrix matrix;                     ///< Set when type == matrix.
+  /// Annotations, e.g. "PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)"; the
+  /// position is line 1 with the byte column (queries are taken as single-line).
+  std::vector<std::string> warnings;
+  std::vector<std::string> infos;  ///< "PromQL info: ..." annotations (none are produced yet).
 };
 
 /// Formats a float as PromQL and the exposition format do: shortest round-trip, `+Inf`, `-Inf`, `NaN`.

@@ -86,6 +86,35 @@ Verdict compare_matrix(const std::vector<SeriesLine>& expected, const promql::Ma
   return {true, {}};
 }
 
+Verdict check_annotations(const char* kind, const AnnotationExpect& want, const std::vector<std::string>& got) {
+  const std::string k = kind;
+  if (want.none && !got.empty()) return {false, "unexpected " + k + ": " + got[0]};
+  const bool specific = !want.msgs.empty() || !want.regexes.empty();
+  if (!want.any && !specific) return {true, {}};
+  if (got.empty()) return {false, "expected a " + k + " annotation, got none"};
+  for (const auto& m : want.msgs) {
+    if (std::find(got.begin(), got.end(), m) == got.end()) return {false, "missing " + k + " \"" + m + "\""};
+  }
+  std::vector<std::regex> res;
+  for (const auto& r : want.regexes) {
+    try {
+      res.emplace_back(r);
+    } catch (const std::regex_error&) {
+      return {false, "expected-" + k + " regex does not compile: " + r};
+    }
+    if (std::none_of(got.begin(), got.end(), [&](const std::string& g) { return std::regex_search(g, res.back()); }))
+      return {false, "no " + k + " matches /" + r + "/"};
+  }
+  if (specific) {
+    for (const auto& g : got) {
+      const bool listed = std::find(want.msgs.begin(), want.msgs.end(), g) != want.msgs.end() ||
+                          std::any_of(res.begin(), res.end(), [&](const std::regex& re) { return std::regex_search(g, re); });
+      if (!listed) return {false, "unexpected " + k + ": " + g};
+    }
+  }
+  return {true, {}};
+}
+
 Verdict check_error(const EvalCommand& e, const std::string& msg) {
   if (!e.expect_fail) return {false, "unexpected error: " + msg};
   if (e.fail_msg && *e.fail_msg != msg) return {false, "error \"" + msg + "\", expected \"" + *e.fail_msg + "\""};
@@ -123,6 +152,8 @@ Verdict evaluate(const EvalCommand& e, const storage::SeriesStore& store, const 
     return check_error(e, ee.what());
   }
   if (e.expect_fail) return {false, "expected an error, got a result"};
+  if (Verdict a = check_annotations("warning", e.warn, v.warnings); !a.pass) return a;
+  if (Verdict a = check_annotations("info", e.info, v.infos); !a.pass) return a;
   if (e.expect_string) {
     if (v.type != ValueType::string) return {false, "expected a string result"};
     return {v.string == *e.expect_string, "string \"" + v.string + "\""};

@@ -114,6 +114,8 @@ std::vector<Command> parse_test_script(const std::string& text) {
     e.line = static_cast<int>(i + 1);
     if (cmd == "eval_fail") e.expect_fail = true;
     if (cmd == "eval_ordered") e.ordered = true;
+    if (cmd == "eval_warn") e.warn.any = true;
+    if (cmd == "eval_info") e.info.any = true;
     const std::string mode = lower(next_word(rest));
     if (mode == "instant") {
       if (lower(next_word(rest)) != "at") throw err(i, "expected 'at'");
@@ -166,8 +168,17 @@ std::vector<Command> parse_test_script(const std::string& text) {
           e.rv_to = parse_test_duration(next_word(r));
           next_word(r);  // step
           e.rv_step = parse_test_duration(next_word(r));
+        } else if (what == "warn" || what == "info") {
+          AnnotationExpect& a = what == "warn" ? e.warn : e.info;
+          r = trim(r);
+          if (starts_with(r, "msg:")) a.msgs.push_back(trim(r.substr(4)));
+          else if (starts_with(r, "regex:")) a.regexes.push_back(trim(r.substr(6)));
+          else a.any = true;
+        } else if (what == "no_warn") {
+          e.warn.none = true;
+        } else if (what == "no_info") {
+          e.info.none = true;
         }
-        // warn / info / no_warn / no_info: annotations are not produced; not checked.
         continue;
       }
       if (auto n = parse_test_number(b)) {

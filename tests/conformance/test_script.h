@@ -24,6 +24,14 @@ struct LoadCommand {
   bool has_start_timestamps = false; ///< Had `metric@st` lines (ignored).
 };
 
+/// `expect warn ...` / `expect info ...` lines of one annotation kind.
+struct AnnotationExpect {
+  bool any = false;                  ///< `expect warn` (or eval_warn): at least one annotation.
+  bool none = false;                 ///< `expect no_warn`: no annotation at all.
+  std::vector<std::string> msgs;     ///< `msg:` lines (exact).
+  std::vector<std::string> regexes;  ///< `regex:` lines (unanchored).
+};
+
 /// `eval ...` with its expectations.
 struct EvalCommand {
   int line = 0;                   ///< 1-based line of the eval command.
@@ -41,6 +49,8 @@ struct EvalCommand {
   std::optional<double> scalar;   ///< A bare-number expectation.
   std::vector<SeriesLine> series; ///< Expected series.
   bool expects_histogram = false; ///< Some expected value is a native histogram.
+  AnnotationExpect warn;          ///< Expected warnings.
+  AnnotationExpect info;          ///< Expected infos.
 };
 
 /// One command of a script.
