@@ -13,6 +13,7 @@ void configure_server(httplib::Server& server, std::size_t threads) {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Idle keep-alive connections and silent clients hold a worker; short timeouts free them (and let
   // stop() return) within about a second.
+  server.set_tcp_nodelay(true);
   server.set_keep_alive_timeout(1);
   server.set_read_timeout(2, 0);
   server.set_write_timeout(5, 0);
