@@ -61,3 +61,15 @@ TEST_CASE("scalar, vector, time and sort", "[promql][functions]") {
   CHECK(query(store, "sort_desc(g)", 0).vector[0].value == 3);
   CHECK(query(store, "timestamp(g)", 30000).vector[0].value == 0);
 }
+
+TEST_CASE("out-of-range quantiles and sorting in range queries produce warnings", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "g"}}, {1, 2}, 60000);
+  auto q = query(store, "quantile(2, g)", 60000);
+  REQUIRE(q.warnings.size() == 1);
+  CHECK(q.warnings[0] == "PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)");
+  CHECK(query(store, "quantile(0.5, g)", 60000).warnings.empty());
+  auto r = Engine().range_query(*parse("sum(sort(g))"), store, 0, 60000, 60000);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == "PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:5)");
+}
