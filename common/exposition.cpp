@@ -163,6 +163,52 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
+namespace {
+
+// Raw deflate (no zlib or gzip wrapper) of `data`, ending with `flush` (Z_SYNC_FLUSH or Z_FINISH).
+std::string raw_deflate(std::string_view data, int flush) {
+  z_stream zs{};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 16);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, flush);
+  deflateEnd(&zs);
+  if (rc != Z_OK && rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
+  out.resize(zs.total_out);
+  return out;
+}
+
+void append_le32(std::string& out, unsigned long v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+}  // namespace
+
+GzipPrefix gzip_prefix(std::string_view data) {
+  GzipPrefix p;
+  // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=unix
+  p.header = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  p.deflated = raw_deflate(data, Z_SYNC_FLUSH);
+  p.crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  p.size = data.size();
+  return p;
+}
+
+std::string gzip_finish(const GzipPrefix& prefix, std::string_view tail) {
+  std::string out = raw_deflate(tail, Z_FINISH);
+  const uLong tail_crc =
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(tail.data()), static_cast<uInt>(tail.size()));
+  append_le32(out, crc32_combine(prefix.crc, tail_crc, static_cast<z_off_t>(tail.size())));
+  append_le32(out, static_cast<unsigned long>((prefix.size + tail.size()) & 0xffffffffUL));
+  return out;
+}
+
 bool accepts_gzip(std::string_view accept_encoding) {
   return accept_encoding.find("gzip") != std::string_view::npos;
 }

@@ -62,6 +62,22 @@ void write_exposition(std::string& out, const std::vector<MetricFamily>& familie
 /// Compresses `data` as gzip (RFC 1952) for Content-Encoding: gzip.
 std::string gzip_compress(std::string_view data);
 
+/// The front part of a gzip stream that is finished later with more data: raw deflate blocks ending on
+/// a byte boundary (sync flush), plus what the trailer needs. Lets a large body be compressed once and
+/// served many times with a small fresh tail, as one gzip member (libcurl reads only the first member).
+struct GzipPrefix {
+  std::string header;   // the 10-byte gzip header
+  std::string deflated; // raw deflate blocks, none final
+  unsigned long crc = 0;
+  std::size_t size = 0;
+};
+
+/// Compresses `data` as the front of a gzip stream.
+GzipPrefix gzip_prefix(std::string_view data);
+
+/// The rest of the stream after `prefix`: `tail` compressed (with the final block) and the trailer.
+std::string gzip_finish(const GzipPrefix& prefix, std::string_view tail);
+
 /// Whether an Accept-Encoding header value allows gzip.
 bool accepts_gzip(std::string_view accept_encoding);
 

@@ -212,8 +212,8 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
   write_exposition(snapshot->text, families, ExpositionFormat::text);
   write_exposition(snapshot->openmetrics, families, ExpositionFormat::openmetrics);
   snapshot->openmetrics.resize(snapshot->openmetrics.size() - std::string_view("# EOF\n").size());
-  snapshot->text_gzip = gzip_compress(snapshot->text);
-  snapshot->openmetrics_gzip = gzip_compress(snapshot->openmetrics);
+  snapshot->text_gzip = gzip_prefix(snapshot->text);
+  snapshot->openmetrics_gzip = gzip_prefix(snapshot->openmetrics);
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/exposition.h"
 #include "common/http_client.h"
 #include "exporter/config.h"
 
@@ -55,9 +56,9 @@ struct Snapshot {
   /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line.
   std::string text;
   std::string openmetrics;
-  /// Gzip members of the two bodies above (gzip allows members to be concatenated).
-  std::string text_gzip;
-  std::string openmetrics_gzip;
+  /// The two bodies above compressed once, as the front of a gzip stream each request finishes.
+  GzipPrefix text_gzip;
+  GzipPrefix openmetrics_gzip;
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;
 };

@@ -32,27 +32,44 @@ void serve_metrics(const httplib::Request& req, httplib::Response& res, Schedule
   write_exposition(own, self_metrics(snapshot.get(), counters), format);  // ends with # EOF in OpenMetrics
   const bool gzip = accepts_gzip(req.get_header_value("Accept-Encoding"));
 
-  // The snapshot's body is shared, not copied: the provider streams it, then the small own part.
-  auto body = std::make_shared<std::pair<std::shared_ptr<const Snapshot>, std::string>>(
-      snapshot, gzip ? gzip_compress(own) : std::move(own));
-  const std::string* head = nullptr;
-  if (snapshot) {
-    head = gzip ? (om ? &snapshot->openmetrics_gzip : &snapshot->text_gzip)
-                : (om ? &snapshot->openmetrics : &snapshot->text);
+  // The response is up to three parts: the snapshot's body (shared, never copied), and the small fresh
+  // part with the exporter's own metrics. With gzip the snapshot part was compressed once at collection;
+  // each request only compresses its own tail and the trailer, so the whole is one gzip stream.
+  struct Body {
+    std::shared_ptr<const Snapshot> snapshot;
+    std::vector<std::string_view> parts;
+    std::string owned_head;
+    std::string tail;
+  };
+  auto body = std::make_shared<Body>();
+  body->snapshot = snapshot;
+  if (gzip) {
+    static const GzipPrefix empty = gzip_prefix("");
+    const GzipPrefix& prefix = snapshot ? (om ? snapshot->openmetrics_gzip : snapshot->text_gzip) : empty;
+    body->tail = gzip_finish(prefix, own);
+    body->parts = {prefix.header, prefix.deflated, body->tail};
+    res.set_header("Content-Encoding", "gzip");
+  } else {
+    body->tail = std::move(own);
+    if (snapshot) body->parts.push_back(om ? snapshot->openmetrics : snapshot->text);
+    body->parts.push_back(body->tail);
   }
-  const std::size_t head_size = head ? head->size() : 0;
-  const std::size_t total = head_size + body->second.size();
-  if (gzip) res.set_header("Content-Encoding", "gzip");
+  std::size_t total = 0;
+  for (auto part : body->parts) total += part.size();
   // A sized content provider is sent as-is: httplib does not compress it a second time.
   res.set_content_provider(total, content_type(format),
-                           [body, head, head_size](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             while (length > 0) {
-                               const std::string& part = offset < head_size ? *head : body->second;
-                               const std::size_t at = offset < head_size ? offset : offset - head_size;
-                               const std::size_t n = std::min(length, part.size() - at);
-                               if (!sink.write(part.data() + at, n)) return false;
-                               offset += n;
-                               length -= n;
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             std::size_t start = 0;
+                             for (auto part : body->parts) {
+                               if (length == 0) break;
+                               if (offset < start + part.size()) {
+                                 const std::size_t at = offset - start;
+                                 const std::size_t n = std::min(length, part.size() - at);
+                                 if (!sink.write(part.data() + at, n)) return false;
+                                 offset += n;
+                                 length -= n;
+                               }
+                               start += part.size();
                              }
                              return true;
                            });

@@ -4,6 +4,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <regex>
+#include <sstream>
+
+#include <sys/wait.h>
 
 #include "common/http_client.h"
 #include "support/stack.h"
@@ -49,13 +52,17 @@ const char* kSeedMetrics[] = {
     "twikit_campaigns_completed_total", "twikit_campaigns_failed_total", "twikit_campaign_success_ratio",
     "twikit_campaign_progress_ratio"};
 
-int promtool_check(const std::string& exposition) {
+struct PromtoolResult {
+  int exit_code = 0;
+  std::string output;
+};
+
+PromtoolResult promtool_check(const std::string& exposition) {
   const std::string dir = make_temp_dir("twikit-promtool");
   write_file(dir + "/m.txt", exposition.substr(1));
   const std::string cmd = "promtool check metrics < " + dir + "/m.txt > " + dir + "/out.txt 2>&1";
   const int rc = std::system(cmd.c_str());
-  INFO(read_file(dir + "/out.txt"));
-  return rc;
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(dir + "/out.txt")};
 }
 
 }  // namespace
@@ -78,11 +85,24 @@ TEST_CASE("all ten services are collected and every seed KPI is exported", "[int
 TEST_CASE("promtool check metrics accepts the exporter's output in both formats", "[integration][promtool]") {
   Sim sim;
   Exporter exporter(exporter_config_for(sim, kOnScrape));
-  CHECK(promtool_check(metrics(exporter)) == 0);
+  const PromtoolResult text = promtool_check(metrics(exporter));
+  INFO(text.output);
+  CHECK(text.exit_code == 0);
+  CHECK(text.output.empty());
   const std::string om = metrics(exporter, "application/openmetrics-text;version=1.0.0");
-  CHECK(om.size() > 7);
+  REQUIRE(om.size() > 7);
   CHECK(om.substr(om.size() - 6) == "# EOF\n");
-  CHECK(promtool_check(om) == 0);
+  // promtool 2.42 reads only the text format: OpenMetrics parses (no exit 1), but since OpenMetrics names a
+  // counter family without "_total", its text parser sees each counter's samples as a family of their own
+  // and lints "no help text" for them. Those are the only findings allowed; a real Prometheus, which
+  // negotiates OpenMetrics, ingests it cleanly (see the next test).
+  const PromtoolResult openmetrics = promtool_check(om);
+  INFO(openmetrics.output);
+  CHECK((openmetrics.exit_code == 0 || openmetrics.exit_code == 3));
+  std::istringstream findings(openmetrics.output);
+  for (std::string line; std::getline(findings, line);) {
+    CHECK(std::regex_match(line, std::regex("[a-z_]+_total no help text")));
+  }
 }
 
 TEST_CASE("a real Prometheus scrapes the exporter and answers for every seed KPI", "[integration][prometheus]") {
