@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
   std::sort(cpu_ms.begin(), cpu_ms.end());
   std::printf("eval: %zu rules per cycle, %d cycles: median %.2f ms, min %.2f ms, max %.2f ms (%zu result samples)\n",
               rules.size(), cycles, ms[ms.size() / 2], ms.front(), ms.back(), results);
-  std::printf("eval CPU time per cycle (unaffected by other load): median %.2f ms, min %.2f ms\n",
+  std::printf("eval CPU time per cycle (less sensitive to other load than wall time): median %.2f ms, min %.2f ms\n",
               cpu_ms[cpu_ms.size() / 2], cpu_ms.front());
   std::printf("VmRSS after evaluation: %.1f MB\n", static_cast<double>(vm_rss_kb()) / 1024.0);
   return 0;
