@@ -89,6 +89,11 @@ TEST_CASE("a service down, an error storm and an open circuit breaker fire the s
   const std::string prom = stack.prometheus->url();
   const std::string alertd = stack.alertd->url();
   INFO("alertd log: " << stack.alertd->log_path());
+  {
+    const std::string scrape_problem = wait_for_alertd_targets_up(*stack.alertd);
+    INFO("alertd cannot scrape twikit-exporter: " << scrape_problem);
+    REQUIRE(scrape_problem.empty());
+  }
 
   // alertd loaded the same groups and rules and evaluates them without errors.
   const auto expected = rules_in(stack.rules_dir);

@@ -92,6 +92,11 @@ TEST_CASE("every panel of the twikit-monitor dashboard shows data once alertd ha
   const Prometheus& prom = *stack.prometheus;
   REQUIRE(eventually([&] { return prom.query("up == 1").size() == 2; }, 30s));
   INFO("alertd log: " << stack.alertd->log_path());
+  {
+    const std::string scrape_problem = wait_for_alertd_targets_up(*stack.alertd);
+    INFO("alertd cannot scrape twikit-exporter: " << scrape_problem);
+    REQUIRE(scrape_problem.empty());
+  }
   REQUIRE(eventually([&] { return !stack.webhook.payloads().empty(); }, 60s));
   const auto queries = dashboard_queries("twikit-monitor.json");
   REQUIRE(queries.size() >= 10);

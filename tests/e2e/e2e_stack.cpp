@@ -132,6 +132,28 @@ Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir
   }
 }
 
+std::string wait_for_alertd_targets_up(const Alertd& alertd) {
+  std::string report;
+  const bool up = testing::eventually(
+      [&] {
+        report = testing::http_get(alertd.url() + "/api/v1/targets");
+        const auto doc = nlohmann::json::parse(report, nullptr, false);
+        if (doc.is_discarded() || !doc.contains("data")) return false;
+        const auto& active = doc["data"]["activeTargets"];
+        if (!active.is_array() || active.empty()) return false;
+        for (const auto& t : active) {
+          if (t.value("health", "") != "up") {
+            report = "target " + t.value("scrapeUrl", "?") + " is " + t.value("health", "?") + ": " +
+                     t.value("lastError", "");
+            return false;
+          }
+        }
+        return true;
+      },
+      std::chrono::seconds(20));
+  return up ? std::string() : (report.empty() ? "no answer from /api/v1/targets" : report);
+}
+
 AlertKey alert_key(const nlohmann::json& labels) {
   std::map<std::string, std::string> sorted;
   for (const auto& [k, v] : labels.items()) sorted[k] = v.get<std::string>();

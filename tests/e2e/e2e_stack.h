@@ -76,6 +76,10 @@ class Alertd {
   std::unique_ptr<testing::ChildProcess> process_;
 };
 
+/// Waits up to 20 s until alertd's GET /api/v1/targets reports every target up; returns "" then, else
+/// what it reports (the target's lastError, or the whole answer).
+std::string wait_for_alertd_targets_up(const Alertd& alertd);
+
 /// Labels of one alert rendered as a sorted `{k="v",...}` string: the identity alerts are compared by.
 using AlertKey = std::string;
 
