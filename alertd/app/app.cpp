@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "alertd/app/notification_stack_hub.h"
 #include "common/logging.h"
 #include "common/yaml_errors.h"
 
@@ -63,7 +64,7 @@ void App::start() {
   if (auto errors = rules_->load(cfg->rule_files, clock_.now_ms()); !errors.empty()) {
     throw ConfigError(join_rule_errors(errors));
   }
-  hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_log_only_hub();
+  hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_notification_stack_hub(*cfg, clock_);
   scrape_ = std::make_unique<scrape::ScrapeManager>(*client_, store_, clock_);
   {
     std::lock_guard lock(config_mu_);
@@ -153,6 +154,7 @@ void App::rule_loop() {
     if (now - last_retention >= kRetentionEveryMs) {
       const std::int64_t keep = std::max(cfg->storage.retention_ms, kMinRetentionMs);
       retention_series_dropped_ += store_.drop_before(now - keep);
+      hub_->maintain();
       last_retention = now;
     }
     const TimestampMs next = rules_->next_evaluation();

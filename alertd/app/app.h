@@ -38,7 +38,7 @@ struct AppOptions {
   const Clock* clock = nullptr;
   /// Outbound HTTP for scrapes; null = a libcurl client owned by the App.
   HttpClient* http_client = nullptr;
-  /// Builds the notification hub; null = the default delivery stack (log-only until one is wired in).
+  /// Builds the notification hub; null = the notification library's full stack (make_notification_stack_hub).
   HubFactory hub_factory;
 };
 

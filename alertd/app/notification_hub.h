@@ -23,6 +23,8 @@ class NotificationHub {
   virtual void apply(const notify::NotificationConfig& config) = 0;
   /// Hands over one evaluation cycle's firing and resolved alerts (Alertmanager's shape).
   virtual void send(const std::vector<notify::Alert>& alerts) = 0;
+  /// Periodic housekeeping (history retention, pruning); called by the App about once a minute.
+  virtual void maintain() {}
   /// Appends the hub's self metrics to `out`.
   virtual void collect(std::vector<MetricFamily>& out) const = 0;
   /// Registers the hub's HTTP routes (the monitoring API); called once, before the server starts.

@@ -41,6 +41,31 @@ class ExpositionServer {
   int port_ = 0;
 };
 
+/// Records webhook notifications.
+class WebhookReceiver {
+ public:
+  WebhookReceiver() {
+    server_.raw().Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      bodies_.push_back(req.body);
+      res.status = 200;
+    });
+    port_ = server_.bind("127.0.0.1:0");
+    server_.start();
+  }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mu_);
+    return bodies_;
+  }
+  int port() const { return port_; }
+
+ private:
+  twikit::HttpServer server_;
+  std::mutex mu_;
+  std::vector<std::string> bodies_;
+  int port_ = 0;
+};
+
 const char* kRules = R"(groups:
   - name: twikit
     interval: 1s
@@ -67,7 +92,7 @@ const char* kMoreRules = R"(groups:
         expr: up == 1
 )";
 
-std::string config_yaml(int exporter_port, int web_port, const std::string& dir) {
+std::string config_yaml(int exporter_port, int web_port, const std::string& dir, int webhook_port = 0) {
   return "global:\n"
          "  scrape_interval: 1s\n"
          "  scrape_timeout: 500ms\n"
@@ -81,7 +106,9 @@ std::string config_yaml(int exporter_port, int web_port, const std::string& dir)
          "web: {listen_address: '127.0.0.1:" + std::to_string(web_port) + "'}\n"
          "receivers:\n"
          "  - name: log\n"
-         "    system_log_configs: [{}]\n"
+         "    system_log_configs: [{}]\n" +
+         (webhook_port ? "    webhook_configs: [{url: 'http://127.0.0.1:" + std::to_string(webhook_port) + "/hook'}]\n"
+                       : std::string()) +
          "route:\n"
          "  receiver: log\n"
          "  group_wait: 0s\n";
@@ -119,7 +146,8 @@ TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a goo
                  "twikit_service_healthy{service=\"session_manager\"} 1\n"
                  "twikit_service_healthy{service=\"proxy_rotation\"} 0\n");
   const int port = twikit::testing::free_port();
-  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir));
+  WebhookReceiver webhook;
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, webhook.port()));
   ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
                       dir + "/alertd.log");
 
@@ -141,6 +169,17 @@ TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a goo
   const auto targets = nlohmann::json::parse(get(port, "/api/v1/targets"));
   CHECK(targets["data"]["activeTargets"][0]["health"] == "up");
   CHECK(nlohmann::json::parse(get(port, "/api/v1/rules"))["data"]["groups"][0]["name"] == "twikit");
+
+  // The notification side: a webhook (Alertmanager v4 payload, external labels added) and the monitoring API.
+  REQUIRE(eventually([&] { return !webhook.bodies().empty(); }));
+  const auto payload = nlohmann::json::parse(webhook.bodies().front());
+  CHECK(payload["version"] == "4");
+  CHECK(payload["status"] == "firing");
+  REQUIRE(payload["alerts"].size() == 1);
+  CHECK(payload["alerts"][0]["labels"]["alertname"] == "TwikitServiceDown");
+  CHECK(payload["alerts"][0]["labels"]["cluster"] == "test");
+  REQUIRE(eventually([&] { return get(port, "/api/monitoring/alerts").find("TwikitServiceDown") != std::string::npos; }));
+  CHECK_THAT(get(port, "/metrics"), Catch::Contains("alertd_config_last_reload_successful 1"));
 
   SECTION("a bad rule file is reported and the old rules keep running") {
     twikit::testing::write_file(dir + "/rules/twikit.yml", "groups:\n  - name: twikit\n    rules:\n      - alert: Broken\n        expr: sum(\n");

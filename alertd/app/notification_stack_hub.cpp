@@ -1,0 +1,37 @@
+#include "alertd/app/notification_stack_hub.h"
+
+#include <filesystem>
+
+#include "alertd/notify/stack/notification_stack.h"
+
+namespace twikit::app {
+namespace {
+
+class StackHub final : public NotificationHub {
+ public:
+  explicit StackHub(notify::StackOptions options) : stack_(std::move(options)) {}
+  void apply(const notify::NotificationConfig& config) override { stack_.apply(config); }
+  void send(const std::vector<notify::Alert>& alerts) override { stack_.send(alerts); }
+  void maintain() override { stack_.apply_retention(); }
+  void collect(std::vector<MetricFamily>& out) const override { stack_.collect(out); }
+  void register_routes(httplib::Server& server) override { stack_.register_routes(server); }
+  void stop() override { stack_.stop(); }
+
+ private:
+  notify::NotificationStack stack_;
+};
+
+}  // namespace
+
+std::unique_ptr<NotificationHub> make_notification_stack_hub(const config::AlertdConfig& config, const Clock& clock) {
+  const std::filesystem::path db(config.storage.path);
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  notify::StackOptions options;
+  options.database_path = config.storage.path;
+  options.clock = &clock;
+  auto hub = std::make_unique<StackHub>(std::move(options));
+  hub->apply(config.notification);
+  return hub;
+}
+
+}  // namespace twikit::app
