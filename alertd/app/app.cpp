@@ -114,6 +114,15 @@ bool App::reload(std::string* error) {
     }
     hub_->apply(cfg->notification);
     scrape_->apply(config::scrape_targets(*cfg));
+    const auto old = config();
+    if (old->web.listen_address != cfg->web.listen_address ||
+        old->global.evaluation_interval_ms != cfg->global.evaluation_interval_ms ||
+        old->global.external_labels != cfg->global.external_labels) {
+      // The HTTP listener and the rule manager (its default interval, $externalLabels in templates) are
+      // built once; notifications already use the new external labels.
+      logger("app")->warn("web.listen_address, global.evaluation_interval and global.external_labels "
+                          "changes take full effect on restart file={}", logfmt_value(cfg->file));
+    }
     {
       std::lock_guard config_lock(config_mu_);
       config_ = cfg;
