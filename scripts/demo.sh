@@ -47,7 +47,7 @@ command -v prometheus >/dev/null && echo "  Prometheus           http://127.0.0.
 cat <<TXT
 
 Make something go wrong:
-  curl -X PUT http://127.0.0.1:9880/admin/services/proxy_rotation/fault -d '{"mode":"down"}'
+  curl -X PUT -H 'Content-Type: application/json' http://127.0.0.1:9880/admin/services/proxy_rotation/fault -d '{"mode":"down"}'
   curl -X POST http://127.0.0.1:9880/admin/reset
 
 Press Ctrl-C to stop.
