@@ -1,5 +1,7 @@
 // twikit-exporter: flags → config → wire → run. Everything else lives in App.
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -37,6 +39,8 @@ int wait_for_signals(twikit::exporter::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Many short-lived request threads would each get a glibc malloc arena; two keep RSS small.
+  mallopt(M_ARENA_MAX, 2);
   // Signals are handled by one thread with sigwait; block them before any thread starts.
   sigset_t set;
   sigemptyset(&set);

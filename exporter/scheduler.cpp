@@ -1,5 +1,7 @@
 #include "exporter/scheduler.h"
 
+#include <malloc.h>
+
 namespace twikit::exporter {
 
 Scheduler::Scheduler(std::shared_ptr<Collector> collector) : collector_(std::move(collector)) {}
@@ -28,6 +30,9 @@ void Scheduler::loop() {
     auto snap = collector_->collect();
     std::unique_lock lock(mu_);
     latest_ = std::move(snap);
+    lock.unlock();
+    malloc_trim(0);  // the previous snapshot and the parsed documents are gone: give the pages back
+    lock.lock();
     ++generation_;
     cv_.notify_all();
     if (cv_.wait_until(lock, started + interval, [this] { return stopping_; })) return;
