@@ -1,5 +1,7 @@
 #include "common/http_server.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -26,7 +28,14 @@ ListenAddress parse_listen_address(const std::string& address) {
 }
 
 HttpServer::HttpServer(std::unique_ptr<httplib::Server> server)
-    : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {}
+    : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {
+  // httplib's default also sets SO_REUSEPORT, which lets a second process bind a port already in use and
+  // silently share it. SO_REUSEADDR alone allows a quick restart and still refuses a port that is taken.
+  server_->set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+}
 
 HttpServer::~HttpServer() { stop(); }
 
