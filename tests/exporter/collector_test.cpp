@@ -34,6 +34,11 @@ struct FakeService {
     port = server.bind("127.0.0.1:0");
     server.start();
   }
+  // Stops serving before the members a late request reads are destroyed.
+  ~FakeService() { server.stop(); }
+  FakeService(const FakeService&) = delete;
+  FakeService& operator=(const FakeService&) = delete;
+
   void set_body(std::string b) {
     std::lock_guard lock(mu);
     body = std::move(b);
