@@ -48,7 +48,7 @@ cat <<TXT
 
 Make something go wrong:
   curl -X PUT -H 'Content-Type: application/json' http://127.0.0.1:9880/admin/services/proxy_rotation/fault -d '{"mode":"down"}'
-  curl -X POST http://127.0.0.1:9880/admin/reset
+  curl -X POST -d '' http://127.0.0.1:9880/admin/reset
 
 Press Ctrl-C to stop.
 TXT
