@@ -1,23 +1,10 @@
 #include "exporter/health.h"
 
 #include <cmath>
-#include <ctime>
+
+#include "common/rfc3339.h"
 
 namespace twikit::exporter {
-namespace {
-
-std::string rfc3339(TimestampMs ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
-
-}  // namespace
 
 std::string component_status(const TargetStatus& target) {
   if (!target.up || target.status == "unhealthy") return "unhealthy";
@@ -42,15 +29,15 @@ std::string overall_status(const Snapshot* snapshot) {
 nlohmann::json health_document(const Snapshot* snapshot, TimestampMs now) {
   nlohmann::json doc;
   doc["status"] = overall_status(snapshot);
-  doc["timestamp"] = rfc3339(now);
+  doc["timestamp"] = format_rfc3339(now);
   doc["components"] = nlohmann::json::object();
   if (snapshot == nullptr) return doc;
-  doc["last_collection"] = rfc3339(snapshot->collected_at_ms);
+  doc["last_collection"] = format_rfc3339(snapshot->collected_at_ms);
   for (const auto& t : snapshot->targets) {
     nlohmann::json c;
     c["status"] = component_status(t);
     c["up"] = t.up;
-    c["last_success"] = t.last_success_ms ? nlohmann::json(rfc3339(*t.last_success_ms)) : nlohmann::json();
+    c["last_success"] = t.last_success_ms ? nlohmann::json(format_rfc3339(*t.last_success_ms)) : nlohmann::json();
     c["response_time_seconds"] = t.response_time_seconds;
     c["scrape_duration_seconds"] = t.scrape_duration_seconds;
     c["consecutive_failures"] = t.consecutive_failures;

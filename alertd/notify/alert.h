@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/rfc3339.h"
 #include "common/labels.h"
 
 namespace twikit::notify {
@@ -37,11 +38,9 @@ std::string fingerprint_hex(Fingerprint fp);
 /// Parses the hex form back; returns false when `hex` is not 1-16 hex digits.
 bool parse_fingerprint_hex(const std::string& hex, Fingerprint& out);
 
-/// RFC 3339 in UTC with the shortest millisecond fraction (Go's RFC3339Nano); 0 gives
-/// "0001-01-01T00:00:00Z", Go's zero time, exactly as Alertmanager writes it.
-std::string format_rfc3339(TimestampMs t);
 
-/// Parses an RFC 3339 timestamp (with 'Z' or a numeric offset); returns false when malformed.
-bool parse_rfc3339(const std::string& text, TimestampMs& out);
+/// RFC 3339 helpers live in common/; the names stay usable here.
+using twikit::format_rfc3339;
+using twikit::parse_rfc3339;
 
 }  // namespace twikit::notify

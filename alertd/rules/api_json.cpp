@@ -1,5 +1,7 @@
 #include "alertd/rules/api_json.h"
 
+#include "common/rfc3339.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -76,30 +78,7 @@ Json rule_json(const RuleSnapshot& r, bool exclude_alerts) {
 
 }  // namespace
 
-std::string rfc3339(TimestampMs t) {
-  if (t == 0) return "0001-01-01T00:00:00Z";
-  std::int64_t secs = t / 1000;
-  std::int64_t ms = t % 1000;
-  if (ms < 0) {
-    ms += 1000;
-    secs -= 1;
-  }
-  const auto tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  std::string out = buf;
-  if (ms != 0) {
-    char frac[8];
-    std::snprintf(frac, sizeof frac, ".%03lld", static_cast<long long>(ms));
-    std::string f = frac;
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
-  return out + "Z";
-}
+std::string rfc3339(TimestampMs t) { return format_rfc3339(t); }
 
 std::string format_value_e(double v) {
   if (std::isnan(v)) return "NaN";
