@@ -1,16 +1,13 @@
 #pragma once
-// Prometheus duration strings ("30s", "5m", "1h30m", "1d", "500ms") to and from milliseconds.
+// Prometheus durations for the notification side: the project's one implementation, common/duration.h.
 
-#include <cstdint>
-#include <optional>
-#include <string>
+#include "common/duration.h"
 
 namespace twikit::notify {
 
-/// Parses a Prometheus duration into milliseconds; nullopt when malformed.
-std::optional<std::int64_t> parse_duration_ms(const std::string& text);
-
-/// Formats milliseconds the way Prometheus prints durations ("1h30m", "0s").
-std::string format_duration_ms(std::int64_t ms);
+/// Parses a Prometheus duration into milliseconds (see twikit::parse_duration_ms).
+using twikit::parse_duration_ms;
+/// Formats milliseconds as Prometheus prints durations (see twikit::format_duration_ms).
+using twikit::format_duration_ms;
 
 }  // namespace twikit::notify
