@@ -55,6 +55,7 @@ config::AlertdConfig App::load_config() const {
           : config::load_config_file(options_.config_file);
   if (!options_.listen_address.empty()) cfg.web.listen_address = options_.listen_address;
   if (!options_.storage_path.empty()) cfg.storage.path = options_.storage_path;
+  for (const auto& warning : cfg.notification.warnings) logger("app")->warn("msg={}", logfmt_value(warning));
   return cfg;
 }
 

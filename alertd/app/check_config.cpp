@@ -21,6 +21,7 @@ int check_config_command(const std::vector<std::string>& files, std::ostream& ou
       rc = 1;
       continue;
     }
+    for (const auto& warning : cfg.notification.warnings) err << "  WARNING: " << warning << "\n";
     out << "  SUCCESS: " << cfg.rule_files.size() << " rule files found\n";
     out << " SUCCESS: " << file << " is valid alertd config file syntax\n\n";
     for (const auto& rule_file : cfg.rule_files) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "alertd/notify/config_yaml.h"
+#include "alertd/notify/duration.h"
 
 namespace twikit::notify {
 
@@ -47,6 +48,7 @@ class Loader {
     if (has_route) {
       RouteConfig defaults;
       cfg.route = load_route(route, defaults, cfg, true);
+      cfg.warnings = std::move(warnings_);
     }
     const YAML::Node inhibit = root["inhibit_rules"];
     if (inhibit.IsDefined() && !inhibit.IsNull()) {
@@ -375,6 +377,7 @@ class Loader {
       rc.repeat_interval_ms = r_.duration(n["repeat_interval"]);
       if (rc.repeat_interval_ms == 0) r_.fail(n["repeat_interval"], "repeat_interval cannot be zero");
     }
+    warn_about_intervals(n, rc);
     if (n["escalation_policy"]) {
       rc.escalation_policy = r_.str(n["escalation_policy"]);
       if (!rc.escalation_policy.empty() && !cfg.escalation_policies.count(rc.escalation_policy)) {
@@ -387,6 +390,19 @@ class Loader {
       for (const auto& child : children) rc.routes.push_back(load_route(child, rc, cfg, false));
     }
     return rc;
+  }
+
+  // Repeats are only considered when a group is flushed, every group_interval (as in Alertmanager), so a
+  // repeat_interval that is not a multiple of group_interval is in effect rounded up: say so, once, where set.
+  void warn_about_intervals(const YAML::Node& n, const RouteConfig& rc) {
+    if (!n["repeat_interval"] && !n["group_interval"]) return;
+    if (rc.group_interval_ms <= 0 || rc.repeat_interval_ms % rc.group_interval_ms == 0) return;
+    const std::int64_t effective =
+        (rc.repeat_interval_ms + rc.group_interval_ms - 1) / rc.group_interval_ms * rc.group_interval_ms;
+    const YAML::Node at = n["repeat_interval"] ? n["repeat_interval"] : n["group_interval"];
+    warnings_.push_back(r_.position(at) + ": repeat_interval " + format_duration_ms(rc.repeat_interval_ms) +
+                           " is not a multiple of group_interval " + format_duration_ms(rc.group_interval_ms) +
+                           "; notifications repeat every " + format_duration_ms(effective));
   }
 
   InhibitRuleConfig load_inhibit(const YAML::Node& n) {
@@ -422,6 +438,7 @@ class Loader {
 
   yaml::Reader r_;
   const EnvLookup& env_;
+  std::vector<std::string> warnings_;  // collected while the route tree is read
   Globals globals_;
 };
 

@@ -112,6 +112,7 @@ struct NotificationConfig {
   bool notify_resolved_silenced = true;            ///< Send resolved notices for alerts silenced while firing.
   std::int64_t history_retention_ms = 30LL * 24 * 3'600'000; ///< How long alert history is kept.
   std::string api_bearer_token;                    ///< Token required by mutating monitoring API calls.
+  std::vector<std::string> warnings;               ///< "file:line:col: message" for valid but surprising settings.
 
   /// The receiver called `name`, or nullptr.
   const ReceiverConfig* find_receiver(const std::string& name) const;

@@ -8,7 +8,7 @@
 
 namespace twikit::notify::yaml {
 
-void Reader::fail(const YAML::Node& node, const std::string& message) const {
+std::string Reader::position(const YAML::Node& node) const {
   int line = 0, col = 0;
   if (node.IsDefined()) {
     const YAML::Mark mark = node.Mark();
@@ -17,7 +17,11 @@ void Reader::fail(const YAML::Node& node, const std::string& message) const {
       col = mark.column + 1;
     }
   }
-  throw ConfigError(file_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message);
+  return file_ + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+void Reader::fail(const YAML::Node& node, const std::string& message) const {
+  throw ConfigError(position(node) + ": " + message);
 }
 
 void Reader::check_keys(const YAML::Node& node, const std::vector<std::string>& allowed,

@@ -17,6 +17,8 @@ class Reader {
   /// Errors name `file`.
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
+  /// "file:line:col" of `node` (1-based; 0:0 when the node has no mark).
+  std::string position(const YAML::Node& node) const;
   /// Throws ConfigError "file:line:col: message" located at `node` (1-based line and column).
   [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const;
   /// Fails when `node` has keys other than `allowed` (catches typos such as `group_wiat`).

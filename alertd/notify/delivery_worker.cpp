@@ -103,7 +103,9 @@ void DeliveryWorker::deliver(const OutboxEntry& entry) {
     if (metrics_) metrics_->observe(kind, r.outcome == Outcome::delivered, r.reason, seconds);
     if (r.outcome == Outcome::delivered) {
       const TimestampMs now = clock_.now_ms();
-      nflog_.record({entry.notification.group_key, integration_.id, entry.firing, entry.resolved, now});
+      // The flush time, not now: repeat_interval is then exactly rounded up to group_interval ticks.
+      nflog_.record({entry.notification.group_key, integration_.id, entry.firing, entry.resolved,
+                     entry.notification.now});
       outbox_.mark_delivered(entry.id, now);
       log->debug("msg=\"notification delivered\" integration={} group_key={} attempts={}", integration_.id,
                  logfmt_value(entry.notification.group_key), attempt);

@@ -17,7 +17,7 @@ struct NflogEntry {
   std::string integration_id;         ///< "<receiver>/<kind>/<index>".
   std::set<Fingerprint> firing;       ///< Alerts that were firing in it.
   std::set<Fingerprint> resolved;     ///< Alerts that were resolved in it.
-  TimestampMs sent_at = 0;            ///< When it was delivered.
+  TimestampMs sent_at = 0;            ///< Flush time of the delivered notification (its group tick).
 };
 
 /// Stores NflogEntry values. Implementations are thread-safe.

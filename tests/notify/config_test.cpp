@@ -77,6 +77,26 @@ route:
   CHECK(cfg.find_receiver("default") == nullptr);
 }
 
+TEST_CASE("a repeat_interval that is not a multiple of group_interval is accepted with a positioned warning") {
+  const auto cfg = load(R"(
+receivers: [{name: ops}]
+route:
+  receiver: ops
+  group_interval: 5m
+  repeat_interval: 4h
+  routes:
+    - matchers: [team=db]
+      repeat_interval: 9m
+    - matchers: [team=web]
+      group_interval: 10m
+)");
+  CHECK(cfg.route.routes.at(0).repeat_interval_ms == 540'000);  // the value stays as written
+  REQUIRE(cfg.warnings.size() == 1);
+  CHECK(cfg.warnings[0] ==
+        "alertd.yaml:9:24: repeat_interval 9m is not a multiple of group_interval 5m; notifications repeat every 10m");
+  CHECK(load("receivers: [{name: ops}]\nroute: {receiver: ops}\n").warnings.empty());
+}
+
 TEST_CASE("errors name the file, line and column of what is wrong") {
   CHECK(error_of("receivers: [{name: a}]\nroute:\n  receiver: nope\n") ==
         "alertd.yaml:3:13: route refers to unknown receiver \"nope\"");

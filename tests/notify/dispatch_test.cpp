@@ -80,6 +80,28 @@ TEST_CASE("a new alert in a flushed group waits for group_interval; unchanged gr
   CHECK(h.sent("ops").size() == 3);
 }
 
+TEST_CASE("repeat_interval is rounded up to a multiple of group_interval, however long delivery takes") {
+  // Alertmanager checks repeat_interval only when a group is flushed, every group_interval. alertd logs the
+  // flush time, not the delivery time, so a slow receiver never pushes a repeat one more tick late.
+  for (const auto& [repeat_ms, expected_ms] : {std::pair<std::int64_t, std::int64_t>{300'000, 300'000},
+                                               {540'000, 600'000}, {60'000, 300'000}}) {
+    CAPTURE(repeat_ms);
+    auto config = config_from(kConfig);
+    config.route.repeat_interval_ms = repeat_ms;
+    Harness h(config);
+    h.notifiers.at("ops")->set_during_notify([&h] { h.clock.advance_ms(2'000); });  // a slow receiver
+    h.put({alert("Down", "a", "critical", h.clock.now_ms())});
+    for (int flush = 0; flush < 7; ++flush) {  // run from one group flush to the next
+      h.clock.set_ms(*h.dispatcher->next_due());
+      h.dispatcher->tick();
+      h.settle();
+    }
+    const auto sent = h.sent("ops");
+    REQUIRE(sent.size() >= 3);
+    for (std::size_t i = 1; i < sent.size(); ++i) CHECK(sent[i].now - sent[i - 1].now == expected_ms);
+  }
+}
+
 TEST_CASE("a resolved alert is announced once at the next group_interval and leaves the group") {
   Harness h(config_from(kConfig));
   const TimestampMs t0 = h.clock.now_ms();

@@ -2,6 +2,7 @@
 // Test doubles for the notification side: a recording notifier and alert builders.
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -17,6 +18,7 @@ class RecordingNotifier final : public Notifier {
   DeliveryResult notify(const Notification& n) override {
     std::lock_guard<std::mutex> lock(mu_);
     calls_.push_back(n);
+    if (during_notify_) during_notify_();
     if (!results_.empty()) {
       DeliveryResult r = results_.front();
       results_.pop_front();
@@ -31,6 +33,11 @@ class RecordingNotifier final : public Notifier {
   void push_result(DeliveryResult r) {
     std::lock_guard<std::mutex> lock(mu_);
     results_.push_back(std::move(r));
+  }
+  /// Runs `f` inside every later call (e.g. to let a fake clock move while a delivery is under way).
+  void set_during_notify(std::function<void()> f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    during_notify_ = std::move(f);
   }
   /// Notifications that were delivered.
   std::vector<Notification> delivered() const {
@@ -50,6 +57,7 @@ class RecordingNotifier final : public Notifier {
   std::vector<Notification> calls_;
   std::vector<Notification> delivered_;
   std::deque<DeliveryResult> results_;
+  std::function<void()> during_notify_;
 };
 
 /// A firing alert with `labels` that started at `starts_at`.
