@@ -66,6 +66,13 @@ void App::start() {
     throw ConfigError(join_rule_errors(errors));
   }
   hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_notification_stack_hub(*cfg, clock_);
+  // Alerts firing before a restart carry on firing from their original time: the next evaluation either
+  // keeps them (no new notification: the notification log knows them) or resolves them at once.
+  if (const auto remembered = hub_->remembered_alerts(); !remembered.empty()) {
+    const std::size_t restored = rules_->restore_alerts(from_notify_alerts(remembered, cfg->global.external_labels));
+    logger("app")->info("msg=\"restored alerts firing before the restart\" alerts={} remembered={}", restored,
+                        remembered.size());
+  }
   scrape_ = std::make_unique<scrape::ScrapeManager>(*client_, store_, clock_);
   {
     std::lock_guard lock(config_mu_);

@@ -23,6 +23,9 @@ class NotificationHub {
   virtual void apply(const notify::NotificationConfig& config) = 0;
   /// Hands over one evaluation cycle's firing and resolved alerts (Alertmanager's shape).
   virtual void send(const std::vector<notify::Alert>& alerts) = 0;
+  /// The alerts that were firing when alertd last stopped (from its database), for the rule engine to
+  /// carry on; empty for a hub that keeps no state.
+  virtual std::vector<notify::Alert> remembered_alerts() const { return {}; }
   /// Periodic housekeeping (history retention, pruning); called by the App about once a minute.
   virtual void maintain() {}
   /// Appends the hub's self metrics to `out`.
@@ -42,5 +45,9 @@ std::unique_ptr<NotificationHub> make_log_only_hub();
 /// where the alert lacks them, generatorURL pointing back at alertd.
 std::vector<notify::Alert> to_notify_alerts(const std::vector<rules::Alert>& alerts, const Labels& external_labels,
                                             const std::string& external_url);
+
+/// The inverse for alerts remembered across a restart: firing rule alerts, fired at their startsAt, with
+/// the external labels to_notify_alerts() added taken off again (active_at is left 0 for the rule to fill).
+std::vector<rules::Alert> from_notify_alerts(const std::vector<notify::Alert>& alerts, const Labels& external_labels);
 
 }  // namespace twikit::app

@@ -38,13 +38,14 @@ void DeliveryWorker::enqueue(OutboxEntry entry) {
   cv_.notify_all();
 }
 
-bool DeliveryWorker::in_flight(const std::string& group_key, const std::set<Fingerprint>& firing,
-                               const std::set<Fingerprint>& resolved) const {
+std::optional<NflogEntry> DeliveryWorker::queued_state(const std::string& group_key) const {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [id, e] : unfinished_) {
-    if (e.notification.group_key == group_key && e.firing == firing && e.resolved == resolved) return true;
+  std::optional<NflogEntry> newest;
+  for (const auto& [id, e] : unfinished_) {  // ordered by outbox id, oldest first
+    if (e.notification.group_key != group_key) continue;
+    newest = NflogEntry{group_key, integration_.id, e.firing, e.resolved, e.notification.now};
   }
-  return false;
+  return newest;
 }
 
 bool DeliveryWorker::idle() const {

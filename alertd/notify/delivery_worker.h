@@ -32,9 +32,9 @@ class DeliveryWorker {
 
   /// Queues `entry` (already written to the outbox, id set).
   void enqueue(OutboxEntry entry);
-  /// Whether an undelivered entry for `group_key` with exactly these alert sets is queued or in flight.
-  bool in_flight(const std::string& group_key, const std::set<Fingerprint>& firing,
-                 const std::set<Fingerprint>& resolved) const;
+  /// What the newest undelivered entry for `group_key` (queued, retrying or replayed from the outbox) will
+  /// have told the integration once delivered, as a notification-log entry; nullopt when there is none.
+  std::optional<NflogEntry> queued_state(const std::string& group_key) const;
   /// Whether nothing is queued or in flight.
   bool idle() const;
   /// Stops the thread without finishing queued entries (they stay pending in the outbox).

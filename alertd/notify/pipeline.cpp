@@ -18,8 +18,12 @@ Pipeline::Pipeline(std::map<std::string, std::vector<Integration>> receivers, co
   for (auto& [name, integrations] : receivers) {
     ReceiverPipeline& rp = receivers_[name];
     for (auto& integration : integrations) {
-      rp.dedup.push_back(std::make_unique<DedupStage>(nflog_, integration.id, integration.notifier->send_resolved()));
-      rp.workers.push_back(std::make_unique<DeliveryWorker>(integration, nflog_, outbox_, clock_, metrics, options_.retry));
+      auto worker = std::make_unique<DeliveryWorker>(integration, nflog_, outbox_, clock_, metrics, options_.retry);
+      const DeliveryWorker* w = worker.get();
+      rp.dedup.push_back(std::make_unique<DedupStage>(
+          nflog_, integration.id, integration.notifier->send_resolved(),
+          [w](const std::string& group_key) { return w->queued_state(group_key); }));
+      rp.workers.push_back(std::move(worker));
     }
   }
   if (metrics) metrics->set_outbox_depth_source([this] { return outbox_.depth(); });
@@ -50,7 +54,6 @@ void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
     if (to_send.empty()) continue;
     OutboxEntry entry;
     split_fingerprints(alerts, ctx.now, entry.firing, entry.resolved);
-    if (rp.workers[i]->in_flight(group.group_key, entry.firing, entry.resolved)) continue;
     entry.integration_id = rp.workers[i]->integration().id;
     entry.notification = {group.receiver, group.group_key, group.group_labels, std::move(to_send),
                           ctx.now,        group.repeat_interval_ms, options_.external_url};

@@ -2,7 +2,9 @@
 // A notification is a pipeline of small stages: inhibit -> silence -> dedup -> (outbox, retry, send).
 // Each stage takes the group's alerts and returns those that go on.
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -56,19 +58,25 @@ class SilenceStage final : public Stage {
   bool notify_resolved_silenced_;
 };
 
-/// Passes the alerts on only when the notification log says the integration must hear about them
-/// (see needs_update()); drops resolved alerts when the integration does not send them.
+/// What an integration's undelivered notifications for a group will have said (see DeliveryWorker::queued_state).
+using QueuedLookup = std::function<std::optional<NflogEntry>(const std::string& group_key)>;
+
+/// Passes the alerts on only when the integration must hear about them (see needs_update()), measured
+/// against what it was last told: its newest undelivered notification for the group if any (it goes out
+/// first), else the notification log. Drops resolved alerts when the integration does not send them.
 class DedupStage final : public Stage {
  public:
-  /// Checks `nflog` for `integration_id`.
-  DedupStage(NotificationLog& nflog, std::string integration_id, bool send_resolved)
-      : nflog_(nflog), integration_id_(std::move(integration_id)), send_resolved_(send_resolved) {}
+  /// Checks `queued` (may be empty) and then `nflog` for `integration_id`.
+  DedupStage(NotificationLog& nflog, std::string integration_id, bool send_resolved, QueuedLookup queued = {})
+      : nflog_(nflog), integration_id_(std::move(integration_id)), send_resolved_(send_resolved),
+        queued_(std::move(queued)) {}
   std::vector<Alert> exec(StageContext& ctx, std::vector<Alert> alerts) override;
 
  private:
   NotificationLog& nflog_;
   std::string integration_id_;
   bool send_resolved_;
+  QueuedLookup queued_;
 };
 
 /// The firing and resolved fingerprints of `alerts` at `now`.

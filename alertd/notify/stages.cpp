@@ -40,7 +40,8 @@ std::vector<Alert> SilenceStage::exec(StageContext& ctx, std::vector<Alert> aler
 std::vector<Alert> DedupStage::exec(StageContext& ctx, std::vector<Alert> alerts) {
   std::set<Fingerprint> firing, resolved;
   split_fingerprints(alerts, ctx.now, firing, resolved);
-  const auto prev = nflog_.last(ctx.group_key, integration_id_);
+  auto prev = queued_ ? queued_(ctx.group_key) : std::nullopt;
+  if (!prev) prev = nflog_.last(ctx.group_key, integration_id_);
   if (!needs_update(prev, firing, resolved, send_resolved_, ctx.now, ctx.repeat_interval_ms, ctx.resolved_notice)) {
     return {};
   }

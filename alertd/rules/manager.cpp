@@ -107,15 +107,26 @@ std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
   std::size_t restored = 0;
   for (const auto& a : alerts) {
     const std::string& name = label_value(a.labels, "alertname");
+    AlertingRule* owner = nullptr;
     for (auto& slot : slots_) {
       for (const auto& rule : slot.group->rules()) {
         auto* alerting = dynamic_cast<AlertingRule*>(rule.get());
         if (alerting == nullptr || alerting->name() != name) continue;
-        alerting->restore(a);
-        ++restored;
-        break;
+        // Rules sharing an alert name (e.g. one per severity) are told apart by their own labels.
+        // Templated rule labels cannot be compared before expansion; they do not tell rules apart.
+        const bool labels_match = std::all_of(
+            alerting->labels().begin(), alerting->labels().end(), [&](const Label& l) {
+              return l.second.find("{{") != std::string::npos || label_value(a.labels, l.first) == l.second;
+            });
+        if (labels_match && owner == nullptr) owner = alerting;
       }
     }
+    if (owner == nullptr) continue;
+    Alert copy = a;
+    // Only the firing time was remembered: the alert became active `for` earlier.
+    if (copy.active_at == 0) copy.active_at = std::max<TimestampMs>(0, copy.fired_at - owner->spec().for_ms);
+    owner->restore(copy);
+    ++restored;
   }
   return restored;
 }

@@ -10,36 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http_server.h"
+#include "exposition_server.h"
 #include "support/process.h"
 
 using twikit::testing::ChildProcess;
 using twikit::testing::eventually;
+using twikit::testing::ExpositionServer;
 
 namespace {
-
-/// Serves /metrics with a body the test can change.
-class ExpositionServer {
- public:
-  ExpositionServer() {
-    server_.raw().Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      res.set_content(body_, "text/plain; version=0.0.4");
-    });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
-  }
-  void serve(std::string body) {
-    std::lock_guard lock(mu_);
-    body_ = std::move(body);
-  }
-  int port() const { return port_; }
-
- private:
-  twikit::HttpServer server_;
-  std::mutex mu_;
-  std::string body_;
-  int port_ = 0;
-};
 
 /// Records webhook notifications.
 class WebhookReceiver {

@@ -114,3 +114,24 @@ TEST_CASE("the App refuses to start with a broken rule file, naming its position
   CHECK_THROWS_WITH(app.start(), Catch::Contains("rules.yml:5:"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("alerts handed to the notification side convert back to the same firing rule alerts") {
+  twikit::rules::Alert a;
+  a.labels = twikit::make_labels({{"alertname", "Down"}, {"service", "api"}});
+  a.annotations = twikit::make_labels({{"summary", "api is down"}});
+  a.state = twikit::rules::AlertState::firing;
+  a.active_at = 1'000;
+  a.fired_at = 61'000;
+  a.valid_until = 300'000;
+  const twikit::Labels external = twikit::make_labels({{"cluster", "eu"}});
+  const auto handed = twikit::app::to_notify_alerts({a}, external, "http://alertd");
+  REQUIRE(handed.size() == 1);
+  CHECK(twikit::label_value(handed[0].labels, "cluster") == "eu");
+  const auto back = twikit::app::from_notify_alerts(handed, external);
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].labels == a.labels);
+  CHECK(back[0].annotations == a.annotations);
+  CHECK(back[0].state == twikit::rules::AlertState::firing);
+  CHECK(back[0].fired_at == a.fired_at);
+  CHECK(back[0].active_at == 0);  // unknown: the rule manager derives it from `for`
+}

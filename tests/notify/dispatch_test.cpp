@@ -118,6 +118,26 @@ TEST_CASE("a resolved alert is announced once at the next group_interval and lea
   CHECK(h.sent("ops").size() == 2);
 }
 
+TEST_CASE("a resolution while the firing notice is still undelivered is announced after it, not dropped") {
+  Harness h(config_from(kConfig));
+  std::mutex gate;
+  std::unique_lock<std::mutex> hold(gate);
+  h.notifiers.at("ops")->set_during_notify([&gate] { std::lock_guard<std::mutex> wait(gate); });  // receiver hangs
+  const Alert a = alert("Down", "a", "critical", h.clock.now_ms());
+  h.dispatcher->put({a});
+  h.clock.advance_ms(30'000);
+  h.dispatcher->tick();  // the firing notice is handed to the (hung) receiver
+  h.dispatcher->put({resolved(a, h.clock.now_ms())});
+  h.clock.advance_ms(300'000);
+  h.dispatcher->tick();  // nothing was logged as sent yet, but the queued firing notice counts
+  hold.unlock();
+  h.settle();
+  const auto sent = h.sent("ops");
+  REQUIRE(sent.size() == 2);
+  CHECK_FALSE(sent[0].alerts.at(0).resolved_at(sent[0].now));
+  CHECK(sent[1].alerts.at(0).resolved_at(sent[1].now));
+}
+
 TEST_CASE("routes match in order; continue lets an alert reach several receivers") {
   Harness h(config_from(kConfig));
   const TimestampMs t0 = h.clock.now_ms();

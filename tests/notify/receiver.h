@@ -17,7 +17,7 @@ struct ReceivedRequest {
   std::string authorization;
 };
 
-/// Serves POST on any path at 127.0.0.1:<ephemeral>; answers scripted statuses first, then 200.
+/// Serves POST on any path at 127.0.0.1:<ephemeral>; answers scripted statuses first, then the default (200).
 class TestReceiver {
  public:
   TestReceiver() {
@@ -27,6 +27,7 @@ class TestReceiver {
       int delay_ms = 0;
       {
         std::lock_guard<std::mutex> lock(mu_);
+        status = default_status_;
         requests_.push_back({req.path, req.body, req.get_header_value("Authorization")});
         if (!script_.empty()) {
           status = script_.front().first;
@@ -50,6 +51,11 @@ class TestReceiver {
   void script(int status, std::string retry_after = {}) {
     std::lock_guard<std::mutex> lock(mu_);
     script_.emplace_back(status, std::move(retry_after));
+  }
+  /// Answers unscripted requests with `status` (200 unless set).
+  void set_default_status(int status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    default_status_ = status;
   }
   /// Delays every answer by `ms`.
   void set_delay_ms(int ms) {
@@ -75,6 +81,7 @@ class TestReceiver {
   std::vector<ReceivedRequest> delivered_;
   std::deque<std::pair<int, std::string>> script_;
   int delay_ms_ = 0;
+  int default_status_ = 200;
 };
 
 }  // namespace twikit::notify::testing

@@ -237,3 +237,40 @@ TEST_CASE("alerts restored after a restart keep their activation time and fire o
   CHECK(f.only_alert()->state == AlertState::firing);  // `for: 2m` counted from the restored active_at
   CHECK(f.only_alert()->active_at == 0);
 }
+
+TEST_CASE("a firing alert remembered without its activation time goes to the rule whose labels it carries") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n"
+                               "- name: errors\n"
+                               "  interval: 1m\n"
+                               "  rules:\n"
+                               "  - alert: Errors\n"
+                               "    expr: error_ratio > 0.5\n"
+                               "    for: 2m\n"
+                               "    labels: {severity: warning}\n"
+                               "  - alert: Errors\n"
+                               "    expr: error_ratio > 0.9\n"
+                               "    for: 5m\n"
+                               "    labels: {severity: critical}\n")},
+                   0);
+  Alert critical;
+  critical.labels = make_labels({{"alertname", "Errors"}, {"service", "api"}, {"severity", "critical"}});
+  critical.state = AlertState::firing;
+  critical.fired_at = 10 * kMin;
+  Alert warning = critical;
+  set_label(warning.labels, "severity", "warning");
+  REQUIRE(f.manager.restore_alerts({critical, warning}) == 2);
+  f.set_ratio(12 * kMin, 0.95);  // still critical (and so still warning too)
+  f.manager.evaluate_all(12 * kMin);
+  const auto rules = f.manager.snapshot().at(0).rules;
+  REQUIRE(rules.at(1).alerts.size() == 1);
+  CHECK(rules.at(1).alerts[0].labels == critical.labels);
+  CHECK(rules.at(1).alerts[0].state == AlertState::firing);
+  CHECK(rules.at(1).alerts[0].active_at == 5 * kMin);  // `for` before it fired
+  CHECK(rules.at(0).alerts.at(0).active_at == 8 * kMin);
+
+  f.set_ratio(13 * kMin, 0.1);  // the condition is gone: both resolve at the next evaluation
+  const auto sent = f.manager.evaluate_all(13 * kMin).to_send;
+  REQUIRE(sent.size() == 2);
+  for (const auto& a : sent) CHECK(a.resolved());
+}

@@ -105,6 +105,14 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
   timer_cv_.notify_all();  // a new group may be due sooner than the timer thread planned
 }
 
+std::vector<Alert> NotificationStack::active_alerts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<Alert> out;
+  out.reserve(active_.size());
+  for (const auto& [fp, a] : active_) out.push_back(a);
+  return out;
+}
+
 void NotificationStack::tick() {
   std::lock_guard<std::mutex> lock(mu_);
   if (gen_) gen_->dispatcher->tick();

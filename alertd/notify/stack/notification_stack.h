@@ -55,6 +55,8 @@ class NotificationStack {
   void apply(const NotificationConfig& config);
   /// Hands over one evaluation cycle's firing and resolved alerts.
   void send(const std::vector<Alert>& alerts);
+  /// The alerts currently firing as far as the notification side knows (at start: those in the database).
+  std::vector<Alert> active_alerts() const;
   /// Runs due group timers and escalation steps now (the timer thread calls this too).
   void tick();
   /// Applies the history retention of the current config and prunes finished outbox rows.

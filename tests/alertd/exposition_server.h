@@ -1,0 +1,37 @@
+#pragma once
+// A /metrics endpoint on loopback whose exposition body the test sets: what alertd scrapes in its tests.
+
+#include <mutex>
+#include <string>
+
+#include "common/http_server.h"
+
+namespace twikit::testing {
+
+/// Serves GET /metrics at 127.0.0.1:<ephemeral> with the body last given to serve().
+class ExpositionServer {
+ public:
+  ExpositionServer() {
+    server_.raw().Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock(mu_);
+      res.set_content(body_, "text/plain; version=0.0.4");
+    });
+    port_ = server_.bind("127.0.0.1:0");
+    server_.start();
+  }
+  /// Serves `body` from now on.
+  void serve(std::string body) {
+    std::lock_guard lock(mu_);
+    body_ = std::move(body);
+  }
+  /// The bound port.
+  int port() const { return port_; }
+
+ private:
+  HttpServer server_;
+  std::mutex mu_;
+  std::string body_;
+  int port_ = 0;
+};
+
+}  // namespace twikit::testing
