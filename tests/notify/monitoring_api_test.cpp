@@ -164,6 +164,56 @@ TEST_CASE("after a restart on the same database, firing alerts come back and not
   }
 }
 
+TEST_CASE("escalation carries on across a restart: passed steps are not re-sent, acknowledged alerts stay quiet") {
+  const std::string db = twikit::testing::make_temp_dir("notify-escalation") + "/alertd.db";
+  TestReceiver receiver;
+  const std::string yaml = "receivers:\n"
+                           "  - {name: ops, webhook_configs: [{url: '" + receiver.url("/ops") + "'}]}\n"
+                           "  - {name: pager, webhook_configs: [{url: '" + receiver.url("/pager") + "'}]}\n"
+                           "  - {name: boss, webhook_configs: [{url: '" + receiver.url("/boss") + "'}]}\n"
+                           "escalation_policies:\n"
+                           "  - {name: oncall, steps: [{after: 15m, receivers: [pager]}, {after: 1h, receivers: [boss]}]}\n"
+                           "route: {receiver: ops, group_by: [alertname], group_wait: 0s, escalation_policy: oncall}\n";
+  const auto to = [&receiver](const std::string& path) {
+    std::size_t n = 0;
+    for (const auto& r : receiver.delivered()) n += r.path == path ? 1 : 0;
+    return n;
+  };
+  FakeClock clock(kT0);
+  const Alert a = firing({{"alertname", "Stuck"}}, kT0);
+  const Alert b = firing({{"alertname", "Acked"}}, kT0);
+  const auto run_until = [&](NotificationStack& stack, TimestampMs until) {
+    while (clock.now_ms() < until) {
+      clock.advance_ms(60'000);
+      stack.send({a, b});
+      stack.tick();
+    }
+    REQUIRE(stack.wait_idle(std::chrono::seconds(5)));
+  };
+  for (int run = 0; run < 2; ++run) {
+    StackOptions opts;
+    opts.database_path = db;
+    opts.clock = &clock;
+    opts.run_timer_thread = false;
+    NotificationStack stack(opts);
+    stack.apply(config_from(yaml));
+    if (run == 0) {
+      stack.send({a, b});
+      REQUIRE(stack.alerts().acknowledge(fingerprint(b), "alice", "on it", kT0));
+      run_until(stack, kT0 + 20 * 60'000);
+      CHECK(to("/ops") == 2);
+      CHECK(to("/pager") == 1);  // only the unacknowledged alert escalates
+    } else {
+      run_until(stack, kT0 + 59 * 60'000);
+      CHECK(to("/pager") == 1);  // the 15m step is not repeated by the restarted stack
+      CHECK(to("/boss") == 0);
+      run_until(stack, kT0 + 61 * 60'000);
+      CHECK(to("/boss") == 1);
+      CHECK(to("/ops") == 2);
+    }
+  }
+}
+
 TEST_CASE("an alert whose validity runs out without a refresh is resolved, as in Alertmanager") {
   ApiFixture f;
   Alert a = firing({{"alertname", "Flappy"}}, kT0);
