@@ -1,6 +1,7 @@
 #include "alertd/app/app.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "alertd/app/notification_stack_hub.h"
 #include "common/logging.h"
@@ -73,7 +74,8 @@ void App::start() {
     logger("app")->info("msg=\"restored alerts firing before the restart\" alerts={} remembered={}", restored,
                         remembered.size());
   }
-  scrape_ = std::make_unique<scrape::ScrapeManager>(*client_, store_, clock_);
+  scrape_ = std::make_unique<scrape::ScrapeManager>(
+      *client_, store_, clock_, [this](const scrape::ScrapeTarget& target, TimestampMs) { scraped(target); });
   {
     std::lock_guard lock(config_mu_);
     config_ = cfg;
@@ -153,10 +155,15 @@ void App::rule_loop() {
   TimestampMs last_retention = 0;
   std::unique_lock lock(loop_mu_);
   while (!stopping_) {
+    const std::int64_t scraped_interval_ms = std::exchange(scraped_interval_ms_, 0);
     lock.unlock();
     const TimestampMs now = clock_.now_ms();
     const std::int64_t start_ns = clock_.monotonic_ns();
-    rules::EvaluationResult result = rules_->evaluate_due(now);
+    rules::EvaluationResult result;
+    if (scraped_interval_ms > 0) result = rules_->evaluate_after_scrape(now, scraped_interval_ms);
+    rules::EvaluationResult due = rules_->evaluate_due(now);
+    result.groups_evaluated += due.groups_evaluated;
+    result.to_send.insert(result.to_send.end(), due.to_send.begin(), due.to_send.end());
     if (result.groups_evaluated > 0) {
       const double seconds = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
       ++eval_cycles_total_;
@@ -178,8 +185,17 @@ void App::rule_loop() {
     const std::int64_t wait_ms =
         next == 0 ? kMaxRuleWaitMs : std::clamp<std::int64_t>(next - clock_.now_ms(), 1, kMaxRuleWaitMs);
     lock.lock();
-    loop_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+    loop_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_ || scraped_interval_ms_ > 0; });
   }
+}
+
+void App::scraped(const scrape::ScrapeTarget& target) {
+  {
+    std::lock_guard lock(loop_mu_);
+    const std::int64_t interval = std::max<std::int64_t>(target.interval_ms, 1);
+    scraped_interval_ms_ = scraped_interval_ms_ == 0 ? interval : std::min(scraped_interval_ms_, interval);
+  }
+  loop_cv_.notify_all();
 }
 
 }  // namespace twikit::app

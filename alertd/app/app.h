@@ -75,6 +75,8 @@ class App {
   config::AlertdConfig load_config() const;
   void register_routes();
   void rule_loop();
+  // A scrape ended: wakes the rule loop so groups follow the fresh data (see evaluate_after_scrape).
+  void scraped(const scrape::ScrapeTarget& target);
   std::string metrics_text(ExpositionFormat format) const;
 
   AppOptions options_;
@@ -97,6 +99,7 @@ class App {
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;
   bool stopping_ = false;
+  std::int64_t scraped_interval_ms_ = 0;  // shortest interval of targets scraped since the loop last ran
   std::atomic<bool> started_{false};
   std::atomic<bool> ready_{false};
 

@@ -93,6 +93,7 @@ void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult
     elapsed = [clock] { return static_cast<double>(clock->monotonic_ns()) / 1e9; };
   }
   slot.group->eval(ts, store_, ctx_, elapsed);
+  slot.last_eval = ts;
   for (const auto& rule : slot.group->rules()) {
     if (auto* alerting = dynamic_cast<AlertingRule*>(rule.get())) {
       auto sent = alerting->alerts_to_send(ts, options_.resend_delay_ms, slot.group->interval_ms());
@@ -142,6 +143,19 @@ EvaluationResult RuleManager::evaluate_due(TimestampMs now) {
     const TimestampMs ts = slot.next_eval + missed * interval;
     eval_group_locked(slot, ts, result);
     slot.next_eval = ts + interval;
+  }
+  return result;
+}
+
+EvaluationResult RuleManager::evaluate_after_scrape(TimestampMs now, std::int64_t scrape_interval_ms) {
+  std::lock_guard lock(mu_);
+  EvaluationResult result;
+  for (auto& slot : slots_) {
+    const std::int64_t interval = std::max<std::int64_t>(slot.group->interval_ms(), 1);
+    if (slot.next_eval == 0 || slot.next_eval > now + scrape_interval_ms) continue;
+    if (slot.last_eval != 0 && now - slot.last_eval < interval / 4) continue;
+    eval_group_locked(slot, now, result);
+    slot.next_eval = now + interval + interval / 4;
   }
   return result;
 }

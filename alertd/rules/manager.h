@@ -58,6 +58,13 @@ class RuleManager {
   /// latest one is evaluated) and returns the alerts due for notification.
   EvaluationResult evaluate_due(TimestampMs now);
 
+  /// Evaluates at `now` the groups that would otherwise sit on data a scrape just delivered: those whose
+  /// next slot is within `scrape_interval_ms` and that were not evaluated in the last quarter of their
+  /// interval. Their next slot moves to an interval and a quarter later, so while scrapes come the
+  /// groups follow them (a breach is seen at the end of the scrape that shows it, not up to an interval
+  /// later), and when scrapes stop the schedule takes over again. Returns the alerts due.
+  EvaluationResult evaluate_after_scrape(TimestampMs now, std::int64_t scrape_interval_ms);
+
   /// Evaluates every group at exactly `ts`, regardless of schedule (used by `test rules`).
   EvaluationResult evaluate_all(TimestampMs ts);
 
@@ -77,6 +84,7 @@ class RuleManager {
   struct Slot {
     std::unique_ptr<Group> group;
     TimestampMs next_eval = 0;  // 0 = not yet scheduled
+    TimestampMs last_eval = 0;  // when it was last evaluated, 0 = never
   };
   void eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result);
   TimestampMs first_slot(const Group& g, TimestampMs now) const;

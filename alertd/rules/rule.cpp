@@ -188,7 +188,7 @@ std::vector<Alert> AlertingRule::alerts_to_send(TimestampMs ts, std::int64_t res
   std::vector<Alert> out;
   for (auto& [lbs, a] : active_) {
     if (a.state == AlertState::pending) continue;
-    const bool needs = a.resolved_at > a.last_sent_at || a.last_sent_at + resend_delay_ms < ts;
+    const bool needs = a.last_sent_at == 0 || a.resolved_at > a.last_sent_at || a.last_sent_at + resend_delay_ms < ts;
     if (!needs) continue;
     a.last_sent_at = ts;
     const std::int64_t delta = std::max(resend_delay_ms, interval_ms);

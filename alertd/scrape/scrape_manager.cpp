@@ -18,8 +18,9 @@ struct ScrapeManager::Loop {
   std::thread thread;
 };
 
-ScrapeManager::ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock)
-    : client_(client), store_(store), clock_(clock) {}
+ScrapeManager::ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock,
+                             ScrapeObserver observer)
+    : client_(client), store_(store), clock_(clock), observer_(std::move(observer)) {}
 
 ScrapeManager::~ScrapeManager() { stop(); }
 
@@ -84,6 +85,7 @@ void ScrapeManager::run(Loop& loop) {
   auto next = std::chrono::steady_clock::now();
   while (true) {
     loop.scraper.scrape_once(clock_.now_ms());
+    if (observer_) observer_(loop.scraper.target(), clock_.now_ms());
     next += interval;
     const auto now = std::chrono::steady_clock::now();
     if (next < now) next = now;  // a scrape overran: skip the missed ticks rather than bursting

@@ -2,6 +2,7 @@
 // Runs one scrape loop thread per target and swaps the target set on reload.
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,12 +21,16 @@ struct TargetStatus {
   TargetHealth health;
 };
 
+/// Told, on the target's loop thread, that a scrape of `target` ended at `finished_at` (samples appended).
+using ScrapeObserver = std::function<void(const ScrapeTarget& target, TimestampMs finished_at)>;
+
 /// Owns the scrape loops. apply() may be called at any time (reload); every member is thread-safe.
 /// Copy and move are deleted: loop threads refer to this object.
 class ScrapeManager {
  public:
-  /// Scrapes with `client` into `store`; `clock` stamps the samples.
-  ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock);
+  /// Scrapes with `client` into `store`; `clock` stamps the samples; `observer` (may be empty) hears of
+  /// every finished scrape.
+  ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock, ScrapeObserver observer = {});
   ~ScrapeManager();
   ScrapeManager(const ScrapeManager&) = delete;
   ScrapeManager& operator=(const ScrapeManager&) = delete;
@@ -49,6 +54,7 @@ class ScrapeManager {
   HttpClient& client_;
   storage::SeriesStore& store_;
   const Clock& clock_;
+  ScrapeObserver observer_;
   std::mutex apply_mu_;  // serialises apply() and stop()
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Loop>> loops_;  // by ScrapeTarget::key()

@@ -274,3 +274,32 @@ TEST_CASE("a firing alert remembered without its activation time goes to the rul
   REQUIRE(sent.size() == 2);
   for (const auto& a : sent) CHECK(a.resolved());
 }
+
+TEST_CASE("groups follow scrapes: a breach is evaluated when the scrape that shows it ends, not a slot later") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n"
+                               "- name: fast\n"
+                               "  interval: 1m\n"
+                               "  rules:\n"
+                               "  - alert: Errors\n"
+                               "    expr: error_ratio > 0.5\n")},
+                   0);
+  f.manager.evaluate_due(0);
+  const TimestampMs slot = f.manager.next_evaluation();
+  REQUIRE(slot > 0);
+  const std::int64_t scrape_interval = 15'000;
+
+  f.set_ratio(slot - 20'000, 0.9);  // a scrape more than one scrape interval before the slot: left to the slot
+  CHECK(f.manager.evaluate_after_scrape(slot - 20'000, scrape_interval).groups_evaluated == 0);
+  f.set_ratio(slot - 5'000, 0.9);  // the last scrape before the slot: evaluated at once
+  const auto result = f.manager.evaluate_after_scrape(slot - 5'000, scrape_interval);
+  CHECK(result.groups_evaluated == 1);
+  REQUIRE(result.to_send.size() == 1);
+  CHECK(result.to_send[0].active_at == slot - 5'000);
+  CHECK(f.manager.next_evaluation() == slot - 5'000 + 75'000);  // the schedule stays as a fallback
+  CHECK(f.manager.evaluate_due(slot + 10'000).groups_evaluated == 0);
+  // Scrapes from other targets in quick succession do not evaluate it again.
+  CHECK(f.manager.evaluate_after_scrape(slot, scrape_interval).groups_evaluated == 0);
+  // When scrapes stop, the schedule takes over.
+  CHECK(f.manager.evaluate_due(slot - 5'000 + 75'000).groups_evaluated == 1);
+}
