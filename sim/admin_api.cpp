@@ -109,10 +109,27 @@ void reset_all(const Services& services, httplib::Response& res) {
   reply(res, {{"status", "success"}});
 }
 
+// The method as a label value: standard methods as they are, anything else as "other", so a client cannot
+// add series at will.
+std::string method_label(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return method;
+  }
+  return "other";
+}
+
 }  // namespace
 
-void register_admin_routes(httplib::Server& server, const Services& services) {
+void register_admin_routes(httplib::Server& server, const Services& services, AdminRequestCounts& requests) {
   const Services* all = &services;
+  AdminRequestCounts* counts = &requests;
+  // The logger runs once the answer is written, for every request including unrouted ones.
+  server.set_logger([counts](const httplib::Request& req, const httplib::Response& res) {
+    counts->add({method_label(req.method), res.status});
+  });
+  server.Get("/metrics", [all, counts](const httplib::Request& req, httplib::Response& res) {
+    serve_metrics(req, res, *all, *counts);
+  });
   server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("twikit-sim is Healthy.\n", "text/plain; charset=utf-8");
   });

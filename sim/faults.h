@@ -1,6 +1,7 @@
 #pragma once
 // The faults a simulated service can be told to show, and the broken bodies some of them answer with.
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -12,6 +13,11 @@ namespace twikit::sim {
 
 /// How a service misbehaves; `none` is a healthy service.
 enum class FaultMode { none, latency, error, garbage, truncate, oversize, hang, down };
+
+/// Every mode in declaration order, for reports that list one entry per mode.
+inline constexpr std::array<FaultMode, 8> kFaultModes{FaultMode::none,    FaultMode::latency,  FaultMode::error,
+                                                      FaultMode::garbage, FaultMode::truncate, FaultMode::oversize,
+                                                      FaultMode::hang,    FaultMode::down};
 
 /// A fault and its parameters, as set by `PUT /admin/services/{name}/fault`.
 struct Fault {

@@ -83,7 +83,7 @@ constexpr std::array<const char*, 4> kCircuits{"twitter_api", "proxy_gateway", "
 
 json make_breaker(std::size_t index, RandomWalk& w) {
   std::string name = kCircuits[index % kCircuits.size()];
-  if (index >= kCircuits.size()) name += "_" + std::to_string(index / kCircuits.size() + 1);
+  if (index >= kCircuits.size()) name.append("_").append(std::to_string(index / kCircuits.size() + 1));
   return {{"name", name}, {"state", "closed"}, {"failures", w.uniform_int(0, 2)}};
 }
 
@@ -130,7 +130,7 @@ json make_campaign(std::size_t index, RandomWalk& w) {
   char id[32];
   std::snprintf(id, sizeof id, "campaign-%03zu", index + 1);
   std::string name = kCampaignNames[index % kCampaignNames.size()];
-  if (index >= kCampaignNames.size()) name += " " + std::to_string(index / kCampaignNames.size() + 1);
+  if (index >= kCampaignNames.size()) name.append(" ").append(std::to_string(index / kCampaignNames.size() + 1));
   const bool paused = index % 5 == 4;
   return {{"id", id},
           {"name", name},

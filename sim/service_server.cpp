@@ -40,7 +40,11 @@ void ServiceServer::open() {
   if (server_) return;
   auto server = std::make_unique<HttpServer>();
   configure_server(server->raw(), options_.threads);
-  server->raw().Get("/status", [this](const httplib::Request&, httplib::Response& res) { handle_status(res); });
+  server->raw().Get("/status", [this](const httplib::Request&, httplib::Response& res) {
+    handle_status(res);
+    // Counted before httplib writes the answer, so a client holding its answer finds it counted.
+    requests_.add(res.status == -1 ? 200 : res.status);
+  });
   port_ = server->bind(listen_address(options_.host, port_));
   server->start();
   server_ = std::move(server);

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/http_server.h"
+#include "sim/counters.h"
 #include "sim/documents.h"
 #include "sim/faults.h"
 #include "sim/http_helpers.h"
@@ -61,6 +63,9 @@ class ServiceServer {
   bool resize(std::size_t size);
   /// Name, port, fault, pinned patch and list size, as GET /admin/services reports them.
   nlohmann::json describe() const;
+  /// GET /status requests answered so far by HTTP status code (a held request counts once answered; each
+  /// is counted before its answer is written).
+  std::map<int, std::uint64_t> requests_by_status() const { return requests_.snapshot(); }
 
  private:
   void open();
@@ -73,6 +78,7 @@ class ServiceServer {
   const ServerOptions options_;
   std::atomic<int> port_{0};
   std::atomic<bool> stopping_{false};
+  KeyedCounter<int> requests_;
 
   // Guards document_, fault_ and generation_; wake_ tells held requests that the fault changed.
   mutable std::mutex mu_;

@@ -18,7 +18,7 @@ Sim::Sim(SimConfig config, const Clock& clock) : config_(std::move(config)) {
         spec, std::move(document), ServerOptions{config_.host, config_.threads}));
   }
   configure_server(admin_.raw(), 8);
-  register_admin_routes(admin_.raw(), services_);
+  register_admin_routes(admin_.raw(), services_, admin_requests_);
 }
 
 Sim::~Sim() { stop(); }

@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/http_server.h"
+#include "sim/self_metrics.h"
 #include "sim/service_server.h"
 
 namespace twikit::sim {
@@ -56,6 +57,7 @@ class Sim {
  private:
   SimConfig config_;
   std::vector<std::unique_ptr<ServiceServer>> services_;
+  AdminRequestCounts admin_requests_;
   HttpServer admin_;
 };
 

@@ -3,12 +3,16 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
 
 #include "support/process.h"
 
@@ -63,6 +67,34 @@ int put_fault(const RunningSim& sim, const std::string& service, const json& bod
   auto c = client(sim.admin);
   auto res = c.Put(("/admin/services/" + service + "/fault").c_str(), body.dump(), "application/json");
   return res ? res->status : -1;
+}
+
+// The sim's /metrics body from its admin port (empty when the request fails).
+std::string metrics(const RunningSim& sim) {
+  auto c = client(sim.admin);
+  auto res = c.Get("/metrics");
+  return res && res->status == 200 ? res->body : std::string();
+}
+
+// Whether `exposition` has the sample line "`series` `value`".
+bool has_sample(const std::string& exposition, const std::string& series, const std::string& value) {
+  return ("\n" + exposition).find("\n" + series + " " + value + "\n") != std::string::npos;
+}
+
+struct PromtoolResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `promtool check metrics` with `exposition` on its stdin.
+PromtoolResult promtool_check_metrics(const std::string& exposition) {
+  const std::string dir = twikit::testing::make_temp_dir("twikit-sim-promtool");
+  twikit::testing::write_file(dir + "/metrics.txt", exposition);
+  const std::string cmd = "/usr/bin/promtool check metrics < " + dir + "/metrics.txt > " + dir + "/out.txt 2>&1";
+  const int rc = std::system(cmd.c_str());
+  PromtoolResult result{WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, twikit::testing::read_file(dir + "/out.txt")};
+  std::filesystem::remove_all(dir);
+  return result;
 }
 
 }  // namespace
@@ -231,4 +263,79 @@ TEST_CASE("SIGTERM stops the sim with exit code 0 even while a hang holds reques
   held.join();
   REQUIRE(code);
   CHECK(*code == 0);
+}
+
+TEST_CASE("the admin port serves the sim's own metrics in the text format that promtool accepts",
+          "[sim][integration][metrics]") {
+  RunningSim sim = start_sim();
+  REQUIRE(get_status(sim.services.at("session_manager"))->status == 200);
+  auto admin = client(sim.admin);
+  auto res = admin.Get("/metrics");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(res->body.find("\ntwikit_sim_build_info{version=\"" TWIKIT_VERSION "\"} 1\n") != std::string::npos);
+  for (const char* family : {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
+                             "process_start_time_seconds"}) {
+    CAPTURE(family);
+    CHECK(res->body.find(std::string("\n# TYPE ") + family + " ") != std::string::npos);
+  }
+  const PromtoolResult lint = promtool_check_metrics(res->body);
+  INFO(lint.output);
+  CHECK(lint.exit_code == 0);
+  CHECK(lint.output.empty());
+
+  SECTION("gzip when the client accepts it") {
+    auto gz = client(sim.admin);  // decompresses for us
+    auto zipped = gz.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+    REQUIRE(zipped);
+    CHECK(zipped->status == 200);
+    CHECK(zipped->get_header_value("Content-Encoding") == "gzip");
+    CHECK(zipped->body.find("\n# TYPE twikit_sim_requests_total counter\n") != std::string::npos);
+  }
+  SECTION("OpenMetrics when the client asks for it") {
+    auto om = admin.Get("/metrics", {{"Accept", "application/openmetrics-text;version=1.0.0"}});
+    REQUIRE(om);
+    CHECK(om->status == 200);
+    CHECK(om->get_header_value("Content-Type").starts_with("application/openmetrics-text"));
+    CHECK(om->body.ends_with("# EOF\n"));
+  }
+}
+
+TEST_CASE("the sim's metrics count status requests per service and code and show each service's fault",
+          "[sim][integration][metrics]") {
+  RunningSim sim = start_sim();
+  const int port = sim.services.at("rate_limit");
+  for (int i = 0; i < 3; ++i) REQUIRE(get_status(port)->status == 200);
+  REQUIRE(put_fault(sim, "rate_limit", json{{"mode", "error"}, {"http_status", 502}}) == 200);
+  for (int i = 0; i < 2; ++i) REQUIRE(get_status(port)->status == 502);
+
+  const std::string text = metrics(sim);
+  INFO(text);
+  CHECK(has_sample(text, R"(twikit_sim_requests_total{code="200",service="rate_limit"})", "3"));
+  CHECK(has_sample(text, R"(twikit_sim_requests_total{code="502",service="rate_limit"})", "2"));
+  CHECK(has_sample(text, R"(twikit_sim_requests_total{code="200",service="session_manager"})", "0"));
+  CHECK(has_sample(text, R"(twikit_sim_fault{mode="error",service="rate_limit"})", "1"));
+  CHECK(has_sample(text, R"(twikit_sim_fault{mode="none",service="rate_limit"})", "0"));
+  CHECK(has_sample(text, R"(twikit_sim_fault{mode="hang",service="rate_limit"})", "0"));
+  CHECK(has_sample(text, R"(twikit_sim_fault{mode="none",service="session_manager"})", "1"));
+  CHECK(has_sample(text, R"(twikit_sim_fault{mode="error",service="session_manager"})", "0"));
+  // The admin API counts a request once its answer is written, so it may trail the client by a moment.
+  CHECK(twikit::testing::eventually([&] {
+    return has_sample(metrics(sim), R"(twikit_sim_admin_requests_total{code="200",method="PUT"})", "1");
+  }));
+
+  SECTION("reset sets every service back to none") {
+    REQUIRE(client(sim.admin).Post("/admin/reset", "", "application/json")->status == 200);
+    const std::string after = metrics(sim);
+    CHECK(has_sample(after, R"(twikit_sim_fault{mode="none",service="rate_limit"})", "1"));
+    CHECK(has_sample(after, R"(twikit_sim_fault{mode="error",service="rate_limit"})", "0"));
+    CHECK(has_sample(after, R"(twikit_sim_requests_total{code="502",service="rate_limit"})", "2"));
+  }
+  SECTION("unknown admin paths are counted with their status") {
+    REQUIRE(client(sim.admin).Get("/nope")->status == 404);
+    CHECK(twikit::testing::eventually([&] {
+      return has_sample(metrics(sim), R"(twikit_sim_admin_requests_total{code="404",method="GET"})", "1");
+    }));
+  }
 }
