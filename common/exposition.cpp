@@ -117,31 +117,33 @@ void append_escaped_help(std::string& out, std::string_view help, ExpositionForm
   }
 }
 
-void write_exposition(std::string& out, const std::vector<MetricFamily>& families,
-                      ExpositionFormat format) {
+void write_family(std::string& out, const MetricFamily& family, ExpositionFormat format) {
   const bool om = format == ExpositionFormat::openmetrics;
-  for (const auto& family : families) {
-    std::string_view family_name = family.name;
-    if (om && family.type == MetricType::counter && ends_with(family_name, "_total")) {
-      family_name.remove_suffix(6);
-    }
-    // OpenMetrics has "unknown" where the text format has "untyped".
-    const char* type = (om && family.type == MetricType::untyped) ? "unknown" : type_name(family.type);
-    if (!family.help.empty()) {
-      out += "# HELP ";
-      out += family_name;
-      out += ' ';
-      append_escaped_help(out, family.help, format);
-      out += '\n';
-    }
-    out += "# TYPE ";
+  std::string_view family_name = family.name;
+  if (om && family.type == MetricType::counter && ends_with(family_name, "_total")) {
+    family_name.remove_suffix(6);
+  }
+  // OpenMetrics has "unknown" where the text format has "untyped".
+  const char* type = (om && family.type == MetricType::untyped) ? "unknown" : type_name(family.type);
+  if (!family.help.empty()) {
+    out += "# HELP ";
     out += family_name;
     out += ' ';
-    out += type;
+    append_escaped_help(out, family.help, format);
     out += '\n';
-    for (const auto& sample : family.samples) append_sample(out, family.name, sample, format);
   }
-  if (om) out += "# EOF\n";
+  out += "# TYPE ";
+  out += family_name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  for (const auto& sample : family.samples) append_sample(out, family.name, sample, format);
+}
+
+void write_exposition(std::string& out, const std::vector<MetricFamily>& families,
+                      ExpositionFormat format) {
+  for (const auto& family : families) write_family(out, family, format);
+  if (format == ExpositionFormat::openmetrics) out += "# EOF\n";
 }
 
 std::string gzip_compress(std::string_view data) {
@@ -190,14 +192,69 @@ void append_le32(std::string& out, unsigned long v) {
 
 }  // namespace
 
-GzipPrefix gzip_prefix(std::string_view data) {
-  GzipPrefix p;
+struct GzipPrefixWriter::Stream {
+  z_stream zs{};
+};
+
+GzipPrefixWriter::GzipPrefixWriter() : stream_(std::make_unique<Stream>()) {
+  if (deflateInit2(&stream_->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
   // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=unix
-  p.header = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
-  p.deflated = raw_deflate(data, Z_SYNC_FLUSH);
-  p.crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
-  p.size = data.size();
-  return p;
+  prefix_.header = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  prefix_.crc = crc32(0L, Z_NULL, 0);
+}
+
+GzipPrefixWriter::~GzipPrefixWriter() { deflateEnd(&stream_->zs); }
+
+void GzipPrefixWriter::deflate_into_prefix(std::string_view data, int flush) {
+  z_stream& zs = stream_->zs;
+  // Output goes through a small buffer, so the result grows with what deflate produces and never holds
+  // (or touches) the input-sized worst case.
+  char chunk[16384];
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    if (deflate(&zs, flush) == Z_STREAM_ERROR) throw std::runtime_error("deflate failed");
+    prefix_.deflated.append(chunk, sizeof chunk - zs.avail_out);
+  } while (zs.avail_in > 0 || zs.avail_out == 0);
+}
+
+void GzipPrefixWriter::append(std::string_view data) {
+  if (data.empty()) return;
+  prefix_.crc = crc32(prefix_.crc, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  prefix_.size += data.size();
+  deflate_into_prefix(data, Z_NO_FLUSH);
+}
+
+GzipPrefix GzipPrefixWriter::finish() {
+  deflate_into_prefix({}, Z_SYNC_FLUSH);
+  prefix_.deflated.shrink_to_fit();
+  return std::move(prefix_);
+}
+
+GzipPrefix gzip_prefix(std::string_view data) {
+  GzipPrefixWriter writer;
+  writer.append(data);
+  return writer.finish();
+}
+
+std::string inflate_prefix(const GzipPrefix& prefix) {
+  std::string out(prefix.size, '\0');
+  if (prefix.size == 0) return out;
+  z_stream zs{};
+  if (inflateInit2(&zs, -15) != Z_OK) throw std::runtime_error("inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(prefix.deflated.data()));
+  zs.avail_in = static_cast<uInt>(prefix.deflated.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&zs, Z_SYNC_FLUSH);
+  const bool ok = (rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR) && zs.avail_out == 0;
+  inflateEnd(&zs);
+  if (!ok) throw std::runtime_error("gzip prefix does not inflate to its recorded size");
+  return out;
 }
 
 std::string gzip_finish(const GzipPrefix& prefix, std::string_view tail) {

@@ -2,6 +2,7 @@
 // The Prometheus exposition formats, written: text 0.0.4 and OpenMetrics 1.0.0.
 // Pure functions over plain structs; the HTTP endpoint that serves them lives elsewhere.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ void append_escaped_label_value(std::string& out, std::string_view value);
 /// OpenMetrics escapes the double quote too).
 void append_escaped_help(std::string& out, std::string_view help, ExpositionFormat format);
 
+/// Appends one family in `format`, without OpenMetrics' closing "# EOF" (write_exposition adds it).
+void write_family(std::string& out, const MetricFamily& family, ExpositionFormat format);
+
 /// Appends `families` in `format`; OpenMetrics output ends with "# EOF".
 void write_exposition(std::string& out, const std::vector<MetricFamily>& families,
                       ExpositionFormat format);
@@ -74,6 +78,34 @@ struct GzipPrefix {
 
 /// Compresses `data` as the front of a gzip stream.
 GzipPrefix gzip_prefix(std::string_view data);
+
+/// Builds a GzipPrefix from data given piece by piece, so a large body need not exist whole to be
+/// compressed; the result holds only the compressed bytes. Not thread-safe; copy and move are deleted
+/// (it owns a zlib stream).
+class GzipPrefixWriter {
+ public:
+  /// Starts an empty prefix.
+  GzipPrefixWriter();
+  ~GzipPrefixWriter();
+  GzipPrefixWriter(const GzipPrefixWriter&) = delete;
+  GzipPrefixWriter& operator=(const GzipPrefixWriter&) = delete;
+
+  /// Compresses `data` after everything appended before.
+  void append(std::string_view data);
+  /// Ends the deflate blocks on a byte boundary and returns the prefix; call once, then discard the writer.
+  GzipPrefix finish();
+
+ private:
+  struct Stream;
+  void deflate_into_prefix(std::string_view data, int flush);
+
+  std::unique_ptr<Stream> stream_;
+  GzipPrefix prefix_;
+};
+
+/// The uncompressed data of `prefix`, for a client that does not accept gzip. Throws std::runtime_error
+/// when the deflated bytes do not inflate to `prefix.size` bytes.
+std::string inflate_prefix(const GzipPrefix& prefix);
 
 /// The rest of the stream after `prefix`: `tail` compressed (with the final block) and the trailer.
 std::string gzip_finish(const GzipPrefix& prefix, std::string_view tail);

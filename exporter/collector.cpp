@@ -74,6 +74,31 @@ class FamilyBuilder {
   std::uint64_t duplicates_ = 0;
 };
 
+// Renders the bodies one family at a time, straight into their final buffers: the text body sized from
+// an estimate (trimmed if it overshoots), and each gzip prefix from the family just written, so the
+// OpenMetrics body never exists uncompressed and only one compressor is alive at a time.
+void render(const std::vector<MetricFamily>& families, Snapshot& snapshot) {
+  snapshot.text.reserve(snapshot.series * 128 + 4096);
+  {
+    GzipPrefixWriter gzip;
+    for (const auto& f : families) {
+      const std::size_t start = snapshot.text.size();
+      write_family(snapshot.text, f, ExpositionFormat::text);
+      gzip.append(std::string_view(snapshot.text).substr(start));
+    }
+    snapshot.text_gzip = gzip.finish();
+  }
+  if (snapshot.text.capacity() - snapshot.text.size() > snapshot.text.size() / 8) snapshot.text.shrink_to_fit();
+  GzipPrefixWriter gzip;
+  std::string family_text;
+  for (const auto& f : families) {
+    family_text.clear();
+    write_family(family_text, f, ExpositionFormat::openmetrics);
+    gzip.append(family_text);
+  }
+  snapshot.openmetrics_gzip = gzip.finish();
+}
+
 }  // namespace
 
 Collector::Collector(std::shared_ptr<const ExporterConfig> config, HttpClient& http, const Clock& clock)
@@ -208,12 +233,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     for (auto& f : families) f.help += note;
   }
   for (const auto& f : families) snapshot->series += f.samples.size();
-  snapshot->text.reserve(snapshot->series * 96);
-  write_exposition(snapshot->text, families, ExpositionFormat::text);
-  write_exposition(snapshot->openmetrics, families, ExpositionFormat::openmetrics);
-  snapshot->openmetrics.resize(snapshot->openmetrics.size() - std::string_view("# EOF\n").size());
-  snapshot->text_gzip = gzip_prefix(snapshot->text);
-  snapshot->openmetrics_gzip = gzip_prefix(snapshot->openmetrics);
+  render(families, *snapshot);
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }

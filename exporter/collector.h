@@ -53,11 +53,12 @@ struct Snapshot {
   TimestampMs collected_at_ms = 0;
   double duration_seconds = 0;
   std::vector<TargetStatus> targets;
-  /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line.
+  /// Service and per-target metrics in the text format, which most plain-HTTP clients ask for.
   std::string text;
-  std::string openmetrics;
-  /// The two bodies above compressed once, as the front of a gzip stream each request finishes.
+  /// `text` compressed once, as the front of a gzip stream each request finishes.
   GzipPrefix text_gzip;
+  /// The same metrics in OpenMetrics without the "# EOF" line, kept only compressed: Prometheus always
+  /// accepts gzip when it negotiates OpenMetrics; other clients get it inflated (inflate_prefix).
   GzipPrefix openmetrics_gzip;
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;

@@ -51,7 +51,13 @@ void serve_metrics(const httplib::Request& req, httplib::Response& res, Schedule
     res.set_header("Content-Encoding", "gzip");
   } else {
     body->tail = std::move(own);
-    if (snapshot) body->parts.push_back(om ? snapshot->openmetrics : snapshot->text);
+    if (snapshot && om) {
+      // OpenMetrics is kept compressed only; a scraper that cannot take gzip is rare and pays the inflate.
+      body->owned_head = inflate_prefix(snapshot->openmetrics_gzip);
+      body->parts.push_back(body->owned_head);
+    } else if (snapshot) {
+      body->parts.push_back(snapshot->text);
+    }
     body->parts.push_back(body->tail);
   }
   std::size_t total = 0;

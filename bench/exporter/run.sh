@@ -3,7 +3,9 @@
 #  1. collection latency: ten services each answering after 200 ms; one collection vs the 200 ms floor.
 #  2. /metrics with ~10,000 series at 50 connections (wrk): twikit-exporter vs prometheus-pushgateway
 #     serving the same series; requests/s and p99 side by side, as ratios.
-#  3. exporter RSS while serving those series.
+#  3. exporter RSS while serving those series: sampled during the wrk run, after it, and the peak (VmHWM).
+#  4. exporter RSS idle: a fresh exporter collecting the same series every second, scraped once per
+#     collection the way Prometheus does (OpenMetrics, gzip), after $IDLE_COLLECTIONS collections (default 40).
 # Usage: bench/exporter/run.sh [build-dir]   (needs wrk and prometheus-pushgateway; scripts/setup.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,10 +36,16 @@ print(defaults[defaults.index("\ncommon_metrics:") + 1:])
 PY
 }
 
+rss_mb() { awk -v k="$2:" '$1==k{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+rss_line() {  # $1 = pid: resident set, its anonymous and file-backed parts, peak and threads
+  echo "RSS $(rss_mb "$1" VmRSS) MB (anon $(rss_mb "$1" RssAnon), file $(rss_mb "$1" RssFile)), peak VmHWM $(rss_mb "$1" VmHWM) MB, threads $(awk '$1=="Threads:"{print $2}' "/proc/$1/status")"
+}
+
 start_exporter() {  # $1 = config file; sets $port (no subshell: its EXIT trap would stop everything)
   port=$(free_port)
   "$build/exporter/twikit-exporter" --config.file="$1" --web.listen-address="127.0.0.1:$port" 2>>"$work/exporter.log" &
-  pids+=($!)
+  exporter_pid=$!
+  pids+=($exporter_pid)
   for _ in $(seq 100); do curl -sf "127.0.0.1:$port/-/healthy" >/dev/null && break; sleep 0.1; done
 }
 
@@ -72,7 +80,7 @@ echo "== 2. /metrics at 50 connections: twikit-exporter vs prometheus-pushgatewa
 start_sim --proxies 2000 --campaigns 3800
 exporter_config "  mode: interval
   interval: 30s" >"$work/interval.yaml"
-start_exporter "$work/interval.yaml"; p2=$port
+start_exporter "$work/interval.yaml"; p2=$port; e2=$exporter_pid
 sleep 1
 curl -sf "127.0.0.1:$p2/metrics" >"$work/metrics.txt"
 series=$(grep -vc '^#' "$work/metrics.txt")
@@ -86,7 +94,14 @@ curl -sf --data-binary @"$work/push.txt" "127.0.0.1:$pg/metrics/job/twikit" || {
 pg_series=$(curl -sf "127.0.0.1:$pg/metrics" | grep -vc '^#')
 echo "series served: exporter $series, pushgateway $pg_series"
 run_wrk() { wrk -t2 -c50 -d10s --latency "$1" 2>&1; }
+before_load=$(rss_line "$e2")
+# Samples the exporter's RSS every half second while wrk runs against it.
+(while kill -0 "$e2" 2>/dev/null; do rss_mb "$e2" VmRSS; echo; sleep 0.5; done) >"$work/rss_load.txt" &
+sampler=$!
 run_wrk "http://127.0.0.1:$p2/metrics" >"$work/wrk_exporter.txt"
+kill "$sampler" 2>/dev/null || true
+wait "$sampler" 2>/dev/null || true
+after_load=$(rss_line "$e2")
 run_wrk "http://127.0.0.1:$pg/metrics" >"$work/wrk_pushgateway.txt"
 python3 - "$work/wrk_exporter.txt" "$work/wrk_pushgateway.txt" <<'PY'
 import re, sys
@@ -102,6 +117,24 @@ print(f"pushgateway:     {p[0]:.0f} req/s, p99 {p[1]:.1f} ms")
 print(f"ratio req/s exporter/pushgateway: {e[0]/p[0]:.2f} (target >= 2); p99 ratio: {e[1]/p[1]:.2f} (target < 1)")
 PY
 
-echo "== 3. exporter RSS with these series"
-pid=$(pgrep -f "twikit-exporter --config.file=$work/interval.yaml" | head -1)
-awk '/VmRSS/{printf "exporter RSS: %.1f MB (target < 20 MB)\n", $2/1024}' "/proc/$pid/status"
+echo "== 3. exporter RSS with these series under load (target < 20 MB)"
+echo "before wrk:  $before_load"
+python3 - "$work/rss_load.txt" <<'PY'
+import statistics, sys
+v = sorted(float(x) for x in open(sys.argv[1]).read().split())
+print(f"during wrk:  median {statistics.median(v):.1f} MB, max {v[-1]:.1f} MB over {len(v)} samples")
+PY
+echo "after wrk:   $after_load"
+echo "10 s idle:   $(rss_line "$e2")"
+
+idle_collections=${IDLE_COLLECTIONS:-40}
+echo "== 4. exporter RSS idle: $idle_collections collections at 1 s, each scraped once like Prometheus (target < 20 MB)"
+exporter_config "  mode: interval
+  interval: 1s" >"$work/idle.yaml"
+start_exporter "$work/idle.yaml"; p4=$port; e4=$exporter_pid
+for _ in $(seq "$idle_collections"); do
+  sleep 1
+  curl -sf --compressed -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' \
+    "127.0.0.1:$p4/metrics" >/dev/null
+done
+echo "idle after ~$idle_collections collections: $(rss_line "$e4")"

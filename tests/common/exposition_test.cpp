@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include <zlib.h>
+
 #include "common/exposition.h"
 #include "support/process.h"
 
@@ -110,4 +112,64 @@ TEST_CASE("gzip output is a valid gzip stream") {
   CHECK(gz.size() < data.size() / 10);
   CHECK(accepts_gzip("gzip, deflate"));
   CHECK_FALSE(accepts_gzip("identity"));
+}
+
+namespace {
+
+// Decodes one whole gzip stream, as a scraper does.
+std::string gunzip(const std::string& gz) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
+  std::string out(1 << 20, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&zs, Z_FINISH);
+  inflateEnd(&zs);
+  CHECK(rc == Z_STREAM_END);
+  out.resize(zs.total_out);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a gzip prefix written piece by piece and finished with a tail is one valid gzip stream") {
+  std::string whole;
+  GzipPrefixWriter writer;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string line = "t_value{id=\"" + std::to_string(i) + "\"} " + std::to_string(i * 7) + "\n";
+    whole += line;
+    writer.append(line);
+  }
+  const GzipPrefix prefix = writer.finish();
+  CHECK(prefix.size == whole.size());
+  CHECK(prefix.deflated.size() < whole.size() / 4);
+  CHECK(prefix.deflated.capacity() < prefix.deflated.size() + 64);  // holds the compressed bytes only
+  const std::string tail = "# EOF\n";
+  const std::string gz = prefix.header + prefix.deflated + gzip_finish(prefix, tail);
+  CHECK(gunzip(gz) == whole + tail);
+  const GzipPrefix at_once = gzip_prefix(whole);
+  CHECK(gunzip(at_once.header + at_once.deflated + gzip_finish(at_once, tail)) == whole + tail);
+}
+
+TEST_CASE("a gzip prefix inflates back to the data it was made from") {
+  const std::string data = golden("exposition.txt");
+  CHECK(inflate_prefix(gzip_prefix(data)) == data);
+  CHECK(inflate_prefix(gzip_prefix("")).empty());
+  GzipPrefix broken = gzip_prefix(data);
+  broken.size += 1;
+  CHECK_THROWS_AS(inflate_prefix(broken), std::runtime_error);
+}
+
+TEST_CASE("write_exposition is each family written in turn, plus EOF in OpenMetrics") {
+  const auto families = tricky_families();
+  for (auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
+    std::string pieces;
+    for (const auto& f : families) write_family(pieces, f, format);
+    if (format == ExpositionFormat::openmetrics) pieces += "# EOF\n";
+    std::string whole;
+    write_exposition(whole, families, format);
+    CHECK(pieces == whole);
+  }
 }

@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+
+#include <zlib.h>
+
+#include "exporter/metrics_endpoint.h"
+
+using namespace twikit;
+using namespace twikit::exporter;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Answers every request with one document, without a network.
+class CannedHttpClient final : public HttpClient {
+ public:
+  explicit CannedHttpClient(std::string body) : body_(std::move(body)) {}
+  HttpResponse send(const HttpRequest&) override {
+    HttpResponse r;
+    r.status = 200;
+    r.body = body_;
+    return r;
+  }
+  std::vector<HttpResponse> send_all(const std::vector<HttpRequest>& requests, std::size_t) override {
+    std::vector<HttpResponse> out;
+    for (const auto& r : requests) out.push_back(send(r));
+    return out;
+  }
+
+ private:
+  std::string body_;
+};
+
+std::shared_ptr<ExporterConfig> config() {
+  auto cfg = std::make_shared<ExporterConfig>();
+  // One collection for the whole test, so that every request serves the same snapshot.
+  cfg->collection.mode = CollectionMode::interval;
+  cfg->collection.interval_ms = 3600 * 1000;
+  MetricSpec n;
+  n.name = "t_n";
+  n.path = "metrics.n";
+  MetricSpec list;
+  list.name = "t_events_total";
+  list.type = "counter";
+  list.help = "Events by id.";
+  list.path = "metrics.list";
+  list.each = "v";
+  list.labels = {{"id", "id"}};
+  cfg->services["svc"] = {n, list};
+  cfg->targets.push_back({"one", "http://127.0.0.1:1/status", "svc", 300, {}});
+  return cfg;
+}
+
+struct Served {
+  std::string content_type;
+  std::string content_encoding;
+  std::string body;  // as sent on the wire
+};
+
+Served get(Scheduler& scheduler, const SelfCounters& counters, const std::string& accept,
+           const std::string& accept_encoding) {
+  httplib::Request req;
+  if (!accept.empty()) req.set_header("Accept", accept);
+  if (!accept_encoding.empty()) req.set_header("Accept-Encoding", accept_encoding);
+  httplib::Response res;
+  serve_metrics(req, res, scheduler, counters);
+  Served out;
+  out.content_type = res.get_header_value("Content-Type");
+  out.content_encoding = res.get_header_value("Content-Encoding");
+  // Read the body the way httplib does: in pieces of a few kilobytes, at increasing offsets.
+  httplib::DataSink sink;
+  sink.write = [&](const char* data, std::size_t n) {
+    out.body.append(data, n);
+    return true;
+  };
+  while (out.body.size() < res.content_length_) {
+    const std::size_t before = out.body.size();
+    REQUIRE(res.content_provider_(before, std::min<std::size_t>(4096, res.content_length_ - before), sink));
+    REQUIRE(out.body.size() > before);
+  }
+  return out;
+}
+
+std::string gunzip(const std::string& gz) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
+  std::string out;
+  char chunk[16384];
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof chunk;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  CHECK(rc == Z_STREAM_END);
+  CHECK(zs.avail_in == 0);  // one gzip member, nothing after it
+  return out;
+}
+
+// The body up to the exporter's own metrics, which change from one request to the next.
+std::string service_part(const std::string& body) {
+  const auto at = body.find("# HELP twikit_exporter_build_info");
+  REQUIRE(at != std::string::npos);
+  return body.substr(0, at);
+}
+
+const char* kOpenMetrics = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5";
+const char* kDocument = R"({"metrics":{"n":5,"list":[{"id":"a","v":1},{"id":"b","v":2}]}})";
+
+}  // namespace
+
+TEST_CASE("OpenMetrics is served whole to a scraper that does not accept gzip") {
+  CannedHttpClient http(kDocument);
+  SystemClock clock;
+  Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
+  scheduler.start();
+  SelfCounters counters;
+  const Served plain = get(scheduler, counters, kOpenMetrics, "");
+  CHECK(plain.content_encoding.empty());
+  CHECK(plain.content_type == content_type(ExpositionFormat::openmetrics));
+  CHECK(plain.body.rfind("# HELP twikit_up ", 0) == 0);
+  CHECK(plain.body.find("\n# TYPE t_events counter\nt_events_total{id=\"a\",service=\"one\"} 1\n"
+                        "t_events_total{id=\"b\",service=\"one\"} 2\n") !=
+        std::string::npos);
+  CHECK(plain.body.find("\nt_n{service=\"one\"} 5\n") != std::string::npos);
+  CHECK(plain.body.substr(plain.body.size() - 6) == "# EOF\n");
+  CHECK(plain.body.find("# EOF") == plain.body.size() - 6);
+
+  const Served gz = get(scheduler, counters, kOpenMetrics, "gzip");
+  CHECK(gz.content_encoding == "gzip");
+  const std::string decoded = gunzip(gz.body);
+  CHECK(service_part(decoded) == service_part(plain.body));
+  CHECK(decoded.substr(decoded.size() - 6) == "# EOF\n");
+}
+
+TEST_CASE("the text format is the same with and without gzip, and has no EOF line") {
+  CannedHttpClient http(kDocument);
+  SystemClock clock;
+  Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
+  scheduler.start();
+  SelfCounters counters;
+  const Served plain = get(scheduler, counters, "", "");
+  CHECK(plain.content_encoding.empty());
+  CHECK(plain.content_type == content_type(ExpositionFormat::text));
+  CHECK(plain.body.find("\n# TYPE t_events_total counter\nt_events_total{id=\"a\",service=\"one\"} 1\n") !=
+        std::string::npos);
+  CHECK(plain.body.find("# EOF") == std::string::npos);
+
+  const Served gz = get(scheduler, counters, "", "gzip, deflate");
+  CHECK(gz.content_encoding == "gzip");
+  const std::string decoded = gunzip(gz.body);
+  CHECK(service_part(decoded) == service_part(plain.body));
+  CHECK(decoded.find("\nprocess_resident_memory_bytes ") != std::string::npos);
+}
