@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "common/web_config.h"
 #include "common/yaml_errors.h"
+#include "exporter/elastic_thread_pool.h"
 #include "exporter/health.h"
 #include "exporter/metrics_endpoint.h"
 
@@ -94,8 +95,9 @@ std::string App::reload() {
 
 void App::register_routes() {
   httplib::Server& srv = server_->raw();
-  // Prometheus and load tests keep many connections open; the default pool of 8 would queue them.
-  srv.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // httplib holds a thread per open connection: load tests keep dozens open, Prometheus one. Threads are
+  // started as connections need them (the default fixed pool of 8 would queue a load test) and end when idle.
+  srv.new_task_queue = [] { return new ElasticThreadPool(64, 2, std::chrono::seconds(10)); };
   srv.set_keep_alive_max_count(1000);
   srv.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     ++counters_.scrapes_served;
