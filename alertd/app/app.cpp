@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "alertd/app/notification_stack_hub.h"
+#include "alertd/app/rule_state.h"
 #include "common/logging.h"
 #include "common/yaml_errors.h"
 
@@ -67,11 +68,13 @@ void App::start() {
     throw ConfigError(join_rule_errors(errors));
   }
   hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_notification_stack_hub(*cfg, clock_);
-  // Alerts firing before a restart carry on firing from their original time: the next evaluation either
-  // keeps them (no new notification: the notification log knows them) or resolves them at once.
-  if (const auto remembered = hub_->remembered_alerts(); !remembered.empty()) {
-    const std::size_t restored = rules_->restore_alerts(from_notify_alerts(remembered, cfg->global.external_labels));
-    logger("app")->info("msg=\"restored alerts firing before the restart\" alerts={} remembered={}", restored,
+  // Alerts active before a restart carry on: firing ones from their original time (the next evaluation
+  // keeps them, and the notification log knows them, or resolves them at once), pending ones with their
+  // `for` progress.
+  TimestampMs saved_at = 0;
+  if (const auto remembered = hub_->recall_rule_alerts(&saved_at); !remembered.empty()) {
+    const std::size_t restored = rules_->restore_alerts(from_remembered(remembered, saved_at, clock_.now_ms()));
+    logger("app")->info("msg=\"restored the alerts active before the restart\" alerts={} remembered={}", restored,
                         remembered.size());
   }
   scrape_ = std::make_unique<scrape::ScrapeManager>(
@@ -154,6 +157,10 @@ bool App::reload(std::string* error) {
 void App::rule_loop() {
   TimestampMs last_retention = 0;
   std::unique_lock lock(loop_mu_);
+  // The store starts empty: evaluating before the first scrapes would resolve every restored alert and
+  // fire every absent(). Wait for them (each ends within its timeout; wake-ups come from scraped()).
+  const auto first_scrapes = std::chrono::milliseconds(scrape_->longest_timeout_ms() + 500);
+  loop_cv_.wait_for(lock, first_scrapes, [this] { return stopping_ || scrape_->scraped_all_once(); });
   while (!stopping_) {
     const std::int64_t scraped_interval_ms = std::exchange(scraped_interval_ms_, 0);
     lock.unlock();
@@ -170,6 +177,7 @@ void App::rule_loop() {
       eval_cycle_seconds_sum_ = eval_cycle_seconds_sum_ + seconds;
       eval_cycle_last_seconds_ = seconds;
     }
+    if (result.groups_evaluated > 0) remember_alerts(now);
     const auto cfg = config();
     if (!result.to_send.empty()) {
       hub_->send(to_notify_alerts(result.to_send, cfg->global.external_labels, cfg->notification.external_url));
@@ -186,6 +194,15 @@ void App::rule_loop() {
         next == 0 ? kMaxRuleWaitMs : std::clamp<std::int64_t>(next - clock_.now_ms(), 1, kMaxRuleWaitMs);
     lock.lock();
     loop_cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_ || scraped_interval_ms_ > 0; });
+  }
+}
+
+void App::remember_alerts(TimestampMs now) {
+  try {
+    hub_->remember_rule_alerts(to_remembered(rules_->active_alerts()), now);
+  } catch (const std::exception& e) {
+    logger("app")->error("msg=\"cannot save the active alerts; a restart now would forget them\" err={}",
+                         logfmt_value(e.what()));
   }
 }
 

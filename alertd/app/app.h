@@ -75,6 +75,8 @@ class App {
   config::AlertdConfig load_config() const;
   void register_routes();
   void rule_loop();
+  // Saves the rule engine's active alerts through the hub (after an evaluation).
+  void remember_alerts(TimestampMs now);
   // A scrape ended: wakes the rule loop so groups follow the fresh data (see evaluate_after_scrape).
   void scraped(const scrape::ScrapeTarget& target);
   std::string metrics_text(ExpositionFormat format) const;

@@ -1,6 +1,5 @@
 #include "alertd/app/notification_hub.h"
 
-#include <algorithm>
 #include <atomic>
 
 #include "common/logging.h"
@@ -50,24 +49,6 @@ std::vector<notify::Alert> to_notify_alerts(const std::vector<rules::Alert>& ale
     n.ends_at = a.resolved_at != 0 ? a.resolved_at : a.valid_until;
     n.generator_url = external_url + "/api/v1/alerts";
     out.push_back(std::move(n));
-  }
-  return out;
-}
-
-std::vector<rules::Alert> from_notify_alerts(const std::vector<notify::Alert>& alerts, const Labels& external_labels) {
-  std::vector<rules::Alert> out;
-  out.reserve(alerts.size());
-  for (const auto& n : alerts) {
-    rules::Alert a;
-    for (const auto& label : n.labels) {
-      if (std::find(external_labels.begin(), external_labels.end(), label) == external_labels.end()) {
-        a.labels.push_back(label);
-      }
-    }
-    a.annotations = n.annotations;
-    a.state = rules::AlertState::firing;
-    a.fired_at = n.starts_at;
-    out.push_back(std::move(a));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include "alertd/notify/alert.h"
 #include "alertd/notify/config.h"
+#include "alertd/persistence/rule_state_store.h"
 #include "alertd/rules/alert.h"
 #include "common/exposition.h"
 
@@ -23,9 +24,17 @@ class NotificationHub {
   virtual void apply(const notify::NotificationConfig& config) = 0;
   /// Hands over one evaluation cycle's firing and resolved alerts (Alertmanager's shape).
   virtual void send(const std::vector<notify::Alert>& alerts) = 0;
-  /// The alerts that were firing when alertd last stopped (from its database), for the rule engine to
-  /// carry on; empty for a hub that keeps no state.
-  virtual std::vector<notify::Alert> remembered_alerts() const { return {}; }
+  /// Keeps the rule engine's pending and firing alerts as of `now` (after an evaluation) for the next start;
+  /// a hub without a database forgets them.
+  virtual void remember_rule_alerts(const std::vector<persistence::RememberedAlert>& alerts, TimestampMs now) {
+    (void)alerts;
+    (void)now;
+  }
+  /// What remember_rule_alerts() last kept, and in `saved_at` when (0 if never).
+  virtual std::vector<persistence::RememberedAlert> recall_rule_alerts(TimestampMs* saved_at) const {
+    *saved_at = 0;
+    return {};
+  }
   /// Periodic housekeeping (history retention, pruning); called by the App about once a minute.
   virtual void maintain() {}
   /// Appends the hub's self metrics to `out`.
@@ -46,8 +55,5 @@ std::unique_ptr<NotificationHub> make_log_only_hub();
 std::vector<notify::Alert> to_notify_alerts(const std::vector<rules::Alert>& alerts, const Labels& external_labels,
                                             const std::string& external_url);
 
-/// The inverse for alerts remembered across a restart: firing rule alerts, fired at their startsAt, with
-/// the external labels to_notify_alerts() added taken off again (active_at is left 0 for the rule to fill).
-std::vector<rules::Alert> from_notify_alerts(const std::vector<notify::Alert>& alerts, const Labels& external_labels);
 
 }  // namespace twikit::app

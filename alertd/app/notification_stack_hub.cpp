@@ -12,7 +12,12 @@ class StackHub final : public NotificationHub {
   explicit StackHub(notify::StackOptions options) : stack_(std::move(options)) {}
   void apply(const notify::NotificationConfig& config) override { stack_.apply(config); }
   void send(const std::vector<notify::Alert>& alerts) override { stack_.send(alerts); }
-  std::vector<notify::Alert> remembered_alerts() const override { return stack_.active_alerts(); }
+  void remember_rule_alerts(const std::vector<persistence::RememberedAlert>& alerts, TimestampMs now) override {
+    stack_.rule_state().save(alerts, now);
+  }
+  std::vector<persistence::RememberedAlert> recall_rule_alerts(TimestampMs* saved_at) const override {
+    return stack_.rule_state().load(saved_at);
+  }
   void maintain() override { stack_.apply_retention(); }
   void collect(std::vector<MetricFamily>& out) const override { stack_.collect(out); }
   void register_routes(httplib::Server& server) override { stack_.register_routes(server); }

@@ -77,7 +77,8 @@ class Database {
   std::recursive_mutex mu_;
 };
 
-/// alertd's schema: outbox, nflog, silences, alerts, acknowledgements, alert_history.
+/// alertd's schema: outbox, nflog, silences, alerts, acknowledgements, alert_history, and the rule
+/// engine's active alerts (rule_alerts, rule_state).
 const std::vector<Migration>& alertd_migrations();
 
 }  // namespace twikit::persistence

@@ -69,6 +69,18 @@ CREATE TABLE alert_history (
 CREATE INDEX alert_history_fp ON alert_history(fingerprint, at);
 CREATE INDEX alert_history_at ON alert_history(at);
 )"},
+      {2, R"(
+CREATE TABLE rule_alerts (
+  labels TEXT NOT NULL,
+  firing INTEGER NOT NULL,
+  active_at INTEGER NOT NULL,
+  fired_at INTEGER NOT NULL
+);
+CREATE TABLE rule_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  saved_at INTEGER NOT NULL
+);
+)"},
   };
   return migrations;
 }

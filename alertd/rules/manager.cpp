@@ -82,8 +82,10 @@ TimestampMs RuleManager::first_slot(const Group& g, TimestampMs now) const {
   // Like Prometheus, spread groups over their interval by a hash of the group key.
   const std::int64_t interval = std::max<std::int64_t>(g.interval_ms(), 1);
   const auto offset = static_cast<std::int64_t>(fnv1a(g.key()) % static_cast<std::uint64_t>(interval));
-  std::int64_t base = now - ((now - offset) % interval + interval) % interval;
-  return base;  // the latest slot at or before now: evaluate right away
+  const std::int64_t since_slot = ((now - offset) % interval + interval) % interval;
+  // The first slot at or after now: a slot in the past would evaluate at a time before any sample scraped
+  // since the start, so every alert restored from before a restart would resolve at once.
+  return since_slot == 0 ? now : now - since_slot + interval;
 }
 
 void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result) {
@@ -123,10 +125,7 @@ std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
       }
     }
     if (owner == nullptr) continue;
-    Alert copy = a;
-    // Only the firing time was remembered: the alert became active `for` earlier.
-    if (copy.active_at == 0) copy.active_at = std::max<TimestampMs>(0, copy.fired_at - owner->spec().for_ms);
-    owner->restore(copy);
+    owner->restore(a);
     ++restored;
   }
   return restored;

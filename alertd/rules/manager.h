@@ -50,8 +50,7 @@ class RuleManager {
 
   /// Hands alerts remembered across a restart (pending, firing or recently resolved) back to the
   /// alerting rules named by their `alertname` label, as Prometheus restores its `for` state; alerts
-  /// of rules that no longer exist are ignored. An alert with active_at 0 is taken to have become active
-  /// its rule's `for` before fired_at. Returns how many were restored.
+  /// of rules that no longer exist are ignored. Returns how many were restored.
   std::size_t restore_alerts(const std::vector<Alert>& alerts);
 
   /// Evaluates every group whose next slot is at or before `now` (missed slots are skipped, the

@@ -94,6 +94,19 @@ void ScrapeManager::run(Loop& loop) {
   }
 }
 
+bool ScrapeManager::scraped_all_once() const {
+  std::lock_guard lock(mu_);
+  return std::all_of(loops_.begin(), loops_.end(),
+                     [](const auto& entry) { return entry.second->scraper.health().scrapes_total > 0; });
+}
+
+std::int64_t ScrapeManager::longest_timeout_ms() const {
+  std::lock_guard lock(mu_);
+  std::int64_t longest = 0;
+  for (const auto& [key, loop] : loops_) longest = std::max(longest, loop->scraper.target().timeout_ms);
+  return longest;
+}
+
 std::vector<TargetStatus> ScrapeManager::targets() const {
   std::vector<TargetStatus> out;
   {

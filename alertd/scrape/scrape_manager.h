@@ -41,6 +41,10 @@ class ScrapeManager {
   /// Stops every loop (waiting for an in-flight scrape, at most its timeout) and stales their series.
   void stop();
 
+  /// Whether every running target has finished at least one scrape (successful or not).
+  bool scraped_all_once() const;
+  /// The longest scrape timeout among the running targets (0 when there are none).
+  std::int64_t longest_timeout_ms() const;
   /// The running targets with their last scrape outcome, sorted by job then URL.
   std::vector<TargetStatus> targets() const;
   /// Appends alertd's own scrape metrics (per job: scrapes, failures, last durations) to `out`.

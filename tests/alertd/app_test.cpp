@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "alertd/app/app.h"
+#include "alertd/app/rule_state.h"
 #include "support/process.h"
 
 namespace {
@@ -115,23 +116,27 @@ TEST_CASE("the App refuses to start with a broken rule file, naming its position
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("alerts handed to the notification side convert back to the same firing rule alerts") {
-  twikit::rules::Alert a;
-  a.labels = twikit::make_labels({{"alertname", "Down"}, {"service", "api"}});
-  a.annotations = twikit::make_labels({{"summary", "api is down"}});
-  a.state = twikit::rules::AlertState::firing;
-  a.active_at = 1'000;
-  a.fired_at = 61'000;
-  a.valid_until = 300'000;
-  const twikit::Labels external = twikit::make_labels({{"cluster", "eu"}});
-  const auto handed = twikit::app::to_notify_alerts({a}, external, "http://alertd");
-  REQUIRE(handed.size() == 1);
-  CHECK(twikit::label_value(handed[0].labels, "cluster") == "eu");
-  const auto back = twikit::app::from_notify_alerts(handed, external);
-  REQUIRE(back.size() == 1);
-  CHECK(back[0].labels == a.labels);
-  CHECK(back[0].annotations == a.annotations);
-  CHECK(back[0].state == twikit::rules::AlertState::firing);
-  CHECK(back[0].fired_at == a.fired_at);
-  CHECK(back[0].active_at == 0);  // unknown: the rule manager derives it from `for`
+TEST_CASE("remembered pending alerts do not count alertd's downtime towards `for`; firing ones stay as they were") {
+  twikit::rules::Alert pending;
+  pending.labels = twikit::make_labels({{"alertname", "Slow"}});
+  pending.state = twikit::rules::AlertState::pending;
+  pending.active_at = 100'000;
+  twikit::rules::Alert firing;
+  firing.labels = twikit::make_labels({{"alertname", "Down"}});
+  firing.state = twikit::rules::AlertState::firing;
+  firing.active_at = 40'000;
+  firing.fired_at = 70'000;
+  twikit::rules::Alert resolved = firing;
+  resolved.state = twikit::rules::AlertState::inactive;
+  resolved.resolved_at = 90'000;
+  const auto kept = twikit::app::to_remembered({pending, firing, resolved});
+  REQUIRE(kept.size() == 2);
+  // alertd was last known running at 160 s and starts again at 460 s: 300 s down.
+  const auto back = twikit::app::from_remembered(kept, 160'000, 460'000);
+  REQUIRE(back.size() == 2);
+  CHECK(back[0].state == twikit::rules::AlertState::pending);
+  CHECK(back[0].active_at == 400'000);  // 60 s of `for` progress kept
+  CHECK(back[1].state == twikit::rules::AlertState::firing);
+  CHECK(back[1].active_at == 40'000);
+  CHECK(back[1].fired_at == 70'000);
 }

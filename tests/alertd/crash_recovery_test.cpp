@@ -6,10 +6,14 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <map>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "common/rfc3339.h"
 #include "exposition_server.h"
+#include "support/stack.h"
 #include "notify/receiver.h"
 #include "support/process.h"
 
@@ -111,5 +115,58 @@ TEST_CASE("a notification pending when alertd is SIGKILLed is delivered after th
     alertd->signal(SIGTERM);
     CHECK(alertd->wait(std::chrono::seconds(10)) == 0);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("alerts pending or firing when alertd is SIGKILLed come back with their activeAt and `for` progress") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-crash-state");
+  twikit::testing::write_file(dir + "/rules.yml", R"(groups:
+  - name: twikit
+    interval: 1s
+    rules:
+      - alert: TwikitServiceDown
+        expr: twikit_service_healthy == 0
+      - alert: TwikitServiceSlow
+        expr: twikit_service_healthy == 0
+        for: 1h
+)");
+  ExpositionServer exporter;
+  exporter.serve(kDown);
+  TestReceiver receiver;
+  const int port = twikit::testing::free_port();
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, receiver.url()));
+  const std::string alerts_url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/alerts";
+  // activeAt of each alert by name, with its state.
+  const auto active = [&]() {
+    std::map<std::string, std::pair<std::string, twikit::TimestampMs>> out;
+    const auto body = nlohmann::json::parse(twikit::testing::http_get(alerts_url), nullptr, false);
+    if (body.is_discarded()) return out;
+    for (const auto& a : body["data"]["alerts"]) {
+      twikit::TimestampMs t = 0;
+      twikit::parse_rfc3339(a["activeAt"].get<std::string>(), t);
+      out[a["labels"]["alertname"].get<std::string>()] = {a["state"].get<std::string>(), t};
+    }
+    return out;
+  };
+
+  auto first = start_alertd(dir, "first.log");
+  REQUIRE(eventually([&] { return active().size() == 2; }, std::chrono::seconds(20)));
+  const auto before = active();
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // `for` progress of the pending alert, saved each evaluation
+  first->signal(SIGKILL);
+  first->wait(std::chrono::seconds(10));
+  const auto restarted_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+  auto second = start_alertd(dir, "second.log");
+  REQUIRE(eventually([&] { return active().size() == 2; }, std::chrono::seconds(20)));
+  const auto after = active();
+  CHECK(after.at("TwikitServiceDown").first == "firing");
+  CHECK(after.at("TwikitServiceDown").second == before.at("TwikitServiceDown").second);
+  CHECK(after.at("TwikitServiceSlow").first == "pending");
+  // Pending since before the restart (moved on by the downtime only), not since the first evaluation after it.
+  CHECK(after.at("TwikitServiceSlow").second < restarted_at - 2'000);
+  CHECK(after.at("TwikitServiceSlow").second >= before.at("TwikitServiceSlow").second);
+  second->signal(SIGTERM);
+  CHECK(second->wait(std::chrono::seconds(10)) == 0);
   std::filesystem::remove_all(dir);
 }

@@ -4,6 +4,7 @@
 
 #include "alertd/persistence/alert_store.h"
 #include "alertd/persistence/notify_store.h"
+#include "alertd/persistence/rule_state_store.h"
 #include "alertd/persistence/silence_store.h"
 #include "harness.h"
 #include "support/process.h"
@@ -22,10 +23,36 @@ TEST_CASE("the database runs in WAL mode and records applied migrations once") {
   {
     Database db(path, alertd_migrations());
     CHECK(db.journal_mode() == "wal");
-    CHECK(db.schema_version() == 1);
+    CHECK(db.schema_version() == 2);
   }
   Database again(path, alertd_migrations());
-  CHECK(again.schema_version() == 1);
+  CHECK(again.schema_version() == 2);
+}
+
+TEST_CASE("the rule engine's active alerts and the time they were last current survive a reopen") {
+  const std::string path = fresh_db();
+  const RememberedAlert pending{make_labels({{"alertname", "Slow"}}), false, 1'000, 0};
+  const RememberedAlert firing{make_labels({{"alertname", "Down"}, {"service", "x"}}), true, 2'000, 3'000};
+  {
+    Database db(path, alertd_migrations());
+    RuleStateStore store(db);
+    TimestampMs saved_at = -1;
+    CHECK(store.load(&saved_at).empty());
+    CHECK(saved_at == 0);
+    store.save({firing, pending}, 10'000);
+    store.save({firing, pending}, 11'000);  // unchanged alerts: only the time moves
+    store.save({firing, pending, firing}, 12'000);  // two rules may hold identical alerts
+    store.save({firing, pending}, 13'000);
+  }
+  Database db(path, alertd_migrations());
+  RuleStateStore store(db);
+  TimestampMs saved_at = 0;
+  const auto loaded = store.load(&saved_at);
+  CHECK(saved_at == 13'000);
+  CHECK(loaded == std::vector<RememberedAlert>{firing, pending});
+  store.save({}, 14'000);
+  CHECK(store.load(&saved_at).empty());
+  CHECK(saved_at == 14'000);
 }
 
 TEST_CASE("pending outbox entries of a dropped pipeline are delivered exactly once by the next one") {

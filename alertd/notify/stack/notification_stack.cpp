@@ -20,6 +20,7 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   silence_store_ = std::make_unique<persistence::SqliteSilenceStore>(*db_);
   silences_ = std::make_unique<silence::Silences>(*clock_, silence_store_.get());
   alert_store_ = std::make_unique<persistence::AlertStore>(*db_);
+  rule_state_ = std::make_unique<persistence::RuleStateStore>(*db_);
   api_ = std::make_unique<api::MonitoringApi>(*alert_store_, *silences_, *clock_);
   // Firing alerts from before a restart come back so their groups and escalations continue.
   persistence::AlertQuery firing;
@@ -103,14 +104,6 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
     gen->inhibitor->gc(now);
   }
   timer_cv_.notify_all();  // a new group may be due sooner than the timer thread planned
-}
-
-std::vector<Alert> NotificationStack::active_alerts() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<Alert> out;
-  out.reserve(active_.size());
-  for (const auto& [fp, a] : active_) out.push_back(a);
-  return out;
 }
 
 void NotificationStack::tick() {

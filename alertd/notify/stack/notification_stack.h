@@ -21,6 +21,7 @@
 #include "alertd/notify/pipeline.h"
 #include "alertd/persistence/alert_store.h"
 #include "alertd/persistence/notify_store.h"
+#include "alertd/persistence/rule_state_store.h"
 #include "alertd/persistence/silence_store.h"
 #include "common/exposition.h"
 #include "common/http_client.h"
@@ -55,8 +56,6 @@ class NotificationStack {
   void apply(const NotificationConfig& config);
   /// Hands over one evaluation cycle's firing and resolved alerts.
   void send(const std::vector<Alert>& alerts);
-  /// The alerts currently firing as far as the notification side knows (at start: those in the database).
-  std::vector<Alert> active_alerts() const;
   /// Runs due group timers and escalation steps now (the timer thread calls this too).
   void tick();
   /// Applies the history retention of the current config and prunes finished outbox rows.
@@ -75,6 +74,8 @@ class NotificationStack {
   persistence::AlertStore& alerts() { return *alert_store_; }
   /// The silences.
   silence::Silences& silences() { return *silences_; }
+  /// The rule engine's remembered alerts, in the same database.
+  persistence::RuleStateStore& rule_state() const { return *rule_state_; }
   /// The delivery metrics.
   const NotifyMetrics& metrics() const { return metrics_; }
 
@@ -99,6 +100,7 @@ class NotificationStack {
   std::unique_ptr<persistence::SqliteSilenceStore> silence_store_;
   std::unique_ptr<silence::Silences> silences_;
   std::unique_ptr<persistence::AlertStore> alert_store_;
+  std::unique_ptr<persistence::RuleStateStore> rule_state_;
   std::unique_ptr<api::MonitoringApi> api_;
   NotifyMetrics metrics_;
 
