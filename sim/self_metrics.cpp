@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/exposition_response.h"
 #include "common/process_metrics.h"
 
 namespace twikit::sim {
@@ -67,16 +68,7 @@ void serve_metrics(const httplib::Request& req, httplib::Response& res,
   const ExpositionFormat format = negotiate_format(req.get_header_value("Accept"));
   std::string text;
   write_exposition(text, self_metrics(services, admin), format);
-  if (accepts_gzip(req.get_header_value("Accept-Encoding"))) {
-    text = gzip_compress(text);
-    res.set_header("Content-Encoding", "gzip");
-  }
-  // A sized content provider is sent as written; a plain body would be compressed again by httplib itself.
-  auto body = std::make_shared<const std::string>(std::move(text));
-  res.set_content_provider(body->size(), content_type(format),
-                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             return sink.write(body->data() + offset, std::min(length, body->size() - offset));
-                           });
+  send_exposition(req, res, std::move(text), format);
 }
 
 }  // namespace twikit::sim

@@ -6,6 +6,7 @@
 #include "alertd/app/process_metrics.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/api_json.h"
+#include "common/exposition_response.h"
 
 namespace twikit::app {
 namespace {
@@ -128,12 +129,7 @@ void App::register_routes() {
   s.Put("/-/reload", reload_handler);
   s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const ExpositionFormat format = negotiate_format(req.get_header_value("Accept"));
-    std::string body = metrics_text(format);
-    if (accepts_gzip(req.get_header_value("Accept-Encoding"))) {
-      body = gzip_compress(body);
-      res.set_header("Content-Encoding", "gzip");
-    }
-    res.set_content(body, content_type(format));
+    send_exposition(req, res, metrics_text(format), format);
   });
   s.Get("/api/v1/rules", [this](const httplib::Request& req, httplib::Response& res) {
     rules::RulesFilter filter;

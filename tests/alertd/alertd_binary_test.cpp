@@ -158,6 +158,13 @@ TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a goo
   CHECK(payload["alerts"][0]["labels"]["cluster"] == "test");
   REQUIRE(eventually([&] { return get(port, "/api/monitoring/alerts").find("TwikitServiceDown") != std::string::npos; }));
   CHECK_THAT(get(port, "/metrics"), Catch::Contains("alertd_config_last_reload_successful 1"));
+  {  // gzip as Prometheus asks for it: compressed once, one Content-Encoding header
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Get("/metrics", {{"Accept-Encoding", "gzip"}});
+    REQUIRE(res);
+    CHECK(res->get_header_value_count("Content-Encoding") == 1);
+    CHECK_THAT(res->body, Catch::Contains("alertd_config_last_reload_successful 1"));
+  }
 
   SECTION("a bad rule file is reported and the old rules keep running") {
     twikit::testing::write_file(dir + "/rules/twikit.yml", "groups:\n  - name: twikit\n    rules:\n      - alert: Broken\n        expr: sum(\n");
