@@ -6,6 +6,7 @@
 #include "alertd/app/process_metrics.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/api_json.h"
+#include "common/duration.h"
 #include "common/exposition_response.h"
 
 namespace twikit::app {
@@ -23,6 +24,7 @@ const char* kLandingPage = R"(<!DOCTYPE html>
 <li><a href="/api/v1/rules">/api/v1/rules</a> — rule groups and their health</li>
 <li><a href="/api/v1/targets">/api/v1/targets</a> — scrape targets</li>
 <li><a href="/api/v1/query?query=up">/api/v1/query?query=up</a> — instant PromQL queries</li>
+<li>/api/v1/query_range?query=up&amp;start=…&amp;end=…&amp;step=15s — range PromQL queries</li>
 <li><a href="/api/monitoring/alerts">/api/monitoring/alerts</a> — alert history and acknowledgements</li>
 <li><a href="/metrics">/metrics</a> — alertd's own metrics</li>
 <li><a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></li>
@@ -187,6 +189,45 @@ void App::register_routes() {
   };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
+  auto range_handler = [this](const httplib::Request& req, httplib::Response& res) {
+    const auto bad = [&res](const std::string& message) {
+      res.status = 400;
+      res.set_content(api::error_json("bad_data", message), kJson);
+    };
+    const auto start = api::parse_time_param(req.get_param_value("start"));
+    if (!start) return bad("invalid parameter \"start\": cannot parse \"" + req.get_param_value("start") + "\" to a valid timestamp");
+    const auto end = api::parse_time_param(req.get_param_value("end"));
+    if (!end) return bad("invalid parameter \"end\": cannot parse \"" + req.get_param_value("end") + "\" to a valid timestamp");
+    if (*end < *start) return bad("invalid parameter \"end\": end timestamp must not be before start time");
+    const std::string step_text = req.get_param_value("step");
+    std::optional<std::int64_t> step = parse_duration_ms(step_text);
+    if (!step) {
+      if (const auto seconds = api::parse_time_param(step_text)) step = *seconds;  // a plain number of seconds
+    }
+    if (!step) return bad("invalid parameter \"step\": cannot parse \"" + step_text + "\" to a valid duration");
+    if (*step <= 0) {
+      return bad("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. "
+                 "Try a positive integer");
+    }
+    if ((*end - *start) / *step > 11'000) {
+      return bad("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+                 "resolution (?step=XX)");
+    }
+    promql::ExprPtr expr;
+    try {
+      expr = promql::parse(req.get_param_value("query"));
+    } catch (const std::exception& e) {
+      return bad(std::string("invalid parameter \"query\": ") + e.what());
+    }
+    try {
+      res.set_content(api::query_response_json(engine_.range_query(*expr, store_, *start, *end, *step)), kJson);
+    } catch (const std::exception& e) {
+      res.status = 422;
+      res.set_content(api::error_json("execution", e.what()), kJson);
+    }
+  };
+  s.Get("/api/v1/query_range", range_handler);
+  s.Post("/api/v1/query_range", range_handler);
   hub_->register_routes(s);
 }
 

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 
@@ -144,6 +145,25 @@ TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a goo
   REQUIRE(up["data"]["result"].size() == 1);
   CHECK(up["data"]["result"][0]["value"][1] == "1");
   CHECK(up["data"]["result"][0]["metric"]["instance"] == "127.0.0.1:" + std::to_string(exporter.port()));
+  {  // range queries, as Grafana sends them
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto range = nlohmann::json::parse(get(port, "/api/v1/query_range?query=up&start=" +
+                                                           std::to_string(now_s - 5) + "&end=" + std::to_string(now_s + 2) +
+                                                           "&step=1s"));
+    CHECK(range["data"]["resultType"] == "matrix");
+    REQUIRE(range["data"]["result"].size() == 1);
+    CHECK(range["data"]["result"][0]["values"].size() >= 1);
+    httplib::Client client("127.0.0.1", port);
+    auto bad = client.Get("/api/v1/query_range?query=up&start=10&end=5&step=1");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK(nlohmann::json::parse(bad->body)["errorType"] == "bad_data");
+    bad = client.Get("/api/v1/query_range?query=up&start=0&end=100000&step=1");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK_THAT(bad->body, Catch::Contains("11,000 points"));
+  }
   const auto targets = nlohmann::json::parse(get(port, "/api/v1/targets"));
   CHECK(targets["data"]["activeTargets"][0]["health"] == "up");
   CHECK(nlohmann::json::parse(get(port, "/api/v1/rules"))["data"]["groups"][0]["name"] == "twikit");
