@@ -74,32 +74,28 @@ class FamilyBuilder {
   std::uint64_t duplicates_ = 0;
 };
 
-// Renders the bodies one family at a time, straight into their final buffers: the text body sized from
-// an estimate (trimmed if it overshoots), and each gzip prefix from the family just written, so the
-// OpenMetrics body never exists uncompressed and only one compressor is alive at a time.
+// Renders and compresses the bodies one family at a time, so neither exists whole uncompressed and only
+// one compressor is alive at a time.
 void render(const std::vector<MetricFamily>& families, Snapshot& snapshot) {
-  snapshot.text.reserve(snapshot.series * 128 + 4096);
-  {
+  std::string family_text;
+  for (const auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
     GzipPrefixWriter gzip;
     for (const auto& f : families) {
-      const std::size_t start = snapshot.text.size();
-      write_family(snapshot.text, f, ExpositionFormat::text);
-      gzip.append(std::string_view(snapshot.text).substr(start));
+      family_text.clear();
+      write_family(family_text, f, format);
+      gzip.append(family_text);
     }
-    snapshot.text_gzip = gzip.finish();
+    (format == ExpositionFormat::text ? snapshot.text_gzip : snapshot.openmetrics_gzip) = gzip.finish();
   }
-  if (snapshot.text.capacity() - snapshot.text.size() > snapshot.text.size() / 8) snapshot.text.shrink_to_fit();
-  GzipPrefixWriter gzip;
-  std::string family_text;
-  for (const auto& f : families) {
-    family_text.clear();
-    write_family(family_text, f, ExpositionFormat::openmetrics);
-    gzip.append(family_text);
-  }
-  snapshot.openmetrics_gzip = gzip.finish();
 }
 
 }  // namespace
+
+const std::string& Snapshot::plain(ExpositionFormat format) const {
+  const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
+  std::call_once(plain_once_[i], [&] { plain_[i] = inflate_prefix(i == 1 ? openmetrics_gzip : text_gzip); });
+  return plain_[i];
+}
 
 Collector::Collector(std::shared_ptr<const ExporterConfig> config, HttpClient& http, const Clock& clock)
     : config_(std::move(config)), http_(http), clock_(clock) {

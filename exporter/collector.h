@@ -53,15 +53,22 @@ struct Snapshot {
   TimestampMs collected_at_ms = 0;
   double duration_seconds = 0;
   std::vector<TargetStatus> targets;
-  /// Service and per-target metrics in the text format, which most plain-HTTP clients ask for.
-  std::string text;
-  /// `text` compressed once, as the front of a gzip stream each request finishes.
+  /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line, each
+  /// compressed once as the front of a gzip stream that each request finishes. Only the compressed bodies
+  /// are kept: Prometheus always accepts gzip, and they are a tenth of the size.
   GzipPrefix text_gzip;
-  /// The same metrics in OpenMetrics without the "# EOF" line, kept only compressed: Prometheus always
-  /// accepts gzip when it negotiates OpenMetrics; other clients get it inflated (inflate_prefix).
   GzipPrefix openmetrics_gzip;
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;
+
+  /// The body of `format` uncompressed (OpenMetrics without "# EOF"), for clients that do not accept gzip:
+  /// inflated on first use and kept with the snapshot, so an exporter scraped only with gzip never holds
+  /// one and a load of plain requests inflates once per collection. Thread-safe.
+  const std::string& plain(ExpositionFormat format) const;
+
+ private:
+  mutable std::once_flag plain_once_[2];  // text, OpenMetrics
+  mutable std::string plain_[2];          // written once under plain_once_
 };
 
 /// Runs collections for one configuration. Thread-safe: collect() may be called from several threads,

@@ -34,11 +34,11 @@ void serve_metrics(const httplib::Request& req, httplib::Response& res, Schedule
 
   // The response is up to three parts: the snapshot's body (shared, never copied), and the small fresh
   // part with the exporter's own metrics. With gzip the snapshot part was compressed once at collection;
-  // each request only compresses its own tail and the trailer, so the whole is one gzip stream.
+  // each request only compresses its own tail and the trailer, so the whole is one gzip stream. Without
+  // gzip the snapshot's body is inflated once, on the first such request.
   struct Body {
     std::shared_ptr<const Snapshot> snapshot;
     std::vector<std::string_view> parts;
-    std::string owned_head;
     std::string tail;
   };
   auto body = std::make_shared<Body>();
@@ -51,13 +51,7 @@ void serve_metrics(const httplib::Request& req, httplib::Response& res, Schedule
     res.set_header("Content-Encoding", "gzip");
   } else {
     body->tail = std::move(own);
-    if (snapshot && om) {
-      // OpenMetrics is kept compressed only; a scraper that cannot take gzip is rare and pays the inflate.
-      body->owned_head = inflate_prefix(snapshot->openmetrics_gzip);
-      body->parts.push_back(body->owned_head);
-    } else if (snapshot) {
-      body->parts.push_back(snapshot->text);
-    }
+    if (snapshot) body->parts.push_back(snapshot->plain(format));
     body->parts.push_back(body->tail);
   }
   std::size_t total = 0;

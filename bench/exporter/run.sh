@@ -5,7 +5,8 @@
 #     serving the same series; requests/s and p99 side by side, as ratios.
 #  3. exporter RSS while serving those series: sampled during the wrk run, after it, and the peak (VmHWM).
 #  4. exporter RSS idle: a fresh exporter collecting the same series every second, scraped once per
-#     collection the way Prometheus does (OpenMetrics, gzip), after $IDLE_COLLECTIONS collections (default 40).
+#     collection the way Prometheus does (OpenMetrics, gzip), sampled for 2 s after $IDLE_COLLECTIONS
+#     collections (default 40).
 # Usage: bench/exporter/run.sh [build-dir]   (needs wrk and prometheus-pushgateway; scripts/setup.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,8 +38,19 @@ PY
 }
 
 rss_mb() { awk -v k="$2:" '$1==k{printf "%.1f", $2/1024}' "/proc/$1/status"; }
-rss_line() {  # $1 = pid: resident set, its anonymous and file-backed parts, peak and threads
-  echo "RSS $(rss_mb "$1" VmRSS) MB (anon $(rss_mb "$1" RssAnon), file $(rss_mb "$1" RssFile)), peak VmHWM $(rss_mb "$1" VmHWM) MB, threads $(awk '$1=="Threads:"{print $2}' "/proc/$1/status")"
+rss_line() {  # $1 = pid: resident set, its anonymous and file-backed parts, peak and threads (one reading)
+  awk '{v[$1]=$2} END{printf "RSS %.1f MB (anon %.1f, file %.1f), peak VmHWM %.1f MB, threads %d\n",
+       v["VmRSS:"]/1024, v["RssAnon:"]/1024, v["RssFile:"]/1024, v["VmHWM:"]/1024, v["Threads:"]}' "/proc/$1/status"
+}
+rss_samples() {  # $1 = pid, $2 = file: VmRSS in MB every 0.1 s while $3 (a pid) runs, or 20 times
+  if [ -n "${3:-}" ]; then
+    while kill -0 "$3" 2>/dev/null; do rss_mb "$1" VmRSS; echo; sleep 0.1; done >"$2"
+  else
+    for _ in $(seq 20); do rss_mb "$1" VmRSS; echo; sleep 0.1; done >"$2"
+  fi
+}
+summary() {  # $1 = file of samples
+  python3 -c 'import statistics,sys; v=sorted(float(x) for x in open(sys.argv[1]).read().split()); print(f"median {statistics.median(v):.1f} MB, min {v[0]:.1f}, max {v[-1]:.1f} over {len(v)} samples")' "$1"
 }
 
 start_exporter() {  # $1 = config file; sets $port (no subshell: its EXIT trap would stop everything)
@@ -95,12 +107,10 @@ pg_series=$(curl -sf "127.0.0.1:$pg/metrics" | grep -vc '^#')
 echo "series served: exporter $series, pushgateway $pg_series"
 run_wrk() { wrk -t2 -c50 -d10s --latency "$1" 2>&1; }
 before_load=$(rss_line "$e2")
-# Samples the exporter's RSS every half second while wrk runs against it.
-(while kill -0 "$e2" 2>/dev/null; do rss_mb "$e2" VmRSS; echo; sleep 0.5; done) >"$work/rss_load.txt" &
-sampler=$!
-run_wrk "http://127.0.0.1:$p2/metrics" >"$work/wrk_exporter.txt"
-kill "$sampler" 2>/dev/null || true
-wait "$sampler" 2>/dev/null || true
+run_wrk "http://127.0.0.1:$p2/metrics" >"$work/wrk_exporter.txt" &
+wrk_pid=$!
+rss_samples "$e2" "$work/rss_load.txt" "$wrk_pid"
+wait "$wrk_pid"
 after_load=$(rss_line "$e2")
 run_wrk "http://127.0.0.1:$pg/metrics" >"$work/wrk_pushgateway.txt"
 python3 - "$work/wrk_exporter.txt" "$work/wrk_pushgateway.txt" <<'PY'
@@ -119,11 +129,7 @@ PY
 
 echo "== 3. exporter RSS with these series under load (target < 20 MB)"
 echo "before wrk:  $before_load"
-python3 - "$work/rss_load.txt" <<'PY'
-import statistics, sys
-v = sorted(float(x) for x in open(sys.argv[1]).read().split())
-print(f"during wrk:  median {statistics.median(v):.1f} MB, max {v[-1]:.1f} MB over {len(v)} samples")
-PY
+echo "during wrk:  $(summary "$work/rss_load.txt")"
 echo "after wrk:   $after_load"
 echo "10 s idle:   $(rss_line "$e2")"
 
@@ -137,4 +143,7 @@ for _ in $(seq "$idle_collections"); do
   curl -sf --compressed -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' \
     "127.0.0.1:$p4/metrics" >/dev/null
 done
-echo "idle after ~$idle_collections collections: $(rss_line "$e4")"
+# A collection takes a fifth of each second here and briefly needs more: sample for two seconds.
+rss_samples "$e4" "$work/rss_idle.txt"
+echo "after $idle_collections collections: $(summary "$work/rss_idle.txt")"
+echo "                     now: $(rss_line "$e4")"

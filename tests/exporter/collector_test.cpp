@@ -64,6 +64,11 @@ std::shared_ptr<ExporterConfig> config_for(const std::vector<std::pair<std::stri
   return cfg;
 }
 
+// The snapshot's text body, as a client without gzip gets it.
+std::string text_of(const std::shared_ptr<const Snapshot>& snapshot) {
+  return snapshot->plain(ExpositionFormat::text);
+}
+
 bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
 }
@@ -76,8 +81,8 @@ TEST_CASE("a healthy target is up and its mapped values are served") {
   SystemClock clock;
   Collector c(config_for({{"one", svc.url()}}), http, clock);
   auto snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_up{service=\"one\"} 1"));
-  CHECK(has_line(snap->text, "t_n{service=\"one\"} 5"));
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "t_n{service=\"one\"} 5"));
   CHECK(snap->targets[0].status == "healthy");
 }
 
@@ -87,8 +92,8 @@ TEST_CASE("a repeated label set from bad service data is dropped and counted, no
   SystemClock clock;
   Collector c(config_for({{"one", svc.url()}}), http, clock);
   auto snap = c.collect();
-  CHECK(has_line(snap->text, "t_list{id=\"a\",service=\"one\"} 1"));
-  CHECK_FALSE(has_line(snap->text, "t_list{id=\"a\",service=\"one\"} 2"));
+  CHECK(has_line(text_of(snap), "t_list{id=\"a\",service=\"one\"} 1"));
+  CHECK_FALSE(has_line(text_of(snap), "t_list{id=\"a\",service=\"one\"} 2"));
   CHECK(snap->duplicates_dropped == 1);
 }
 
@@ -97,32 +102,32 @@ TEST_CASE("each failure mode is counted under its reason and old values are not 
   CurlHttpClient http;
   SystemClock clock;
   Collector c(config_for({{"one", svc.url()}}), http, clock);
-  REQUIRE(has_line(c.collect()->text, "t_n{service=\"one\"} 5"));
+  REQUIRE(has_line(text_of(c.collect()), "t_n{service=\"one\"} 5"));
 
   svc.status = 503;
   auto snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_up{service=\"one\"} 0"));
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"http_status\",service=\"one\"} 1"));
-  CHECK(snap->text.find("t_n{") == std::string::npos);
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"one\"} 0"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"http_status\",service=\"one\"} 1"));
+  CHECK(text_of(snap).find("t_n{") == std::string::npos);
 
   svc.status = 200;
   svc.set_body("{not json");
   snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"invalid_json\",service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"invalid_json\",service=\"one\"} 1"));
 
   svc.set_body(std::string(5000, ' ') + "{}");
   snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"too_large\",service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"too_large\",service=\"one\"} 1"));
 
   svc.set_body(R"({"metrics":{"n":"many"}})");
   snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_up{service=\"one\"} 1"));
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"mapping\",service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"mapping\",service=\"one\"} 1"));
 
   svc.set_body("{}");
   svc.delay_ms = 1000;
   snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"timeout\",service=\"one\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"timeout\",service=\"one\"} 1"));
   CHECK(snap->targets[0].consecutive_failures == 1);
 }
 
@@ -138,9 +143,9 @@ TEST_CASE("a refused connection is reason connect and other targets stay up") {
   Collector c(config_for({{"good", good.url()}, {"dead", "http://127.0.0.1:" + std::to_string(dead_port) + "/status"}}),
               http, clock);
   auto snap = c.collect();
-  CHECK(has_line(snap->text, "twikit_up{service=\"good\"} 1"));
-  CHECK(has_line(snap->text, "twikit_up{service=\"dead\"} 0"));
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"connect\",service=\"dead\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"good\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"dead\"} 0"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"connect\",service=\"dead\"} 1"));
 }
 
 TEST_CASE("counters survive a reload through carry_over_from") {
@@ -154,7 +159,7 @@ TEST_CASE("counters survive a reload through carry_over_from") {
   Collector fresh(cfg, http, clock);
   fresh.carry_over_from(old);
   auto snap = fresh.collect();
-  CHECK(has_line(snap->text, "twikit_scrape_errors_total{reason=\"http_status\",service=\"one\"} 2"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"http_status\",service=\"one\"} 2"));
 }
 
 TEST_CASE("concurrent on-scrape requests share one collection") {
@@ -188,5 +193,22 @@ TEST_CASE("the on-scrape deadline caps a slow target's timeout") {
   const auto start = std::chrono::steady_clock::now();
   auto snap = scheduler.snapshot(150ms);
   CHECK(std::chrono::steady_clock::now() - start < 400ms);
-  CHECK(has_line(snap->text, "twikit_up{service=\"one\"} 0"));
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"one\"} 0"));
+}
+
+TEST_CASE("a snapshot keeps its bodies compressed and inflates a plain copy once, on first use") {
+  FakeService svc;
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(config_for({{"one", svc.url()}}), http, clock);
+  auto snap = c.collect();
+  const std::string& first = snap->plain(ExpositionFormat::text);
+  CHECK(&first == &snap->plain(ExpositionFormat::text));
+  CHECK(first.size() == snap->text_gzip.size);
+  CHECK(has_line(first, "t_n{service=\"one\"} 5"));
+
+  const std::string& om = snap->plain(ExpositionFormat::openmetrics);
+  CHECK(om.size() == snap->openmetrics_gzip.size);
+  CHECK(has_line(om, "# TYPE twikit_scrape_errors counter"));
+  CHECK(om.find("# EOF") == std::string::npos);  // each response appends its own metrics, then EOF
 }
