@@ -1,7 +1,6 @@
 #include "exporter/collector.h"
 
 #include <algorithm>
-#include <set>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -43,33 +42,49 @@ const char* failure_reason(const HttpResponse& r) {
   return "http_status";
 }
 
-// Accumulates samples into families in a stable order, dropping repeated label sets.
+// Accumulates samples into families in a stable order, dropping repeated label sets. Repeats are found
+// through a hash of each sample's labels pointing back at the sample, not through a copy of the labels.
 class FamilyBuilder {
  public:
-  MetricFamily& family(const std::string& name, const std::string& help, MetricType type) {
+  void add(const std::string& name, const std::string& help, MetricType type, Labels labels, double value) {
     auto [it, inserted] = index_.emplace(name, families_.size());
     if (inserted) {
       families_.push_back(MetricFamily{name, help, type, {}});
       seen_.emplace_back();
     }
-    return families_[it->second];
-  }
-  void add(const std::string& name, const std::string& help, MetricType type, Labels labels, double value) {
-    MetricFamily& f = family(name, help, type);
-    auto& seen = seen_[index_[name]];
-    std::string key = labels_to_string(labels);
-    if (!seen.insert(std::move(key)).second) {
-      ++duplicates_;
-      return;
+    MetricFamily& f = families_[it->second];
+    auto& seen = seen_[it->second];
+    const std::size_t hash = hash_labels(labels);
+    for (auto [at, end] = seen.equal_range(hash); at != end; ++at) {
+      if (f.samples[at->second].labels == labels) {
+        ++duplicates_;
+        return;
+      }
     }
+    seen.emplace(hash, f.samples.size());
     f.samples.push_back(MetricSample{std::move(labels), value, {}, {}});
   }
-  std::vector<MetricFamily>& families() { return families_; }
+  // Moves the families out and frees the duplicate index, which rendering does not need.
+  std::vector<MetricFamily> take_families() {
+    seen_ = {};
+    index_ = {};
+    return std::move(families_);
+  }
   std::uint64_t duplicates() const { return duplicates_; }
 
  private:
+  static std::size_t hash_labels(const Labels& labels) {
+    std::size_t h = labels.size();
+    for (const auto& [name, value] : labels) {
+      for (const std::string* s : {&name, &value}) {
+        h ^= std::hash<std::string>{}(*s) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+      }
+    }
+    return h;
+  }
+
   std::vector<MetricFamily> families_;
-  std::vector<std::set<std::string>> seen_;
+  std::vector<std::unordered_multimap<std::size_t, std::size_t>> seen_;  // per family: label hash → sample
   std::unordered_map<std::string, std::size_t> index_;
   std::uint64_t duplicates_ = 0;
 };
@@ -147,7 +162,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
   std::lock_guard lock(mu_);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Target& target = targets[i];
-    const HttpResponse& resp = responses[i];
+    HttpResponse& resp = responses[i];
     TargetStatus& status = totals_[target.name];
     ++status.collections;
     status.scrape_duration_seconds = resp.duration_seconds;
@@ -162,6 +177,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
       error = "HTTP status " + std::to_string(resp.status);
     } else {
       doc = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
+      std::string().swap(resp.body);  // the document holds what is needed; a big body goes at once
       if (doc.is_discarded() || !doc.is_object()) {
         reason = "invalid_json";
         error = "body is not a JSON object";
@@ -222,7 +238,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
       families[3].samples.push_back({svc, static_cast<double>(*st.last_success_ms) / 1000.0, {}, {}});
     }
   }
-  for (auto& f : service_metrics.families()) families.push_back(std::move(f));
+  for (auto& f : service_metrics.take_families()) families.push_back(std::move(f));
   if (config_->collection.mode == CollectionMode::interval) {
     const std::string note = " (Collected every " + format_duration_ms(config_->collection.interval_ms) +
                              " in the background; see twikit_exporter_last_collection_timestamp_seconds.)";
