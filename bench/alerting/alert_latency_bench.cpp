@@ -63,6 +63,8 @@ class BreachEndpoint {
   }
   int port() const { return port_; }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~BreachEndpoint() { server_.stop(); }
  private:
   twikit::HttpServer server_;
   std::mutex mu_;
@@ -98,6 +100,8 @@ class Receiver {
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~Receiver() { server_.stop(); }
  private:
   twikit::HttpServer server_;
   std::mutex mu_;

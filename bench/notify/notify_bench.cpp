@@ -48,6 +48,8 @@ class Receiver {
     return arrivals_.empty() ? Clock_::time_point{} : arrivals_.back().second;
   }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~Receiver() { server_.stop(); }
  private:
   HttpServer server_;
   int port_ = 0;

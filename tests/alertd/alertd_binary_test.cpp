@@ -38,6 +38,8 @@ class WebhookReceiver {
   }
   int port() const { return port_; }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~WebhookReceiver() { server_.stop(); }
  private:
   twikit::HttpServer server_;
   std::mutex mu_;

@@ -27,6 +27,8 @@ class ExpositionServer {
   /// The bound port.
   int port() const { return port_; }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~ExpositionServer() { server_.stop(); }
  private:
   HttpServer server_;
   std::mutex mu_;

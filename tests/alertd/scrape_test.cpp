@@ -58,6 +58,8 @@ class ExpositionServer {
   int port() const { return port_; }
   std::atomic<int> delay_ms_{0};
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~ExpositionServer() { server_.stop(); }
  private:
   twikit::HttpServer server_;
   std::mutex mu_;

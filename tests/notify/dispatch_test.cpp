@@ -121,8 +121,8 @@ TEST_CASE("a resolved alert is announced once at the next group_interval and lea
 TEST_CASE("a resolution while the firing notice is still undelivered is announced after it, not dropped") {
   Harness h(config_from(kConfig));
   std::mutex gate;
-  std::unique_lock<std::mutex> hold(gate);
   h.notifiers.at("ops")->set_during_notify([&gate] { std::lock_guard<std::mutex> wait(gate); });  // receiver hangs
+  std::unique_lock<std::mutex> hold(gate);
   const Alert a = alert("Down", "a", "critical", h.clock.now_ms());
   h.dispatcher->put({a});
   h.clock.advance_ms(30'000);

@@ -16,9 +16,14 @@ class RecordingNotifier final : public Notifier {
   explicit RecordingNotifier(std::string kind = "webhook", bool send_resolved = true)
       : kind_(std::move(kind)), send_resolved_(send_resolved) {}
   DeliveryResult notify(const Notification& n) override {
+    std::function<void()> during;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      during = during_notify_;
+    }
+    if (during) during();  // outside the lock: it may block on the test's own locks
     std::lock_guard<std::mutex> lock(mu_);
     calls_.push_back(n);
-    if (during_notify_) during_notify_();
     if (!results_.empty()) {
       DeliveryResult r = results_.front();
       results_.pop_front();

@@ -73,6 +73,8 @@ class TestReceiver {
     return delivered_;
   }
 
+  // The server stops (its handler threads end) before the members they use are destroyed.
+  ~TestReceiver() { server_.stop(); }
  private:
   HttpServer server_;
   int port_ = 0;
