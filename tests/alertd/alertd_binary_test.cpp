@@ -242,6 +242,14 @@ TEST_CASE("alertd check config validates the config and its rule files") {
     ChildProcess check({twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"});
     CHECK(check.wait(std::chrono::seconds(10)) == 0);
   }
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(9877, 9878, dir) + "  group_interval: 5m\n  repeat_interval: 9m\n");
+  {  // valid, with a warning: repeats go out every 10m
+    ChildProcess check({twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"}, {},
+                       dir + "/warn.log");
+    CHECK(check.wait(std::chrono::seconds(10)) == 0);
+    CHECK_THAT(twikit::testing::read_file(dir + "/warn.log"),
+               Catch::Contains("WARNING: " + dir + "/alertd.yaml:") && Catch::Contains("notifications repeat every 10m"));
+  }
   twikit::testing::write_file(dir + "/alertd.yaml", "route:\n  receiver: nobody\n");
   ChildProcess bad({twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"}, {},
                    dir + "/check.log");
