@@ -41,8 +41,9 @@ int wait_for_signals(twikit::exporter::App& app) {
 int main(int argc, char** argv) {
   // Many short-lived request threads would each get a glibc malloc arena; two keep RSS small.
   mallopt(M_ARENA_MAX, 2);
-  // Blocks of 128 KiB and more (bodies, inflated responses) get their own mapping and go back to the system
-  // when freed; by default glibc raises this threshold after each such free and keeps later ones in the heap.
+  // Blocks of 128 KiB and more (bodies, inflated responses) that free heap space cannot hold get their own
+  // mapping, which goes back to the system when freed; by default glibc raises this threshold after each
+  // such free, so later big blocks stay in the heap and keep its pages.
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   // Signals are handled by one thread with sigwait; block them before any thread starts.
   sigset_t set;
