@@ -55,7 +55,7 @@ struct Snapshot {
   std::vector<TargetStatus> targets;
   /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line, each
   /// compressed once as the front of a gzip stream that each request finishes. Only the compressed bodies
-  /// are kept: Prometheus always accepts gzip, and they are a tenth of the size.
+  /// are kept: Prometheus always accepts gzip, and they are some fifteen times smaller.
   GzipPrefix text_gzip;
   GzipPrefix openmetrics_gzip;
   std::size_t series = 0;
