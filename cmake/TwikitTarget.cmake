@@ -1,6 +1,9 @@
 # Per-target build hygiene: warnings (as errors when TWIKIT_WERROR) and the sanitizer selected by
 # TWIKIT_SANITIZE, applied by one call so every library, binary and test is built the same way.
 
+# How much longer tests may wait in sanitizer builds (see tests/CMakeLists.txt).
+set(TWIKIT_TEST_TIMEOUT_SCALE 4)
+
 function(twikit_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wnull-dereference)
@@ -38,6 +41,9 @@ function(twikit_add_test)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
+  endif()
+  if(NOT TWIKIT_SANITIZE STREQUAL "")
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * ${TWIKIT_TEST_TIMEOUT_SCALE}")
   endif()
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
 endfunction()

@@ -21,7 +21,7 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  /// Reads one line of the child's stdout, waiting at most `timeout`; nullopt on timeout or EOF.
+  /// Reads one line of the child's stdout, waiting at most `timeout` times kTimeoutScale; nullopt on timeout or EOF.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
   /// Sends `signal` to the child.
   void signal(int signal);
@@ -39,7 +39,15 @@ class ChildProcess {
   std::optional<int> exit_code_;
 };
 
-/// Polls `condition` every 20 ms until it returns true or `timeout` passes; returns its last result.
+#ifndef TWIKIT_TIMEOUT_SCALE
+#define TWIKIT_TIMEOUT_SCALE 1
+#endif
+/// How much longer every wait of the support library lasts: more than 1 in sanitizer builds, whose
+/// programs start and answer several times slower.
+inline constexpr int kTimeoutScale = TWIKIT_TIMEOUT_SCALE;
+
+/// Polls `condition` every 20 ms until it returns true or `timeout` (times kTimeoutScale) passes; returns
+/// its last result.
 template <typename F>
 bool eventually(F&& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
@@ -64,7 +72,7 @@ std::string read_file(const std::string& path);
 
 template <typename F>
 bool twikit::testing::eventually(F&& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout * kTimeoutScale;
   while (true) {
     if (condition()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;

@@ -34,7 +34,7 @@ std::string http_get(const std::string& url, const std::vector<std::pair<std::st
   HttpRequest r;
   r.url = url;
   r.headers = headers;
-  r.timeout = std::chrono::seconds(2);
+  r.timeout = std::chrono::seconds(2) * kTimeoutScale;
   HttpResponse resp = client().send(r);
   return resp.transport_ok() && resp.status == 200 ? resp.body : std::string();
 }
@@ -45,7 +45,7 @@ int http_send(const std::string& method, const std::string& url, const std::stri
   r.url = url;
   r.body = body;
   r.headers = {{"Content-Type", "application/json"}};
-  r.timeout = std::chrono::seconds(5);
+  r.timeout = std::chrono::seconds(5) * kTimeoutScale;
   HttpResponse resp = client().send(r);
   return resp.transport_ok() ? resp.status : 0;
 }
@@ -74,7 +74,8 @@ int Sim::reset() { return http_send("POST", admin_url() + "/admin/reset", ""); }
 std::string exporter_config_for(const Sim& sim, const std::string& collection_yaml) {
   std::string out = "collection:\n" + collection_yaml + "\ntargets:\n";
   for (const auto& [name, port] : sim.ports()) {
-    out += "  - {name: " + name + ", url: \"http://127.0.0.1:" + std::to_string(port) + "/status\", timeout: 1s}\n";
+    out += "  - {name: " + name + ", url: \"http://127.0.0.1:" + std::to_string(port) + "/status\", timeout: " +
+           std::to_string(kTimeoutScale) + "s}\n";
   }
   // The metric mapping is the shipped default, unchanged: everything after its `common_metrics:` key.
   const std::string defaults = testing::read_file(std::string(TWIKIT_SOURCE_DIR) + "/exporter/default_config.yaml");
