@@ -23,11 +23,15 @@ void ElasticThreadPool::enqueue(std::function<void()> fn) {
     return;
   }
   tasks_.push_back(std::move(fn));
-  if (workers_.size() < max_threads_) {
-    std::thread t([this] { work(); });
-    const auto id = t.get_id();
-    workers_.emplace(id, std::move(t));  // the worker waits for mu_ before it can finish
-  }
+  if (starting_ == 0) start_worker();
+}
+
+void ElasticThreadPool::start_worker() {
+  if (workers_.size() >= max_threads_ || shutdown_) return;
+  ++starting_;
+  std::thread t([this] { work(); });
+  const auto id = t.get_id();
+  workers_.emplace(id, std::move(t));  // the worker waits for mu_ before it can finish
 }
 
 void ElasticThreadPool::shutdown() {
@@ -68,11 +72,14 @@ void ElasticThreadPool::join_finished(std::unique_lock<std::mutex>& lock) {
 
 void ElasticThreadPool::work() {
   std::unique_lock lock(mu_);
+  --starting_;
   while (true) {
     std::function<void()> task;
     if (!tasks_.empty()) {
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      // More waiting: start the next worker from here rather than from the accept loop.
+      if (!tasks_.empty() && starting_ == 0) start_worker();
     } else if (shutdown_) {
       break;
     } else {

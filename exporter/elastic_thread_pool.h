@@ -29,8 +29,10 @@ class ElasticThreadPool final : public httplib::TaskQueue {
   ElasticThreadPool(const ElasticThreadPool&) = delete;
   ElasticThreadPool& operator=(const ElasticThreadPool&) = delete;
 
-  /// Runs `fn` on an idle worker, on a new one if none is idle and fewer than max_threads are alive,
-  /// or queues it for the first worker that frees up.
+  /// Runs `fn` on an idle worker, or queues it for a worker being started (fewer than max_threads alive)
+  /// or for the first one that frees up. Starts at most one thread itself: the caller is httplib's accept
+  /// loop, whose listen backlog is 5, so a burst of connections is served by a chain of workers each
+  /// starting the next while tasks remain queued.
   void enqueue(std::function<void()> fn) override;
   /// Runs the queued tasks to their end, then stops and joins every worker.
   void shutdown() override;
@@ -45,6 +47,7 @@ class ElasticThreadPool final : public httplib::TaskQueue {
     std::function<void()> task;
   };
 
+  void start_worker();  // mu_ held
   void work();
   void join_finished(std::unique_lock<std::mutex>& lock);
 
@@ -58,6 +61,7 @@ class ElasticThreadPool final : public httplib::TaskQueue {
   std::vector<IdleWorker*> idle_;
   std::map<std::thread::id, std::thread> workers_;   // guarded by mu_: alive or finished, not yet joined
   std::vector<std::thread::id> finished_;            // guarded by mu_: workers that returned from work()
+  std::size_t starting_ = 0;                         // guarded by mu_: started, not yet in work()
   bool shutdown_ = false;                            // guarded by mu_
 };
 
