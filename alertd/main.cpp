@@ -1,8 +1,6 @@
 // alertd: flags → App → wait for signals. Subcommands `check config`, `check rules` and `test rules`
 // validate files without starting the daemon.
 
-#include <signal.h>
-
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,6 +10,7 @@
 #include "alertd/rules/commands.h"
 #include "common/flags.h"
 #include "common/logging.h"
+#include "common/signals.h"
 #include "common/yaml_errors.h"
 
 namespace {
@@ -65,15 +64,7 @@ int main(int argc, char** argv) {
   }
   if (!flags.args().empty()) return run_subcommand(flags.args());
 
-  // Block the signals we handle before any thread starts, so every thread inherits the mask and
-  // only sigwait() below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  twikit::block_signals();  // before any thread starts
 
   auto log = twikit::logger("main");
   twikit::app::AppOptions options;
@@ -90,16 +81,11 @@ int main(int argc, char** argv) {
     log->error("error starting alertd err={}", twikit::logfmt_value(e.what()));
     return 1;
   }
-  while (true) {
-    int sig = 0;
-    if (sigwait(&signals, &sig) != 0) continue;
-    if (sig == SIGHUP) {
-      log->info("received SIGHUP, reloading configuration");
-      app.reload();
-      continue;
-    }
-    log->info("received signal, shutting down signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    app.stop();
-    return 0;
-  }
+  const std::string signal = twikit::wait_for_stop_signal([&] {
+    log->info("received SIGHUP, reloading configuration");
+    app.reload();
+  });
+  log->info("received signal, shutting down signal={}", signal);
+  app.stop();
+  return 0;
 }

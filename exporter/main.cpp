@@ -2,7 +2,6 @@
 
 #include <malloc.h>
 
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -10,33 +9,10 @@
 #include "common/flags.h"
 #include "common/http_client.h"
 #include "common/logging.h"
+#include "common/signals.h"
 #include "common/yaml_errors.h"
 #include "exporter/app.h"
 #include "exporter/config.h"
-
-namespace {
-
-int wait_for_signals(twikit::exporter::App& app) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  auto log = twikit::logger("exporter");
-  while (true) {
-    int sig = 0;
-    if (sigwait(&set, &sig) != 0) continue;
-    if (sig == SIGHUP) {
-      app.reload();
-      continue;
-    }
-    log->info("received signal, shutting down signal={}", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    app.stop();
-    return 0;
-  }
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   // Many short-lived request threads would each get a glibc malloc arena; two keep RSS small.
@@ -45,14 +21,7 @@ int main(int argc, char** argv) {
   // mapping, which goes back to the system when freed; by default glibc raises this threshold after each
   // such free, so later big blocks stay in the heap and keep its pages.
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  // Signals are handled by one thread with sigwait; block them before any thread starts.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGHUP);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  twikit::block_signals();  // before any thread starts
 
   twikit::FlagSet flags("twikit-exporter", "Exports the Twikit services' JSON status as Prometheus metrics.");
   flags.add_string("config.file", "", "twikit-exporter configuration file (empty: the embedded default).");
@@ -110,5 +79,8 @@ int main(int argc, char** argv) {
     std::cerr << "twikit-exporter: " << e.what() << "\n";
     return 1;
   }
-  return wait_for_signals(app);
+  const std::string signal = twikit::wait_for_stop_signal([&app] { app.reload(); });
+  twikit::logger("exporter")->info("received signal, shutting down signal={}", signal);
+  app.stop();
+  return 0;
 }

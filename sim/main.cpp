@@ -1,15 +1,13 @@
 // twikit-sim: plays the ten Twikit services for the demo and the tests (see sim/README.md).
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <limits>
 #include <optional>
 #include <string>
 
-#include <pthread.h>
-
 #include "common/flags.h"
 #include "common/logging.h"
+#include "common/signals.h"
 #include "sim/sim.h"
 
 namespace {
@@ -77,13 +75,7 @@ int main(int argc, char** argv) {
   config.list_sizes["proxy_rotation"] = *proxies;
   config.list_sizes["campaign_orchestrator"] = *campaigns;
 
-  // Signals are taken synchronously below; every thread started from here inherits the mask.
-  std::signal(SIGPIPE, SIG_IGN);
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  twikit::block_signals();  // before any thread starts
 
   twikit::SystemClock clock;
   twikit::sim::Sim sim(config, clock);
@@ -95,8 +87,7 @@ int main(int argc, char** argv) {
   }
   std::cout << sim.ready_line() << std::endl;
 
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
+  const std::string signal = twikit::wait_for_stop_signal();
   twikit::logger("sim")->info("stopping signal={}", signal);
   sim.stop();
   return 0;
