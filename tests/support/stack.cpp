@@ -75,7 +75,7 @@ std::string exporter_config_for(const Sim& sim, const std::string& collection_ya
   std::string out = "collection:\n" + collection_yaml + "\ntargets:\n";
   for (const auto& [name, port] : sim.ports()) {
     out += "  - {name: " + name + ", url: \"http://127.0.0.1:" + std::to_string(port) + "/status\", timeout: " +
-           std::to_string(kTimeoutScale) + "s}\n";
+           std::to_string(kTargetTimeout.count()) + "ms}\n";
   }
   // The metric mapping is the shipped default, unchanged: everything after its `common_metrics:` key.
   const std::string defaults = testing::read_file(std::string(TWIKIT_SOURCE_DIR) + "/exporter/default_config.yaml");

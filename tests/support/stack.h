@@ -46,6 +46,9 @@ class Sim {
 /// such as the collection block.
 std::string exporter_config_for(const Sim& sim, const std::string& collection_yaml);
 
+/// The per-target timeout exporter_config_for() sets: 1 s, times kTimeoutScale.
+inline constexpr std::chrono::milliseconds kTargetTimeout{1000 * kTimeoutScale};
+
 /// twikit-exporter started on a free port with the given configuration text.
 class Exporter {
  public:
