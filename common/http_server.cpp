@@ -31,9 +31,10 @@ HttpServer::HttpServer(std::unique_ptr<httplib::Server> server)
     : server_(server ? std::move(server) : std::make_unique<httplib::Server>()) {
   // httplib's default also sets SO_REUSEPORT, which lets a second process bind a port already in use and
   // silently share it. SO_REUSEADDR alone allows a quick restart and still refuses a port that is taken.
-  server_->set_socket_options([](int sock) {
+  server_->set_socket_options([this](int sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket_ = sock;  // the last socket tried is the one bound
   });
 }
 
@@ -50,6 +51,9 @@ int HttpServer::bind(const std::string& listen_address) {
     port_ = 0;
     throw std::runtime_error("cannot listen on " + listen_address);
   }
+  // httplib listens with a backlog of 5: a burst of connections (50 scrapers, a load test) would overflow it
+  // and wait for SYN retransmits. Listening again only widens the queue.
+  ::listen(listen_socket_, SOMAXCONN);
   return port_;
 }
 

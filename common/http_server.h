@@ -44,6 +44,7 @@ class HttpServer {
  private:
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  int listen_socket_ = -1;  // set by the socket-options callback during bind()
   int port_ = 0;
 };
 
