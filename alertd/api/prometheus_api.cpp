@@ -2,12 +2,12 @@
 
 #include <charconv>
 #include <cmath>
-#include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "alertd/rules/api_json.h"
 #include "common/duration.h"
+#include "common/rfc3339.h"
 
 namespace twikit::api {
 namespace {
@@ -34,40 +34,14 @@ std::optional<TimestampMs> parse_time_param(std::string_view text) {
   if (ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(seconds)) {
     return static_cast<TimestampMs>(std::llround(seconds * 1000.0));
   }
-  // RFC 3339: 2006-01-02T15:04:05[.fraction](Z|±hh:mm)
-  int year, mon, day, hour, min, sec;
-  char tail[64] = {};
-  const std::string s(text);
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%63s", &year, &mon, &day, &hour, &min, &sec, tail) < 6) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = mon - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = min;
-  tm.tm_sec = sec;
-  TimestampMs ms = static_cast<TimestampMs>(timegm(&tm)) * 1000;
-  std::string_view rest(tail);
-  if (!rest.empty() && rest[0] == '.') {
-    std::size_t i = 1;
-    double scale = 100;
-    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
-      ms += static_cast<TimestampMs>((rest[i] - '0') * scale);
-      scale /= 10;
-      ++i;
-    }
-    rest.remove_prefix(i);
-  }
-  if (rest == "Z" || rest == "z") return ms;
-  if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    const int oh = (rest[1] - '0') * 10 + (rest[2] - '0');
-    const int om = (rest[4] - '0') * 10 + (rest[5] - '0');
-    const TimestampMs offset = (oh * 60 + om) * 60'000LL;
-    return rest[0] == '+' ? ms - offset : ms + offset;
-  }
+  TimestampMs t = 0;
+  if (parse_rfc3339(std::string(text), t)) return t;
   return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_duration_param(std::string_view text) {
+  if (auto ms = parse_duration_ms(text)) return ms;
+  return parse_time_param(text);  // a plain number of seconds, as Prometheus also accepts
 }
 
 std::string query_response_json(const promql::Value& value) {

@@ -16,6 +16,10 @@ namespace twikit::api {
 /// Parses Prometheus' time parameter: Unix seconds with an optional fraction, or RFC 3339; nullopt when malformed.
 std::optional<TimestampMs> parse_time_param(std::string_view text);
 
+/// Parses Prometheus' step parameter: a duration ("15s") or a number of seconds ("15", "0.5"); nullopt when
+/// malformed.
+std::optional<std::int64_t> parse_duration_param(std::string_view text);
+
 /// {"status":"success","data":{"resultType":...,"result":...}} for an instant query result, values as
 /// strings and timestamps as Unix seconds, exactly as Prometheus' /api/v1/query answers.
 std::string query_response_json(const promql::Value& value);

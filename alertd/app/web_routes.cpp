@@ -1,12 +1,13 @@
 // The App's HTTP routes: lifecycle (/-/healthy, /-/ready, /-/reload), /metrics, the Prometheus-shaped
 // /api/v1/* endpoints, the notification hub's routes and a landing page.
 
+#include <functional>
+
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
 #include "alertd/app/process_metrics.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/api_json.h"
-#include "common/duration.h"
 #include "common/exposition_response.h"
 
 namespace twikit::app {
@@ -158,73 +159,63 @@ void App::register_routes() {
                         R"(","revision":"","branch":"","buildUser":"","buildDate":"","goVersion":""}})",
                     kJson);
   });
-  auto query_handler = [this](const httplib::Request& req, httplib::Response& res) {
-    const std::string query = req.get_param_value("query");
-    TimestampMs t = clock_.now_ms();
-    if (req.has_param("time")) {
-      const auto parsed = api::parse_time_param(req.get_param_value("time"));
-      if (!parsed) {
-        res.status = 400;
-        res.set_content(api::error_json("bad_data", "invalid parameter \"time\": cannot parse \"" +
-                                                        req.get_param_value("time") + "\" to a valid timestamp"),
-                        kJson);
-        return;
-      }
-      t = *parsed;
-    }
+  // Parses the query parameter and answers with what `run` makes of it: 400 for a parse error, 422 when
+  // the evaluation fails, as Prometheus does.
+  const auto answer = [](const httplib::Request& req, httplib::Response& res,
+                         const std::function<promql::Value(const promql::Expr&)>& run) {
     promql::ExprPtr expr;
     try {
-      expr = promql::parse(query);
+      expr = promql::parse(req.get_param_value("query"));
     } catch (const std::exception& e) {
       res.status = 400;
       res.set_content(api::error_json("bad_data", std::string("invalid parameter \"query\": ") + e.what()), kJson);
       return;
     }
     try {
-      res.set_content(api::query_response_json(engine_.instant_query(*expr, store_, t)), kJson);
+      res.set_content(api::query_response_json(run(*expr)), kJson);
     } catch (const std::exception& e) {
       res.status = 422;
       res.set_content(api::error_json("execution", e.what()), kJson);
     }
   };
+  const auto bad = [](httplib::Response& res, const std::string& message) {
+    res.status = 400;
+    res.set_content(api::error_json("bad_data", message), kJson);
+  };
+  const auto bad_time = [bad](httplib::Response& res, const std::string& name, const std::string& value) {
+    bad(res, "invalid parameter \"" + name + "\": cannot parse \"" + value + "\" to a valid timestamp");
+  };
+  auto query_handler = [this, answer, bad_time](const httplib::Request& req, httplib::Response& res) {
+    TimestampMs t = clock_.now_ms();
+    if (req.has_param("time")) {
+      const auto parsed = api::parse_time_param(req.get_param_value("time"));
+      if (!parsed) return bad_time(res, "time", req.get_param_value("time"));
+      t = *parsed;
+    }
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, t); });
+  };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
-  auto range_handler = [this](const httplib::Request& req, httplib::Response& res) {
-    const auto bad = [&res](const std::string& message) {
-      res.status = 400;
-      res.set_content(api::error_json("bad_data", message), kJson);
-    };
+  auto range_handler = [this, answer, bad, bad_time](const httplib::Request& req, httplib::Response& res) {
     const auto start = api::parse_time_param(req.get_param_value("start"));
-    if (!start) return bad("invalid parameter \"start\": cannot parse \"" + req.get_param_value("start") + "\" to a valid timestamp");
+    if (!start) return bad_time(res, "start", req.get_param_value("start"));
     const auto end = api::parse_time_param(req.get_param_value("end"));
-    if (!end) return bad("invalid parameter \"end\": cannot parse \"" + req.get_param_value("end") + "\" to a valid timestamp");
-    if (*end < *start) return bad("invalid parameter \"end\": end timestamp must not be before start time");
-    const std::string step_text = req.get_param_value("step");
-    std::optional<std::int64_t> step = parse_duration_ms(step_text);
+    if (!end) return bad_time(res, "end", req.get_param_value("end"));
+    if (*end < *start) return bad(res, "invalid parameter \"end\": end timestamp must not be before start time");
+    const auto step = api::parse_duration_param(req.get_param_value("step"));
     if (!step) {
-      if (const auto seconds = api::parse_time_param(step_text)) step = *seconds;  // a plain number of seconds
+      return bad(res, "invalid parameter \"step\": cannot parse \"" + req.get_param_value("step") +
+                          "\" to a valid duration");
     }
-    if (!step) return bad("invalid parameter \"step\": cannot parse \"" + step_text + "\" to a valid duration");
     if (*step <= 0) {
-      return bad("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. "
-                 "Try a positive integer");
+      return bad(res, "invalid parameter \"step\": zero or negative query resolution step widths are not "
+                      "accepted. Try a positive integer");
     }
     if ((*end - *start) / *step > 11'000) {
-      return bad("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
-                 "resolution (?step=XX)");
+      return bad(res, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+                      "resolution (?step=XX)");
     }
-    promql::ExprPtr expr;
-    try {
-      expr = promql::parse(req.get_param_value("query"));
-    } catch (const std::exception& e) {
-      return bad(std::string("invalid parameter \"query\": ") + e.what());
-    }
-    try {
-      res.set_content(api::query_response_json(engine_.range_query(*expr, store_, *start, *end, *step)), kJson);
-    } catch (const std::exception& e) {
-      res.status = 422;
-      res.set_content(api::error_json("execution", e.what()), kJson);
-    }
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, *start, *end, *step); });
   };
   s.Get("/api/v1/query_range", range_handler);
   s.Post("/api/v1/query_range", range_handler);

@@ -19,6 +19,13 @@ TEST_CASE("the time parameter accepts Unix seconds and RFC 3339") {
   CHECK_FALSE(twikit::api::parse_time_param(""));
 }
 
+TEST_CASE("the step parameter accepts a duration or a number of seconds") {
+  CHECK(twikit::api::parse_duration_param("15s") == 15'000);
+  CHECK(twikit::api::parse_duration_param("1m30s") == 90'000);
+  CHECK(twikit::api::parse_duration_param("0.5") == 500);
+  CHECK_FALSE(twikit::api::parse_duration_param("often"));
+}
+
 TEST_CASE("an instant vector is answered in Prometheus' JSON shape") {
   twikit::promql::Value v;
   v.type = twikit::promql::ValueType::vector;

@@ -18,13 +18,18 @@ using nlohmann::json;
 namespace {
 constexpr TimestampMs kT0 = 1'700'000'000'000;
 
+// Options for a stack on `db` driven by `clock` and tick() (no timer thread).
+StackOptions stack_options(const std::string& db, const Clock& clock) {
+  StackOptions opts;
+  opts.database_path = db;
+  opts.clock = &clock;
+  opts.run_timer_thread = false;
+  return opts;
+}
+
 struct ApiFixture {
   explicit ApiFixture(const std::string& db = "") : clock(kT0) {
-    StackOptions opts;
-    opts.database_path = db;
-    opts.clock = &clock;
-    opts.run_timer_thread = false;
-    stack = std::make_unique<NotificationStack>(opts);
+    stack = std::make_unique<NotificationStack>(stack_options(db, clock));
     auto cfg = config_from("receivers: [{name: log, system_log_configs: [{}]}]\nroute: {receiver: log}\n");
     cfg.api_bearer_token = "tok";
     stack->apply(cfg);
@@ -136,11 +141,7 @@ TEST_CASE("after a restart on the same database, firing alerts come back and not
   FakeClock clock(kT0);
   const Alert a = firing({{"alertname", "Down"}, {"service", "x"}}, kT0);
   for (int run = 0; run < 2; ++run) {
-    StackOptions opts;
-    opts.database_path = db;
-    opts.clock = &clock;
-    opts.run_timer_thread = false;
-    NotificationStack stack(opts);
+    NotificationStack stack(stack_options(db, clock));
     stack.apply(config_from(yaml));
     if (run == 0) {
       stack.send({a});
@@ -191,11 +192,7 @@ TEST_CASE("escalation carries on across a restart: passed steps are not re-sent,
     REQUIRE(stack.wait_idle(std::chrono::seconds(5)));
   };
   for (int run = 0; run < 2; ++run) {
-    StackOptions opts;
-    opts.database_path = db;
-    opts.clock = &clock;
-    opts.run_timer_thread = false;
-    NotificationStack stack(opts);
+    NotificationStack stack(stack_options(db, clock));
     stack.apply(config_from(yaml));
     if (run == 0) {
       stack.send({a, b});
