@@ -4,29 +4,29 @@
 # tests themselves on 127.0.0.1 with ephemeral ports, and stopped when they end.
 #
 #   scripts/test.sh                  build/ and the whole suite
-#   scripts/test.sh --sanitize address|thread   the same in build-asan/ or build-tsan/
+#   scripts/test.sh --sanitize address|thread   the same in build-asan/ or build-tsan/ (the asan and tsan presets)
+#   scripts/test.sh --preset clang   the same with Debian's clang, in build-clang/
 #   extra arguments after -- go to ctest (e.g. -- -R exporter)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build
-cmake_args=()
+preset=dev
 ctest_args=()
 while (($#)); do
   case $1 in
     --sanitize)
       case $2 in
-        address) build=$root/build-asan ;;
-        thread) build=$root/build-tsan ;;
+        address) preset=asan ;;
+        thread) preset=tsan ;;
         *) echo "test.sh: --sanitize takes address or thread" >&2; exit 2 ;;
       esac
-      cmake_args+=("-DTWIKIT_SANITIZE=$2" -DTWIKIT_BUILD_BENCH=OFF)
       shift 2 ;;
+    --preset) preset=$2; shift 2 ;;
     --) shift; ctest_args=("$@"); break ;;
     *) echo "test.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$build" "${cmake_args[@]}"
-cd "$build"
-ctest --output-on-failure -j2 --timeout 600 "${ctest_args[@]}"
+"$root/scripts/build.sh" --preset "$preset"
+cd "$root"
+ctest --preset "$preset" "${ctest_args[@]}"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "alertd/promql/functions.h"
@@ -446,7 +447,12 @@ class Parser {
         if (m.name() == "__name__")
           fail(start, "metric name must not be set twice: \"" + name + "\" or \"" + m.value() + "\"");
       }
-      ms.insert(ms.begin(), LabelMatcher(MatchType::eq, "__name__", name));
+      // Built front to back: GCC 12 at -O3 misreads vector::insert at begin() as a null dereference.
+      std::vector<LabelMatcher> with_name;
+      with_name.reserve(ms.size() + 1);
+      with_name.emplace_back(MatchType::eq, "__name__", name);
+      std::move(ms.begin(), ms.end(), std::back_inserter(with_name));
+      ms = std::move(with_name);
     }
     const bool any_non_empty = std::any_of(ms.begin(), ms.end(), [](const LabelMatcher& m) { return !m.matches_empty(); });
     if (!any_non_empty) fail(start, "vector selector must contain at least one non-empty matcher");
