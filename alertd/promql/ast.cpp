@@ -106,7 +106,12 @@ std::string Expr::to_string() const {
       return sq->expr->to_string() + "[" + format_duration(sq->range_ms) + ":" +
              (sq->step_ms ? format_duration(sq->step_ms) : "") + "]" + modifiers(sq->offset_ms, sq->at, sq->at_ms);
     }
-    case ExprKind::paren: return "(" + static_cast<const ParenExpr*>(this)->expr->to_string() + ")";
+    case ExprKind::paren: {
+      std::string out = "(";
+      out += static_cast<const ParenExpr*>(this)->expr->to_string();
+      out += ')';
+      return out;
+    }
     case ExprKind::unary: {
       const auto* u = static_cast<const UnaryExpr*>(this);
       return std::string(1, u->op) + u->expr->to_string();
