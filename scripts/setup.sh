@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev zlib1g-dev libssl-dev libcrypt-dev openssl
   prometheus prometheus-alertmanager prometheus-pushgateway wrk python3 python3-aiosmtpd python3-yaml
   dpkg-dev help2man lintian
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()

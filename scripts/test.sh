@@ -6,10 +6,14 @@
 #   scripts/test.sh                  build/ and the whole suite
 #   scripts/test.sh --sanitize address|thread   the same in build-asan/ or build-tsan/ (the asan and tsan presets)
 #   scripts/test.sh --preset clang   the same with Debian's clang, in build-clang/
+#   scripts/test.sh --no-fuzz        without the fuzz smoke (quicker local runs)
 #   extra arguments after -- go to ctest (e.g. -- -R exporter)
+# After the suite, the fuzz smoke builds the `fuzz` preset (build-fuzz/, clang, libFuzzer with ASan and
+# UBSan) and runs every harness of tests/fuzz/ for 30 s; a crash, hang, leak or UB report fails the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 preset=dev
+fuzz=1
 ctest_args=()
 while (($#)); do
   case $1 in
@@ -21,6 +25,7 @@ while (($#)); do
       esac
       shift 2 ;;
     --preset) preset=$2; shift 2 ;;
+    --no-fuzz) fuzz=0; shift ;;
     --) shift; ctest_args=("$@"); break ;;
     *) echo "test.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -30,3 +35,13 @@ done
 "$root/scripts/build.sh" --preset "$preset"
 cd "$root"
 ctest --preset "$preset" "${ctest_args[@]}"
+
+if ((fuzz)); then
+  fuzz_start=$SECONDS
+  "$root/scripts/build.sh" --preset fuzz
+  fuzz_built=$SECONDS
+  status=0
+  ctest --preset fuzz || status=$?
+  echo "test.sh: fuzz smoke took $((SECONDS - fuzz_start)) s (build $((fuzz_built - fuzz_start)) s, harnesses $((SECONDS - fuzz_built)) s)"
+  exit "$status"
+fi
