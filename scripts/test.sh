@@ -33,6 +33,13 @@ done
 
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" --preset "$preset"
+if [ "$preset" = dev ]; then
+  # The release preset (-O3, the build the image and the Debian package use) must build without a warning
+  # too, and the package tests (test_deploy_package, test_deploy_image_libraries) read it.
+  "$root/scripts/build.sh" --preset release -DTWIKIT_WERROR=ON
+else
+  fuzz=0  # the fuzz smoke runs beside the dev suite only
+fi
 cd "$root"
 ctest --preset "$preset" "${ctest_args[@]}"
 
