@@ -18,6 +18,10 @@ TEST_CASE("the time parameter accepts Unix seconds and RFC 3339") {
   CHECK(twikit::api::parse_time_param("2023-11-14T22:13:20.5Z") == 1'700'000'000'500);
   CHECK(twikit::api::parse_time_param("2023-11-15T00:13:20+02:00") == 1'700'000'000'000);
   CHECK_FALSE(twikit::api::parse_time_param("yesterday"));
+  CHECK_FALSE(twikit::api::parse_time_param("+023-11-14T22:13:20Z"));
+  CHECK_FALSE(twikit::api::parse_time_param(" 2023-11-14T22:13:20Z"));
+  CHECK_FALSE(twikit::api::parse_time_param("2023-11-14T22:13:20+99:00"));
+  CHECK_FALSE(twikit::api::parse_time_param("2023-11-14T22:13:20+0a:00"));
   CHECK_FALSE(twikit::api::parse_time_param(""));
 }
 
