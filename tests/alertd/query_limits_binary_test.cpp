@@ -96,7 +96,7 @@ TEST_CASE("alertd check rules fails on deeply nested expressions with positioned
     CHECK(check.wait(std::chrono::seconds(20)) == 1);
     CHECK_THAT(twikit::testing::read_file(dir + "/" + name + ".log"),
                Catch::Contains(name + std::string(".yml:5:15: group \"deep\", rule 1, \"deep\": could not parse expression: 1:")) &&
-                   Catch::Contains(": parse error: expression nesting depth exceeds the maximum of 1000"));
+                   Catch::Contains(": parse error: expression nesting depth exceeds the maximum of 256"));
   }
   std::filesystem::remove_all(dir);
 }
@@ -129,7 +129,7 @@ TEST_CASE("a running alertd refuses deep rule files on reload, answers bad times
       REQUIRE(res);
       CHECK(res->status == 500);
       CHECK_THAT(res->body, Catch::Contains("twikit.yml:5:15:") &&
-                                Catch::Contains("parse error: expression nesting depth exceeds the maximum of 1000"));
+                                Catch::Contains("parse error: expression nesting depth exceeds the maximum of 256"));
       CHECK(get(port, "/-/healthy").status == 200);
       CHECK(rule_named(port, "TargetUp")["name"] == "TargetUp");
       CHECK(rule_named(port, "deep").is_null());

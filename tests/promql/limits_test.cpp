@@ -36,62 +36,62 @@ std::string parse_error(const std::string& q) {
   return "no error";
 }
 
-const std::string kTooDeep = "parse error: expression nesting depth exceeds the maximum of 1000";
+const std::string kTooDeep = "parse error: expression nesting depth exceeds the maximum of 256";
 
 }  // namespace
 
-TEST_CASE("10,000 nested parentheses are a parse error at the 1001st", "[promql][limits]") {
-  CHECK(parse_error(repeat("(", 10000) + "1" + repeat(")", 10000)) == "1:1001: " + kTooDeep);
+TEST_CASE("10,000 nested parentheses are a parse error at the 257th", "[promql][limits]") {
+  CHECK(parse_error(repeat("(", 10000) + "1" + repeat(")", 10000)) == "1:257: " + kTooDeep);
 }
 
-TEST_CASE("6,500 nested calls are a parse error at the argument 1001 levels down", "[promql][limits]") {
-  CHECK(parse_error(repeat("abs(", 6500) + "x" + repeat(")", 6500)) == "1:4001: " + kTooDeep);
+TEST_CASE("6,500 nested calls are a parse error at the argument 257 levels down", "[promql][limits]") {
+  CHECK(parse_error(repeat("abs(", 6500) + "x" + repeat(")", 6500)) == "1:1025: " + kTooDeep);
 }
 
-TEST_CASE("an 8,000-term ^ chain is a parse error at its 1001st operand", "[promql][limits]") {
-  CHECK(parse_error(chain("x", "^", 8000)) == "1:2001: " + kTooDeep);
+TEST_CASE("an 8,000-term ^ chain is a parse error at its 257th operand", "[promql][limits]") {
+  CHECK(parse_error(chain("x", "^", 8000)) == "1:513: " + kTooDeep);
 }
 
-TEST_CASE("a 20,000-term + chain is a parse error at the operator that makes it 1001 levels deep", "[promql][limits]") {
-  CHECK(parse_error(chain("x", "+", 20000)) == "1:2000: " + kTooDeep);
+TEST_CASE("a 20,000-term + chain is a parse error at the operator that makes it 257 levels deep", "[promql][limits]") {
+  CHECK(parse_error(chain("x", "+", 20000)) == "1:512: " + kTooDeep);
 }
 
 TEST_CASE("10,000 unary minus signs are a parse error", "[promql][limits]") {
-  CHECK(parse_error(repeat("-", 10000) + "x") == "1:1001: " + kTooDeep);
+  CHECK(parse_error(repeat("-", 10000) + "x") == "1:257: " + kTooDeep);
 }
 
 TEST_CASE("nested aggregations and subqueries count towards the depth", "[promql][limits]") {
-  CHECK(parse_error(repeat("sum(", 2000) + "x" + repeat(")", 2000)) == "1:4001: " + kTooDeep);
+  CHECK(parse_error(repeat("sum(", 2000) + "x" + repeat(")", 2000)) == "1:1025: " + kTooDeep);
   CHECK(parse_error(repeat("max_over_time(", 600) + "x" + repeat("[5m:])", 600)).ends_with(kTooDeep));
 }
 
 TEST_CASE("the depth error reports its line and column", "[promql][limits]") {
-  CHECK(parse_error("sum(\n  " + repeat("(", 1200) + "x" + repeat(")", 1200) + ")") == "2:1002: " + kTooDeep);
+  CHECK(parse_error("sum(\n  " + repeat("(", 1200) + "x" + repeat(")", 1200) + ")") == "2:258: " + kTooDeep);
 }
 
 TEST_CASE("expressions exactly at the depth limit parse, print and evaluate", "[promql][limits]") {
   storage::SeriesStore store;
   add_series(store, {{"__name__", "x"}}, {2});
-  // Each shape is 1000 levels deep: the most the parser accepts.
-  const std::string parens = repeat("(", 999) + "x" + repeat(")", 999);
-  const std::string calls = repeat("abs(", 999) + "x" + repeat(")", 999);
-  const std::string pow = chain("x", " ^ ", 999);  // 999 operands: x ^ (x ^ (... ^ x))
-  const std::string sum = chain("x", " + ", 1000);
-  const std::string neg = repeat("-", 999) + "x";
-  CHECK(parse(parens)->height == 1000);
-  CHECK(parse(calls)->height == 1000);
-  CHECK(parse(pow)->height == 999);
-  CHECK(parse(sum)->height == 1000);
-  CHECK(parse(neg)->height == 1000);
-  CHECK(parse_error(chain("x", " + ", 1001)) == "1:3999: " + kTooDeep);
-  CHECK(parse_error(repeat("(", 1000) + "x" + repeat(")", 1000)) == "1:1001: " + kTooDeep);
+  // Each shape is 256 levels deep (the ^ chain 255): the most the parser accepts.
+  const std::string parens = repeat("(", 255) + "x" + repeat(")", 255);
+  const std::string calls = repeat("abs(", 255) + "x" + repeat(")", 255);
+  const std::string pow = chain("x", " ^ ", 255);  // 255 operands: x ^ (x ^ (... ^ x))
+  const std::string sum = chain("x", " + ", 256);
+  const std::string neg = repeat("-", 255) + "x";
+  CHECK(parse(parens)->height == 256);
+  CHECK(parse(calls)->height == 256);
+  CHECK(parse(pow)->height == 255);
+  CHECK(parse(sum)->height == 256);
+  CHECK(parse(neg)->height == 256);
+  CHECK(parse_error(chain("x", " + ", 257)) == "1:1023: " + kTooDeep);
+  CHECK(parse_error(repeat("(", 256) + "x" + repeat(")", 256)) == "1:257: " + kTooDeep);
 
   CHECK(parse(sum)->to_string() == sum);
   CHECK(parse(parens)->to_string() == parens);
   const Engine engine;
   CHECK(engine.instant_query(*parse(parens), store, 0).vector.at(0).value == 2);
   CHECK(engine.instant_query(*parse(calls), store, 0).vector.at(0).value == 2);
-  CHECK(engine.instant_query(*parse(sum), store, 0).vector.at(0).value == 2000);
+  CHECK(engine.instant_query(*parse(sum), store, 0).vector.at(0).value == 512);
   CHECK(engine.instant_query(*parse(neg), store, 0).vector.at(0).value == -2);
   CHECK(std::isinf(engine.instant_query(*parse(pow), store, 0).vector.at(0).value));
 }

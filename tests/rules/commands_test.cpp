@@ -161,9 +161,9 @@ TEST_CASE("check rules reports expressions nested beyond the depth limit as erro
   }
   const Run r = run({"check", "rules", file});
   CHECK(r.code == 1);
-  CHECK(r.err == "  FAILED:\n" + file + ":5:15: group \"deep\", rule 1, \"parens\": could not parse expression: 1:1001: parse error: expression nesting depth exceeds the maximum of 1000\n" +
-                     file + ":7:15: group \"deep\", rule 2, \"calls\": could not parse expression: 1:4001: parse error: expression nesting depth exceeds the maximum of 1000\n" +
-                     file + ":9:15: group \"deep\", rule 3, \"pow\": could not parse expression: 1:3001: parse error: expression nesting depth exceeds the maximum of 1000\n" +
-                     file + ":11:15: group \"deep\", rule 4, \"sum\": could not parse expression: 1:3000: parse error: expression nesting depth exceeds the maximum of 1000\n");
+  CHECK(r.err == "  FAILED:\n" + file + ":5:15: group \"deep\", rule 1, \"parens\": could not parse expression: 1:257: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":7:15: group \"deep\", rule 2, \"calls\": could not parse expression: 1:1025: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":9:15: group \"deep\", rule 3, \"pow\": could not parse expression: 1:769: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":11:15: group \"deep\", rule 4, \"sum\": could not parse expression: 1:768: parse error: expression nesting depth exceeds the maximum of 256\n");
   std::filesystem::remove(file);
 }
