@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <list>
 #include <mutex>
 #include <unordered_map>
