@@ -44,8 +44,9 @@ std::string wrap(std::string_view pattern, RegexAnchor anchor) {
   // RE2's error() already reads "<reason>: <arg>"; quote the argument the way Go's errors do.
   std::string reason = re.error();
   const std::string& arg = re.error_arg();
-  if (!arg.empty() && reason.size() > arg.size() + 2 && reason.compare(reason.size() - arg.size(), arg.size(), arg) == 0)
-    reason.resize(reason.size() - arg.size() - 2);
+  const bool ends_with_arg = !arg.empty() && reason.size() > arg.size() + 2 &&
+                             reason.compare(reason.size() - arg.size(), arg.size(), arg) == 0;
+  if (ends_with_arg) reason.resize(reason.size() - arg.size() - 2);
   if (re.error_code() == re2::RE2::ErrorPatternTooLarge) {
     throw RegexError("pattern too large - compile failed (its program exceeds the " +
                      std::to_string(kRegexMaxMem >> 20) + " MiB regex memory budget)");
@@ -65,7 +66,8 @@ std::shared_ptr<Regex::Compiled> build(std::string_view pattern, RegexAnchor anc
   c->groups = static_cast<std::size_t>(c->re.NumberOfCapturingGroups());
   c->group_names.assign(c->groups + 1, std::string());
   for (const auto& [name, index] : c->re.NamedCapturingGroups()) {
-    if (index >= 0 && static_cast<std::size_t>(index) <= c->groups) c->group_names[static_cast<std::size_t>(index)] = name;
+    const auto i = static_cast<std::size_t>(index);
+    if (index >= 0 && i <= c->groups) c->group_names[i] = name;
   }
   c->bytes = regex_estimated_bytes(c->pattern.size(), static_cast<std::size_t>(c->re.ProgramSize()));
   return c;
@@ -158,11 +160,14 @@ std::size_t name_rune_width(std::string_view s, std::size_t i) {
     if ((b & 0xC0) != 0x80) return 0;
     r = (r << 6) | (b & 0x3F);
   }
-  const bool letter = (r >= 0xC0 && r <= 0x24F && r != 0xD7 && r != 0xF7) || (r >= 0x370 && r <= 0x3FF && r != 0x37E && r != 0x387) ||
-                      (r >= 0x400 && r <= 0x52F && !(r >= 0x482 && r <= 0x489)) || (r >= 0x5D0 && r <= 0x5EA) ||
-                      (r >= 0x620 && r <= 0x64A) || (r >= 0x660 && r <= 0x669) || (r >= 0x3041 && r <= 0x30FF) ||
-                      (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0xAC00 && r <= 0xD7A3) || (r >= 0xFF10 && r <= 0xFF19) ||
-                      (r >= 0xFF21 && r <= 0xFF3A) || (r >= 0xFF41 && r <= 0xFF5A);
+  // Letter and digit blocks (with their few punctuation and symbol code points left out).
+  static constexpr std::pair<char32_t, char32_t> kRanges[] = {
+      {0xC0, 0xD6},     {0xD8, 0xF6},     {0xF8, 0x24F},    {0x370, 0x37D},   {0x37F, 0x386},
+      {0x388, 0x3FF},   {0x400, 0x481},   {0x48A, 0x52F},   {0x5D0, 0x5EA},   {0x620, 0x64A},
+      {0x660, 0x669},   {0x3041, 0x30FF}, {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3}, {0xFF10, 0xFF19},
+      {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}};
+  const bool letter = std::any_of(std::begin(kRanges), std::end(kRanges),
+                                  [r](const auto& range) { return r >= range.first && r <= range.second; });
   return letter ? n : 0;
 }
 

@@ -169,3 +169,10 @@ TEST_CASE("400 distinct big patterns keep the cache under its byte bound") {
   CHECK(s.entries < 400);
   twikit::clear_regex_cache();
 }
+
+TEST_CASE("a group name in a replacement ends where Go's letters and digits end") {
+  const Regex re = Regex::compile("(?P<x>b)");
+  CHECK(re.replace_all("abc", "[$x—]") == "a[b—]c");     // an em dash is not a letter
+  CHECK(re.replace_all("abc", "[$xé]") == "a[]c");       // é is: the name is "xé", no such group
+  CHECK(re.replace_all("abc", "[${x}é]") == "a[bé]c");
+}
