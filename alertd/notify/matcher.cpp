@@ -19,8 +19,8 @@ Matcher::Matcher(std::string name, Op op, std::string value)
   if (!is_valid_label_name(name_)) throw std::invalid_argument("invalid label name \"" + name_ + "\"");
   if (op_ == Op::regex || op_ == Op::not_regex) {
     try {
-      regex_ = std::make_shared<const std::regex>("^(?:" + value_ + ")$", std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+      regex_ = Regex::compile(value_, RegexAnchor::alertmanager);
+    } catch (const RegexError& e) {
       throw std::invalid_argument("invalid regular expression \"" + value_ + "\": " + e.what());
     }
   }
@@ -30,8 +30,8 @@ bool Matcher::matches_value(const std::string& value) const {
   switch (op_) {
     case Op::equal: return value == value_;
     case Op::not_equal: return value != value_;
-    case Op::regex: return std::regex_match(value, *regex_);
-    case Op::not_regex: return !std::regex_match(value, *regex_);
+    case Op::regex: return regex_->full_match(value);
+    case Op::not_regex: return !regex_->full_match(value);
   }
   return false;
 }

@@ -1,16 +1,17 @@
 #pragma once
 // Label matchers in Alertmanager's string syntax: `severity=~"critical|warning"`, `team!=ops`.
 
-#include <memory>
-#include <regex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/labels.h"
+#include "common/regex.h"
 
 namespace twikit::notify {
 
-/// One label matcher; regex matchers are anchored at both ends, as in Prometheus.
+/// One label matcher; regex matchers are RE2 (Go syntax) anchored as Alertmanager anchors them,
+/// `^(?:value)$`, compiled through the process-wide cache of common/regex.h. Immutable, so shareable.
 class Matcher {
  public:
   /// The four comparison operators.
@@ -37,7 +38,7 @@ class Matcher {
   std::string name_;
   Op op_;
   std::string value_;
-  std::shared_ptr<const std::regex> regex_;
+  std::optional<Regex> regex_;  // set for regex / not_regex
 };
 
 /// A conjunction of matchers.

@@ -1,5 +1,7 @@
 #include "alertd/persistence/alert_store.h"
 
+#include <algorithm>
+
 #include "alertd/notify/notification_json.h"
 
 namespace twikit::persistence {
@@ -86,39 +88,54 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
   }
 }
 
-AlertRecord AlertStore::read_row(Statement& s) {
+AlertStore::RawRow AlertStore::read_raw(Statement& s) {
+  return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
+          s.integer(5), s.integer(6), s.integer(7), s.integer(8)};
+}
+
+AlertRecord AlertStore::decode(const RawRow& raw) const {
   AlertRecord r;
-  notify::parse_fingerprint_hex(s.text(0), r.fingerprint);
-  r.labels = notify::labels_from_json(nlohmann::json::parse(s.text(1)));
-  r.annotations = notify::labels_from_json(nlohmann::json::parse(s.text(2)));
-  r.generator_url = s.text(3);
-  r.state = s.text(4);
-  r.active_at = s.integer(5);
-  r.fired_at = s.integer(6);
-  r.resolved_at = s.integer(7);
-  r.updated_at = s.integer(8);
+  notify::parse_fingerprint_hex(raw.fingerprint, r.fingerprint);
+  r.labels = notify::labels_from_json(nlohmann::json::parse(raw.labels));
+  r.annotations = notify::labels_from_json(nlohmann::json::parse(raw.annotations));
+  r.generator_url = raw.generator_url;
+  r.state = raw.state;
+  r.active_at = raw.active_at;
+  r.fired_at = raw.fired_at;
+  r.resolved_at = raw.resolved_at;
+  r.updated_at = raw.updated_at;
   std::lock_guard<std::mutex> lock(ack_mu_);
   if (auto it = acks_.find(r.fingerprint); it != acks_.end()) r.ack = it->second;
   return r;
 }
 
 std::vector<AlertRecord> AlertStore::query(const AlertQuery& q) {
+  // Only the SQL runs under the database lock: the rows are copied out as text and decoded and matched
+  // after it is released, so a costly filter never holds up rule evaluation's writes.
+  const bool filtered_after = !q.matchers.empty() || q.acknowledged.has_value();
   std::string sql = std::string("SELECT ") + kColumns + " FROM alerts WHERE 1=1";
   if (q.state) sql += " AND state=?";
   if (q.severity) sql += " AND severity=?";
   if (q.from) sql += " AND (resolved_at IS NULL OR resolved_at >= ?)";
   if (q.to) sql += " AND active_at <= ?";
   sql += " ORDER BY updated_at DESC, fingerprint";
-  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
-  auto s = db_.prepare(sql);
-  int i = 1;
-  if (q.state) s.bind(i++, *q.state);
-  if (q.severity) s.bind(i++, *q.severity);
-  if (q.from) s.bind(i++, q.from);
-  if (q.to) s.bind(i++, q.to);
+  if (!filtered_after) sql += " LIMIT ?";
+  std::vector<RawRow> rows;
+  {
+    std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+    auto s = db_.prepare(sql);
+    int i = 1;
+    if (q.state) s.bind(i++, *q.state);
+    if (q.severity) s.bind(i++, *q.severity);
+    if (q.from) s.bind(i++, q.from);
+    if (q.to) s.bind(i++, q.to);
+    if (!filtered_after) s.bind(i++, static_cast<std::int64_t>(std::min<std::size_t>(q.limit, std::size_t{1} << 62)));
+    while (s.step()) rows.push_back(read_raw(s));
+  }
   std::vector<AlertRecord> out;
-  while (s.step() && out.size() < q.limit) {
-    AlertRecord r = read_row(s);
+  for (const auto& raw : rows) {
+    if (out.size() >= q.limit) break;
+    AlertRecord r = decode(raw);
     if (!notify::matches_all(q.matchers, r.labels)) continue;
     if (q.acknowledged && r.ack.has_value() != *q.acknowledged) continue;
     out.push_back(std::move(r));
@@ -131,7 +148,7 @@ std::optional<AlertRecord> AlertStore::get(notify::Fingerprint fp) {
   auto s = db_.prepare(std::string("SELECT ") + kColumns + " FROM alerts WHERE fingerprint=?");
   s.bind(1, notify::fingerprint_hex(fp));
   if (!s.step()) return std::nullopt;
-  return read_row(s);
+  return decode(read_raw(s));
 }
 
 bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now) {

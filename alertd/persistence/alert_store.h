@@ -62,7 +62,8 @@ class AlertStore final : public dispatch::AckLookup {
   /// Records one cycle's alerts at `now`: new or changed state writes the row and a history event;
   /// resolution ends the acknowledgement of that firing episode.
   void record(const std::vector<notify::Alert>& alerts, TimestampMs now);
-  /// Alerts matching `q`.
+  /// Alerts matching `q`. The database lock is held only while the candidate rows are read; decoding
+  /// and the label matchers run after it is released.
   std::vector<AlertRecord> query(const AlertQuery& q);
   /// One alert.
   std::optional<AlertRecord> get(notify::Fingerprint fp);
@@ -75,8 +76,14 @@ class AlertStore final : public dispatch::AckLookup {
   bool acknowledged(notify::Fingerprint fp) const override;
 
  private:
+  // One row of the alerts table as SQLite returned it, copied out so the lock can be released.
+  struct RawRow {
+    std::string fingerprint, labels, annotations, generator_url, state;
+    TimestampMs active_at = 0, fired_at = 0, resolved_at = 0, updated_at = 0;
+  };
   void add_history(const std::string& fp_hex, const std::string& event, TimestampMs at, const std::string& detail);
-  AlertRecord read_row(Statement& s);
+  static RawRow read_raw(Statement& s);
+  AlertRecord decode(const RawRow& raw) const;
 
   Database& db_;
   mutable std::mutex ack_mu_;

@@ -498,7 +498,7 @@ class Parser {
         try {
           ms.emplace_back(mt, lname.text, val.text);
         } catch (const std::exception& e) {
-          fail(val.pos, "invalid regular expression \"" + val.text + "\"");
+          fail(val.pos, "invalid regular expression \"" + val.text + "\": " + e.what());
         }
       }
       if (peek().kind == TokenKind::comma) {

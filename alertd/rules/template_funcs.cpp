@@ -4,11 +4,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
-#include <regex>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "common/duration.h"
+#include "common/regex.h"
 #include "alertd/rules/go_format.h"
 #include "alertd/rules/humanize.h"
 #include "alertd/rules/template.h"
@@ -134,63 +134,14 @@ std::string title(const std::string& s) {
   return out;
 }
 
-// Go's Regexp.ReplaceAllString: $1, ${1} and $$ in the replacement.
-std::string re_replace_all(const std::string& pattern, const std::string& repl, const std::string& text) {
-  std::regex re;
+// Go's regexp.Compile for the template functions: unanchored, Go's (RE2's) syntax, linear-time
+// matching; a bad pattern fails with Go's "error parsing regexp: …".
+Regex template_regex(const std::string& pattern, const char* panic_prefix) {
   try {
-    re = std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    throw std::runtime_error("error parsing regexp: invalid regular expression: `" + pattern + "`");
+    return Regex::compile(pattern);
+  } catch (const RegexError& e) {
+    throw std::runtime_error(std::string(panic_prefix) + "error parsing regexp: " + e.what());
   }
-  std::string out;
-  auto begin = std::sregex_iterator(text.begin(), text.end(), re);
-  std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    out.append(text, last, static_cast<std::size_t>(m.position(0)) - last);
-    for (std::size_t i = 0; i < repl.size(); ++i) {
-      if (repl[i] != '$' || i + 1 >= repl.size()) {
-        out += repl[i];
-        continue;
-      }
-      if (repl[i + 1] == '$') {
-        out += '$';
-        ++i;
-        continue;
-      }
-      std::size_t j = i + 1;
-      std::string name;
-      if (repl[j] == '{') {
-        const std::size_t close = repl.find('}', j);
-        if (close == std::string::npos) {
-          out += repl[i];
-          continue;
-        }
-        name = repl.substr(j + 1, close - j - 1);
-        j = close + 1;
-      } else {
-        while (j < repl.size() && (std::isalnum(static_cast<unsigned char>(repl[j])) || repl[j] == '_'))
-          name += repl[j++];
-      }
-      if (name.empty()) {
-        out += repl[i];
-        continue;
-      }
-      bool numeric = true;
-      for (const char c : name) numeric = numeric && std::isdigit(static_cast<unsigned char>(c));
-      if (numeric) {
-        const std::size_t idx = std::stoul(name);
-        if (idx < m.size()) out += m.str(idx);
-      }
-      i = j - 1;
-    }
-    last = static_cast<std::size_t>(m.position(0) + m.length(0));
-    if (m.length(0) == 0 && last < text.size()) {
-      // Empty match: move past one character as Go does.
-    }
-  }
-  out.append(text, last, std::string::npos);
-  return out;
 }
 
 [[noreturn]] TemplateValue unsupported(const std::string& name) {
@@ -417,12 +368,15 @@ const std::unordered_map<std::string, Fn>& functions() {
       {"match",
        [](const Args& a) {
          want_args(a, 2);
-         return TemplateValue(std::regex_search(to_str(a[1]), std::regex(to_str(a[0]), std::regex::ECMAScript)));
+         return TemplateValue(template_regex(to_str(a[0]), "").partial_match(to_str(a[1])));
        }},
       {"reReplaceAll",
        [](const Args& a) {
          want_args(a, 3);
-         return TemplateValue(re_replace_all(to_str(a[0]), to_str(a[1]), to_str(a[2])));
+         // Prometheus uses regexp.MustCompile here, whose panic names the pattern.
+         const std::string pattern = to_str(a[0]);
+         const Regex re = template_regex(pattern, ("regexp: Compile(`" + pattern + "`): ").c_str());
+         return TemplateValue(re.replace_all(to_str(a[2]), to_str(a[1])));
        }},
       {"safeHtml",
        [](const Args& a) {

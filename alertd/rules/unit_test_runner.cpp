@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 
 #include "alertd/promql/parser.h"
@@ -15,6 +14,7 @@
 #include "alertd/rules/unit_test_file.h"
 #include "alertd/storage/sample.h"
 #include "common/duration.h"
+#include "common/regex.h"
 
 namespace twikit::rules {
 
@@ -273,16 +273,8 @@ class TestGroupRunner {
   std::vector<LoadedSeries> loaded_;
 };
 
-bool matches_run(const std::string& name, const std::vector<std::string>& run) {
-  if (run.empty()) return true;
-  for (const auto& pattern : run) {
-    try {
-      if (std::regex_search(name, std::regex(pattern))) return true;
-    } catch (const std::regex_error&) {
-    }
-  }
-  return false;
-}
+// promtool joins the --run patterns with '|' into one unanchored Go regexp.
+bool matches_run(const std::string& name, const std::optional<Regex>& run) { return !run || run->partial_match(name); }
 
 }  // namespace
 
@@ -310,6 +302,16 @@ std::string go_duration_string(std::int64_t ms) {
 }
 
 std::vector<std::string> run_unit_test_file(const std::string& path, const UnitTestOptions& options) {
+  std::optional<Regex> run;
+  if (!options.run.empty()) {
+    std::string joined;
+    for (const auto& pattern : options.run) joined += (joined.empty() ? "" : "|") + pattern;
+    try {
+      run = Regex::compile(joined);
+    } catch (const RegexError& e) {
+      return {"--run: error parsing regexp: " + std::string(e.what())};
+    }
+  }
   UnitTestFile file;
   try {
     file = load_unit_test_file(path, options.ignore_unknown_fields);
@@ -329,7 +331,7 @@ std::vector<std::string> run_unit_test_file(const std::string& path, const UnitT
   }
   if (!errs.empty()) return errs;
   for (const auto& tg : file.tests) {
-    if (!matches_run(tg.name, options.run)) continue;
+    if (!matches_run(tg.name, run)) continue;
     const std::int64_t interval = tg.interval_ms > 0 ? tg.interval_ms : file.evaluation_interval_ms;
     TestGroupRunner runner(file, tg, interval);
     try {

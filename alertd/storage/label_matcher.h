@@ -1,22 +1,37 @@
 #pragma once
 // Label matchers as in PromQL selectors: =, !=, =~, !~ with fully anchored regular expressions.
 
-#include <memory>
-#include <regex>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/regex.h"
 
 namespace twikit::storage {
 
 /// The four matcher kinds of a PromQL selector.
 enum class MatchType { eq, neq, re, nre };
 
-/// One matcher `name <op> "value"`; regexes are anchored (^(?:value)$) like Prometheus'.
-/// Immutable after construction, so a matcher may be shared between threads.
+/// One matcher `name <op> "value"`; regexes are RE2 (Go syntax) anchored as Prometheus anchors them,
+/// `^(?s:value)$`, so matching takes time linear in the value. Compiled regexes come from the
+/// process-wide cache of common/regex.h. Immutable after construction, so a matcher may be shared
+/// between threads.
 class LabelMatcher {
  public:
-  /// Builds a matcher; throws std::regex_error when a regex value does not compile.
+  /// Builds a matcher; throws twikit::RegexError (a std::invalid_argument) when a regex value does not
+  /// compile, with RE2's reason.
   LabelMatcher(MatchType type, std::string name, std::string value);
+  // Out of line: inlined into callers' vector growth, GCC 12 warns of a null dereference it invents.
+  /// Copies a matcher (the compiled regex is shared).
+  LabelMatcher(const LabelMatcher&);
+  /// Moves a matcher.
+  LabelMatcher(LabelMatcher&&) noexcept;
+  /// Copy-assigns a matcher.
+  LabelMatcher& operator=(const LabelMatcher&);
+  /// Move-assigns a matcher.
+  LabelMatcher& operator=(LabelMatcher&&) noexcept;
+  /// Destroys a matcher.
+  ~LabelMatcher();
 
   /// Whether a label value (empty when the label is absent) satisfies the matcher.
   bool matches(std::string_view value) const;
@@ -36,15 +51,8 @@ class LabelMatcher {
   MatchType type_;
   std::string name_;
   std::string value_;
-  std::shared_ptr<const std::regex> regex_;  // set for re / nre; shared through a process-wide cache
+  std::optional<Regex> regex_;  // set for re / nre
   bool matches_empty_ = false;
 };
-
-/// Translates Go RE2 syntax that ECMAScript lacks ((?i) and (?i:...) flags, (?P<name>, '.' matching
-/// newlines) into an equivalent ECMAScript pattern.
-std::string re2_to_ecmascript(const std::string& re);
-
-/// Compiles (or fetches from a process-wide, thread-safe cache) the anchored form of `pattern`.
-std::shared_ptr<const std::regex> compile_anchored_regex(const std::string& pattern);
 
 }  // namespace twikit::storage

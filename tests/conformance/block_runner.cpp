@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <regex>
 
 #include "alertd/promql/parser.h"
+#include "common/regex.h"
 
 namespace twikit::conformance {
 namespace {
@@ -95,20 +95,21 @@ Verdict check_annotations(const char* kind, const AnnotationExpect& want, const 
   for (const auto& m : want.msgs) {
     if (std::find(got.begin(), got.end(), m) == got.end()) return {false, "missing " + k + " \"" + m + "\""};
   }
-  std::vector<std::regex> res;
+  // The .test files' regexes are Go's: unanchored, RE2 syntax.
+  std::vector<Regex> res;
   for (const auto& r : want.regexes) {
     try {
-      res.emplace_back(r);
-    } catch (const std::regex_error&) {
+      res.push_back(Regex::compile(r));
+    } catch (const RegexError&) {
       return {false, "expected-" + k + " regex does not compile: " + r};
     }
-    if (std::none_of(got.begin(), got.end(), [&](const std::string& g) { return std::regex_search(g, res.back()); }))
+    if (std::none_of(got.begin(), got.end(), [&](const std::string& g) { return res.back().partial_match(g); }))
       return {false, "no " + k + " matches /" + r + "/"};
   }
   if (specific) {
     for (const auto& g : got) {
       const bool listed = std::find(want.msgs.begin(), want.msgs.end(), g) != want.msgs.end() ||
-                          std::any_of(res.begin(), res.end(), [&](const std::regex& re) { return std::regex_search(g, re); });
+                          std::any_of(res.begin(), res.end(), [&](const Regex& re) { return re.partial_match(g); });
       if (!listed) return {false, "unexpected " + k + ": " + g};
     }
   }
@@ -120,9 +121,9 @@ Verdict check_error(const EvalCommand& e, const std::string& msg) {
   if (e.fail_msg && *e.fail_msg != msg) return {false, "error \"" + msg + "\", expected \"" + *e.fail_msg + "\""};
   if (e.fail_regex) {
     try {
-      if (!std::regex_search(msg, std::regex(*e.fail_regex)))
+      if (!Regex::compile(*e.fail_regex).partial_match(msg))
         return {false, "error \"" + msg + "\" does not match /" + *e.fail_regex + "/"};
-    } catch (const std::regex_error&) {
+    } catch (const RegexError&) {
       return {false, "expected-error regex does not compile: " + *e.fail_regex};
     }
   }

@@ -54,6 +54,22 @@ TEST_CASE("matchers parse Alertmanager's string syntax") {
   CHECK_THROWS_AS(parse_matcher("1abc=x"), std::invalid_argument);
 }
 
+TEST_CASE("regex matchers are RE2 anchored as Alertmanager's ^(?:…)$") {
+  const Labels l = {{"alertname", "DiskFull"}, {"msg", "line1\nline2"}};
+  CHECK(parse_matcher("alertname=~\"(?i)diskfull\"").matches(l));
+  CHECK(parse_matcher("alertname=~\"Disk(?P<what>.*)\"").matches(l));
+  CHECK_FALSE(parse_matcher("msg=~\"line1.line2\"").matches(l));  // '.' stops at a newline here
+  CHECK(parse_matcher("msg=~\"(?s)line1.line2\"").matches(l));
+  CHECK_FALSE(parse_matcher("alertname=~\"(a|aa)*b\"").matches_value(std::string(100000, 'a')));
+  try {
+    parse_matcher("alertname=~\"(a{300}){300}\"");
+    FAIL("parsed");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()) == "invalid regular expression \"(a{300}){300}\": invalid repetition size: `{300}`");
+  }
+  CHECK_THROWS_AS(parse_matcher("alertname=~\"a)|(b\""), std::invalid_argument);
+}
+
 TEST_CASE("durations use Prometheus syntax") {
   CHECK(parse_duration_ms("30s") == 30'000);
   CHECK(parse_duration_ms("5m") == 300'000);

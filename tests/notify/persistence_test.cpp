@@ -2,6 +2,8 @@
 // silences across restarts, alerts with acknowledgements, history and retention.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "alertd/persistence/alert_store.h"
 #include "alertd/persistence/notify_store.h"
 #include "alertd/persistence/rule_state_store.h"
@@ -172,4 +174,24 @@ TEST_CASE("alerts keep state, acknowledgement and history; retention drops old h
   CHECK_FALSE(store.get(fingerprint(a)));
   CHECK(store.get(fingerprint(w)));  // still firing
   CHECK(store.history(fingerprint(a)).empty());
+}
+
+TEST_CASE("the alert filter's regex answers at once on a ReDoS pattern (matched outside the database lock)") {
+  Database db(fresh_db(), alertd_migrations());
+  AlertStore store(db);
+  const TimestampMs t0 = 1'700'000'000'000;
+  const Alert plain = firing({{"alertname", std::string(40, 'a')}, {"severity", "warning"}}, t0);
+  const Alert with_z = firing({{"alertname", std::string(40, 'a') + "Z"}, {"severity", "warning"}}, t0);
+  store.record({plain, with_z}, t0 + 1000);
+  AlertQuery q;
+  q.matchers = parse_matchers("alertname=~\"(.|.|.)*Z\"");
+  const auto start = std::chrono::steady_clock::now();
+  const auto found = store.query(q);
+  // std::regex froze rule evaluation for 10 minutes on this filter (3^40 paths); RE2 is linear.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5 * twikit::testing::kTimeoutScale));
+  REQUIRE(found.size() == 1);
+  CHECK(label_value(found[0].labels, "alertname") == std::string(40, 'a') + "Z");
+  q.limit = 1;
+  q.matchers = parse_matchers("severity=~\"warn.*\"");
+  CHECK(store.query(q).size() == 1);  // the limit applies after matching
 }

@@ -75,6 +75,11 @@ TEST_CASE("promtool's passing unit-test files pass") {
 TEST_CASE("--run selects test groups and --ignore-unknown-fields skips extra fields") {
   CHECK(test_rules("rules_run.yml").code == 1);
   CHECK(test_rules("rules_run.yml", {"--run=correct"}).code == 0);
+  // promtool joins the patterns with '|' into one unanchored Go regexp.
+  CHECK(test_rules("rules_run.yml", {"--run=(?i)CORR", "--run=nothing"}).code == 0);
+  const Run bad = test_rules("rules_run.yml", {"--run=(correct"});
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("--run: error parsing regexp: missing ): `(correct`") != std::string::npos);
   CHECK(test_rules("rules_run_extrafields.yml").code == 1);
   CHECK(test_rules("rules_run_extrafields.yml", {"--ignore-unknown-fields"}).code == 0);
 }
