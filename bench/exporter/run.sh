@@ -9,7 +9,8 @@
 #     collections (default 40).
 #  5. slowloris (also alone: `run.sh BUILD slowloris [OLD-EXPORTER]`): Prometheus-like scrapes on new
 #     connections, p50/p99 with and without 2,000 idle connections that sent half a header; with
-#     OLD-EXPORTER (an earlier twikit-exporter binary, e.g. the httplib one) the same for it.
+#     OLD-EXPORTER (an earlier twikit-exporter binary, e.g. the httplib one) the same for it. IDLE=N changes
+#     the number of idle connections (IDLE=0: both phases alike, to see the noise of the machine).
 # Usage: bench/exporter/run.sh [build-dir] [all|slowloris] [old-exporter]
 #        (needs wrk and prometheus-pushgateway; scripts/setup.sh)
 set -euo pipefail
@@ -74,7 +75,7 @@ slowloris() {
   interval: 30s" >"$work/slowloris.yaml"
   start_exporter "$work/slowloris.yaml"
   echo "twikit-exporter (this build):"
-  "$build/bench/exporter/bench_slowloris" "$port" 2000 200 20
+  "$build/bench/exporter/bench_slowloris" "$port" ${IDLE:-2000} 200 20
   if [ -n "$old_exporter" ]; then
     start_exporter "$work/slowloris.yaml" "$old_exporter"
     echo "$old_exporter:"
