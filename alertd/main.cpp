@@ -1,6 +1,7 @@
 // alertd: flags → App → wait for signals. Subcommands `check config`, `check rules` and `test rules`
 // validate files without starting the daemon.
 
+#include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "alertd/app/app.h"
 #include "alertd/app/check_config.h"
 #include "alertd/rules/commands.h"
+#include "common/duration.h"
 #include "common/flags.h"
 #include "common/logging.h"
 #include "common/signals.h"
@@ -42,6 +44,11 @@ int main(int argc, char** argv) {
   flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
   flags.add_string("web.listen-address", "", "Address to listen on for the API and /metrics (default from config: 0.0.0.0:9878)");
   flags.add_string("storage.path", "", "SQLite file for alert state (default from config: data/alertd.db)");
+  flags.add_string("query.timeout", "2m", "Maximum time a query (API or rule) may take before being aborted (0: no limit)");
+  flags.add_string("query.max-samples", "50000000",
+                   "Maximum number of samples a single query can load into memory. Note that queries will fail if "
+                   "they try to load more samples than this into memory, so this also limits the number of samples "
+                   "a query can return.");
   flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error");
   flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json");
   flags.add_bool("version", false, "Show the version and exit");
@@ -71,6 +78,18 @@ int main(int argc, char** argv) {
   options.config_file = flags.get("config.file");
   options.listen_address = flags.get("web.listen-address");
   options.storage_path = flags.get("storage.path");
+  const auto timeout = twikit::parse_duration_ms(flags.get("query.timeout"));
+  if (!timeout) {
+    std::cerr << "alertd: invalid --query.timeout \"" << flags.get("query.timeout") << "\" (want a duration such as 2m)\n";
+    return 1;
+  }
+  options.query_timeout_ms = *timeout;
+  const std::string& max_samples = flags.get("query.max-samples");
+  const auto [end, ec] = std::from_chars(max_samples.data(), max_samples.data() + max_samples.size(), options.query_max_samples);
+  if (ec != std::errc() || end != max_samples.data() + max_samples.size()) {
+    std::cerr << "alertd: invalid --query.max-samples \"" << max_samples << "\" (want a number of samples)\n";
+    return 1;
+  }
   twikit::app::App app(std::move(options));
   try {
     app.start();

@@ -1,5 +1,7 @@
 # Per-target build hygiene: warnings (as errors when TWIKIT_WERROR) and the sanitizer selected by
 # TWIKIT_SANITIZE, applied by one call so every library, binary and test is built the same way.
+# TWIKIT_SANITIZE=fuzz (clang only, the `fuzz` preset) instruments everything for libFuzzer with ASan and
+# UBSan; the harnesses in tests/fuzz/ add libFuzzer's main when they link (twikit_add_fuzzer there).
 
 # How much longer tests may wait in sanitizer builds (see tests/CMakeLists.txt).
 set(TWIKIT_TEST_TIMEOUT_SCALE 4)
@@ -10,7 +12,7 @@ function(twikit_target_defaults target)
   if(TWIKIT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
-  if(NOT TWIKIT_SANITIZE STREQUAL "")
+  if(NOT TWIKIT_SANITIZE STREQUAL "" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     # GCC 12's flow analysis sees the sanitizers' instrumentation and reports impossible overlaps and
     # sizes in libstdc++ string code (-Wrestrict, -Wstringop-overflow); those stay on in normal builds.
     target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overflow -Wno-maybe-uninitialized)
@@ -22,8 +24,15 @@ function(twikit_target_defaults target)
   elseif(TWIKIT_SANITIZE STREQUAL "thread")
     target_compile_options(${target} PRIVATE -fsanitize=thread -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=thread)
+  elseif(TWIKIT_SANITIZE STREQUAL "fuzz")
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+      message(FATAL_ERROR "TWIKIT_SANITIZE=fuzz needs clang (libFuzzer): use the fuzz preset")
+    endif()
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   elseif(NOT TWIKIT_SANITIZE STREQUAL "")
-    message(FATAL_ERROR "TWIKIT_SANITIZE must be '', 'address' or 'thread'")
+    message(FATAL_ERROR "TWIKIT_SANITIZE must be '', 'address', 'thread' or 'fuzz'")
   endif()
 endfunction()
 

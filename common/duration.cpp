@@ -1,5 +1,8 @@
 #include "common/duration.h"
 
+#include <charconv>
+#include <limits>
+
 namespace twikit {
 
 std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
@@ -22,11 +25,15 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
     std::size_t digits = pos;
     while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
     if (digits == pos) return std::nullopt;
-    const std::int64_t n = std::stoll(std::string(text.substr(pos, digits - pos)));
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + digits, n);
+    if (ec != std::errc() || end != text.data() + digits) return std::nullopt;  // beyond int64
     std::size_t matched = 0;
     for (std::size_t u = 0; u < std::size(units); ++u) {
       if (text.substr(digits, units[u].name.size()) == units[u].name) {
         if (any && units[u].ms >= last_unit_ms) return std::nullopt;  // largest unit first, once each
+        // Out of range for int64 milliseconds, as Prometheus' "duration out of range".
+        if (n > (std::numeric_limits<std::int64_t>::max() - total) / units[u].ms) return std::nullopt;
         total += n * units[u].ms;
         last_unit_ms = units[u].ms;
         matched = units[u].name.size();

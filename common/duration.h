@@ -8,7 +8,7 @@
 
 namespace twikit {
 
-/// Parses a Prometheus duration; units must appear largest first; nullopt when malformed.
+/// Parses a Prometheus duration; units must appear largest first; nullopt when malformed or beyond int64 ms.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 
 /// Formats milliseconds as Prometheus prints durations ("1h30m", "15s", "0s").

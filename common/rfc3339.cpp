@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 
 namespace twikit {
 namespace {
@@ -46,6 +47,14 @@ std::string format_rfc3339(TimestampMs t) {
 }
 
 bool parse_rfc3339(const std::string& text, TimestampMs& out) {
+  // "YYYY-MM-DDTHH:MM:SS" with digits exactly where the layout has them (sscanf alone would take signs and
+  // spaces).
+  static constexpr std::string_view kLayout = "dddd-dd-ddTdd:dd:dd";
+  if (text.size() < kLayout.size()) return false;
+  for (std::size_t k = 0; k < kLayout.size(); ++k) {
+    const bool digit = text[k] >= '0' && text[k] <= '9';
+    if (kLayout[k] == 'd' ? !digit : text[k] != kLayout[k]) return false;
+  }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
       consumed != 19) {
@@ -69,7 +78,9 @@ bool parse_rfc3339(const std::string& text, TimestampMs& out) {
     ++i;
   } else if (i + 6 == text.size() && (text[i] == '+' || text[i] == '-') && text[i + 3] == ':') {
     int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2) return false;
+    const auto two_digits = [&](std::size_t k) { return text[k] >= '0' && text[k] <= '9' && text[k + 1] >= '0' && text[k + 1] <= '9'; };
+    if (!two_digits(i + 1) || !two_digits(i + 4)) return false;
+    if (std::sscanf(text.c_str() + i + 1, "%2d:%2d", &oh, &om) != 2 || oh > 24 || om > 59) return false;
     offset_s = (oh * 3600 + om * 60) * (text[i] == '-' ? -1 : 1);
     i += 6;
   } else {

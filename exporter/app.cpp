@@ -31,7 +31,7 @@ App::~App() { stop(); }
 std::shared_ptr<const ExporterConfig> App::load() const {
   auto cfg = options_.config_file.empty()
                  ? load_config_string(default_config_text(), "<embedded exporter.yaml>")
-                 : load_config_file(options_.config_file);
+                 : load_config_file(options_.config_file, {options_.allow_empty_config});
   return std::make_shared<const ExporterConfig>(std::move(cfg));
 }
 

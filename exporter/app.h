@@ -19,6 +19,8 @@ namespace twikit::exporter {
 struct AppOptions {
   /// The exporter.yaml to load; empty runs the embedded default configuration.
   std::string config_file;
+  /// Accept a configuration file with no targets (--config.allow-empty).
+  bool allow_empty_config = false;
   /// Overrides the configuration's web.listen_address when set (--web.listen-address).
   std::optional<std::string> listen_address;
   /// exporter-toolkit web configuration (TLS, basic auth); empty for plain HTTP (--web.config.file).

@@ -1,45 +1,49 @@
 #include "exporter/collector.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/duration.h"
 #include "common/exposition.h"
 #include "common/logging.h"
+#include "exporter/document_reader.h"
 #include "exporter/json_mapper.h"
+#include "exporter/service_report.h"
 
 namespace twikit::exporter {
 namespace {
 
-// Reads the document fields /health reports on; absent fields are left at their defaults.
-void read_health(const nlohmann::json& doc, TargetStatus& status) {
-  status.status = doc.value("status", std::string{});
-  status.dependencies.clear();
-  if (auto sys = doc.find("system"); sys != doc.end() && sys->is_object()) {
-    status.response_time_seconds = sys->value("response_time_ms", 0.0) / 1000.0;
-    const double requests = sys->value("requests_total", 0.0);
-    status.error_ratio = requests > 0 ? sys->value("errors_total", 0.0) / requests : 0.0;
-  }
-  if (auto deps = doc.find("dependencies"); deps != doc.end() && deps->is_array()) {
-    for (const auto& d : *deps) {
-      if (!d.is_object()) continue;
-      status.dependencies.push_back({d.value("name", std::string{}), d.value("up", false),
-                                     d.value("latency_ms", 0.0) / 1000.0});
-    }
-  }
+// "host:port" of `url`, without any user information, for messages.
+std::string authority_of(const std::string& url) {
+  std::size_t begin = url.find("://");
+  begin = begin == std::string::npos ? 0 : begin + 3;
+  std::string authority = url.substr(begin, url.find_first_of("/?#", begin) - begin);
+  if (const std::size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  return authority;
 }
 
-const char* failure_reason(const HttpResponse& r) {
+// The reason label and the /health phrase for a response that brought no body to read.
+std::pair<const char*, std::string> describe_failure(const HttpResponse& r, const HttpRequest& request) {
   switch (r.error) {
-    case HttpError::timeout: return "timeout";
-    case HttpError::connect: return "connect";
-    case HttpError::too_large: return "too_large";
-    case HttpError::other: return "connect";
+    case HttpError::timeout:
+      return {"timeout", "no complete response within " + format_duration_ms(request.timeout.count())};
+    case HttpError::connect: return {"connect", "could not connect to " + authority_of(request.url)};
+    case HttpError::too_large:
+      return {"too_large", "response larger than " + std::to_string(request.max_body_bytes) + " bytes"};
+    case HttpError::other: return {"connect", "request to " + authority_of(request.url) + " failed: " + r.error_message};
     case HttpError::none: break;
   }
-  return "http_status";
+  return {"http_status", "HTTP status " + std::to_string(r.status)};
+}
+
+// Appends the messages of `more` that `into` does not hold yet, keeping at most kMaxMappingErrorsKept.
+void add_distinct(std::vector<std::string>& into, std::vector<std::string>& more) {
+  for (auto& message : more) {
+    if (into.size() >= kMaxMappingErrorsKept) return;
+    if (std::find(into.begin(), into.end(), message) == into.end()) into.push_back(std::move(message));
+  }
 }
 
 // Accumulates samples into families in a stable order, dropping repeated label sets. Repeats are found
@@ -168,44 +172,55 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     status.scrape_duration_seconds = resp.duration_seconds;
     std::string reason;
     std::string error;
-    nlohmann::json doc;
-    if (!resp.transport_ok()) {
-      reason = failure_reason(resp);
-      error = resp.error_message;
-    } else if (resp.status < 200 || resp.status > 299) {
-      reason = "http_status";
-      error = "HTTP status " + std::to_string(resp.status);
-    } else {
-      doc = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
-      std::string().swap(resp.body);  // the document holds what is needed; a big body goes at once
-      if (doc.is_discarded() || !doc.is_object()) {
-        reason = "invalid_json";
-        error = "body is not a JSON object";
+    std::vector<std::string> mapping_errors;
+    try {
+      if (!resp.transport_ok() || resp.status < 200 || resp.status > 299) {
+        std::tie(reason, error) = describe_failure(resp, requests[i]);
+      } else {
+        DocumentRead read = read_document(std::move(resp.body));
+        if (!read.ok()) {
+          reason = std::move(read.reason);
+          error = std::move(read.error);
+        } else {
+          // A wrong field costs its own metric; the target stays up with what could be read.
+          MappingResult mapped = map_document(read.document, specs_[i], target.name);
+          ServiceReport report = read_service_report(read.document, mapped.errors);
+          for (auto& s : mapped.samples) {
+            service_metrics.add(s.spec->name, s.spec->help,
+                                s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
+                                std::move(s.labels), s.value);
+          }
+          add_distinct(mapping_errors, read.repairs);
+          add_distinct(mapping_errors, mapped.errors);
+          status.status = std::move(report.status);
+          status.response_time_seconds = report.response_time_seconds;
+          status.error_ratio = report.error_ratio;
+          status.dependencies = std::move(report.dependencies);
+        }
       }
+    } catch (const std::exception& e) {
+      // Reading is written not to throw; should it, this target fails and the others are unaffected.
+      reason = "mapping";
+      error = std::string("document could not be read: ") + e.what();
     }
     if (reason.empty()) {
-      MappingResult mapped = map_document(doc, specs_[i], target.name);
-      for (auto& s : mapped.samples) {
-        service_metrics.add(s.spec->name, s.spec->help,
-                            s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
-                            std::move(s.labels), s.value);
-      }
-      if (!mapped.errors.empty()) {
+      if (!mapping_errors.empty()) {
         // The target answered; what could be read is served, and the gap is counted and logged.
         ++status.errors_by_reason["mapping"];
-        log->warn("mapping failed target={} errors={} first={}", target.name, mapped.errors.size(),
-                  logfmt_value(mapped.errors.front()));
+        log->warn("mapping failed target={} errors={} first={}", target.name, mapping_errors.size(),
+                  logfmt_value(mapping_errors.front()));
       }
       status.up = true;
       status.last_success_ms = now;
       status.consecutive_failures = 0;
       status.last_error.clear();
-      read_health(doc, status);
+      status.mapping_errors = std::move(mapping_errors);
     } else {
       ++status.errors_by_reason[reason];
       status.up = false;
       ++status.consecutive_failures;
       status.last_error = error;
+      status.mapping_errors.clear();
       log->warn("collection failed target={} reason={} err={}", target.name, reason, logfmt_value(error));
     }
     snapshot->targets.push_back(status);

@@ -14,19 +14,16 @@
 #include "common/exposition.h"
 #include "common/http_client.h"
 #include "exporter/config.h"
+#include "exporter/service_report.h"
 
 namespace twikit::exporter {
+
+/// How many distinct mapping errors a target keeps for /health per collection.
+inline constexpr std::size_t kMaxMappingErrorsKept = 10;
 
 /// The reasons a target can fail, the values of twikit_scrape_errors_total's `reason` label.
 inline constexpr const char* kErrorReasons[] = {"timeout", "connect", "http_status", "invalid_json",
                                                 "too_large", "mapping"};
-
-/// A dependency as the service reported it.
-struct DependencyStatus {
-  std::string name;
-  bool up = false;
-  double latency_seconds = 0;
-};
 
 /// What the last collection learned about one target, plus its running totals.
 struct TargetStatus {
@@ -36,7 +33,12 @@ struct TargetStatus {
   double scrape_duration_seconds = 0;
   std::optional<TimestampMs> last_success_ms;
   int consecutive_failures = 0;
+  /// Why the last collection failed, in the project's words ("response larger than 4194304 bytes");
+  /// empty while up.
   std::string last_error;
+  /// What the last good document could not give, one "<JSON path>: <problem>" each, distinct, at most
+  /// kMaxMappingErrorsKept; empty when everything mapped.
+  std::vector<std::string> mapping_errors;
   /// Cumulative failures by reason (all reasons present, from 0).
   std::map<std::string, std::uint64_t> errors_by_reason;
   std::uint64_t collections = 0;

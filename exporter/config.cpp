@@ -136,12 +136,35 @@ void check_consistent(const std::string& file, const YAML::Node& root, const Exp
   }
 }
 
+// Refuses a configuration without targets: an exporter that exports nothing is a mistake unless the
+// operator says otherwise. The error points at the empty 'targets', or at the start of the file.
+void check_not_empty(const std::string& file, const YAML::Node& root, const ExporterConfig& cfg) {
+  if (!cfg.targets.empty()) return;
+  const std::string hint = " (pass --config.allow-empty to run without targets)";
+  if (!root || root.IsNull() || (root.IsMap() && root.size() == 0)) {
+    throw ConfigError(file + ":1:1: the configuration is empty: no targets to collect from" + hint);
+  }
+  const YAML::Node targets = root["targets"];
+  if (!targets) fail_at(file, root, "no targets: 'targets' is missing" + hint);
+  if (targets.IsNull()) {
+    // A null value's mark is where the next token starts; the key is where the reader looks.
+    for (const auto& kv : root) {
+      if (kv.first.Scalar() == "targets") fail_at(file, kv.first, "no targets: 'targets' is empty" + hint);
+    }
+  }
+  fail_at(file, targets, "no targets: 'targets' is empty" + hint);
+}
+
 }  // namespace
 
-ExporterConfig load_config_string(const std::string& text, const std::string& file) {
+ExporterConfig load_config_string(const std::string& text, const std::string& file,
+                                  const ConfigLoadOptions& options) {
   const YAML::Node root = load_yaml_string(text, file);
   ExporterConfig cfg;
-  if (!root || root.IsNull()) return cfg;
+  if (!root || root.IsNull()) {
+    if (!options.allow_empty) check_not_empty(file, root, cfg);
+    return cfg;
+  }
   check_keys(file, root, {"web", "collection", "targets", "common_metrics", "services"});
   if (const YAML::Node web = root["web"]) {
     check_keys(file, web, {"listen_address"});
@@ -153,7 +176,7 @@ ExporterConfig load_config_string(const std::string& text, const std::string& fi
     if (!services.IsMap()) fail_at(file, services, "services must map service names to metric lists");
     for (const auto& kv : services) cfg.services[kv.first.Scalar()] = load_metrics(file, kv.second);
   }
-  if (const YAML::Node targets = root["targets"]) {
+  if (const YAML::Node targets = root["targets"]; targets && !targets.IsNull()) {
     if (!targets.IsSequence()) fail_at(file, targets, "targets must be a list");
     std::set<std::string> names;
     for (const auto& t : targets) {
@@ -166,11 +189,12 @@ ExporterConfig load_config_string(const std::string& text, const std::string& fi
     }
   }
   check_consistent(file, root, cfg);
+  if (!options.allow_empty) check_not_empty(file, root, cfg);
   return cfg;
 }
 
-ExporterConfig load_config_file(const std::string& path) {
-  return load_config_string(read_config_text(path), path);
+ExporterConfig load_config_file(const std::string& path, const ConfigLoadOptions& options) {
+  return load_config_string(read_config_text(path), path, options);
 }
 
 }  // namespace twikit::exporter

@@ -68,11 +68,19 @@ struct ExporterConfig {
   std::map<std::string, std::vector<MetricSpec>> services;
 };
 
+/// How a configuration file is judged beyond its syntax.
+struct ConfigLoadOptions {
+  /// Accept a file with no targets (--config.allow-empty); by default an empty or target-less file is
+  /// refused, since it would run an exporter that exports nothing.
+  bool allow_empty = false;
+};
+
 /// Loads and validates the YAML file at `path`; throws ConfigError ("file:line:col: message").
-ExporterConfig load_config_file(const std::string& path);
+ExporterConfig load_config_file(const std::string& path, const ConfigLoadOptions& options = {});
 
 /// Loads and validates YAML `text`; `file` names it in error messages.
-ExporterConfig load_config_string(const std::string& text, const std::string& file);
+ExporterConfig load_config_string(const std::string& text, const std::string& file,
+                                  const ConfigLoadOptions& options = {});
 
 /// The configuration compiled into the binary (exporter/default_config.yaml): the ten services on
 /// 127.0.0.1:9881–9890, every metric of the design's table.

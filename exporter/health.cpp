@@ -43,6 +43,7 @@ nlohmann::json health_document(const Snapshot* snapshot, TimestampMs now) {
     c["consecutive_failures"] = t.consecutive_failures;
     c["error_rate"] = std::isfinite(t.error_ratio) ? t.error_ratio : 0.0;
     if (!t.last_error.empty()) c["last_error"] = t.last_error;
+    if (!t.mapping_errors.empty()) c["mapping_errors"] = t.mapping_errors;
     nlohmann::json deps = nlohmann::json::array();
     for (const auto& d : t.dependencies) {
       deps.push_back({{"name", d.name}, {"up", d.up}, {"latency_seconds", d.latency_seconds}});

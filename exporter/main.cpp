@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   flags.add_string("web.config.file", "", "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).");
   flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.");
   flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json.");
+  flags.add_bool("config.allow-empty", false, "Accept a configuration file with no targets (refused by default).");
   flags.add_bool("config.check", false, "Validate the configuration file and exit (0 valid, 2 invalid).");
   flags.add_bool("version", false, "Show application version.");
   flags.add_bool("help", false, "Show context-sensitive help.");
@@ -65,11 +66,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string config_file = flags.get("config.file");
+  const twikit::exporter::ConfigLoadOptions load_options{flags.get_bool("config.allow-empty")};
   if (flags.get_bool("config.check")) {
     try {
       auto cfg = config_file.empty()
                      ? twikit::exporter::load_config_string(twikit::exporter::default_config_text(), "<embedded>")
-                     : twikit::exporter::load_config_file(config_file);
+                     : twikit::exporter::load_config_file(config_file, load_options);
       std::cout << "SUCCESS: " << (config_file.empty() ? "<embedded>" : config_file) << " is valid ("
                 << cfg.targets.size() << " targets)\n";
       return 0;
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
   twikit::CurlHttpClient http;
   twikit::exporter::AppOptions options;
   options.config_file = config_file;
+  options.allow_empty_config = load_options.allow_empty;
   if (flags.was_set("web.listen-address")) options.listen_address = flags.get("web.listen-address");
   options.web_config_file = flags.get("web.config.file");
   twikit::exporter::App app(options, http, clock);

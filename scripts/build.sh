@@ -1,11 +1,28 @@
 #!/usr/bin/env bash
-# Configures and builds the project into build/ (or $1), two jobs: the machine has two cores.
+# Configures and builds the project with one of the CMake presets (CMakePresets.json), two jobs: the
+# machine has two cores.
+#
+#   scripts/build.sh                          the `dev` preset into build/ (programs, tests, benchmarks;
+#                                             -O2 without debug info, warnings as errors)
+#   scripts/build.sh --preset asan|tsan|clang|release
+#   scripts/build.sh [--preset P] DIR [cmake args…]   the same preset into another directory
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-shift || true
-# -O2 without debug info keeps a from-scratch build short on two cores; ccache is keyed relative to the
-# checkout so another clone of the same commit reuses the objects.
+preset=dev
+if [ "${1:-}" = --preset ]; then
+  preset=$2
+  shift 2
+fi
+dir_args=()
+if (($#)) && [[ $1 != -* ]]; then
+  dir_args=(-B "$1")
+  shift
+fi
+# ccache is keyed relative to the checkout so another clone of the same commit reuses the objects.
 export CCACHE_BASEDIR=$root
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" "$@" >/dev/null
-cmake --build "$build" -j2
+cmake -S "$root" --preset "$preset" "${dir_args[@]}" "$@" >/dev/null
+if ((${#dir_args[@]})); then
+  cmake --build "${dir_args[1]}" -j2
+else
+  cmake --build --preset "$preset"
+fi

@@ -1,10 +1,13 @@
 #include "alertd/api/prometheus_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
+#include "alertd/promql/engine.h"
 #include "alertd/rules/api_json.h"
 #include "common/duration.h"
 #include "common/rfc3339.h"
@@ -25,23 +28,95 @@ json point_json(TimestampMs t, double v) {
   return json::array({static_cast<double>(t) / 1000.0, promql::format_float(v)});
 }
 
+// A number as Go's strconv.ParseFloat reads it (a leading '+' allowed, overflow gives ±Inf and underflow 0;
+// NaN and Inf are returned for the caller to refuse); nullopt when `text` is not one number.
+std::optional<double> parse_go_float(std::string_view text) {
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  if (digits.empty() || digits.front() == '+') return std::nullopt;
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  if (ptr != digits.data() + digits.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return std::strtod(std::string(digits).c_str(), nullptr);
+  if (ec != std::errc()) return std::nullopt;
+  return v;
+}
+
+// Prometheus' RFC 3339 spellings of its MinTime and MaxTime (Go's time package writes these years).
+constexpr std::string_view kMinTimeText = "-292273086-05-16T16:47:06Z";
+constexpr std::string_view kMaxTimeText = "292277025-08-18T07:12:54.999999999Z";
+
+ApiError bad_data(std::string message) { return ApiError{400, "bad_data", std::move(message)}; }
+
+std::string quoted(std::string_view text) { return json(std::string(text)).dump(); }
+
 }  // namespace
 
 std::optional<TimestampMs> parse_time_param(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  double seconds = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec == std::errc() && ptr == text.data() + text.size() && std::isfinite(seconds)) {
-    return static_cast<TimestampMs>(std::llround(seconds * 1000.0));
+  if (const auto seconds = parse_go_float(text)) {
+    // Milliseconds of [MinTime, MaxTime] fit int64 with room to spare: compare before converting.
+    if (!std::isfinite(*seconds) || *seconds < static_cast<double>(kMinTimeMs / 1000) ||
+        *seconds > static_cast<double>(kMaxTimeMs / 1000)) {
+      return std::nullopt;
+    }
+    return std::clamp(static_cast<TimestampMs>(std::llround(*seconds * 1000.0)), kMinTimeMs, kMaxTimeMs);
   }
+  if (text == kMinTimeText) return kMinTimeMs;
+  if (text == kMaxTimeText) return kMaxTimeMs;
   TimestampMs t = 0;
   if (parse_rfc3339(std::string(text), t)) return t;
   return std::nullopt;
 }
 
 std::optional<std::int64_t> parse_duration_param(std::string_view text) {
-  if (auto ms = parse_duration_ms(text)) return ms;
-  return parse_time_param(text);  // a plain number of seconds, as Prometheus also accepts
+  if (const auto seconds = parse_go_float(text)) {
+    // Prometheus keeps nanoseconds in an int64 and refuses what does not fit ("It overflows int64").
+    if (!std::isfinite(*seconds) || std::fabs(*seconds) * 1e9 >= 9.223372036854775807e18) return std::nullopt;
+    return static_cast<std::int64_t>(std::llround(*seconds * 1000.0));
+  }
+  return parse_duration_ms(text);
+}
+
+std::variant<TimestampMs, ApiError> query_time(std::string_view text, TimestampMs now) {
+  if (text.empty()) return now;
+  if (const auto t = parse_time_param(text)) return *t;
+  return bad_data("invalid parameter \"time\": invalid time value for 'time': cannot parse " + quoted(text) +
+                  " to a valid timestamp");
+}
+
+std::variant<RangeParams, ApiError> range_params(std::string_view start, std::string_view end, std::string_view step) {
+  RangeParams p;
+  const auto s = parse_time_param(start);
+  if (!s) return bad_data("invalid parameter \"start\": cannot parse " + quoted(start) + " to a valid timestamp");
+  const auto e = parse_time_param(end);
+  if (!e) return bad_data("invalid parameter \"end\": cannot parse " + quoted(end) + " to a valid timestamp");
+  if (*e < *s) return bad_data("invalid parameter \"end\": end timestamp must not be before start time");
+  const auto st = parse_duration_param(step);
+  if (!st) {
+    const auto seconds = parse_go_float(step);
+    return bad_data("invalid parameter \"step\": cannot parse " + quoted(step) + " to a valid duration" +
+                    (seconds && !std::isnan(*seconds) ? ". It overflows int64" : ""));
+  }
+  if (*st <= 0) {
+    return bad_data("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. "
+                    "Try a positive integer");
+  }
+  // end - start is at most kMaxTimeMs - kMinTimeMs, which needs 65 bits: the difference is taken unsigned.
+  const std::uint64_t span = static_cast<std::uint64_t>(*e) - static_cast<std::uint64_t>(*s);
+  if (span / static_cast<std::uint64_t>(*st) > promql::kMaxRangeSteps) {
+    return bad_data("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
+                    "resolution (?step=XX)");
+  }
+  p.start = *s;
+  p.end = *e;
+  p.step_ms = *st;
+  return p;
+}
+
+ApiError evaluation_error(const std::exception& error) {
+  if (dynamic_cast<const promql::QueryTimeoutError*>(&error) != nullptr) return ApiError{503, "timeout", error.what()};
+  return ApiError{422, "execution", error.what()};
 }
 
 std::string query_response_json(const promql::Value& value) {

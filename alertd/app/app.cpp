@@ -26,6 +26,14 @@ std::string join_rule_errors(const std::vector<rules::RuleFileError>& errors) {
   return out;
 }
 
+promql::EngineOptions engine_options(const AppOptions& options, const Clock& clock) {
+  promql::EngineOptions o;
+  o.timeout_ms = options.query_timeout_ms;
+  o.max_samples = options.query_max_samples;
+  o.clock = &clock;
+  return o;
+}
+
 rules::ManagerOptions manager_options(const config::AlertdConfig& cfg, const Clock& clock) {
   rules::ManagerOptions o;
   o.default_interval_ms = cfg.global.evaluation_interval_ms;
@@ -41,7 +49,8 @@ App::App(AppOptions options)
     : options_(std::move(options)),
       clock_(options_.clock ? *options_.clock : system_clock_),
       owned_client_(options_.http_client ? nullptr : std::make_unique<CurlHttpClient>()),
-      client_(options_.http_client ? options_.http_client : owned_client_.get()) {}
+      client_(options_.http_client ? options_.http_client : owned_client_.get()),
+      engine_(engine_options(options_, clock_)) {}
 
 App::~App() { stop(); }
 

@@ -36,6 +36,10 @@ struct AppOptions {
   std::string storage_path;
   /// Time source; null = the system clock.
   const Clock* clock = nullptr;
+  /// How long one query (API or rule) may evaluate before it fails; 0 = no limit (--query.timeout).
+  std::int64_t query_timeout_ms = 2 * 60 * 1000;
+  /// Samples one query may hold at once before it fails (--query.max-samples).
+  std::size_t query_max_samples = 50'000'000;
   /// Outbound HTTP for scrapes; null = a libcurl client owned by the App.
   HttpClient* http_client = nullptr;
   /// Builds the notification hub; null = the notification library's full stack (make_notification_stack_hub).

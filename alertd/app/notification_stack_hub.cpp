@@ -2,14 +2,14 @@
 
 #include <filesystem>
 
-#include "alertd/notify/stack/notification_stack.h"
+#include "alertd/app/notification_stack.h"
 
 namespace twikit::app {
 namespace {
 
 class StackHub final : public NotificationHub {
  public:
-  explicit StackHub(notify::StackOptions options) : stack_(std::move(options)) {}
+  explicit StackHub(StackOptions options) : stack_(std::move(options)) {}
   void apply(const notify::NotificationConfig& config) override { stack_.apply(config); }
   void send(const std::vector<notify::Alert>& alerts) override { stack_.send(alerts); }
   void remember_rule_alerts(const std::vector<persistence::RememberedAlert>& alerts, TimestampMs now) override {
@@ -24,7 +24,7 @@ class StackHub final : public NotificationHub {
   void stop() override { stack_.stop(); }
 
  private:
-  notify::NotificationStack stack_;
+  NotificationStack stack_;
 };
 
 }  // namespace
@@ -32,7 +32,7 @@ class StackHub final : public NotificationHub {
 std::unique_ptr<NotificationHub> make_notification_stack_hub(const config::AlertdConfig& config, const Clock& clock) {
   const std::filesystem::path db(config.storage.path);
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
-  notify::StackOptions options;
+  StackOptions options;
   options.database_path = config.storage.path;
   options.clock = &clock;
   auto hub = std::make_unique<StackHub>(std::move(options));

@@ -2,6 +2,7 @@
 // /api/v1/* endpoints, the notification hub's routes and a landing page.
 
 #include <functional>
+#include <variant>
 
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
@@ -160,62 +161,38 @@ void App::register_routes() {
                     kJson);
   });
   // Parses the query parameter and answers with what `run` makes of it: 400 for a parse error, 422 when
-  // the evaluation fails, as Prometheus does.
-  const auto answer = [](const httplib::Request& req, httplib::Response& res,
-                         const std::function<promql::Value(const promql::Expr&)>& run) {
+  // the evaluation fails, 503 when it times out, as Prometheus does.
+  const auto fail = [](httplib::Response& res, const api::ApiError& error) {
+    res.status = error.status;
+    res.set_content(api::error_json(error.type, error.message), kJson);
+  };
+  const auto answer = [fail](const httplib::Request& req, httplib::Response& res,
+                             const std::function<promql::Value(const promql::Expr&)>& run) {
     promql::ExprPtr expr;
     try {
       expr = promql::parse(req.get_param_value("query"));
     } catch (const std::exception& e) {
-      res.status = 400;
-      res.set_content(api::error_json("bad_data", std::string("invalid parameter \"query\": ") + e.what()), kJson);
-      return;
+      return fail(res, {400, "bad_data", std::string("invalid parameter \"query\": ") + e.what()});
     }
     try {
       res.set_content(api::query_response_json(run(*expr)), kJson);
     } catch (const std::exception& e) {
-      res.status = 422;
-      res.set_content(api::error_json("execution", e.what()), kJson);
+      fail(res, api::evaluation_error(e));
     }
   };
-  const auto bad = [](httplib::Response& res, const std::string& message) {
-    res.status = 400;
-    res.set_content(api::error_json("bad_data", message), kJson);
-  };
-  const auto bad_time = [bad](httplib::Response& res, const std::string& name, const std::string& value) {
-    bad(res, "invalid parameter \"" + name + "\": cannot parse \"" + value + "\" to a valid timestamp");
-  };
-  auto query_handler = [this, answer, bad_time](const httplib::Request& req, httplib::Response& res) {
-    TimestampMs t = clock_.now_ms();
-    if (req.has_param("time")) {
-      const auto parsed = api::parse_time_param(req.get_param_value("time"));
-      if (!parsed) return bad_time(res, "time", req.get_param_value("time"));
-      t = *parsed;
-    }
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, t); });
+  auto query_handler = [this, answer, fail](const httplib::Request& req, httplib::Response& res) {
+    const auto t = api::query_time(req.get_param_value("time"), clock_.now_ms());
+    if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
   };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
-  auto range_handler = [this, answer, bad, bad_time](const httplib::Request& req, httplib::Response& res) {
-    const auto start = api::parse_time_param(req.get_param_value("start"));
-    if (!start) return bad_time(res, "start", req.get_param_value("start"));
-    const auto end = api::parse_time_param(req.get_param_value("end"));
-    if (!end) return bad_time(res, "end", req.get_param_value("end"));
-    if (*end < *start) return bad(res, "invalid parameter \"end\": end timestamp must not be before start time");
-    const auto step = api::parse_duration_param(req.get_param_value("step"));
-    if (!step) {
-      return bad(res, "invalid parameter \"step\": cannot parse \"" + req.get_param_value("step") +
-                          "\" to a valid duration");
-    }
-    if (*step <= 0) {
-      return bad(res, "invalid parameter \"step\": zero or negative query resolution step widths are not "
-                      "accepted. Try a positive integer");
-    }
-    if ((*end - *start) / *step > 11'000) {
-      return bad(res, "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query "
-                      "resolution (?step=XX)");
-    }
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, *start, *end, *step); });
+  auto range_handler = [this, answer, fail](const httplib::Request& req, httplib::Response& res) {
+    const auto p = api::range_params(req.get_param_value("start"), req.get_param_value("end"),
+                                     req.get_param_value("step"));
+    if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
+    const auto& r = std::get<api::RangeParams>(p);
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, r.start, r.end, r.step_ms); });
   };
   s.Get("/api/v1/query_range", range_handler);
   s.Post("/api/v1/query_range", range_handler);

@@ -10,7 +10,7 @@
 
 #include "alertd/dispatch/escalator.h"
 #include "alertd/dispatch/route.h"
-#include "alertd/notify/pipeline.h"
+#include "alertd/notify/flush_sink.h"
 
 namespace twikit::dispatch {
 

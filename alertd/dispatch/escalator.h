@@ -7,17 +7,10 @@
 #include <string>
 
 #include "alertd/notify/config.h"
-#include "alertd/notify/pipeline.h"
+#include "alertd/dispatch/ack_lookup.h"
+#include "alertd/notify/flush_sink.h"
 
 namespace twikit::dispatch {
-
-/// Answers whether an alert has been acknowledged. Implementations are thread-safe.
-class AckLookup {
- public:
-  virtual ~AckLookup() = default;
-  /// Whether the alert with fingerprint `fp` is currently acknowledged.
-  virtual bool acknowledged(notify::Fingerprint fp) const = 0;
-};
 
 /// Tracks alerts on routes with an escalation policy and notifies each step's receivers once the alert
 /// has fired unacknowledged for the step's `after`. Thread-safe.

@@ -308,7 +308,7 @@ class Loader {
         load_steps(r_.str(item["name"]), item["steps"], item);
       }
     } else if (node.IsMap()) {
-      for (const auto& kv : node) load_steps(kv.first.as<std::string>(), kv.second, kv.first);
+      for (const auto& kv : node) load_steps(r_.str(kv.first), kv.second, kv.first);
     } else {
       r_.fail(node, "escalation_policies must be a list");
     }
@@ -356,7 +356,7 @@ class Loader {
       if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
       for (const auto& kv : m) {
         try {
-          rc.matchers.emplace_back(kv.first.as<std::string>(),
+          rc.matchers.emplace_back(r_.str(kv.first),
                                    std::string(key) == "match" ? Matcher::Op::equal : Matcher::Op::regex, r_.str(kv.second));
         } catch (const std::invalid_argument& e) {
           r_.fail(kv.second, std::string("bad matcher: ") + e.what());
@@ -415,7 +415,7 @@ class Loader {
       if (!m.IsDefined() || m.IsNull()) continue;
       if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
       auto& list = std::string(key) == "source_match" ? ir.source_matchers : ir.target_matchers;
-      for (const auto& kv : m) list.emplace_back(kv.first.as<std::string>(), Matcher::Op::equal, r_.str(kv.second));
+      for (const auto& kv : m) list.emplace_back(r_.str(kv.first), Matcher::Op::equal, r_.str(kv.second));
     }
     if (n["equal"]) {
       ir.equal = r_.strings(n["equal"]);

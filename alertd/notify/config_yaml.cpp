@@ -29,7 +29,7 @@ void Reader::check_keys(const YAML::Node& node, const std::vector<std::string>& 
   if (!node.IsDefined() || node.IsNull()) return;
   if (!node.IsMap()) fail(node, what + " must be a mapping");
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = str(kv.first);
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       fail(kv.first, "unknown field \"" + key + "\" in " + what);
     }

@@ -123,7 +123,10 @@ std::string email_message(const Notification& n, const EmailConfig& config, std:
   gmtime_r(&tt, &tm);
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
   std::string to;
-  for (const auto& r : config.to) to += (to.empty() ? "" : ", ") + r;
+  for (const auto& r : config.to) {
+    if (!to.empty()) to += ", ";
+    to += r;
+  }
   std::string m;
   m += "Date: " + std::string(date) + "\n";
   m += "From: " + header_safe(config.from) + "\n";

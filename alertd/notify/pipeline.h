@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "alertd/notify/delivery_worker.h"
+#include "alertd/notify/flush_sink.h"
 #include "alertd/notify/integrations.h"
 #include "alertd/notify/stage.h"
 
@@ -19,23 +20,6 @@ struct PipelineOptions {
   bool notify_resolved_silenced = true;           ///< Announce resolution of alerts silenced while firing.
   RetryPolicy retry;                              ///< Backoff for retryable failures.
   std::string external_url = "http://localhost:9878"; ///< externalURL in notifications.
-};
-
-/// What the dispatcher knows about the group being flushed.
-struct GroupFlush {
-  std::string receiver;                  ///< Receiver name.
-  std::string group_key;                 ///< Aggregation group identity.
-  Labels group_labels;                   ///< group_by labels and values.
-  TimestampMs now = 0;                   ///< Flush time.
-  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval.
-};
-
-/// Receives flushed groups; the dispatcher's only dependency on the notification side.
-class FlushSink {
- public:
-  virtual ~FlushSink() = default;
-  /// Handles one flush of a group's alerts. Must not block on delivery.
-  virtual void flush(const GroupFlush& group, std::vector<Alert> alerts) = 0;
 };
 
 /// The pipeline with one DeliveryWorker per integration. Thread-safe; copy and move are deleted.

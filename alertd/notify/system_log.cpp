@@ -13,10 +13,14 @@ std::string system_log_line(const Notification& n) {
   std::string fps;
   for (const auto& a : n.alerts) {
     names.insert(label_value(a.labels, "alertname"));
-    fps += (fps.empty() ? "" : ",") + fingerprint_hex(fingerprint(a));
+    if (!fps.empty()) fps += ',';
+    fps += fingerprint_hex(fingerprint(a));
   }
   std::string alertnames;
-  for (const auto& name : names) alertnames += (alertnames.empty() ? "" : ",") + name;
+  for (const auto& name : names) {
+    if (!alertnames.empty()) alertnames += ',';
+    alertnames += name;
+  }
   return "msg=notification receiver=" + logfmt_value(n.receiver) + " status=" + d.status +
          " group_key=" + logfmt_value(n.group_key) + " firing=" + std::to_string(d.firing) +
          " resolved=" + std::to_string(d.resolved) + " alertnames=" + logfmt_value(alertnames) +

@@ -50,15 +50,22 @@ std::string default_title(const Notification& n, const TemplateData& d) {
   std::string status = d.status;
   std::transform(status.begin(), status.end(), status.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string title = "[" + status;
-  if (d.status == "firing") title += ":" + std::to_string(d.firing);
-  title += "] " + join_values(n.group_labels);
+  std::string title = "[";
+  title += status;
+  if (d.status == "firing") {
+    title += ':';
+    title += std::to_string(d.firing);
+  }
+  title += "] ";
+  title += join_values(n.group_labels);
   if (d.common_labels.size() > n.group_labels.size()) {
     Labels rest;
     for (const auto& l : d.common_labels) {
       if (label_value(n.group_labels, l.first).empty()) rest.push_back(l);
     }
-    title += " (" + join_values(rest) + ")";
+    title += " (";
+    title += join_values(rest);
+    title += ')';
   }
   return title;
 }

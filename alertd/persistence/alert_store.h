@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "alertd/dispatch/escalator.h"
+#include "alertd/dispatch/ack_lookup.h"
 #include "alertd/notify/alert.h"
 #include "alertd/notify/matcher.h"
 #include "alertd/persistence/database.h"

@@ -8,7 +8,10 @@ namespace twikit::persistence {
 
 std::string encode_fingerprints(const std::set<notify::Fingerprint>& fps) {
   std::string out;
-  for (const auto fp : fps) out += (out.empty() ? "" : ",") + notify::fingerprint_hex(fp);
+  for (const auto fp : fps) {
+    if (!out.empty()) out += ',';
+    out += notify::fingerprint_hex(fp);
+  }
   return out;
 }
 

@@ -61,7 +61,10 @@ std::string quote(const std::string& s) {
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    out += v[i];
+  }
   return out;
 }
 
@@ -80,7 +83,8 @@ std::string selector_string(const VectorSelector& vs) {
   std::string inner;
   for (const auto& m : vs.matchers) {
     if (!vs.name.empty() && m.name() == "__name__" && m.type() == storage::MatchType::eq) continue;
-    inner += (inner.empty() ? "" : ", ") + m.to_string();
+    if (!inner.empty()) inner += ", ";
+    inner += m.to_string();
   }
   if (!inner.empty() || vs.name.empty()) out += "{" + inner + "}";
   return out;
@@ -106,7 +110,12 @@ std::string Expr::to_string() const {
       return sq->expr->to_string() + "[" + format_duration(sq->range_ms) + ":" +
              (sq->step_ms ? format_duration(sq->step_ms) : "") + "]" + modifiers(sq->offset_ms, sq->at, sq->at_ms);
     }
-    case ExprKind::paren: return "(" + static_cast<const ParenExpr*>(this)->expr->to_string() + ")";
+    case ExprKind::paren: {
+      std::string out = "(";
+      out += static_cast<const ParenExpr*>(this)->expr->to_string();
+      out += ')';
+      return out;
+    }
     case ExprKind::unary: {
       const auto* u = static_cast<const UnaryExpr*>(this);
       return std::string(1, u->op) + u->expr->to_string();
@@ -124,7 +133,10 @@ std::string Expr::to_string() const {
     case ExprKind::call: {
       const auto* c = static_cast<const CallExpr*>(this);
       std::string out = std::string(c->func->name) + "(";
-      for (std::size_t i = 0; i < c->args.size(); ++i) out += (i ? ", " : "") + c->args[i]->to_string();
+      for (std::size_t i = 0; i < c->args.size(); ++i) {
+        if (i) out += ", ";
+        out += c->args[i]->to_string();
+      }
       return out + ")";
     }
     case ExprKind::aggregate: {

@@ -80,7 +80,10 @@ Value Engine::range_query(const Expr& expr, const storage::Queryable& store, Tim
                           std::int64_t step_ms) const {
   if (step_ms <= 0) throw EvalError("zero or negative query resolution step widths are not accepted");
   if (end < start) throw EvalError("end timestamp must not be before start time");
-  if ((end - start) / step_ms + 1 > 11000)
+  // end - start in uint64 is exact for any start <= end (the difference may not fit int64).
+  const std::uint64_t steps =
+      (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start)) / static_cast<std::uint64_t>(step_ms);
+  if (steps > kMaxRangeSteps)
     throw EvalError("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
   const ValueType type = expr.type();
   if (type != ValueType::scalar && type != ValueType::vector)
@@ -89,8 +92,14 @@ Value Engine::range_query(const Expr& expr, const storage::Queryable& store, Tim
   Evaluator ev(options_, store, start, end);
   EMatrix series;
   std::unordered_multimap<std::uint64_t, std::size_t> index;
-  for (TimestampMs t = start; t <= end; t += step_ms) {
+  std::size_t points = 0;  // in the result so far: held across steps, as a step's inputs are not
+  for (std::uint64_t i = 0; i <= steps; ++i) {
+    const auto t = static_cast<TimestampMs>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step_ms));
+    ev.set_samples(points);
     EValue v = ev.eval(expr, t);
+    points += v.type == ValueType::scalar ? 1 : v.vec.size();
+    ev.set_samples(points);
+    ev.count_samples(0);
     if (v.type == ValueType::scalar) {
       if (series.empty()) series.push_back(ESeries{});
       series[0].points.push_back({t, v.scalar});

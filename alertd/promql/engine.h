@@ -15,6 +15,7 @@
 #include "alertd/promql/ast.h"
 #include "alertd/promql/value.h"
 #include "alertd/storage/series_store.h"
+#include "common/clock.h"
 
 namespace twikit::promql {
 
@@ -24,11 +25,37 @@ class EvalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Engine settings; the defaults are Prometheus'.
+/// The query ran past EngineOptions::timeout_ms; Prometheus' ErrQueryTimeout (API: 503, "timeout").
+class QueryTimeoutError : public EvalError {
+ public:
+  /// "query timed out in expression evaluation", Prometheus' message.
+  QueryTimeoutError() : EvalError("query timed out in expression evaluation") {}
+};
+
+/// The query would hold more than EngineOptions::max_samples samples; Prometheus' ErrTooManySamples
+/// (API: 422, "execution").
+class TooManySamplesError : public EvalError {
+ public:
+  /// "query processing would load too many samples into memory in query execution", Prometheus' message.
+  TooManySamplesError() : EvalError("query processing would load too many samples into memory in query execution") {}
+};
+
+/// The most steps past the start a range query may have (Prometheus' API allows 11,000).
+inline constexpr std::uint64_t kMaxRangeSteps = 11'000;
+
+/// Engine settings; the defaults are Prometheus' (--query.lookback-delta, --query.max-samples, --query.timeout).
 struct EngineOptions {
   std::int64_t lookback_delta_ms = 5 * 60 * 1000;     ///< How far back an instant selector looks.
   std::int64_t default_subquery_step_ms = 60 * 1000;  ///< Step of `x[5m:]` subqueries.
-  std::size_t max_samples = 50'000'000;               ///< Samples a query may load (summed over all steps) before it fails.
+  /// Samples a query may hold at once before it fails with TooManySamplesError: those loaded for the step
+  /// being evaluated plus the points of the result so far, as Prometheus counts them.
+  std::size_t max_samples = 50'000'000;
+  /// How long one query may evaluate before it fails with QueryTimeoutError; 0 = no limit. The evaluator
+  /// reads the clock before every node it evaluates (so at every step of a range query or subquery) and
+  /// every 256 series a selector returns.
+  std::int64_t timeout_ms = 2 * 60 * 1000;
+  /// The monotonic time the timeout is measured with; null = the system clock.
+  const Clock* clock = nullptr;
 };
 
 /// Evaluates parsed expressions. Stateless apart from its options: one Engine may run queries
@@ -42,7 +69,8 @@ class Engine {
   Value instant_query(const Expr& expr, const storage::Queryable& store, TimestampMs t) const;
 
   /// Evaluates `expr` at start, start+step, ... <= end and returns a matrix sorted by label set
-  /// (a scalar expression gives one series without labels); throws EvalError.
+  /// (a scalar expression gives one series without labels); throws EvalError, also when the range has
+  /// more than 11,000 steps. Any start <= end is safe (no overflow).
   Value range_query(const Expr& expr, const storage::Queryable& store, TimestampMs start,
                     TimestampMs end, std::int64_t step_ms) const;
 

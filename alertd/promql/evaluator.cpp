@@ -6,6 +6,35 @@
 #include "alertd/promql/functions.h"
 
 namespace twikit::promql {
+namespace {
+
+// Selectors read the clock once per this many series.
+constexpr std::size_t kSeriesPerDeadlineCheck = 256;
+
+const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const EngineOptions& opts, const storage::Queryable& store, TimestampMs start, TimestampMs end)
+    : opts_(opts),
+      store_(store),
+      start_(start),
+      end_(end),
+      clock_(opts.clock != nullptr ? *opts.clock : system_clock()),
+      deadline_ns_(INT64_MAX) {
+  if (opts_.timeout_ms > 0) {
+    const std::int64_t now = clock_.monotonic_ns();
+    const std::int64_t budget = opts_.timeout_ms > INT64_MAX / 1'000'000 ? INT64_MAX : opts_.timeout_ms * 1'000'000;
+    deadline_ns_ = now > INT64_MAX - budget ? INT64_MAX : now + budget;
+  }
+}
+
+void Evaluator::check_deadline() const {
+  if (deadline_ns_ != INT64_MAX && clock_.monotonic_ns() >= deadline_ns_) throw QueryTimeoutError();
+}
 
 void drop_metric_name(Labels& labels) {
   if (!labels.empty() && labels.front().first <= "__name__") {
@@ -60,18 +89,19 @@ void Evaluator::warn(const std::string& message, PosRange pos) {
 
 void Evaluator::count_samples(std::size_t n) {
   samples_ += n;
-  if (samples_ > opts_.max_samples)
-    throw EvalError("query processing would load too many samples into memory in query execution");
+  if (samples_ > opts_.max_samples) throw TooManySamplesError();
 }
 
 EVector Evaluator::eval_selector(const VectorSelector& vs, TimestampMs t) {
-  const TimestampMs ts = resolve_at(vs.at, vs.at_ms, t) - vs.offset_ms;
+  const TimestampMs ts = sat_sub(resolve_at(vs.at, vs.at_ms, t), vs.offset_ms);
   // Left-open lookback window (ts - lookback, ts], as in Prometheus 3.
-  auto series = store_.select_latest(vs.matchers, ts - opts_.lookback_delta_ms + 1, ts);
+  auto series = store_.select_latest(vs.matchers, sat_sub(ts, opts_.lookback_delta_ms - 1), ts);
   count_samples(series.size());
   EVector out;
   out.reserve(series.size());
-  for (auto& s : series) {
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (i % kSeriesPerDeadlineCheck == kSeriesPerDeadlineCheck - 1) check_deadline();
+    auto& s = series[i];
     const storage::Sample& last = s.samples.back();
     if (storage::is_stale_marker(last.v)) continue;
     out.push_back(ESample{*s.labels, last.v, last.t, false});
@@ -81,11 +111,13 @@ EVector Evaluator::eval_selector(const VectorSelector& vs, TimestampMs t) {
 
 EMatrix Evaluator::eval_matrix_selector(const MatrixSelector& ms, TimestampMs t) {
   const VectorSelector& vs = ms.selector();
-  const TimestampMs ts = resolve_at(vs.at, vs.at_ms, t) - vs.offset_ms;
-  auto series = store_.select(vs.matchers, ts - ms.range_ms + 1, ts);
+  const TimestampMs ts = sat_sub(resolve_at(vs.at, vs.at_ms, t), vs.offset_ms);
+  auto series = store_.select(vs.matchers, sat_sub(ts, ms.range_ms - 1), ts);
   EMatrix out;
   out.reserve(series.size());
-  for (auto& s : series) {
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (i % kSeriesPerDeadlineCheck == kSeriesPerDeadlineCheck - 1) check_deadline();
+    auto& s = series[i];
     count_samples(s.samples.size());
     ESeries es;
     es.points = std::move(s.samples);
@@ -100,17 +132,27 @@ EMatrix Evaluator::eval_matrix_selector(const MatrixSelector& ms, TimestampMs t)
 }
 
 EMatrix Evaluator::eval_subquery(const SubqueryExpr& sq, TimestampMs t) {
-  const TimestampMs end = resolve_at(sq.at, sq.at_ms, t) - sq.offset_ms;
+  const TimestampMs end = sat_sub(resolve_at(sq.at, sq.at_ms, t), sq.offset_ms);
   const std::int64_t step = sq.step_ms > 0 ? sq.step_ms : opts_.default_subquery_step_ms;
-  const TimestampMs mint = end - sq.range_ms;
+  const TimestampMs mint = sat_sub(end, sq.range_ms);
+  // The first step after mint that is a multiple of step (floor division, also for negative times).
   TimestampMs start = mint / step * step;
-  if (start > mint) start -= step;  // floor division for negative times
-  while (start <= mint) start += step;
-  if ((end - start) / step > 1'000'000) throw EvalError("subquery would evaluate more than 1,000,000 steps");
+  if (start > mint) start = sat_sub(start, step);
+  start = start > INT64_MAX - step ? INT64_MAX : start + step;
+  if (start > end) return {};
+  const std::uint64_t steps = (static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start)) /
+                              static_cast<std::uint64_t>(step);
+  if (steps > 1'000'000) throw EvalError("subquery would evaluate more than 1,000,000 steps");
   EMatrix out;
   std::unordered_multimap<std::uint64_t, std::size_t> index;
-  for (TimestampMs ts = start; ts <= end; ts += step) {
+  // The subquery's inputs are released after each inner step; its points so far stay held.
+  const std::size_t held_before = samples_;
+  std::size_t points = 0;
+  for (std::uint64_t i = 0; i <= steps; ++i) {
+    const auto ts = static_cast<TimestampMs>(static_cast<std::uint64_t>(start) + i * static_cast<std::uint64_t>(step));
+    samples_ = held_before + points;
     EValue v = eval(*sq.expr, ts);
+    points += v.vec.size();
     for (auto& s : v.vec) {
       const std::uint64_t h = storage::labels_hash(s.labels);
       std::size_t idx = out.size();
@@ -126,6 +168,8 @@ EMatrix Evaluator::eval_subquery(const SubqueryExpr& sq, TimestampMs t) {
       out[idx].drop_name = out[idx].drop_name || s.drop_name;
     }
   }
+  samples_ = held_before;
+  count_samples(points);
   return out;
 }
 
@@ -139,6 +183,7 @@ EMatrix Evaluator::eval_range(const Expr& e, TimestampMs t) {
 }
 
 EValue Evaluator::eval(const Expr& e, TimestampMs t) {
+  check_deadline();
   switch (e.kind) {
     case ExprKind::number_literal: return EValue::of_scalar(static_cast<const NumberLiteral&>(e).value);
     case ExprKind::string_literal: {

@@ -59,10 +59,9 @@ struct EValue {
 /// Evaluates expressions at single instants; a range query calls it once per step.
 class Evaluator {
  public:
-  /// `start`/`end` are the query's range (equal for instant queries), used by `@ start()`/`@ end()`.
-  Evaluator(const EngineOptions& opts, const storage::Queryable& store, TimestampMs start,
-            TimestampMs end)
-      : opts_(opts), store_(store), start_(start), end_(end) {}
+  /// `start`/`end` are the query's range (equal for instant queries), used by `@ start()`/`@ end()`;
+  /// the timeout counts from now.
+  Evaluator(const EngineOptions& opts, const storage::Queryable& store, TimestampMs start, TimestampMs end);
 
   /// Evaluates `e` at time `t`.
   EValue eval(const Expr& e, TimestampMs t);
@@ -73,6 +72,15 @@ class Evaluator {
   const EngineOptions& options() const { return opts_; }
   /// Whether this is a range query (start < end).
   bool is_range_query() const { return start_ != end_; }
+  /// Throws QueryTimeoutError once the query's deadline has passed.
+  void check_deadline() const;
+  /// Adds `n` samples to those the query holds; throws TooManySamplesError beyond the limit.
+  void count_samples(std::size_t n);
+  /// How many samples the query holds now.
+  std::size_t samples() const { return samples_; }
+  /// Sets how many samples the query holds (a step's inputs are released when it ends, its output stays).
+  void set_samples(std::size_t n) { samples_ = n; }
+
   /// Records a warning annotation for the expression at `pos` (duplicates are kept once).
   void warn(const std::string& message, PosRange pos);
   /// The warnings recorded so far.
@@ -90,15 +98,23 @@ class Evaluator {
   EMatrix eval_matrix_selector(const MatrixSelector& ms, TimestampMs t);
   EMatrix eval_subquery(const SubqueryExpr& sq, TimestampMs t);
   TimestampMs resolve_at(AtKind at, TimestampMs at_ms, TimestampMs t) const;
-  void count_samples(std::size_t n);
 
   const EngineOptions& opts_;
   const storage::Queryable& store_;
   TimestampMs start_;
   TimestampMs end_;
-  std::size_t samples_ = 0;  // loaded so far, against EngineOptions::max_samples
+  const Clock& clock_;
+  std::int64_t deadline_ns_;  // monotonic; INT64_MAX without a timeout
+  std::size_t samples_ = 0;   // held now, against EngineOptions::max_samples
   std::vector<std::string> warnings_;
 };
+
+/// `a - b`, saturating at the int64 limits (offsets and `@` times may be anything the parser accepts).
+inline TimestampMs sat_sub(TimestampMs a, std::int64_t b) {
+  TimestampMs r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) return b > 0 ? INT64_MIN : INT64_MAX;
+  return r;
+}
 
 /// Removes `__name__` from a label set (no-op without one).
 void drop_metric_name(Labels& labels);

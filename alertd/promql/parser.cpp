@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <optional>
 
 #include "alertd/promql/functions.h"
 #include "alertd/promql/lexer.h"
@@ -83,9 +85,22 @@ bool agg_has_param(AggOp op) {
          op == AggOp::count_values || op == AggOp::limitk || op == AggOp::limit_ratio;
 }
 
-double parse_number(const std::string& text) {
+// Go's %f: six decimals, "+Inf", "-Inf", "NaN".
+std::string go_float_f(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[512];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 6);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+// The value of a number token; nullopt for a hex literal beyond int64, which Prometheus rejects too.
+std::optional<double> parse_number(const std::string& text) {
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    return static_cast<double>(std::stoull(text.substr(2), nullptr, 16));
+    std::int64_t n = 0;
+    const auto [p, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), n, 16);
+    if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
+    return static_cast<double>(n);
   }
   double v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -138,12 +153,49 @@ class Parser {
       default: return "\"" + t.text + "\"";
     }
   }
+  double number(const Token& t) const {
+    const std::optional<double> v = parse_number(t.text);
+    if (!v) fail(t.pos, "error parsing number: strconv.ParseFloat: parsing \"" + t.text + "\": invalid syntax");
+    return *v;
+  }
+  std::int64_t duration_ms(const Token& t) const {
+    try {
+      return parse_duration_ms(t.text);
+    } catch (const std::exception&) {
+      fail(t.pos, "invalid duration \"" + t.text + "\"");
+    }
+  }
   Token expect(TokenKind k, const char* what) {
     if (peek().kind != k) fail(peek().pos, "unexpected " + describe(peek()) + ", expected " + what);
     return next();
   }
 
+  // Every recursion of the parser passes through here, so counting the nesting bounds its stack.
+  class NestingGuard {
+   public:
+    explicit NestingGuard(Parser& p) : p_(p) {
+      if (++p_.nesting_ > kMaxExprDepth) p_.fail_too_deep(p_.peek().pos);
+    }
+    ~NestingGuard() { --p_.nesting_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& p_;
+  };
+
+  [[noreturn]] void fail_too_deep(std::uint32_t pos) const {
+    fail(pos, "expression nesting depth exceeds the maximum of " + std::to_string(kMaxExprDepth));
+  }
+
+  // Sets `e`'s height from its children's tallest; a tree deeper than kMaxExprDepth fails at `pos`.
+  void set_height(Expr& e, std::uint32_t tallest_child, std::uint32_t pos) const {
+    e.height = tallest_child + 1;
+    if (e.height > kMaxExprDepth) fail_too_deep(pos);
+  }
+
   ExprPtr parse_expr(int min_prec) {
+    const NestingGuard guard(*this);
     ExprPtr lhs = parse_unary();
     while (true) {
       OpInfo info{};
@@ -170,6 +222,7 @@ class Parser {
       const int next_min = info.op == BinOp::pow ? info.prec : info.prec + 1;
       bin->rhs = parse_expr(next_min);
       bin->pos.end = bin->rhs->pos.end;
+      set_height(*bin, std::max(bin->lhs->height, bin->rhs->height), op_tok.pos);
       check_binary(*bin, has_modifiers, op_tok);
       lhs = std::move(bin);
     }
@@ -218,7 +271,10 @@ class Parser {
         return operand;
       }
       const std::uint32_t end = operand->pos.end;
-      return std::make_unique<UnaryExpr>(PosRange{op.pos, end}, op.text[0], std::move(operand));
+      const std::uint32_t h = operand->height;
+      auto u = std::make_unique<UnaryExpr>(PosRange{op.pos, end}, op.text[0], std::move(operand));
+      set_height(*u, h, op.pos);
+      return u;
     }
     return parse_postfix(parse_primary());
   }
@@ -233,13 +289,9 @@ class Parser {
     const Token t = next();
     std::int64_t ms = 0;
     if (t.kind == TokenKind::duration) {
-      try {
-        ms = parse_duration_ms(t.text);
-      } catch (const std::exception&) {
-        fail(t.pos, "invalid duration \"" + t.text + "\"");
-      }
+      ms = duration_ms(t);
     } else if (t.kind == TokenKind::number) {
-      const double secs = parse_number(t.text);
+      const double secs = number(t);
       if (!std::isfinite(secs) || std::fabs(secs) * 1000 > 9.2e18) fail(t.pos, "duration out of range");
       ms = static_cast<std::int64_t>(std::llround(secs * 1000));
     } else {
@@ -261,7 +313,9 @@ class Parser {
           if (e->type() != ValueType::vector)
             fail(e->pos.start, "subquery is only allowed on instant vector, got " +
                                    std::string(value_type_name(e->type())) + " instead");
+          const std::uint32_t h = e->height;
           auto sq = std::make_unique<SubqueryExpr>(PosRange{e->pos.start, rb.end}, std::move(e));
+          set_height(*sq, h, lb.pos);
           sq->range_ms = range;
           sq->step_ms = step;
           e = std::move(sq);
@@ -276,6 +330,7 @@ class Parser {
         if (range <= 0) fail(lb.pos, "range must be positive");
         const std::uint32_t start = e->pos.start;
         e = std::make_unique<MatrixSelector>(PosRange{start, rb.end}, std::move(e), range);
+        e->height = 2;
         continue;
       }
       if (peek_word("offset")) {
@@ -300,12 +355,23 @@ class Parser {
           bool neg = false;
           if (peek().kind == TokenKind::op && (peek().text == "-" || peek().text == "+")) neg = next().text == "-";
           const Token n = next();
-          if (n.kind != TokenKind::number && n.kind != TokenKind::duration)
+          const bool inf_nan = n.kind == TokenKind::identifier && (lower(n.text) == "inf" || lower(n.text) == "nan");
+          if (n.kind != TokenKind::number && n.kind != TokenKind::duration && !inf_nan)
             fail(n.pos, "unexpected " + describe(n) + " in @, expected timestamp");
-          const double secs = n.kind == TokenKind::number ? parse_number(n.text)
-                                                          : static_cast<double>(parse_duration_ms(n.text)) / 1000;
-          if (!std::isfinite(secs)) fail(n.pos, "timestamp out of bounds for @ modifier: " + n.text);
-          at_ms = static_cast<TimestampMs>(std::llround((neg ? -secs : secs) * 1000));
+          double secs = 0;
+          if (inf_nan) {
+            secs = lower(n.text) == "inf" ? std::numeric_limits<double>::infinity()
+                                          : std::numeric_limits<double>::quiet_NaN();
+          } else if (n.kind == TokenKind::number) {
+            secs = number(n);
+          } else {
+            secs = static_cast<double>(duration_ms(n)) / 1000;
+          }
+          if (neg) secs = -secs;
+          // Prometheus bounds the seconds by int64; milliseconds must fit here, which is 1000 times tighter.
+          if (!std::isfinite(secs) || std::fabs(secs) * 1000 >= 9.2e18)
+            fail(e->pos.start, "timestamp out of bounds for @ modifier: " + go_float_f(secs));
+          at_ms = static_cast<TimestampMs>(std::llround(secs * 1000));
         }
         AtKind* slot = nullptr;
         TimestampMs* ms_slot = nullptr;
@@ -346,12 +412,12 @@ class Parser {
     switch (t.kind) {
       case TokenKind::number: {
         const Token n = next();
-        return std::make_unique<NumberLiteral>(PosRange{n.pos, n.end}, parse_number(n.text));
+        return std::make_unique<NumberLiteral>(PosRange{n.pos, n.end}, number(n));
       }
       case TokenKind::duration: {
         const Token n = next();
         return std::make_unique<NumberLiteral>(PosRange{n.pos, n.end},
-                                               static_cast<double>(parse_duration_ms(n.text)) / 1000.0);
+                                               static_cast<double>(duration_ms(n)) / 1000.0);
       }
       case TokenKind::string: {
         const Token s = next();
@@ -361,7 +427,10 @@ class Parser {
         const Token lp = next();
         ExprPtr inner = parse_expr(0);
         const Token rp = expect(TokenKind::rparen, "\")\"");
-        return std::make_unique<ParenExpr>(PosRange{lp.pos, rp.end}, std::move(inner));
+        const std::uint32_t h = inner->height;
+        auto paren = std::make_unique<ParenExpr>(PosRange{lp.pos, rp.end}, std::move(inner));
+        set_height(*paren, h, lp.pos);
+        return paren;
       }
       case TokenKind::lbrace:
         return parse_selector(std::string(), t.pos);
@@ -446,7 +515,12 @@ class Parser {
         if (m.name() == "__name__")
           fail(start, "metric name must not be set twice: \"" + name + "\" or \"" + m.value() + "\"");
       }
-      ms.insert(ms.begin(), LabelMatcher(MatchType::eq, "__name__", name));
+      // Built front to back: GCC 12 at -O3 misreads vector::insert at begin() as a null dereference.
+      std::vector<LabelMatcher> with_name;
+      with_name.reserve(ms.size() + 1);
+      with_name.emplace_back(MatchType::eq, "__name__", name);
+      std::move(ms.begin(), ms.end(), std::back_inserter(with_name));
+      ms = std::move(with_name);
     }
     const bool any_non_empty = std::any_of(ms.begin(), ms.end(), [](const LabelMatcher& m) { return !m.matches_empty(); });
     if (!any_non_empty) fail(start, "vector selector must contain at least one non-empty matcher");
@@ -504,6 +578,9 @@ class Parser {
       agg->grouping = parse_label_list();
       agg->pos.end = toks_[i_ - 1].end;
     }
+    std::uint32_t tallest = 0;
+    for (const auto& a : args) tallest = std::max(tallest, a->height);
+    set_height(*agg, tallest, id.pos);
     const std::size_t want = agg_has_param(op) ? 2 : 1;
     if (args.size() != want)
       fail(lp.pos, "wrong number of arguments for aggregate expression provided, expected " +
@@ -538,6 +615,9 @@ class Parser {
                              "\", expected \",\" or \")\"");
     }
     call->pos.end = next().end;
+    std::uint32_t tallest = 0;
+    for (const auto& a : call->args) tallest = std::max(tallest, a->height);
+    set_height(*call, tallest, id.pos);
     const std::size_t n = call->args.size();
     const std::size_t declared = f->arg_types.size();
     if (f->variadic == 0) {
@@ -566,6 +646,7 @@ class Parser {
   std::string_view q_;
   std::vector<Token> toks_;
   std::size_t i_ = 0;
+  std::uint32_t nesting_ = 0;  // parse_expr calls in progress
 };
 
 int line_of(std::string_view q, std::uint32_t offset, int& col) {

@@ -38,7 +38,7 @@ TimestampMs range_end(const Expr& arg, TimestampMs t, TimestampMs start, Timesta
   if (at == AtKind::timestamp) base = at_ms;
   if (at == AtKind::start) base = start;
   if (at == AtKind::end) base = end;
-  return base - offset;
+  return sat_sub(base, offset);
 }
 
 template <typename F>

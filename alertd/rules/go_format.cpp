@@ -89,7 +89,10 @@ std::string go_format_float(double v) {
   std::string out = negative ? "-" : "";
   if (exp < -4 || exp >= 6) {  // Go: shortest %g switches to %e at exponent 6
     out += digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
+    if (digits.size() > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
     out += exp < 0 ? "e-" : "e+";
     const int a = std::abs(exp);
     if (a < 10) out += "0";
@@ -153,7 +156,10 @@ std::string go_sprintf(const std::string& format, const std::vector<TemplateValu
     const bool left = flags.find('-') != std::string::npos;
     std::string spec = "%" + flags;
     if (width >= 0) spec += std::to_string(width);
-    if (precision >= 0) spec += "." + std::to_string(precision);
+    if (precision >= 0) {
+      spec += '.';
+      spec += std::to_string(precision);
+    }
     switch (verb) {
       case 'v':
         out += pad(arg.to_string(), width, left);

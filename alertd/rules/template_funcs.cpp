@@ -260,7 +260,10 @@ const std::unordered_map<std::string, Fn>& functions() {
       {"println",
        [](const Args& a) {
          std::string out;
-         for (std::size_t i = 0; i < a.size(); ++i) out += (i > 0 ? " " : "") + a[i].to_string();
+         for (std::size_t i = 0; i < a.size(); ++i) {
+           if (i > 0) out += ' ';
+           out += a[i].to_string();
+         }
          return TemplateValue(out + "\n");
        }},
       {"printf",

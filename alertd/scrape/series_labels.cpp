@@ -28,7 +28,8 @@ std::optional<std::string> build_series_labels(const SampleView& sample, const L
   // honor_labels: false — an exposed label that clashes with a target label is renamed exported_<name>
   // (repeatedly prefixed while that name is taken), then the target label is set.
   bool renamed = false;
-  for (const auto& [name, value] : target_labels) {
+  for (const auto& target_label : target_labels) {
+    const std::string& name = target_label.first;
     auto it = std::find_if(out.begin(), out.end(), [&](const Label& l) { return l.first == name; });
     if (it == out.end()) continue;
     std::string exported = "exported_" + name;

@@ -14,12 +14,14 @@
 #include <thread>
 #include <vector>
 
-#include "alertd/notify/stack/notification_stack.h"
+#include "alertd/app/notification_stack.h"
 #include "common/http_server.h"
 #include "common/logging.h"
 
 using namespace twikit;
 using namespace twikit::notify;
+using twikit::app::NotificationStack;
+using twikit::app::StackOptions;
 using Clock_ = std::chrono::steady_clock;
 
 namespace {

@@ -1,10 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "common/http_server.h"
 #include "exporter/collector.h"
+#include "exporter/health.h"
 #include "exporter/scheduler.h"
 
 using namespace twikit;
@@ -71,6 +73,26 @@ std::string text_of(const std::shared_ptr<const Snapshot>& snapshot) {
 
 bool has_line(const std::string& text, const std::string& line) {
   return text.find("\n" + line + "\n") != std::string::npos || text.rfind(line + "\n", 0) == 0;
+}
+
+// A complete contract document: every common metric of the default configuration maps without error.
+const char* kContractDocument = R"({"service":"svc","version":"1.0","uptime_seconds":5,"status":"healthy",
+  "system":{"requests_total":100,"errors_total":1,"response_time_ms":40},
+  "dependencies":[{"name":"pg","up":true,"latency_ms":2}],"metrics":{"n":5,"list":[{"id":"a","v":1}]}})";
+
+// The default configuration's common metrics plus config_for()'s, for targets `bad` and `good`.
+std::shared_ptr<ExporterConfig> contract_config_for(const std::string& bad_url, const std::string& good_url) {
+  auto cfg = config_for({{"bad", bad_url}, {"good", good_url}});
+  cfg->common_metrics = load_config_string(default_config_text(), "default").common_metrics;
+  cfg->collection.max_body_bytes = 300'000;
+  return cfg;
+}
+
+// The /health component of `target` in `snapshot`.
+nlohmann::json component(const std::shared_ptr<const Snapshot>& snapshot, const std::string& target) {
+  const nlohmann::json doc = health_document(snapshot.get(), 0);
+  CHECK_NOTHROW(doc.dump());  // strict UTF-8: throws if anything invalid got in
+  return doc["components"][target];
 }
 
 }  // namespace
@@ -216,4 +238,151 @@ TEST_CASE("a snapshot keeps its bodies compressed and inflates a plain copy once
   CHECK(om.size() == snap->openmetrics_gzip.size);
   CHECK(has_line(om, "# TYPE twikit_scrape_errors counter"));
   CHECK(om.find("# EOF") == std::string::npos);  // each response appends its own metrics, then EOF
+}
+
+TEST_CASE("a wrong-typed field is a counted mapping error with its JSON path; the rest of the target is served") {
+  FakeService bad;
+  FakeService good;
+  good.set_body(kContractDocument);
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(contract_config_for(bad.url(), good.url()), http, clock);
+  struct Case {
+    const char* patch;
+    std::vector<std::string> errors;
+    const char* missing_series;  // the one series the bad field costs
+  };
+  const Case cases[] = {
+      {R"({"status":1})", {"status: expected a string, got number"}, "twikit_service_healthy{service=\"bad\"}"},
+      {R"({"system":{"response_time_ms":"fast"}})", {"system.response_time_ms: expected a number, got string"},
+       "twikit_response_time_seconds{service=\"bad\"}"},
+      {R"({"dependencies":[{"name":"pg","up":"yes","latency_ms":2}]})",
+       {"dependencies[0].up: expected a number, got string"}, "twikit_dependency_up{dependency=\"pg\",service=\"bad\"}"},
+      {R"({"dependencies":[{"name":5}]})", {"dependencies[0].up: not found", "dependencies[0].latency_ms: not found"},
+       "twikit_dependency_up{dependency=\"5\",service=\"bad\"}"},
+      {R"({"metrics":{"n":"many"}})", {"metrics.n: expected a number, got string"}, "t_n{service=\"bad\"}"},
+      {R"({"uptime_seconds":{"s":1}})", {"uptime_seconds: expected a number, got object"},
+       "twikit_service_uptime_seconds{service=\"bad\"}"},
+  };
+  double mapping_errors = 0;
+  for (const auto& k : cases) {
+    INFO(k.patch);
+    nlohmann::json doc = nlohmann::json::parse(kContractDocument);
+    doc.merge_patch(nlohmann::json::parse(k.patch));
+    bad.set_body(doc.dump());
+    auto snap = c.collect();
+    const std::string text = text_of(snap);
+    CHECK(has_line(text, "twikit_up{service=\"bad\"} 1"));
+    CHECK(has_line(text, "twikit_scrape_errors_total{reason=\"mapping\",service=\"bad\"} " +
+                             std::to_string(static_cast<int>(++mapping_errors))));
+    CHECK(text.find(std::string("\n") + k.missing_series + " ") == std::string::npos);
+    CHECK(has_line(text, "twikit_requests_total{service=\"bad\"} 100"));  // the good fields of the bad target
+    CHECK(has_line(text, "t_list{id=\"a\",service=\"bad\"} 1"));
+    CHECK(has_line(text, "twikit_up{service=\"good\"} 1"));
+    CHECK(has_line(text, "twikit_scrape_errors_total{reason=\"mapping\",service=\"good\"} 0"));
+    CHECK(has_line(text, "twikit_response_time_seconds{service=\"good\"} 0.04"));
+    const nlohmann::json health = component(snap, "bad");
+    CHECK(health["up"] == true);
+    CHECK(health["mapping_errors"] == nlohmann::json(k.errors));
+    CHECK_FALSE(health.contains("last_error"));
+    CHECK_FALSE(component(snap, "good").contains("mapping_errors"));
+  }
+}
+
+TEST_CASE("a dependency named by a number is exported and shown under that number") {
+  FakeService svc;
+  nlohmann::json doc = nlohmann::json::parse(kContractDocument);
+  doc["dependencies"] = nlohmann::json::parse(R"([{"name":5,"up":true,"latency_ms":3}])");
+  svc.set_body(doc.dump());
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(contract_config_for(svc.url(), svc.url()), http, clock);
+  auto snap = c.collect();
+  CHECK(has_line(text_of(snap), "twikit_dependency_up{dependency=\"5\",service=\"bad\"} 1"));
+  CHECK(component(snap, "bad")["dependencies"] ==
+        nlohmann::json::parse(R"([{"name":"5","up":true,"latency_seconds":0.003}])"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"mapping\",service=\"bad\"} 0"));
+}
+
+TEST_CASE("invalid UTF-8 from a service reaches neither the exposition nor /health unreplaced") {
+  FakeService bad;
+  FakeService good;
+  good.set_body(kContractDocument);
+  std::string body = kContractDocument;
+  body.replace(body.find("1.0"), 3, "1.\xff");
+  body.replace(body.find(R"("pg")"), 4, "\"p\xc3g\"");
+  bad.set_body(body);
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(contract_config_for(bad.url(), good.url()), http, clock);
+  auto snap = c.collect();
+  const std::string text = text_of(snap);
+  CHECK(has_line(text, "twikit_service_info{service=\"bad\",version=\"1.\xEF\xBF\xBD\"} 1"));
+  CHECK(has_line(text, "twikit_dependency_up{dependency=\"p\xEF\xBF\xBDg\",service=\"bad\"} 1"));
+  CHECK(has_line(text, "twikit_scrape_errors_total{reason=\"mapping\",service=\"bad\"} 1"));
+  const nlohmann::json health = component(snap, "bad");
+  CHECK(health["mapping_errors"] == nlohmann::json({"dependencies[0].name: invalid UTF-8 replaced with U+FFFD",
+                                                    "version: invalid UTF-8 replaced with U+FFFD"}));
+  CHECK(health["dependencies"][0]["name"] == "p\xEF\xBF\xBDg");
+  CHECK(has_line(text, "twikit_up{service=\"good\"} 1"));
+}
+
+TEST_CASE("a broken body or transport failure is up 0 with its reason counted and said in the project's words") {
+  FakeService bad;
+  FakeService good;
+  good.set_body(kContractDocument);
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(contract_config_for(bad.url(), good.url()), http, clock);
+  struct Case {
+    std::string body;
+    int status;
+    const char* reason;
+    const char* error;
+  };
+  const Case cases[] = {
+      {"[1,2]", 200, "mapping", "document root: expected an object, got array"},
+      {std::string(100'000, '[') + std::string(100'000, ']'), 200, "invalid_json",
+       "body is nested deeper than 64 levels (at byte 65)"},
+      {"{not json", 200, "invalid_json", "body is not valid JSON: invalid literal at line 1, column 3"},
+      {"", 200, "invalid_json", "body is empty"},
+      {R"({"system":{"response_time_ms":1e400}})", 200, "invalid_json",
+       "body is not valid JSON: number 1e400 is out of range"},
+      {R"({"padding":")" + std::string(300'000, 'x') + R"("})", 200, "too_large", "response larger than 300000 bytes"},
+      {kContractDocument, 503, "http_status", "HTTP status 503"},
+  };
+  std::map<std::string, int> counted;
+  for (const auto& k : cases) {
+    INFO(k.error);
+    bad.set_body(k.body);
+    bad.status = k.status;
+    auto snap = c.collect();
+    const std::string text = text_of(snap);
+    CHECK(has_line(text, "twikit_up{service=\"bad\"} 0"));
+    CHECK(has_line(text, "twikit_scrape_errors_total{reason=\"" + std::string(k.reason) + "\",service=\"bad\"} " +
+                             std::to_string(++counted[k.reason])));
+    CHECK(text.find("t_n{service=\"bad\"}") == std::string::npos);
+    CHECK(has_line(text, "twikit_up{service=\"good\"} 1"));
+    CHECK(has_line(text, "t_n{service=\"good\"} 5"));
+    const nlohmann::json health = component(snap, "bad");
+    CHECK(health["last_error"] == k.error);
+    CHECK_FALSE(health.contains("mapping_errors"));
+  }
+}
+
+TEST_CASE("a timeout and a refused connection are said with the limit and the address") {
+  FakeService slow;
+  slow.delay_ms = 1000;
+  int dead_port = 0;
+  {
+    FakeService gone;
+    dead_port = gone.port;
+  }
+  const std::string dead = "127.0.0.1:" + std::to_string(dead_port);
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(contract_config_for(slow.url(), "http://" + dead + "/status"), http, clock);
+  auto snap = c.collect();
+  CHECK(component(snap, "bad")["last_error"] == "no complete response within 300ms");
+  CHECK(component(snap, "good")["last_error"] == "could not connect to " + dead);
 }

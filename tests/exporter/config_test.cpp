@@ -81,3 +81,30 @@ TEST_CASE("duplicate target names are rejected") {
   CHECK(error_of("services: {a: []}\ntargets:\n  - {name: a, url: 'http://x/'}\n  - {name: a, url: 'http://y/'}\n") ==
         "exporter.yml:4:12: duplicate target name 'a'");
 }
+
+namespace {
+std::string error_of(const std::string& yaml, const ConfigLoadOptions& options) {
+  try {
+    load_config_string(yaml, "exporter.yml", options);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST_CASE("a configuration without targets is refused with its position unless empty ones are allowed") {
+  const std::string hint = " (pass --config.allow-empty to run without targets)";
+  CHECK(error_of("") == "exporter.yml:1:1: the configuration is empty: no targets to collect from" + hint);
+  CHECK(error_of("# only a comment\n\n") ==
+        "exporter.yml:1:1: the configuration is empty: no targets to collect from" + hint);
+  CHECK(error_of("{}\n") == "exporter.yml:1:1: the configuration is empty: no targets to collect from" + hint);
+  CHECK(error_of("collection:\n  mode: on_scrape\n") == "exporter.yml:1:1: no targets: 'targets' is missing" + hint);
+  CHECK(error_of("services: {a: []}\ntargets: []\n") == "exporter.yml:2:10: no targets: 'targets' is empty" + hint);
+  CHECK(error_of("services: {a: []}\ntargets:\n") == "exporter.yml:2:1: no targets: 'targets' is empty" + hint);
+  for (const char* yaml : {"", "# only a comment\n", "services: {a: []}\ntargets: []\n", "collection: {mode: on_scrape}\n"}) {
+    INFO(yaml);
+    CHECK(error_of(yaml, ConfigLoadOptions{true}) == "no error");
+    CHECK(load_config_string(yaml, "exporter.yml", ConfigLoadOptions{true}).targets.empty());
+  }
+}

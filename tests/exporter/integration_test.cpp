@@ -306,3 +306,101 @@ TEST_CASE("scrapes are answered while 2,000 idle connections are open (slowloris
     CHECK(value_of(text, "twikit_exporter_http_connections_rejected_total") == 0);
   }
 }
+
+TEST_CASE("wrong-typed fields patched into one service cost only their metrics; the other nine export",
+          "[integration][hostile]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  const std::string victim = "session_manager";
+  const std::string mapping = "twikit_scrape_errors_total{reason=\"mapping\",service=\"" + victim + "\"}";
+  const double mapping_before = value_of(metrics(exporter), mapping);
+  REQUIRE(sim.patch(victim, R"({"status":1,"system":{"response_time_ms":"fast"},"dependencies":[{"name":5}]})") ==
+          200);
+  const std::string text = metrics(exporter);
+  CHECK(value_of(text, "twikit_up{service=\"" + victim + "\"}") == 1);
+  CHECK(value_of(text, mapping) == mapping_before + 1);
+  // The bad fields' series are gone; the rest of the document is served.
+  CHECK(text.find("\ntwikit_response_time_seconds{service=\"" + victim + "\"}") == std::string::npos);
+  CHECK(text.find("\ntwikit_service_healthy{service=\"" + victim + "\"}") == std::string::npos);
+  CHECK(value_of(text, "twikit_requests_total{service=\"" + victim + "\"}") > 0);
+  CHECK(value_of(text, "twikit_sessions{service=\"" + victim + "\"}") >= 0);
+  for (const auto& [name, port] : sim.ports()) {
+    if (name == victim) continue;
+    INFO(name);
+    CHECK(value_of(text, "twikit_up{service=\"" + name + "\"}") == 1);
+    CHECK(value_of(text, "twikit_response_time_seconds{service=\"" + name + "\"}") >= 0);
+    CHECK(value_of(text, "twikit_scrape_errors_total{reason=\"mapping\",service=\"" + name + "\"}") == 0);
+  }
+  const auto health = nlohmann::json::parse(http_get(exporter.url() + "/health"));
+  const auto& component = health["components"][victim];
+  CHECK(component["up"] == true);
+  CHECK(component["mapping_errors"] == nlohmann::json({"status: expected a string, got number",
+                                                       "system.response_time_ms: expected a number, got string",
+                                                       "dependencies[0].up: not found",
+                                                       "dependencies[0].latency_ms: not found"}));
+  CHECK(component["dependencies"] == nlohmann::json::parse(R"([{"name":"5","up":false,"latency_seconds":0.0}])"));
+  CHECK(health["components"]["rate_limit"].contains("mapping_errors") == false);
+  sim.reset();
+}
+
+TEST_CASE("/health says why a service failed in the project's words", "[integration][hostile]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  const std::string victim = "proxy_rotation";
+  const auto last_error = [&] {
+    metrics(exporter);
+    return nlohmann::json::parse(http_get(exporter.url() + "/health"))["components"][victim]["last_error"];
+  };
+  REQUIRE(sim.fault(victim, R"({"mode":"oversize"})") == 200);
+  CHECK(last_error() == "response larger than 4194304 bytes");
+  REQUIRE(sim.fault(victim, R"({"mode":"error","http_status":503})") == 200);
+  CHECK(last_error() == "HTTP status 503");
+  REQUIRE(sim.fault(victim, R"({"mode":"down"})") == 200);
+  CHECK(last_error() == "could not connect to 127.0.0.1:" + std::to_string(sim.port(victim)));
+  REQUIRE(sim.fault(victim, R"({"mode":"hang"})") == 200);
+  CHECK(last_error() == "no complete response within " + std::to_string(kTargetTimeout.count() / 1000) + "s");
+  REQUIRE(sim.fault(victim, R"({"mode":"truncate"})") == 200);
+  const std::string truncated = last_error();
+  CHECK(truncated.rfind("body is not valid JSON: ", 0) == 0);
+  REQUIRE(sim.fault(victim, R"({"mode":"garbage"})") == 200);
+  CHECK(last_error() == "body is not valid JSON: invalid literal at line 1, column 1");
+  sim.reset();
+}
+
+TEST_CASE("an empty configuration file is refused at start, check and reload unless --config.allow-empty",
+          "[integration]") {
+  const std::string dir = make_temp_dir("twikit-emptycfg");
+  const std::string empty = dir + "/empty.yml";
+  write_file(empty, "# nothing yet\n");
+  const std::string refusal = empty + ":1:1: the configuration is empty: no targets to collect from (pass "
+                                      "--config.allow-empty to run without targets)";
+  {
+    ChildProcess p({binary_path("exporter/twikit-exporter"), "--config.file=" + empty,
+                    "--web.listen-address=127.0.0.1:0"},
+                   {}, dir + "/start.log");
+    CHECK(p.wait(5s) == 2);
+    CHECK(read_file(dir + "/start.log").find(refusal) != std::string::npos);
+  }
+  {
+    ChildProcess p({binary_path("exporter/twikit-exporter"), "--config.file=" + empty, "--config.check"}, {},
+                   dir + "/check.log");
+    CHECK(p.wait(5s) == 2);
+    CHECK(read_file(dir + "/check.log").find(refusal) != std::string::npos);
+  }
+  {
+    const int port = free_port();
+    ChildProcess p({binary_path("exporter/twikit-exporter"), "--config.file=" + empty, "--config.allow-empty",
+                    "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                   {}, dir + "/allowed.log");
+    CHECK(eventually([&] { return !http_get("http://127.0.0.1:" + std::to_string(port) + "/-/healthy").empty(); }));
+    p.signal(SIGTERM);
+    CHECK(p.wait(5s) == 0);
+  }
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  write_file(exporter.config_path(), "");
+  CHECK(http_send("POST", exporter.url() + "/-/reload", "") == 500);
+  const std::string text = metrics(exporter);
+  CHECK(value_of(text, "twikit_exporter_config_last_reload_successful") == 0);
+  CHECK(value_of(text, "twikit_up{service=\"session_manager\"}") == 1);
+}

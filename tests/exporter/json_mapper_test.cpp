@@ -96,8 +96,8 @@ TEST_CASE("a missing path or wrong type is one error and leaves other specs inta
   const std::vector<MetricSpec> specs{spec("a", "missing.path"), spec("b", "text"), spec("c", "n")};
   const auto r = map_document(json::parse(R"({"text":"abc","n":7})"), ptrs(specs), "x");
   REQUIRE(r.errors.size() == 2);
-  CHECK(r.errors[0] == "a: path missing.path not found");
-  CHECK(r.errors[1] == "b: unmapped value \"abc\"");
+  CHECK(r.errors[0] == "missing.path: not found");
+  CHECK(r.errors[1] == "text: expected a number, got string");
   REQUIRE(r.samples.size() == 1);
   CHECK(r.samples[0].spec->name == "c");
 }
@@ -109,5 +109,82 @@ TEST_CASE("an unknown state is an error, not a silent zero") {
   const std::vector<MetricSpec> specs{s};
   const auto r = map_document(json::parse(R"({"s":"exploded"})"), ptrs(specs), "x");
   CHECK(r.samples.empty());
-  CHECK(r.errors.size() == 1);
+  CHECK(r.errors == std::vector<std::string>{"s: unknown state \"exploded\""});
+}
+
+TEST_CASE("a value_map field must be one of its strings") {
+  MetricSpec status = spec("healthy", "status");
+  status.value_map = {{"healthy", 1}, {"unhealthy", 0}};
+  const std::vector<MetricSpec> specs{status};
+  CHECK(map_document(json::parse(R"({"status":1})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"status: expected a string, got number"});
+  CHECK(map_document(json::parse(R"({"status":"on fire"})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"status: unknown value \"on fire\""});
+  const std::string long_value(200, 'x');
+  CHECK(map_document(json{{"status", long_value}}, ptrs(specs), "x").errors ==
+        std::vector<std::string>{"status: unknown value \"" + std::string(64, 'x') + "\xE2\x80\xA6\""});
+}
+
+TEST_CASE("a wrong-typed field costs only its own metric and names its JSON path") {
+  MetricSpec rt = spec("twikit_response_time_seconds", "system.response_time_ms");
+  rt.scale = 0.001;
+  const std::vector<MetricSpec> specs{rt, spec("twikit_requests_total", "system.requests_total"),
+                                      spec("twikit_sessions", "metrics.sessions.total")};
+  const auto r = map_document(
+      json::parse(R"({"system":{"response_time_ms":"fast","requests_total":7},"metrics":{"sessions":[1]}})"),
+      ptrs(specs), "sm");
+  CHECK(r.errors == std::vector<std::string>{"system.response_time_ms: expected a number, got string",
+                                             "metrics.sessions: expected an object, got array"});
+  REQUIRE(r.samples.size() == 1);
+  CHECK(r.samples[0].spec->name == "twikit_requests_total");
+  CHECK(r.samples[0].value == 7);
+}
+
+TEST_CASE("a path through a scalar names the scalar's type") {
+  const std::vector<MetricSpec> specs{spec("t", "system.response_time_ms")};
+  CHECK(map_document(json::parse(R"({"system":"fast"})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"system: expected an object, got string"});
+  CHECK(map_document(json::parse(R"({"system":null})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"system: expected an object, got null"});
+}
+
+TEST_CASE("numbers must be finite, in the document, as strings and after scaling") {
+  MetricSpec big = spec("big", "n");
+  big.scale = 1e10;
+  const std::vector<MetricSpec> specs{spec("a", "nan"), spec("b", "inf"), big, spec("c", "ok"), spec("d", "empty")};
+  const auto r = map_document(json::parse(R"({"nan":"NaN","inf":"-inf","n":1e300,"ok":"2.5","empty":""})"),
+                              ptrs(specs), "x");
+  CHECK(r.errors == std::vector<std::string>{"nan: expected a number, got string", "inf: expected a number, got string",
+                                             "n: number out of range", "empty: expected a number, got string"});
+  REQUIRE(r.samples.size() == 1);
+  CHECK(r.samples[0].value == 2.5);
+}
+
+TEST_CASE("a bad array element costs its own series; the elements after it are still read") {
+  MetricSpec up = spec("twikit_dependency_up", "dependencies");
+  up.each = "up";
+  up.labels = {{"dependency", "name"}};
+  const std::vector<MetricSpec> specs{up};
+  const auto r = map_document(json::parse(R"({"dependencies":[{"name":"a","up":"yes"},{"name":{},"up":true},
+      3,{"name":5,"up":true},{"name":"b","up":false}]})"),
+                              ptrs(specs), "x");
+  CHECK(r.errors == std::vector<std::string>{"dependencies[0].up: expected a number, got string"});
+  REQUIRE(r.samples.size() == 2);
+  CHECK(r.samples[0].labels == make_labels({{"dependency", "5"}, {"service", "x"}}));
+  CHECK(r.samples[0].value == 1);
+  CHECK(r.samples[1].labels == make_labels({{"dependency", "b"}, {"service", "x"}}));
+  CHECK(r.samples[1].value == 0);
+}
+
+TEST_CASE("a label from an element that is not a scalar names the element path") {
+  MetricSpec s = spec("t", "list");
+  s.each = "v";
+  s.labels = {{"id", "id"}};
+  const std::vector<MetricSpec> specs{s};
+  CHECK(map_document(json::parse(R"({"list":[{"id":[1],"v":1}]})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"list[0].id: expected a string, got array"});
+  CHECK(map_document(json::parse(R"({"list":[7]})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"list[0]: expected an object, got number"});
+  CHECK(map_document(json::parse(R"({"list":{"id":"a"}})"), ptrs(specs), "x").errors ==
+        std::vector<std::string>{"list: expected an array, got object"});
 }

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "alertd/notify/stack/notification_stack.h"
+#include "alertd/app/notification_stack.h"
 #include "common/http_server.h"
 #include "fakes.h"
 #include "harness.h"
@@ -12,6 +12,8 @@
 
 using namespace twikit;
 using namespace twikit::notify;
+using twikit::app::NotificationStack;
+using twikit::app::StackOptions;
 using namespace twikit::notify::testing;
 using nlohmann::json;
 

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "alertd/rules/commands.h"
@@ -136,4 +138,32 @@ TEST_CASE("unittest.yml passes apart from its native-histogram test group") {
   // The first test group loads native histograms, which alertd's PromQL does not implement;
   // every other group must pass.
   CHECK(r.err == "  FAILED:\nnative histogram samples are not supported by alertd: series test_histogram\n");
+}
+
+TEST_CASE("check rules reports expressions nested beyond the depth limit as errors instead of crashing") {
+  const auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  const std::string parens = repeat("(", 10000) + "1" + repeat(")", 10000);
+  const std::string calls = repeat("abs(", 6500) + "up" + repeat(")", 6500);
+  const std::string pow = "up" + repeat("^up", 7999);
+  const std::string sum = "up" + repeat("+up", 19999);
+  const std::string file = (std::filesystem::temp_directory_path() / "twikit-deep-rules.yml").string();
+  {
+    std::ofstream out(file);
+    out << "groups:\n  - name: deep\n    rules:\n"
+        << "      - record: parens\n        expr: '" << parens << "'\n"
+        << "      - record: calls\n        expr: '" << calls << "'\n"
+        << "      - record: pow\n        expr: '" << pow << "'\n"
+        << "      - record: sum\n        expr: '" << sum << "'\n";
+  }
+  const Run r = run({"check", "rules", file});
+  CHECK(r.code == 1);
+  CHECK(r.err == "  FAILED:\n" + file + ":5:15: group \"deep\", rule 1, \"parens\": could not parse expression: 1:257: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":7:15: group \"deep\", rule 2, \"calls\": could not parse expression: 1:1025: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":9:15: group \"deep\", rule 3, \"pow\": could not parse expression: 1:769: parse error: expression nesting depth exceeds the maximum of 256\n" +
+                     file + ":11:15: group \"deep\", rule 4, \"sum\": could not parse expression: 1:768: parse error: expression nesting depth exceeds the maximum of 256\n");
+  std::filesystem::remove(file);
 }

@@ -318,3 +318,22 @@ TEST_CASE("groups follow scrapes: a breach is evaluated when the scrape that sho
   // When scrapes stop, the schedule takes over.
   CHECK(f.manager.evaluate_due(slot - 5'000 + 75'000).groups_evaluated == 1);
 }
+
+TEST_CASE("a rule that hits the query limits records the error and the group's other rules still run") {
+  storage::SeriesStore store;
+  promql::EngineOptions opts;
+  opts.max_samples = 100;
+  const promql::Engine engine(opts);
+  RuleManager manager{store, engine};
+  manager.update({group_from("groups:\n- name: g\n  rules:\n"
+                             "  - record: too_many\n    expr: count_over_time(vector(1)[1h:10s])\n"
+                             "  - alert: Up\n    expr: up == 1\n")},
+                 0);
+  store.append(make_labels({{"__name__", "up"}, {"service", "a"}}), 0, 1);
+  manager.evaluate_all(0);
+  const auto rules = manager.snapshot().at(0).rules;
+  CHECK(rules.at(0).health == RuleHealth::err);
+  CHECK(rules.at(0).last_error == "query processing would load too many samples into memory in query execution");
+  CHECK(rules.at(1).health == RuleHealth::ok);
+  CHECK(rules.at(1).alerts.size() == 1);
+}

@@ -1,9 +1,11 @@
-#include "alertd/notify/stack/notification_stack.h"
+#include "alertd/app/notification_stack.h"
 
 #include "alertd/notify/integrations.h"
 #include "common/logging.h"
 
-namespace twikit::notify {
+namespace twikit::app {
+
+using namespace notify;  // the stack composes the notification side: its names read better unqualified here
 
 NotificationStack::NotificationStack(StackOptions options) : options_(std::move(options)) {
   if (options_.clock) {
@@ -174,4 +176,4 @@ bool NotificationStack::wait_idle(std::chrono::milliseconds timeout) const {
   return !gen || gen->pipeline->wait_idle(timeout);
 }
 
-}  // namespace twikit::notify
+}  // namespace twikit::app

@@ -26,7 +26,7 @@
 #include "common/exposition.h"
 #include "common/http_client.h"
 
-namespace twikit::notify {
+namespace twikit::app {
 
 /// How the stack is built.
 struct StackOptions {
@@ -34,7 +34,7 @@ struct StackOptions {
   std::shared_ptr<HttpClient> http;       ///< Outbound HTTP for webhook, Slack, Alertmanager; null = libcurl.
   const Clock* clock = nullptr;           ///< Time source; null = the system clock.
   bool run_timer_thread = true;           ///< Drive group timers from a thread (tests call tick() instead).
-  RetryPolicy retry;                      ///< Delivery retry policy.
+  notify::RetryPolicy retry;                      ///< Delivery retry policy.
 };
 
 /// The notification side behind one interface: apply(config), send(alerts), collect(), register_routes(),
@@ -53,9 +53,9 @@ class NotificationStack {
   /// Builds routing, inhibition, escalation and integrations for `config` and swaps them in. The current
   /// alerts are re-dispatched (the notification log keeps them from being notified twice) and pending
   /// outbox entries are handed to the new workers.
-  void apply(const NotificationConfig& config);
+  void apply(const notify::NotificationConfig& config);
   /// Hands over one evaluation cycle's firing and resolved alerts.
-  void send(const std::vector<Alert>& alerts);
+  void send(const std::vector<notify::Alert>& alerts);
   /// Runs due group timers and escalation steps now (the timer thread calls this too).
   void tick();
   /// Applies the history retention of the current config and prunes finished outbox rows.
@@ -77,14 +77,14 @@ class NotificationStack {
   /// The rule engine's remembered alerts, in the same database.
   persistence::RuleStateStore& rule_state() const { return *rule_state_; }
   /// The delivery metrics.
-  const NotifyMetrics& metrics() const { return metrics_; }
+  const notify::NotifyMetrics& metrics() const { return metrics_; }
 
  private:
   // Everything built from one config; replaced as a whole on reload.
   struct Generation {
-    NotificationConfig config;
+    notify::NotificationConfig config;
     std::unique_ptr<inhibit::Inhibitor> inhibitor;
-    std::unique_ptr<Pipeline> pipeline;
+    std::unique_ptr<notify::Pipeline> pipeline;
     std::unique_ptr<dispatch::Escalator> escalator;
     std::unique_ptr<dispatch::Dispatcher> dispatcher;
   };
@@ -102,11 +102,11 @@ class NotificationStack {
   std::unique_ptr<persistence::AlertStore> alert_store_;
   std::unique_ptr<persistence::RuleStateStore> rule_state_;
   std::unique_ptr<api::MonitoringApi> api_;
-  NotifyMetrics metrics_;
+  notify::NotifyMetrics metrics_;
 
   mutable std::mutex mu_;  // guards gen_ and active_
   std::shared_ptr<Generation> gen_;
-  std::map<Fingerprint, Alert> active_;  // alerts not yet resolved, for re-dispatch after a reload
+  std::map<notify::Fingerprint, notify::Alert> active_;  // alerts not yet resolved, for re-dispatch after a reload
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
@@ -114,4 +114,4 @@ class NotificationStack {
   std::thread timer_;
 };
 
-}  // namespace twikit::notify
+}  // namespace twikit::app

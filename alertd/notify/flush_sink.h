@@ -1,0 +1,30 @@
+#pragma once
+// The seam between grouping and delivery: the dispatcher and the escalator hand flushed groups to a
+// FlushSink and know nothing else of the notification pipeline.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "alertd/notify/alert.h"
+
+namespace twikit::notify {
+
+/// What the dispatcher knows about the group being flushed.
+struct GroupFlush {
+  std::string receiver;                  ///< Receiver name.
+  std::string group_key;                 ///< Aggregation group identity.
+  Labels group_labels;                   ///< group_by labels and values.
+  TimestampMs now = 0;                   ///< Flush time.
+  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval.
+};
+
+/// Receives flushed groups; the dispatcher's only dependency on the notification side.
+class FlushSink {
+ public:
+  virtual ~FlushSink() = default;
+  /// Handles one flush of a group's alerts. Must not block on delivery.
+  virtual void flush(const GroupFlush& group, std::vector<Alert> alerts) = 0;
+};
+
+}  // namespace twikit::notify
