@@ -7,16 +7,9 @@
 
 #include <httplib.h>
 
+#include "common/listen_address.h"
+
 namespace twikit {
-
-/// Host and port parsed from a listen address such as "127.0.0.1:9877", ":9877" or "[::1]:0".
-struct ListenAddress {
-  std::string host;
-  int port = 0;
-};
-
-/// Parses `address`; an empty host means all interfaces (0.0.0.0). Throws std::invalid_argument.
-ListenAddress parse_listen_address(const std::string& address);
 
 /// Owns one HTTP server and the thread that runs it. Routes are registered on raw() before start().
 /// Copy and move are deleted: the server thread refers to this object.

@@ -1,7 +1,5 @@
 #include "common/web_config.h"
 
-#include <crypt.h>
-
 #include <filesystem>
 
 #include "common/yaml_errors.h"
@@ -14,50 +12,7 @@ std::string resolve(const std::string& base_dir, const std::string& file) {
   return (std::filesystem::path(base_dir) / file).string();
 }
 
-std::string base64_decode(const std::string& in) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int bits = 0;
-  unsigned value = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    const auto pos = chars.find(c);
-    if (pos == std::string::npos) return {};
-    value = (value << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-// Remembers credentials that already passed bcrypt, keyed by user and password.
-class CredentialCache {
- public:
-  bool contains(const std::string& key) {
-    std::lock_guard lock(mu_);
-    return ok_.count(key) > 0;
-  }
-  void add(const std::string& key) {
-    std::lock_guard lock(mu_);
-    if (ok_.size() > 1000) ok_.clear();
-    ok_.insert(key);
-  }
-
- private:
-  std::mutex mu_;
-  std::set<std::string> ok_;
-};
-
 }  // namespace
-
-bool password_matches(const std::string& hash, const std::string& password) {
-  crypt_data data{};
-  const char* out = crypt_r(password.c_str(), hash.c_str(), &data);
-  return out != nullptr && out[0] != '*' && hash == out;
-}
 
 WebConfig load_web_config(const std::string& path) {
   WebConfig config;
@@ -91,46 +46,6 @@ WebConfig load_web_config(const std::string& path) {
     }
   }
   return config;
-}
-
-std::unique_ptr<httplib::Server> make_http_server(const WebConfig& config) {
-  if (!config.tls) return std::make_unique<httplib::Server>();
-  const TlsServerConfig& t = *config.tls;
-  auto server = std::make_unique<httplib::SSLServer>(
-      t.cert_file.c_str(), t.key_file.c_str(), t.client_ca_file.empty() ? nullptr : t.client_ca_file.c_str());
-  if (!server->is_valid()) {
-    throw std::runtime_error("cannot load TLS certificate " + t.cert_file + " or key " + t.key_file);
-  }
-  return server;
-}
-
-void apply_web_config(httplib::Server& server, const WebConfig& config) {
-  if (config.basic_auth_users.empty() && config.headers.empty()) return;
-  auto cache = std::make_shared<CredentialCache>();
-  server.set_pre_routing_handler([config, cache](const httplib::Request& req, httplib::Response& res) {
-    for (const auto& [name, value] : config.headers) res.set_header(name, value);
-    if (config.basic_auth_users.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Basic ", 0) == 0) {
-      const std::string decoded = base64_decode(auth.substr(6));
-      const auto colon = decoded.find(':');
-      if (colon != std::string::npos) {
-        const std::string user = decoded.substr(0, colon);
-        const std::string password = decoded.substr(colon + 1);
-        auto it = config.basic_auth_users.find(user);
-        const std::string key = user + '\n' + password;
-        if (it != config.basic_auth_users.end() &&
-            (cache->contains(key) || password_matches(it->second, password))) {
-          cache->add(key);
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-      }
-    }
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Basic");
-    res.set_content("Unauthorized\n", "text/plain; charset=utf-8");
-    return httplib::Server::HandlerResponse::Handled;
-  });
 }
 
 }  // namespace twikit

@@ -2,8 +2,8 @@
 
 #include "common/logging.h"
 #include "common/web_config.h"
+#include "common/web_server_metrics.h"
 #include "common/yaml_errors.h"
-#include "exporter/elastic_thread_pool.h"
 #include "exporter/health.h"
 #include "exporter/metrics_endpoint.h"
 
@@ -48,10 +48,9 @@ void App::start() {
     scheduler_ = std::make_shared<Scheduler>(std::move(collector));
   }
   counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
-  const WebConfig web = load_web_config(options_.web_config_file);
-  server_ = std::make_unique<HttpServer>(make_http_server(web));
-  apply_web_config(server_->raw(), web);
-  register_routes();
+  WebServerOptions web;
+  web.web = load_web_config(options_.web_config_file);
+  server_ = std::make_unique<WebServer>(routes(), std::move(web));
   server_->bind(options_.listen_address.value_or(config->listen_address));
   scheduler()->start();
   server_->start();
@@ -93,48 +92,40 @@ std::string App::reload() {
   return {};
 }
 
-void App::register_routes() {
-  httplib::Server& srv = server_->raw();
-  // httplib holds a thread per open connection: load tests keep dozens open, Prometheus one. Threads are
-  // started as connections need them (the default fixed pool of 8 would queue a load test) and end when idle.
-  srv.new_task_queue = [] { return new ElasticThreadPool(64, 2, std::chrono::seconds(10)); };
-  srv.set_keep_alive_max_count(1000);
-  srv.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+WebRouter App::routes() {
+  WebRouter router;
+  router.add("/metrics", [this](const WebRequest& req, WebResponse& res) {
     ++counters_.scrapes_served;
-    serve_metrics(req, res, *scheduler(), counters_);
+    serve_metrics(req, res, *scheduler(), counters_, web_server_families(server_->stats(), "twikit_exporter"));
   });
-  srv.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+  router.add("/health", [this](const WebRequest&, WebResponse& res) {
     auto snap = scheduler()->latest();
     const auto doc = health_document(snap.get(), clock_.now_ms());
     res.status = doc["status"] == "unhealthy" ? 503 : 200;
-    res.set_content(doc.dump(2) + "\n", "application/json");
+    res.set_body(doc.dump(2) + "\n", "application/json");
   });
-  srv.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("twikit-exporter is Healthy.\n", "text/plain; charset=utf-8");
+  router.add("/-/healthy", [](const WebRequest&, WebResponse& res) {
+    res.set_body("twikit-exporter is Healthy.\n", "text/plain; charset=utf-8");
   });
-  srv.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+  router.add("/-/ready", [this](const WebRequest&, WebResponse& res) {
     auto s = scheduler();
     const bool ready = s->collector()->config().collection.mode == CollectionMode::on_scrape || s->latest();
     res.status = ready ? 200 : 503;
-    res.set_content(ready ? "twikit-exporter is Ready.\n" : "twikit-exporter is not ready yet.\n",
-                    "text/plain; charset=utf-8");
+    res.set_body(ready ? "twikit-exporter is Ready.\n" : "twikit-exporter is not ready yet.\n",
+                 "text/plain; charset=utf-8");
   });
-  auto reload_handler = [this](const httplib::Request& req, httplib::Response& res) {
-    if (req.method != "POST" && req.method != "PUT") {
-      res.status = 405;
-      res.set_content("Only POST or PUT requests allowed\n", "text/plain; charset=utf-8");
-      return;
-    }
-    const std::string error = reload();
-    res.status = error.empty() ? 200 : 500;
-    res.set_content(error.empty() ? "" : "failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
-  };
-  srv.Post("/-/reload", reload_handler);
-  srv.Put("/-/reload", reload_handler);
-  srv.Get("/-/reload", reload_handler);
-  srv.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(kLandingPage, "text/html; charset=utf-8");
-  });
+  WebRouteOptions reload_options;
+  reload_options.methods = {"POST", "PUT"};  // GET answers 405 with Allow, as Prometheus' /-/reload does
+  router.add(
+      "/-/reload",
+      [this](const WebRequest&, WebResponse& res) {
+        const std::string error = reload();
+        res.status = error.empty() ? 200 : 500;
+        res.set_body(error.empty() ? "" : "failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
+      },
+      reload_options);
+  router.add("/", [](const WebRequest&, WebResponse& res) { res.set_body(kLandingPage, "text/html; charset=utf-8"); });
+  return router;
 }
 
 }  // namespace twikit::exporter

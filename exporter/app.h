@@ -9,7 +9,7 @@
 
 #include "common/clock.h"
 #include "common/http_client.h"
-#include "common/http_server.h"
+#include "common/web_server.h"
 #include "exporter/scheduler.h"
 #include "exporter/self_metrics.h"
 
@@ -50,12 +50,12 @@ class App {
  private:
   std::shared_ptr<const ExporterConfig> load() const;
   std::shared_ptr<Scheduler> scheduler() const;
-  void register_routes();
+  WebRouter routes();
 
   AppOptions options_;
   HttpClient& http_;
   const Clock& clock_;
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<WebServer> server_;
   SelfCounters counters_;
   mutable std::mutex mu_;
   std::shared_ptr<Scheduler> scheduler_;  // guarded by mu_; swapped whole on reload

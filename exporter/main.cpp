@@ -1,6 +1,7 @@
 // twikit-exporter: flags → config → wire → run. Everything else lives in App.
 
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
@@ -14,14 +15,29 @@
 #include "exporter/app.h"
 #include "exporter/config.h"
 
+namespace {
+
+// Raises the soft limit on open files to the hard one, as Go programs (Prometheus, its exporters) do: the
+// web server keeps every idle client connection open, and the default soft limit of 1024 would cap them.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  // Many short-lived request threads would each get a glibc malloc arena; two keep RSS small.
+  // The HTTP server's and the fetcher's threads would each get a glibc malloc arena; two keep RSS small.
   mallopt(M_ARENA_MAX, 2);
   // Blocks of 128 KiB and more (bodies, inflated responses) that free heap space cannot hold get their own
   // mapping, which goes back to the system when freed; by default glibc raises this threshold after each
   // such free, so later big blocks stay in the heap and keep its pages.
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   twikit::block_signals();  // before any thread starts
+  raise_open_file_limit();
 
   twikit::FlagSet flags("twikit-exporter", "Exports the Twikit services' JSON status as Prometheus metrics.");
   flags.add_string("config.file", "", "twikit-exporter configuration file (empty: the embedded default).");

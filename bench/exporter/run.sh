@@ -7,10 +7,17 @@
 #  4. exporter RSS idle: a fresh exporter collecting the same series every second, scraped once per
 #     collection the way Prometheus does (OpenMetrics, gzip), sampled for 2 s after $IDLE_COLLECTIONS
 #     collections (default 40).
-# Usage: bench/exporter/run.sh [build-dir]   (needs wrk and prometheus-pushgateway; scripts/setup.sh)
+#  5. slowloris (also alone: `run.sh BUILD slowloris [OLD-EXPORTER]`): Prometheus-like scrapes on new
+#     connections, p50/p99 with and without 2,000 idle connections that sent half a header; with
+#     OLD-EXPORTER (an earlier twikit-exporter binary, e.g. the httplib one) the same for it. IDLE=N changes
+#     the number of idle connections (IDLE=0: both phases alike, to see the noise of the machine).
+# Usage: bench/exporter/run.sh [build-dir] [all|slowloris] [old-exporter]
+#        (needs wrk and prometheus-pushgateway; scripts/setup.sh)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
+mode=${2:-all}
+old_exporter=${3:-}
 work=$(mktemp -d /tmp/twikit-bench-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -53,13 +60,32 @@ summary() {  # $1 = file of samples
   python3 -c 'import statistics,sys; v=sorted(float(x) for x in open(sys.argv[1]).read().split()); print(f"median {statistics.median(v):.1f} MB, min {v[0]:.1f}, max {v[-1]:.1f} over {len(v)} samples")' "$1"
 }
 
-start_exporter() {  # $1 = config file; sets $port (no subshell: its EXIT trap would stop everything)
+start_exporter() {  # $1 = config file, $2 = binary (default: this build's); sets $port (no subshell: its EXIT trap would stop everything)
   port=$(free_port)
-  "$build/exporter/twikit-exporter" --config.file="$1" --web.listen-address="127.0.0.1:$port" 2>>"$work/exporter.log" &
+  "${2:-$build/exporter/twikit-exporter}" --config.file="$1" --web.listen-address="127.0.0.1:$port" 2>>"$work/exporter.log" &
   exporter_pid=$!
   pids+=($exporter_pid)
   for _ in $(seq 100); do curl -sf "127.0.0.1:$port/-/healthy" >/dev/null && break; sleep 0.1; done
 }
+
+slowloris() {
+  echo "== 5. slowloris: scrapes on new connections, without and with 2,000 idle connections (target p99 < 100 ms)"
+  start_sim --proxies 2000 --campaigns 3800
+  exporter_config "  mode: interval
+  interval: 30s" >"$work/slowloris.yaml"
+  start_exporter "$work/slowloris.yaml"
+  echo "twikit-exporter (this build):"
+  "$build/bench/exporter/bench_slowloris" "$port" ${IDLE:-2000} 200 20
+  if [ -n "$old_exporter" ]; then
+    start_exporter "$work/slowloris.yaml" "$old_exporter"
+    echo "$old_exporter:"
+    "$build/bench/exporter/bench_slowloris" "$port" 2000 20 20
+  fi
+}
+if [ "$mode" = slowloris ]; then
+  slowloris
+  exit 0
+fi
 
 echo "== 1. collection latency: 10 services x 200 ms each"
 start_sim
@@ -147,3 +173,5 @@ done
 rss_samples "$e4" "$work/rss_idle.txt"
 echo "after $idle_collections collections: $(summary "$work/rss_idle.txt")"
 echo "                     now: $(rss_line "$e4")"
+
+slowloris

@@ -6,7 +6,12 @@
 #include <regex>
 #include <sstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/http_client.h"
 #include "support/stack.h"
@@ -64,6 +69,39 @@ PromtoolResult promtool_check(const std::string& exposition) {
   const int rc = std::system(cmd.c_str());
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, read_file(dir + "/out.txt")};
 }
+
+// Connections that send half a request header and then nothing, as a slowloris client does.
+class IdleConnections {
+ public:
+  IdleConnections(int port, int count) {
+    // Each connection is a file descriptor here and one in the exporter (which inherits this limit).
+    rlimit lim{};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &lim) == 0);
+    lim.rlim_cur = lim.rlim_max;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &lim) == 0);
+    REQUIRE(lim.rlim_cur > static_cast<rlim_t>(count) + 256);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const std::string half = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/pl";
+    for (int i = 0; i < count; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      REQUIRE(fd >= 0);
+      fds_.push_back(fd);
+      REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+      REQUIRE(::send(fd, half.data(), half.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(half.size()));
+    }
+  }
+  ~IdleConnections() {
+    for (const int fd : fds_) ::close(fd);
+  }
+  IdleConnections(const IdleConnections&) = delete;
+  IdleConnections& operator=(const IdleConnections&) = delete;
+
+ private:
+  std::vector<int> fds_;
+};
 
 }  // namespace
 
@@ -243,6 +281,30 @@ TEST_CASE("gzip is served when the scraper accepts it", "[integration]") {
   CHECK(*resp.header("content-encoding") == "gzip");
   CHECK(resp.body.find("twikit_up{service=\"session_manager\"} 1") != std::string::npos);
   CHECK(resp.body.find("process_resident_memory_bytes") != std::string::npos);
+}
+
+TEST_CASE("scrapes are answered while 2,000 idle connections are open (slowloris)", "[integration][slowloris]") {
+  Sim sim;
+  Exporter exporter(exporter_config_for(sim, kOnScrape));
+  const int port = std::stoi(exporter.url().substr(exporter.url().rfind(':') + 1));
+  IdleConnections idle(port, 2000);
+  // As Prometheus scrapes, but on a new connection each time: a server that gives each connection a
+  // thread has none left for it.
+  const std::vector<std::pair<std::string, std::string>> scrape{
+      {"Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"},
+      {"Accept-Encoding", "gzip"},
+      {"X-Prometheus-Scrape-Timeout-Seconds", "10"},
+      {"Connection", "close"}};
+  REQUIRE(eventually([&] {
+    return value_of("\n" + http_get(exporter.url() + "/metrics", scrape), "twikit_exporter_http_connections_open") >= 2000;
+  }));
+  for (int i = 0; i < 20; ++i) {
+    INFO("scrape " << i);
+    const std::string text = "\n" + http_get(exporter.url() + "/metrics", scrape);
+    CHECK(value_of(text, "twikit_up{service=\"session_manager\"}") == 1);
+    CHECK(text.substr(text.size() - 6) == "# EOF\n");
+    CHECK(value_of(text, "twikit_exporter_http_connections_rejected_total") == 0);
+  }
 }
 
 TEST_CASE("wrong-typed fields patched into one service cost only their metrics; the other nine export",

@@ -58,25 +58,17 @@ struct Served {
 
 Served get(Scheduler& scheduler, const SelfCounters& counters, const std::string& accept,
            const std::string& accept_encoding) {
-  httplib::Request req;
-  if (!accept.empty()) req.set_header("Accept", accept);
-  if (!accept_encoding.empty()) req.set_header("Accept-Encoding", accept_encoding);
-  httplib::Response res;
+  WebRequest req;
+  req.method = "GET";
+  req.path = "/metrics";
+  if (!accept.empty()) req.headers.set("Accept", accept);
+  if (!accept_encoding.empty()) req.headers.set("Accept-Encoding", accept_encoding);
+  WebResponse res;
   serve_metrics(req, res, scheduler, counters);
   Served out;
-  out.content_type = res.get_header_value("Content-Type");
-  out.content_encoding = res.get_header_value("Content-Encoding");
-  // Read the body the way httplib does: in pieces of a few kilobytes, at increasing offsets.
-  httplib::DataSink sink;
-  sink.write = [&](const char* data, std::size_t n) {
-    out.body.append(data, n);
-    return true;
-  };
-  while (out.body.size() < res.content_length_) {
-    const std::size_t before = out.body.size();
-    REQUIRE(res.content_provider_(before, std::min<std::size_t>(4096, res.content_length_ - before), sink));
-    REQUIRE(out.body.size() > before);
-  }
+  out.content_type = res.headers.get("Content-Type");
+  out.content_encoding = res.headers.get("Content-Encoding");
+  out.body = res.body();  // the parts in order, as the server writes them
   return out;
 }
 
@@ -154,4 +146,21 @@ TEST_CASE("the text format is the same with and without gzip, and has no EOF lin
   const std::string decoded = gunzip(gz.body);
   CHECK(service_part(decoded) == service_part(plain.body));
   CHECK(decoded.find("\nprocess_resident_memory_bytes ") != std::string::npos);
+}
+
+TEST_CASE("families the caller adds (the web server's) are served with the exporter's own") {
+  CannedHttpClient http(kDocument);
+  SystemClock clock;
+  Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
+  scheduler.start();
+  SelfCounters counters;
+  WebRequest req;
+  WebResponse res;
+  const std::vector<MetricFamily> extra{
+      MetricFamily{"twikit_exporter_http_connections_open", "HTTP connections open now.", MetricType::gauge,
+                   {MetricSample{{}, 3, {}, {}}}}};
+  serve_metrics(req, res, scheduler, counters, extra);
+  CHECK(res.body().find("# HELP twikit_exporter_http_connections_open HTTP connections open now.\n"
+                        "# TYPE twikit_exporter_http_connections_open gauge\n"
+                        "twikit_exporter_http_connections_open 3\n") != std::string::npos);
 }

@@ -1,0 +1,114 @@
+#include "common/web_router.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace twikit {
+namespace {
+
+struct ErrorKind {
+  const char* type;
+  const char* message;  // Go's net/http wording where it has one
+};
+
+ErrorKind kind_of(int status) {
+  switch (status) {
+    case 400: return {"bad_data", "Bad Request"};
+    case 401: return {"unauthorized", "Unauthorized"};
+    case 404: return {"not_found", "404 page not found"};
+    case 405: return {"method_not_allowed", "Method Not Allowed"};
+    case 408: return {"timeout", "Request Timeout"};
+    case 413: return {"payload_too_large", "Request Entity Too Large"};
+    case 503: return {"unavailable", "Service Unavailable"};
+    default: return {"internal", "Internal Server Error"};
+  }
+}
+
+}  // namespace
+
+WebResponse web_error(int status, WebErrorFormat format, const std::string& message) {
+  const ErrorKind kind = kind_of(status);
+  const std::string text = message.empty() ? kind.message : message;
+  WebResponse res;
+  res.status = status;
+  if (format == WebErrorFormat::json) {
+    const nlohmann::json doc = {{"status", "error"}, {"errorType", kind.type}, {"error", text}};
+    res.set_body(doc.dump() + "\n", "application/json");
+  } else {
+    res.set_body(text + "\n", "text/plain; charset=utf-8");
+  }
+  return res;
+}
+
+void WebRouter::add(std::string path, WebHandler handler, WebRouteOptions options) {
+  routes_.push_back(Route{std::move(path), false, std::move(handler), std::move(options)});
+}
+
+void WebRouter::add_prefix(std::string prefix, WebHandler handler, WebRouteOptions options) {
+  routes_.push_back(Route{std::move(prefix), true, std::move(handler), std::move(options)});
+}
+
+const WebRouter::Route* WebRouter::find(const std::string& path) const {
+  const Route* best = nullptr;
+  for (const Route& r : routes_) {
+    if (!r.prefix && r.path == path) return &r;
+    if (r.prefix && path.starts_with(r.path) && (best == nullptr || r.path.size() > best->path.size())) best = &r;
+  }
+  return best;
+}
+
+bool WebRouter::allows(const Route& route, const std::string& method) {
+  const auto& m = route.options.methods;
+  if (std::find(m.begin(), m.end(), method) != m.end()) return true;
+  return method == "HEAD" && std::find(m.begin(), m.end(), "GET") != m.end();
+}
+
+std::string WebRouter::allow_header(const Route& route) {
+  std::vector<std::string> methods = route.options.methods;
+  if (std::find(methods.begin(), methods.end(), "GET") != methods.end() &&
+      std::find(methods.begin(), methods.end(), "HEAD") == methods.end()) {
+    methods.push_back("HEAD");
+  }
+  std::string out;
+  for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+  return out;
+}
+
+std::variant<WebAdmission, WebResponse> WebRouter::admit(const WebRequest& head,
+                                                          std::optional<std::uint64_t> content_length) const {
+  const Route* route = find(head.path);
+  if (route == nullptr) return web_error(404, not_found_format_);
+  if (!allows(*route, head.method)) {
+    WebResponse res = web_error(405, route->options.errors);
+    res.headers.set("Allow", allow_header(*route));
+    return res;
+  }
+  if (content_length && *content_length > route->options.max_body_bytes) {
+    return web_error(413, route->options.errors);
+  }
+  return WebAdmission{route->options.max_body_bytes, route->options.errors};
+}
+
+WebResponse WebRouter::handle(const WebRequest& request) const {
+  const Route* route = find(request.path);
+  if (route == nullptr) return web_error(404, not_found_format_);
+  if (!allows(*route, request.method)) {
+    WebResponse res = web_error(405, route->options.errors);
+    res.headers.set("Allow", allow_header(*route));
+    return res;
+  }
+  WebResponse res;
+  try {
+    route->handler(request, res);
+  } catch (const std::exception& e) {
+    res = web_error(500, route->options.errors, e.what());
+  }
+  if (request.method == "HEAD") {
+    res.headers.set("Content-Length", std::to_string(res.body_size()));
+    res.clear_body();
+  }
+  return res;
+}
+
+}  // namespace twikit

@@ -1,0 +1,514 @@
+// The only translation unit that includes Boost.Beast/Asio: they are heavy to compile, and handlers must
+// not depend on them.
+#include "common/web_server.h"
+
+#include <sys/resource.h>
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "common/listen_address.h"
+#include "common/logging.h"
+
+namespace twikit {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+constexpr const char* kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+// A connection closed by the server after an early answer (413, 401) reads what the client still sends
+// for this long, so that its unread bytes do not turn the close into a reset that loses the answer.
+constexpr auto kLingerTime = std::chrono::milliseconds(500);
+// File descriptors kept for everything but client connections (logs, outgoing fetches, the listener).
+constexpr std::size_t kReservedDescriptors = 128;
+
+// Counts shared by every connection.
+struct Counters {
+  std::array<std::atomic<std::uint64_t>, 600> by_code{};
+  std::atomic<std::uint64_t> open{0};
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> rejected{0};
+  std::atomic<std::uint64_t> timed_out{0};
+};
+
+// What stop() needs of a connection: to close it once it is not in the middle of a request.
+class ConnectionBase {
+ public:
+  virtual ~ConnectionBase() = default;
+  virtual void close_when_idle() = 0;
+};
+
+// The server's state that connections refer to; outlives every connection.
+struct Shared {
+  Shared(WebRouter r, WebServerOptions o)
+      : router(std::move(r)), options(std::move(o)), auth(options.web.basic_auth_users) {}
+
+  WebRouter router;
+  WebServerOptions options;
+  BasicAuthenticator auth;
+  Counters counters;
+  std::optional<asio::thread_pool> handlers;
+
+  std::mutex mu;
+  std::condition_variable all_closed;
+  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> connections;  // guarded by mu
+  std::uint64_t next_id = 0;                                                       // guarded by mu
+  bool stopping = false;                                                           // guarded by mu
+
+  // Registers a connection; 0 when the server is stopping (the connection must close).
+  std::uint64_t add(const std::shared_ptr<ConnectionBase>& c) {
+    std::lock_guard lock(mu);
+    if (stopping) return 0;
+    connections.emplace(++next_id, c);
+    return next_id;
+  }
+  void remove(std::uint64_t id) {
+    std::lock_guard lock(mu);
+    connections.erase(id);
+    if (connections.empty()) all_closed.notify_all();
+  }
+};
+
+std::string peer_of(const tcp::socket& socket) {
+  error_code ec;
+  const tcp::endpoint ep = socket.remote_endpoint(ec);
+  if (ec) return {};
+  const std::string addr = ep.address().to_string();
+  return (ep.address().is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(ep.port());
+}
+
+// One client connection: reads requests one after another (keep-alive), routes them, writes the answers.
+// Runs on its own strand; the handler runs on a handler thread while the connection waits for it.
+template <class Stream>
+class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(Shared& shared, Stream stream, std::string peer)
+      : shared_(shared), stream_(std::move(stream)), peer_(std::move(peer)),
+        buffer_(shared.options.max_header_bytes + 8192) {
+    ++shared_.counters.open;
+  }
+  ~Connection() override {
+    --shared_.counters.open;
+    if (id_ != 0) shared_.remove(id_);
+  }
+
+  // Registers with the server and starts (with the TLS handshake when Stream is a TLS stream).
+  void run() {
+    id_ = shared_.add(this->shared_from_this());
+    if (id_ == 0) return lowest().close();
+    lowest().expires_after(shared_.options.header_timeout);
+    if constexpr (kTls) {
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](error_code ec) {
+                                if (ec) return self->fail(ec);
+                                self->read_header();
+                              });
+    } else {
+      read_header();
+    }
+  }
+
+  void close_when_idle() override {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stopping_ = true;
+      if (!self->busy_) self->lowest().close();
+    });
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void fail(error_code ec) {
+    if (ec == beast::error::timeout) ++shared_.counters.timed_out;
+    lowest().close();
+  }
+
+  // A kept-alive connection: wait (idle timeout) for the next request's first bytes, then read its header.
+  void await_next_request() {
+    busy_ = false;
+    if (stopping_) return lowest().close();
+    if (buffer_.size() > 0) {  // pipelined: the next request is already here
+      lowest().expires_after(shared_.options.header_timeout);
+      return read_header();
+    }
+    lowest().expires_after(shared_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(1024), [self = this->shared_from_this()](error_code ec, std::size_t n) {
+      if (ec) return self->fail(ec);
+      self->buffer_.commit(n);
+      self->lowest().expires_after(self->shared_.options.header_timeout);
+      self->read_header();
+    });
+  }
+
+  // Reads a request header; the deadline was set by the caller.
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+    parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    request_ = WebRequest{};
+    if (ec == http::error::header_limit) return respond(web_error(431, WebErrorFormat::plain, "Request Header Fields Too Large"), false);
+    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return respond(web_error(400, WebErrorFormat::plain), false);
+    }
+    if (ec) return fail(ec);
+    busy_ = true;
+    const auto& msg = parser_->get();
+    request_.method = std::string(msg.method_string());
+    const std::string_view target = msg.target();
+    const auto q = target.find('?');
+    request_.path = percent_decode(target.substr(0, q), false);
+    if (q != std::string_view::npos) {
+      request_.raw_query = std::string(target.substr(q + 1));
+      request_.query = parse_query(request_.raw_query);
+    }
+    for (const auto& field : msg) request_.headers.add(std::string(field.name_string()), std::string(field.value()));
+    request_.peer = peer_;
+    keep_alive_ = parser_->keep_alive() && !stopping_;
+    http10_ = msg.version() < 11;
+    const bool body_pending = !parser_->is_done();
+
+    if (!shared_.auth.allows(request_.headers.get("Authorization"))) {
+      WebResponse res = web_error(401, WebErrorFormat::plain);
+      res.headers.set("WWW-Authenticate", "Basic");
+      return respond(std::move(res), keep_alive_ && !body_pending);
+    }
+    if (parser_->upgrade() && try_upgrade()) return;
+    std::optional<std::uint64_t> length;
+    if (const auto n = parser_->content_length()) length = *n;
+    auto admission = shared_.router.admit(request_, length);
+    if (auto* error = std::get_if<WebResponse>(&admission)) return respond(std::move(*error), keep_alive_ && !body_pending);
+    admission_ = std::get<WebAdmission>(admission);
+    if (!body_pending) return dispatch();
+    parser_->body_limit(admission_.max_body_bytes);
+    lowest().expires_after(shared_.options.body_timeout);
+    if (iequals(request_.headers.get("Expect"), "100-continue")) {
+      asio::async_write(stream_, asio::buffer(kContinue, std::char_traits<char>::length(kContinue)),
+                        [self = this->shared_from_this()](error_code ec2, std::size_t) {
+                          if (ec2) return self->fail(ec2);
+                          self->read_body();
+                        });
+    } else {
+      read_body();
+    }
+  }
+
+  // The hook for protocol upgrades: a WebSocket route takes the stream, the buffer and the parsed request
+  // (parser_->release()) over here and returns true. Until one exists, upgrade requests are answered like
+  // any other request (the route, if any, sees the Upgrade header).
+  bool try_upgrade() { return false; }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+      if (ec == http::error::body_limit) return self->respond(web_error(413, self->admission_.errors), false);
+      if (ec) return self->fail(ec);
+      self->request_.body = std::move(self->parser_->get().body());
+      self->dispatch();
+    });
+  }
+
+  // Runs the handler on a handler thread; the connection does nothing until it answers.
+  void dispatch() {
+    lowest().expires_never();
+    parser_.reset();
+    asio::post(*shared_.handlers, [self = this->shared_from_this()] {
+      WebResponse res = self->shared_.router.handle(self->request_);
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+        self->respond(std::move(res), self->keep_alive_ && !self->stopping_);
+      });
+    });
+  }
+
+  void respond(WebResponse res, bool keep_alive) {
+    busy_ = true;
+    keep_alive_ = keep_alive;
+    if (res.status >= 100 && res.status < 600) ++shared_.counters.by_code[static_cast<std::size_t>(res.status)];
+    for (const auto& [name, value] : shared_.options.web.headers) res.headers.set(name, value);
+    const bool head = request_.method == "HEAD";
+    std::string length = res.headers.get("Content-Length");
+    if (!head || length.empty()) length = std::to_string(res.body_size());
+    res.headers.remove("Content-Length");
+    res.headers.remove("Connection");
+
+    head_.clear();
+    head_ += "HTTP/1.1 ";
+    head_ += std::to_string(res.status);
+    head_ += ' ';
+    head_ += http::obsolete_reason(http::int_to_status(static_cast<unsigned>(res.status)));
+    head_ += "\r\n";
+    for (const auto& [name, value] : res.headers.fields()) {
+      head_ += name;
+      head_ += ": ";
+      head_ += value;
+      head_ += "\r\n";
+    }
+    head_ += "Content-Length: " + length + "\r\n";
+    if (!keep_alive) {
+      head_ += "Connection: close\r\n";
+    } else if (http10_) {
+      head_ += "Connection: keep-alive\r\n";
+    }
+    head_ += "\r\n";
+    response_ = std::move(res);
+    buffers_.clear();
+    buffers_.emplace_back(head_.data(), head_.size());
+    if (!head) {
+      for (auto part : response_.body_parts()) buffers_.emplace_back(part.data(), part.size());
+    }
+    lowest().expires_after(shared_.options.write_timeout);
+    asio::async_write(stream_, buffers_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+      self->response_ = WebResponse{};
+      if (ec) return self->fail(ec);
+      if (!self->keep_alive_) return self->linger_and_close();
+      self->await_next_request();
+    });
+  }
+
+  // Half-closes, then discards what the client still sends for a moment before closing.
+  void linger_and_close() {
+    error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(kLingerTime);
+    drain_.resize(4096);
+    drain();
+  }
+
+  void drain() {
+    lowest().async_read_some(asio::buffer(drain_), [self = this->shared_from_this()](error_code ec, std::size_t) {
+      if (ec) return self->lowest().close();
+      self->drain();
+    });
+  }
+
+  Shared& shared_;
+  Stream stream_;
+  std::string peer_;
+  std::uint64_t id_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  WebRequest request_;
+  WebAdmission admission_;
+  WebResponse response_;
+  std::string head_;
+  std::vector<asio::const_buffer> buffers_;
+  std::string drain_;
+  bool keep_alive_ = false;
+  bool http10_ = false;
+  bool busy_ = false;      // from a request's header to the end of its answer
+  bool stopping_ = false;  // the server is stopping: no further request on this connection
+};
+
+std::unique_ptr<asio::ssl::context> make_tls_context(const TlsServerConfig& tls) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  // exporter-toolkit's default minimum is TLS 1.2.
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                   asio::ssl::context::single_dh_use);
+  try {
+    ctx->use_certificate_chain_file(tls.cert_file);
+    ctx->use_private_key_file(tls.key_file, asio::ssl::context::pem);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot load TLS certificate " + tls.cert_file + " or key " + tls.key_file + ": " +
+                             e.what());
+  }
+  if (!tls.client_ca_file.empty()) {
+    try {
+      ctx->load_verify_file(tls.client_ca_file);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot load TLS client CA " + tls.client_ca_file + ": " + e.what());
+    }
+    ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+  }
+  return ctx;
+}
+
+// The process's soft limit on open files.
+std::size_t open_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+  return lim.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<std::size_t>(lim.rlim_cur);
+}
+
+}  // namespace
+
+class WebServer::Impl {
+ public:
+  Impl(WebRouter router, WebServerOptions options)
+      : shared_(std::move(router), std::move(options)), acceptor_(asio::make_strand(ioc_)),
+        retry_(acceptor_.get_executor()) {
+    if (shared_.options.web.tls) tls_ = make_tls_context(*shared_.options.web.tls);
+    const std::size_t files = open_file_limit();
+    const std::size_t fit = files > kReservedDescriptors * 2 ? files - kReservedDescriptors : files / 2;
+    if (shared_.options.max_connections > fit) shared_.options.max_connections = fit;
+  }
+
+  ~Impl() { stop(); }
+
+  int bind(const std::string& listen_address) {
+    const ListenAddress addr = parse_listen_address(listen_address);
+    error_code ec;
+    const auto ip = asio::ip::make_address(addr.host, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + listen_address + ": not an IP address");
+    const tcp::endpoint ep(ip, static_cast<unsigned short>(addr.port));
+    acceptor_.open(ep.protocol(), ec);
+    // SO_REUSEADDR allows a quick restart and still refuses a port another socket is bound to.
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      error_code ignored;
+      acceptor_.close(ignored);
+      throw std::runtime_error("cannot listen on " + listen_address + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint().port();
+    return port_;
+  }
+
+  void start() {
+    shared_.handlers.emplace(shared_.options.handler_threads);
+    accept();
+    for (std::size_t i = 0; i < shared_.options.io_threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+
+  void stop() {
+    if (threads_.empty() || stopped_) return;
+    stopped_ = true;
+    asio::post(acceptor_.get_executor(), [this] {
+      error_code ignored;
+      acceptor_.close(ignored);
+      retry_.cancel();
+    });
+    std::vector<std::shared_ptr<ConnectionBase>> open;
+    {
+      std::lock_guard lock(shared_.mu);
+      shared_.stopping = true;
+      for (auto& [id, weak] : shared_.connections) {
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+      }
+    }
+    for (auto& c : open) c->close_when_idle();
+    open.clear();
+    {
+      std::unique_lock lock(shared_.mu);
+      shared_.all_closed.wait_for(lock, shared_.options.stop_grace, [this] { return shared_.connections.empty(); });
+    }
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    shared_.handlers->join();
+  }
+
+  int port() const { return port_; }
+
+  WebServerStats stats() const {
+    WebServerStats s;
+    for (std::size_t code = 0; code < shared_.counters.by_code.size(); ++code) {
+      const std::uint64_t n = shared_.counters.by_code[code].load(std::memory_order_relaxed);
+      if (n > 0) s.responses_by_code.emplace_back(static_cast<int>(code), n);
+    }
+    s.connections_open = shared_.counters.open.load();
+    s.connections_accepted = shared_.counters.accepted.load();
+    s.connections_rejected = shared_.counters.rejected.load();
+    s.connections_timed_out = shared_.counters.timed_out.load();
+    return s;
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec) {
+        // Out of file descriptors (or another transient failure): the pending connection stays queued in
+        // the kernel; try again shortly rather than spinning.
+        ++shared_.counters.rejected;
+        logger("web")->warn("accept failed err={}", logfmt_value(ec.message()));
+        retry_.expires_after(std::chrono::milliseconds(100));
+        retry_.async_wait([this](error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      on_accept(std::move(socket));
+      accept();
+    });
+  }
+
+  void on_accept(tcp::socket socket) {
+    if (shared_.counters.open.load() >= shared_.options.max_connections) {
+      ++shared_.counters.rejected;
+      error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    ++shared_.counters.accepted;
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::string peer = peer_of(socket);
+    if (tls_) {
+      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+      std::make_shared<Connection<TlsStream>>(shared_, TlsStream(beast::tcp_stream(std::move(socket)), *tls_),
+                                              std::move(peer))
+          ->run();
+    } else {
+      std::make_shared<Connection<beast::tcp_stream>>(shared_, beast::tcp_stream(std::move(socket)), std::move(peer))
+          ->run();
+    }
+  }
+
+  Shared shared_;  // first: outlives the event loop and the connections its queued handlers hold
+  std::unique_ptr<asio::ssl::context> tls_;
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  std::vector<std::thread> threads_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+WebServer::WebServer(WebRouter router, WebServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(router), std::move(options))) {}
+
+WebServer::~WebServer() = default;
+
+int WebServer::bind(const std::string& listen_address) { return impl_->bind(listen_address); }
+
+void WebServer::start() { impl_->start(); }
+
+void WebServer::stop() { impl_->stop(); }
+
+int WebServer::port() const { return impl_->port(); }
+
+WebServerStats WebServer::stats() const { return impl_->stats(); }
+
+}  // namespace twikit

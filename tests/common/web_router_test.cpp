@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include "common/web_router.h"
+
+using namespace twikit;
+
+namespace {
+
+WebRequest request(std::string method, std::string path) {
+  WebRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+
+WebRouter sample_router() {
+  WebRouter router;
+  router.add("/metrics", [](const WebRequest&, WebResponse& res) { res.set_body("m 1\n", "text/plain"); });
+  WebRouteOptions post;
+  post.methods = {"POST", "PUT"};
+  post.max_body_bytes = 10;
+  post.errors = WebErrorFormat::json;
+  router.add("/-/reload", [](const WebRequest& req, WebResponse& res) { res.set_body("got " + req.body, "text/plain"); },
+             post);
+  router.add_prefix("/api/", [](const WebRequest& req, WebResponse& res) { res.set_body("api " + req.path, "text/plain"); });
+  router.add_prefix("/api/v1/", [](const WebRequest& req, WebResponse& res) { res.set_body("v1 " + req.path, "text/plain"); });
+  router.add("/boom", [](const WebRequest&, WebResponse&) { throw std::runtime_error("it broke"); });
+  return router;
+}
+
+}  // namespace
+
+TEST_CASE("a method the route does not allow gets 405 with the allowed methods in Allow") {
+  const WebRouter router = sample_router();
+  const WebResponse get = router.handle(request("GET", "/-/reload"));
+  CHECK(get.status == 405);
+  CHECK(get.headers.get("Allow") == "POST, PUT");
+  CHECK(get.body() == R"({"error":"Method Not Allowed","errorType":"method_not_allowed","status":"error"})" "\n");
+  CHECK(get.headers.get("content-type") == "application/json");
+
+  const WebResponse post = router.handle(request("POST", "/metrics"));
+  CHECK(post.status == 405);
+  CHECK(post.headers.get("Allow") == "GET, HEAD");
+  CHECK(post.body() == "Method Not Allowed\n");
+}
+
+TEST_CASE("HEAD is answered like GET without the body, keeping the GET body's length") {
+  const WebRouter router = sample_router();
+  const WebResponse head = router.handle(request("HEAD", "/metrics"));
+  CHECK(head.status == 200);
+  CHECK(head.body_size() == 0);
+  CHECK(head.headers.get("Content-Length") == "4");
+  CHECK(head.headers.get("Content-Type") == "text/plain");
+}
+
+TEST_CASE("an unknown path gets 404 in the router's error format") {
+  CHECK(sample_router().handle(request("GET", "/nothing")).body() == "404 page not found\n");
+  WebRouter json(WebErrorFormat::json);
+  const WebResponse res = json.handle(request("GET", "/nothing"));
+  CHECK(res.status == 404);
+  CHECK(res.body() == R"({"error":"404 page not found","errorType":"not_found","status":"error"})" "\n");
+}
+
+TEST_CASE("a declared body over the route's limit is refused with 413 at admission") {
+  const WebRouter router = sample_router();
+  const auto small = router.admit(request("POST", "/-/reload"), 10);
+  REQUIRE(std::holds_alternative<WebAdmission>(small));
+  CHECK(std::get<WebAdmission>(small).max_body_bytes == 10);
+  const auto big = router.admit(request("POST", "/-/reload"), 11);
+  REQUIRE(std::holds_alternative<WebResponse>(big));
+  CHECK(std::get<WebResponse>(big).status == 413);
+  CHECK(std::get<WebResponse>(big).body() ==
+        R"({"error":"Request Entity Too Large","errorType":"payload_too_large","status":"error"})" "\n");
+  // A chunked body's length is unknown at admission: the server enforces the limit while reading it.
+  CHECK(std::holds_alternative<WebAdmission>(router.admit(request("POST", "/-/reload"), std::nullopt)));
+  CHECK(std::get<WebResponse>(router.admit(request("PUT", "/nowhere"), 1)).status == 404);
+  CHECK(std::get<WebResponse>(router.admit(request("GET", "/-/reload"), std::nullopt)).status == 405);
+}
+
+TEST_CASE("exact paths win over prefixes and the longest prefix wins") {
+  const WebRouter router = sample_router();
+  CHECK(router.handle(request("GET", "/api/v1/query")).body() == "v1 /api/v1/query");
+  CHECK(router.handle(request("GET", "/api/v2/alerts")).body() == "api /api/v2/alerts");
+  CHECK(router.handle(request("GET", "/api")).status == 404);
+  WebRequest post = request("POST", "/-/reload");
+  post.body = "x";
+  CHECK(router.handle(post).body() == "got x");
+}
+
+TEST_CASE("a handler that throws gets 500 with its message") {
+  const WebResponse res = sample_router().handle(request("GET", "/boom"));
+  CHECK(res.status == 500);
+  CHECK(res.body() == "it broke\n");
+}
+
+TEST_CASE("query strings decode into ordered parameters with repeats") {
+  WebRequest r;
+  r.query = parse_query("match[]=up&match[]=a%3D%22b%22&x=1+2&flag&&y=%zz");
+  CHECK(r.params("match[]") == std::vector<std::string>{"up", "a=\"b\""});
+  CHECK(r.param("x") == "1 2");
+  CHECK(r.param("flag") == "");
+  CHECK(r.param("y") == "%zz");
+  CHECK_FALSE(r.param("nope"));
+  CHECK(percent_decode("/a%20b+c", false) == "/a b+c");
+}
+
+TEST_CASE("header names compare without case and set replaces every repeat") {
+  WebHeaders h;
+  h.add("Accept", "a");
+  h.add("accept", "b");
+  CHECK(h.get("ACCEPT") == "a");
+  h.set("ACCEPT", "c");
+  CHECK(h.fields() == std::vector<std::pair<std::string, std::string>>{{"ACCEPT", "c"}});
+  h.remove("accept");
+  CHECK_FALSE(h.has("Accept"));
+}
+
+TEST_CASE("a response body shared with its owner is sent in parts without a copy") {
+  auto owner = std::make_shared<const std::string>("hello, world");
+  WebResponse res;
+  res.set_body_parts(owner, {std::string_view(*owner).substr(0, 5), std::string_view(*owner).substr(5)}, "text/plain");
+  CHECK(res.body_size() == 12);
+  CHECK(res.body_parts()[0].data() == owner->data());
+  CHECK(res.body() == "hello, world");
+}
