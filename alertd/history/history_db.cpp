@@ -5,18 +5,19 @@
 namespace twikit::history {
 namespace {
 
-// Sealed chunks are clustered by series and first sample; heads are one row per series. The page size
+// Sealed chunks in write order with a (series, first sample) index; heads are one row per series. The page size
 // (8 KiB) keeps a full raw chunk (up to ~1 KiB of random-walk floats) inside its b-tree page.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, labels BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS series_hash ON series(hash);
 CREATE TABLE IF NOT EXISTS raw_chunks (series_id INTEGER NOT NULL, min_t INTEGER NOT NULL,
-  max_t INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (series_id, min_t)) WITHOUT ROWID;
+  max_t INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS raw_chunks_key ON raw_chunks(series_id, min_t);
 CREATE TABLE IF NOT EXISTS raw_head (series_id INTEGER PRIMARY KEY, min_t INTEGER NOT NULL,
   max_t INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS agg_chunks (series_id INTEGER NOT NULL, min_t INTEGER NOT NULL,
-  start_t INTEGER NOT NULL, max_t INTEGER NOT NULL, data BLOB NOT NULL,
-  PRIMARY KEY (series_id, min_t)) WITHOUT ROWID;
+  start_t INTEGER NOT NULL, max_t INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS agg_chunks_key ON agg_chunks(series_id, min_t);
 CREATE TABLE IF NOT EXISTS agg_head (series_id INTEGER PRIMARY KEY, min_t INTEGER NOT NULL,
   start_t INTEGER NOT NULL, max_t INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);

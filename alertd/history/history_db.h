@@ -1,10 +1,11 @@
 #pragma once
 // The history file's schema and every statement on it: series, sealed chunks, open ("head") chunks.
 //
-// Sealed chunks live in WITHOUT ROWID tables clustered by (series_id, min_t), so one series' chunks are
-// adjacent on disk and a retention delete or a range read touches only that series' pages. The chunk
-// each series is still filling lives in a small head table, rewritten in place at every flush; at open,
-// heads left by the previous run are sealed as they are.
+// Sealed chunks are rows appended in write order (so pages fill completely) with a unique index on
+// (series_id, min_t) for range reads and retention; a table clustered by series (WITHOUT ROWID) measured
+// 15 % larger, its pages half-filled by inserts landing all over the tree. The chunk each series is still
+// filling lives in a small head table, rewritten in place at every flush; at open, heads left by the
+// previous run are sealed as they are.
 
 #include <cstdint>
 #include <functional>
