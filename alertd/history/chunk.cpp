@@ -1,6 +1,7 @@
 #include "alertd/history/chunk.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -36,6 +37,30 @@ std::int64_t sign_extend(std::uint64_t v, int width) {
 }
 
 std::uint64_t double_bits(double v) { return std::bit_cast<std::uint64_t>(v); }
+
+constexpr int kMaxScale = 6;
+constexpr double kPow10[kMaxScale + 1] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+// Whether `v` is exactly n / 10^scale (the division the decoder does gives back v's very bits).
+bool as_decimal(double v, int scale, std::int64_t& n) {
+  if (scale < 0 || !std::isfinite(v)) return false;
+  const double scaled = v * kPow10[scale];
+  if (!(std::fabs(scaled) < 9007199254740992.0)) return false;  // 2^53: integers stay exact
+  n = std::llround(scaled);
+  return double_bits(static_cast<double>(n) / kPow10[scale]) == double_bits(v);
+}
+
+// The fewest decimals (0…6) that represent `v` exactly, or -1.
+int decimal_scale(double v) {
+  std::int64_t n = 0;
+  for (int k = 0; k <= kMaxScale; ++k) {
+    if (as_decimal(v, k, n)) return k;
+  }
+  return -1;
+}
+
+// Decimal-delta classes after the '111' code: a prefix, then a two's-complement payload.
+constexpr DodClass kDecimalClasses[] = {{1, 0b0, 6}, {2, 0b10, 12}, {3, 0b110, 20}, {3, 0b111, 32}};
 
 void put_leb128(std::vector<std::uint8_t>& out, std::uint64_t v) {
   do {
@@ -77,7 +102,8 @@ ChunkEncoder::ChunkEncoder(ChunkEncoding encoding)
     : encoding_(encoding),
       last_bits_(static_cast<std::size_t>(column_count(encoding)), 0),
       last_leading_(static_cast<std::size_t>(column_count(encoding)), -1),
-      last_trailing_(static_cast<std::size_t>(column_count(encoding)), 0) {}
+      last_trailing_(static_cast<std::size_t>(column_count(encoding)), 0),
+      scale_(static_cast<std::size_t>(column_count(encoding)), -1) {}
 
 void ChunkEncoder::append(TimestampMs t, std::span<const double> values) {
   if (values.size() != last_bits_.size()) throw std::invalid_argument("chunk append: wrong column count");
@@ -87,6 +113,7 @@ void ChunkEncoder::append(TimestampMs t, std::span<const double> values) {
     for (std::size_t c = 0; c < values.size(); ++c) {
       last_bits_[c] = double_bits(values[c]);
       bits_.write(last_bits_[c], 64);
+      scale_[c] = decimal_scale(values[c]);
     }
   } else {
     if (t <= last_t_) throw std::invalid_argument("chunk append: timestamps must increase");
@@ -117,13 +144,30 @@ void ChunkEncoder::append_timestamp(TimestampMs t) {
 
 void ChunkEncoder::append_value(std::size_t column, double value) {
   const std::uint64_t bits = double_bits(value);
-  const std::uint64_t x = bits ^ last_bits_[column];
+  const std::uint64_t prev_bits = last_bits_[column];
   last_bits_[column] = bits;
-  if (x == 0) {
+  if (bits == prev_bits) {
     bits_.write_bit(false);
     return;
   }
-  bits_.write_bit(true);
+  int& scale = scale_[column];
+  std::int64_t prev_n = 0;
+  std::int64_t n = 0;
+  const bool decimal = as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n) && as_decimal(value, scale, n);
+  const std::int64_t diff = n - prev_n;
+  const int value_scale = decimal_scale(value);
+  if (value_scale > scale) scale = value_scale;
+  if (decimal) {
+    for (const DodClass& cls : kDecimalClasses) {
+      if (fits_signed(diff, cls.width)) {
+        bits_.write(0b111, 3);
+        bits_.write(cls.prefix, cls.prefix_bits);
+        bits_.write(static_cast<std::uint64_t>(diff) & ((std::uint64_t{1} << cls.width) - 1), cls.width);
+        return;
+      }
+    }
+  }
+  const std::uint64_t x = bits ^ prev_bits;
   int leading = std::countl_zero(x);
   const int trailing = std::countr_zero(x);
   if (leading > 31) leading = 31;  // five bits hold the count
@@ -131,12 +175,12 @@ void ChunkEncoder::append_value(std::size_t column, double value) {
   int& prev_trailing = last_trailing_[column];
   if (prev_leading >= 0 && leading >= prev_leading && trailing >= prev_trailing) {
     // The significant bits fit the previous window: reuse it.
-    bits_.write_bit(false);
+    bits_.write(0b10, 2);
     bits_.write(x >> prev_trailing, 64 - prev_leading - prev_trailing);
     return;
   }
   const int meaningful = 64 - leading - trailing;
-  bits_.write_bit(true);
+  bits_.write(0b110, 3);
   bits_.write(static_cast<std::uint64_t>(leading), 5);
   bits_.write(static_cast<std::uint64_t>(meaningful == 64 ? 0 : meaningful), 6);
   bits_.write(x >> trailing, meaningful);
@@ -204,6 +248,7 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   std::vector<std::uint64_t> last_bits(columns, 0);
   std::vector<int> lead(columns, -1);
   std::vector<int> trail(columns, 0);
+  std::vector<int> scale(columns, -1);
   const auto truncated = [&error] {
     error = "chunk truncated";
     return false;
@@ -211,6 +256,7 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   for (std::size_t c = 0; c < columns; ++c) {
     if (!in.read(64, last_bits[c])) return truncated();
     out.values.push_back(std::bit_cast<double>(last_bits[c]));
+    scale[c] = decimal_scale(out.values.back());
   }
   out.timestamps.push_back(first_t);
   std::uint64_t t = static_cast<std::uint64_t>(first_t);
@@ -239,12 +285,32 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
     t = next;
     out.timestamps.push_back(static_cast<TimestampMs>(t));
     for (std::size_t c = 0; c < columns; ++c) {
-      if (!in.read_bit(bit)) return truncated();
-      if (bit) {
-        bool new_window = false;
-        if (!in.read_bit(new_window)) return truncated();
-        std::uint64_t x = 0;
-        if (new_window) {
+      // The value code: '0', '10', '110' or '111'.
+      int code = 0;
+      while (code < 3) {
+        if (!in.read_bit(bit)) return truncated();
+        if (!bit) break;
+        ++code;
+      }
+      if (code == 3) {
+        int prefix = 0;
+        while (prefix < 3) {
+          if (!in.read_bit(bit)) return truncated();
+          if (!bit) break;
+          ++prefix;
+        }
+        const DodClass& cls = kDecimalClasses[prefix];
+        std::uint64_t payload = 0;
+        if (!in.read(cls.width, payload)) return truncated();
+        std::int64_t prev_n = 0;
+        if (!as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n)) {
+          error = "chunk decimal delta without a decimal previous value";
+          return false;
+        }
+        const std::int64_t n = prev_n + sign_extend(payload, cls.width);
+        last_bits[c] = double_bits(static_cast<double>(n) / kPow10[scale[c]]);
+      } else if (code == 1 || code == 2) {
+        if (code == 2) {
           std::uint64_t leading = 0;
           std::uint64_t meaningful = 0;
           if (!in.read(5, leading) || !in.read(6, meaningful)) return truncated();
@@ -260,10 +326,16 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
           return false;
         }
         const int width = 64 - lead[c] - trail[c];
+        std::uint64_t x = 0;
         if (!in.read(width, x)) return truncated();
-        last_bits[c] ^= trail[c] >= 64 ? 0 : x << trail[c];
+        last_bits[c] ^= x << trail[c];
       }
-      out.values.push_back(std::bit_cast<double>(last_bits[c]));
+      const double v = std::bit_cast<double>(last_bits[c]);
+      out.values.push_back(v);
+      if (code != 0) {
+        const int value_scale = decimal_scale(v);
+        if (value_scale > scale[c]) scale[c] = value_scale;
+      }
     }
   }
   if (in.remaining() >= 8) {

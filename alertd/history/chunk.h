@@ -10,7 +10,13 @@
 // not stored in the chunk (the caller keeps it beside the chunk, e.g. as the row key) but it is covered by
 // the CRC, so a chunk moved to the wrong place is detected too. The bit stream starts with the first
 // entry's columns as 64 raw bits each; every later entry is a delta-of-delta timestamp followed by each
-// column XOR-ed with the same column of the previous entry.
+// column as one of: '0' (same value), '10' (XOR within the previous window), '110' (XOR with a new window),
+// '111' (decimal delta). The decimal form is this codec's addition to Gorilla: services report decimals
+// (two-decimal gauges, percentages turned into ratios, integer counters), whose XOR patterns are nearly
+// random, so when the previous and the current value are both exactly n / 10^s for the column's scale s
+// (the most decimals, up to 6, seen so far in the chunk; both sides derive it from the decoded values),
+// the difference of the integers n is written instead, in 6, 12, 20 or 32 bits. Every value is checked
+// to round-trip bit-exactly before it is written that way.
 
 #include <cstddef>
 #include <cstdint>
@@ -69,6 +75,7 @@ class ChunkEncoder {
   std::vector<std::uint64_t> last_bits_;   // per column
   std::vector<int> last_leading_;          // per column, -1 before a window exists
   std::vector<int> last_trailing_;         // per column
+  std::vector<int> scale_;                 // per column, the decimal scale (-1: none yet)
 };
 
 /// A decoded chunk: entry timestamps and their columns, row-major (entry i's column c at

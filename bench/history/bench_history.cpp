@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "alertd/history/chunk.h"
 #include "alertd/history/history_store.h"
 
 using namespace twikit;
@@ -144,6 +145,31 @@ long rss_kb(const char* field) {
   return 0;
 }
 
+// The codec alone, per kind of value: 100 series of each kind over `steps` scrapes in 120-sample chunks.
+void print_codec_by_kind(std::int64_t steps) {
+  static const char* kKinds[] = {"counter (integer increments)", "integer gauge", "2-decimal gauge",
+                                 "ratio (percent/100)", "0/1 flag"};
+  for (int kind = 0; kind < 5; ++kind) {
+    std::uint64_t bytes = 0;
+    std::uint64_t samples = 0;
+    for (int n = 0; n < 100; ++n) {
+      SeriesModel model(kind + 5 * n);
+      ChunkEncoder encoder(ChunkEncoding::raw);
+      for (std::int64_t s = 0; s < steps; ++s) {
+        if (encoder.count() == 120) {
+          bytes += encoder.size_bytes();
+          encoder = ChunkEncoder(ChunkEncoding::raw);
+        }
+        const double v = model.next();
+        encoder.append(kT0 + s * kStep, std::span(&v, 1));
+        ++samples;
+      }
+      bytes += encoder.size_bytes();
+    }
+    std::printf("codec: %-30s %.3f bytes/sample\n", kKinds[kind], static_cast<double>(bytes) / static_cast<double>(samples));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,6 +249,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(samples),
               static_cast<double>(bytes) / static_cast<double>(samples), series,
               static_cast<double>(bytes) / days * 30 / 1e6);
+  print_codec_by_kind(steps);
   std::printf("memory: VmRSS %ld kB, VmHWM %ld kB\n", rss_kb("VmRSS:"), rss_kb("VmHWM:"));
 
   // Queries on a freshly opened store (cold statement caches, warm page cache).
