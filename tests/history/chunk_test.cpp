@@ -75,6 +75,31 @@ TEST_CASE("a raw chunk round-trips irregular timestamps in every delta-of-delta 
   CHECK(d.timestamps == ts);
 }
 
+TEST_CASE("decimal values round-trip bit-exactly and two-decimal walks take under 3 bytes a sample") {
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> step(-400, 400);
+  std::vector<double> values;
+  double cents = 5000;
+  for (int i = 0; i < 100; ++i) {
+    cents += step(rng);
+    values.push_back(cents / 100);  // two decimals, as the services report
+  }
+  // Scale changes, values that are not short decimals, the 2^53 edge, signed zeros, non-finite values.
+  const std::vector<double> odd = {87.34 / 100, 0.1 + 0.2, 1e-7, -12.5, -12.25, 0.0, -0.0, 0.0,
+                                   9007199254740991.0, 9007199254740992.0, 9007199254740993.0, 1e300,
+                                   std::nan(""), 3, 4, INFINITY, 5, 5.000001, 5.0000001};
+  values.insert(values.end(), odd.begin(), odd.end());
+  ChunkEncoder e(ChunkEncoding::raw);
+  for (std::size_t i = 0; i < values.size(); ++i) e.append(static_cast<TimestampMs>(i) * 15'000, std::span(&values[i], 1));
+  const DecodedChunk d = decode_ok(e);
+  REQUIRE(d.values.size() == values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) CHECK(bits(d.values[i]) == bits(values[i]));
+
+  ChunkEncoder walk(ChunkEncoding::raw);
+  for (std::size_t i = 0; i < 100; ++i) walk.append(static_cast<TimestampMs>(i) * 15'000, std::span(&values[i], 1));
+  CHECK(walk.size_bytes() < 300);
+}
+
 TEST_CASE("a chunk rejects a timestamp that does not increase") {
   ChunkEncoder e(ChunkEncoding::raw);
   const double v = 1;
