@@ -68,11 +68,10 @@ struct SeriesModel {
   }
 };
 
-Labels labels_of(int index, int series) {
+Labels labels_of(int index) {
   static const char* kNames[] = {"twikit_requests_total",        "twikit_sessions_active",
                                  "twikit_response_time_seconds", "twikit_session_success_ratio",
                                  "twikit_up"};
-  (void)series;
   return make_labels({{"__name__", kNames[index % 5]},
                       {"instance", "host-" + std::to_string(index / 50) + ":9877"},
                       {"job", "twikit"},
@@ -108,7 +107,7 @@ void write_openmetrics(const std::string& path, int series, std::int64_t steps) 
   for (int kind = 0; kind < 5; ++kind) {
     for (int i = kind; i < series; i += 5) {
       SeriesModel model(i);
-      const Labels labels = labels_of(i, series);
+      const Labels labels = labels_of(i);
       std::string prefix = labels[0].second + "{";
       for (std::size_t k = 1; k < labels.size(); ++k) {
         prefix += (k > 1 ? "," : "") + labels[k].first + "=\"" + labels[k].second + "\"";
@@ -197,7 +196,7 @@ int main(int argc, char** argv) {
   std::vector<Labels> labels;
   std::vector<SeriesModel> models;
   for (int i = 0; i < series; ++i) {
-    labels.push_back(labels_of(i, series));
+    labels.push_back(labels_of(i));
     models.emplace_back(i);
   }
   HistoryOptions options;
