@@ -4,12 +4,14 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "alertd/history/history_store.h"
 #include "support/process.h"
@@ -281,5 +283,40 @@ TEST_CASE("a file that is not a database is moved aside and a new history starts
   store.append(series("x", "a"), Sample{kT0, 1});
   REQUIRE(store.flush());
   CHECK(store.select(name_is("x"), kT0, kT0).size() == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("appends from several threads while flushing and querying lose nothing") {
+  const std::string dir = twikit::testing::make_temp_dir("history");
+  HistoryOptions o = options_in(dir);
+  o.flush_interval_ms = 1;
+  HistoryStore store(o);
+  store.start_flusher();
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done.load()) (void)store.select(name_is("x"), kT0, kT0 + kDay);
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&store, w] {
+      for (int i = 0; i < 2000; ++i) {
+        for (int s = 0; s < 5; ++s) {
+          store.append(series("x", std::to_string(w * 5 + s)), Sample{kT0 + i * 15'000, static_cast<double>(i)});
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  done = true;
+  reader.join();
+  REQUIRE(store.flush());
+  const auto got = store.select(name_is("x"), kT0, kT0 + kDay);
+  REQUIRE(got.size() == 20);
+  for (const auto& s : got) {
+    REQUIRE(s.samples.size() == 2000);
+    CHECK(s.samples.back().v == 1999);
+  }
+  CHECK(store.stats().samples_flushed == 40000);
+  CHECK(store.select_aggregated(name_is("x"), kT0, kT0 + kDay, k5m).at(0).buckets.size() == 100);
   std::filesystem::remove_all(dir);
 }
