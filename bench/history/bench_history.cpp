@@ -1,0 +1,297 @@
+// Backfills N series × D days at 15 s into a HistoryStore with a fake clock and prints bytes per sample,
+// ingest cost per batch, flush cost and query times; with --promtool, writes the same samples as
+// OpenMetrics, builds Prometheus TSDB blocks with `promtool tsdb create-blocks-from openmetrics` and
+// prints Prometheus' bytes per sample beside ours.
+//
+//   bench_history [--series 10000] [--days 3] [--dir /tmp/bench-history] [--promtool]
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "alertd/history/chunk.h"
+#include "alertd/history/history_store.h"
+
+using namespace twikit;
+using namespace twikit::history;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr TimestampMs kT0 = 1'700'000'100'000;
+constexpr std::int64_t kStep = 15'000;
+
+// Values that move like twikit-sim's, one kind per series: counters with integer increments, integer
+// gauges that change now and then, two-decimal gauges on a random walk (some scaled to seconds or
+// ratios, as the exporter does), and 0/1 flags that almost never change.
+struct SeriesModel {
+  int kind;
+  std::mt19937_64 rng;
+  double value;
+
+  SeriesModel(int index) : kind(index % 5), rng(static_cast<std::uint64_t>(index) * 7919 + 1), value(0) {
+    std::uniform_real_distribution<double> u(0, 1);
+    switch (kind) {
+      case 0: value = std::floor(u(rng) * 500000); break;
+      case 1: value = std::floor(10 + u(rng) * 200); break;
+      case 2: value = std::round((20 + u(rng) * 40) * 100) / 100; break;
+      case 3: value = std::round((80 + u(rng) * 20) * 100) / 100 / 100; break;
+      default: value = 1; break;
+    }
+  }
+
+  double next() {
+    std::uniform_real_distribution<double> u(0, 1);
+    switch (kind) {
+      case 0: value += std::floor(20 + u(rng) * 180); break;
+      case 1:
+        if (u(rng) < 0.3) value = std::clamp(value + std::floor(u(rng) * 5) - 2, 0.0, 1000.0);
+        break;
+      case 2: value = std::clamp(std::round((value + (u(rng) * 2 - 1) * 4) * 100) / 100, 10.0, 120.0); break;
+      case 3: {
+        const double percent = std::clamp(std::round((value * 100 + (u(rng) * 2 - 1) * 0.5) * 100) / 100, 50.0, 100.0);
+        value = percent / 100;
+        break;
+      }
+      default:
+        if (u(rng) < 0.0005) value = 1 - value;
+        break;
+    }
+    return value;
+  }
+};
+
+Labels labels_of(int index) {
+  static const char* kNames[] = {"twikit_requests_total",        "twikit_sessions_active",
+                                 "twikit_response_time_seconds", "twikit_session_success_ratio",
+                                 "twikit_up"};
+  return make_labels({{"__name__", kNames[index % 5]},
+                      {"instance", "host-" + std::to_string(index / 50) + ":9877"},
+                      {"job", "twikit"},
+                      {"service", "svc-" + std::to_string(index / 5 % 10)}});
+}
+
+double ms_since(Steady::time_point start) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
+}
+
+std::uint64_t du_bytes(const std::filesystem::path& dir, const std::string& only = "") {
+  std::uint64_t total = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    if (!only.empty() && e.path().string().find(only) == std::string::npos) continue;
+    total += e.file_size();
+  }
+  return total;
+}
+
+std::string format_double(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// The same samples as OpenMetrics, series by series (families are contiguous: series of one name are
+// generated together by walking the indices with the same name).
+void write_openmetrics(const std::string& path, int series, std::int64_t steps) {
+  std::ofstream out(path);
+  for (int kind = 0; kind < 5; ++kind) {
+    for (int i = kind; i < series; i += 5) {
+      SeriesModel model(i);
+      const Labels labels = labels_of(i);
+      std::string prefix = labels[0].second + "{";
+      for (std::size_t k = 1; k < labels.size(); ++k) {
+        prefix += (k > 1 ? "," : "") + labels[k].first + "=\"" + labels[k].second + "\"";
+      }
+      prefix += "} ";
+      for (std::int64_t s = 0; s < steps; ++s) {
+        const TimestampMs t = kT0 + s * kStep;
+        out << prefix << format_double(model.next()) << ' ' << t / 1000 << '.' << (t % 1000) / 100 << (t % 100) / 10
+            << t % 10 << '\n';
+      }
+    }
+  }
+  out << "# EOF\n";
+}
+
+template <typename F>
+double median_ms(int runs, F&& f) {
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Steady::now();
+    f();
+    times.push_back(ms_since(start));
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+long rss_kb(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::string(field).size());
+  }
+  return 0;
+}
+
+// The codec alone, per kind of value: 100 series of each kind over `steps` scrapes in 120-sample chunks.
+void print_codec_by_kind(std::int64_t steps) {
+  static const char* kKinds[] = {"counter (integer increments)", "integer gauge", "2-decimal gauge",
+                                 "ratio (percent/100)", "0/1 flag"};
+  for (int kind = 0; kind < 5; ++kind) {
+    std::uint64_t bytes = 0;
+    std::uint64_t samples = 0;
+    for (int n = 0; n < 100; ++n) {
+      SeriesModel model(kind + 5 * n);
+      ChunkEncoder encoder(ChunkEncoding::raw);
+      for (std::int64_t s = 0; s < steps; ++s) {
+        if (encoder.count() == 120) {
+          bytes += encoder.size_bytes();
+          encoder = ChunkEncoder(ChunkEncoding::raw);
+        }
+        const double v = model.next();
+        encoder.append(kT0 + s * kStep, std::span(&v, 1));
+        ++samples;
+      }
+      bytes += encoder.size_bytes();
+    }
+    std::printf("codec: %-30s %.3f bytes/sample\n", kKinds[kind], static_cast<double>(bytes) / static_cast<double>(samples));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int series = 10000;
+  double days = 3;
+  bool promtool = false;
+  std::string dir = "/tmp/bench-history";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--series" && i + 1 < argc) series = std::atoi(argv[++i]);
+    else if (a == "--days" && i + 1 < argc) days = std::atof(argv[++i]);
+    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+    else if (a == "--promtool") promtool = true;
+    else {
+      std::fprintf(stderr, "usage: bench_history [--series N] [--days D] [--dir DIR] [--promtool]\n");
+      return 2;
+    }
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto steps = static_cast<std::int64_t>(days * 86400 * 1000 / kStep);
+  std::printf("history bench: %d series x %.2f days at 15 s = %lld samples\n", series, days,
+              static_cast<long long>(steps) * series);
+
+  std::vector<Labels> labels;
+  std::vector<SeriesModel> models;
+  for (int i = 0; i < series; ++i) {
+    labels.push_back(labels_of(i));
+    models.emplace_back(i);
+  }
+  HistoryOptions options;
+  options.path = dir + "/history.db";
+  auto store = std::make_unique<HistoryStore>(options);
+  FakeClock clock(kT0);
+
+  // The first hour as in production: a flush every 60 s (4 scrapes). Then backfill with a flush every
+  // 30 simulated minutes to keep the run short; chunks come out the same.
+  double append_ms = 0;
+  double flush_ms = 0;
+  double max_batch_ms = 0;
+  std::int64_t flushes_timed = 0;
+  const auto ingest_start = Steady::now();
+  double retention_ms = 0;
+  for (std::int64_t s = 0; s < steps; ++s) {
+    const TimestampMs t = clock.now_ms();
+    const auto batch_start = Steady::now();
+    for (int i = 0; i < series; ++i) store->append(labels[static_cast<std::size_t>(i)], storage::Sample{t, models[static_cast<std::size_t>(i)].next()});
+    const double batch = ms_since(batch_start);
+    append_ms += batch;
+    max_batch_ms = std::max(max_batch_ms, batch);
+    const bool first_hour = s < 240;
+    if ((first_hour && s % 4 == 3) || (!first_hour && s % 120 == 119)) {
+      const auto flush_start = Steady::now();
+      store->flush();
+      if (first_hour) {
+        flush_ms += ms_since(flush_start);
+        ++flushes_timed;
+      }
+    }
+    if (s % 240 == 239) {  // retention every simulated hour, as a tick would
+      const auto r = Steady::now();
+      store->enforce_retention(t);
+      retention_ms = std::max(retention_ms, ms_since(r));
+    }
+    clock.advance_ms(kStep);
+  }
+  store->flush();
+  const double ingest_s = ms_since(ingest_start) / 1000;
+  store->checkpoint();
+  const std::uint64_t samples = static_cast<std::uint64_t>(steps) * static_cast<std::uint64_t>(series);
+  const std::uint64_t bytes = store->disk_bytes();
+  std::printf("ingest: %.1f s total; append of one %d-series batch: mean %.2f ms, max %.2f ms; "
+              "flush of 4 batches (60 s of scrapes): mean %.1f ms; retention pass: max %.1f ms\n",
+              ingest_s, series, append_ms / static_cast<double>(steps), max_batch_ms,
+              flushes_timed ? flush_ms / static_cast<double>(flushes_timed) : 0.0, retention_ms);
+  std::printf("disk: %llu bytes for %llu samples = %.3f bytes/sample (projected 30 days x %d series: %.0f MB)\n",
+              static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(samples),
+              static_cast<double>(bytes) / static_cast<double>(samples), series,
+              static_cast<double>(bytes) / days * 30 / 1e6);
+  print_codec_by_kind(steps);
+  std::printf("memory: VmRSS %ld kB, VmHWM %ld kB\n", rss_kb("VmRSS:"), rss_kb("VmHWM:"));
+
+  // Queries on a freshly opened store (cold statement caches, warm page cache).
+  store.reset();
+  store = std::make_unique<HistoryStore>(options);
+  const TimestampMs end = kT0 + steps * kStep;
+  const std::vector<storage::LabelMatcher> one = {
+      storage::LabelMatcher(storage::MatchType::eq, "__name__", "twikit_response_time_seconds"),
+      storage::LabelMatcher(storage::MatchType::eq, "instance", "host-0:9877"),
+      storage::LabelMatcher(storage::MatchType::eq, "service", "svc-0")};
+  const std::vector<storage::LabelMatcher> hundred = {
+      storage::LabelMatcher(storage::MatchType::re, "instance", "host-[01]:9877")};
+  std::size_t n = 0;
+  const double q1 = median_ms(5, [&] { n = store->select(one, kT0, end).at(0).samples.size(); });
+  std::printf("query: one series over %.2f days raw (%zu samples): %.2f ms\n", days, n, q1);
+  const double q1a = median_ms(5, [&] { n = store->select_aggregated(one, kT0, end, 3600'000).at(0).buckets.size(); });
+  std::printf("query: one series over %.2f days, 1 h aggregates (%zu buckets): %.2f ms\n", days, n, q1a);
+  std::size_t count = 0;
+  const double q2 = median_ms(5, [&] { count = store->select(hundred, end - 86400'000, end).size(); });
+  std::printf("query: %zu series over the last 24 h raw: %.2f ms\n", count, q2);
+  const double q2a = median_ms(5, [&] { count = store->select_aggregated(hundred, end - 86400'000, end, 300'000).size(); });
+  std::printf("query: %zu series over the last 24 h, 5 m aggregates: %.2f ms\n", count, q2a);
+
+  if (promtool) {
+    const std::string om = dir + "/samples.om";
+    const auto w = Steady::now();
+    write_openmetrics(om, series, steps);
+    std::printf("openmetrics: %.1f MB written in %.1f s\n",
+                static_cast<double>(std::filesystem::file_size(om)) / 1e6, ms_since(w) / 1000);
+    const auto p = Steady::now();
+    const std::string cmd = "promtool tsdb create-blocks-from openmetrics -q " + om + " " + dir + "/tsdb >/dev/null";
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "promtool failed: %s\n", cmd.c_str());
+      return 1;
+    }
+    const std::uint64_t prom = du_bytes(dir + "/tsdb");
+    const std::uint64_t prom_chunks = du_bytes(dir + "/tsdb", "/chunks/");
+    std::printf("promtool: blocks in %.1f s; %llu bytes = %.3f bytes/sample (chunk files alone %.3f, in 2 h blocks)\n",
+                ms_since(p) / 1000, static_cast<unsigned long long>(prom),
+                static_cast<double>(prom) / static_cast<double>(samples),
+                static_cast<double>(prom_chunks) / static_cast<double>(samples));
+    std::printf("ratio: history/prometheus = %.2f\n", static_cast<double>(bytes) / static_cast<double>(prom));
+    std::filesystem::remove(om);
+  }
+  return 0;
+}
