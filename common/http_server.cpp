@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <cstdint>
 #include <stdexcept>
 
 namespace twikit {
@@ -39,6 +40,18 @@ HttpServer::HttpServer(std::unique_ptr<httplib::Server> server)
   server_->set_payload_max_length(max_body_bytes_);
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return screen(req, res) ? httplib::Server::HandlerResponse::Handled : httplib::Server::HandlerResponse::Unhandled;
+  });
+  // A client that asks before sending its body (curl does for large ones) gets the refusal instead of
+  // "100 Continue", and never sends the body at all.
+  server_->set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (screen(req, res)) return res.status;
+    const auto length = req.get_header_value<std::uint64_t>("Content-Length");
+    if (length > max_body_bytes_) {
+      res.status = 413;
+      res.set_header("Connection", "close");
+      return 413;
+    }
+    return 100;
   });
 }
 

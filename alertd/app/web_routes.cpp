@@ -128,6 +128,11 @@ std::string App::metrics_text(ExpositionFormat format) const {
 
 void App::register_routes() {
   httplib::Server& s = server_.raw();
+  // httplib 0.11 cannot drop a connection whose request it refused before reading the body: on a kept-alive
+  // connection it would read the unread body as the next request line, all of it. One request per
+  // connection closes it after the refusal instead (the event-driven server replacing httplib keeps
+  // connections alive and discards refused bodies itself).
+  s.set_keep_alive_max_count(1);
   // Runs before a body is read: /-/reload and the monitoring API's mutations need the API token (an
   // unauthenticated 500 MB POST is refused after its headers), and /api/ parameters must be UTF-8.
   server_.set_request_guard([this](const httplib::Request& req, httplib::Response& res) {

@@ -115,6 +115,16 @@ TEST_CASE("a mutating request without the token is refused after its headers, be
                                                   "Content-Length: 500000000\r\n\r\n");
   CHECK_THAT(reload, Catch::StartsWith("HTTP/1.1 401 Unauthorized\r\n"));
   CHECK(body_of(reload) == "missing or wrong bearer token\n");
+  // A client that asks first (Expect: 100-continue, as curl does for large bodies) is refused instead of
+  // invited to send: no "100 Continue" precedes the answer.
+  const auto asked = raw_exchange(a.app->port(), "POST /api/monitoring/silences HTTP/1.1\r\nHost: x\r\n"
+                                                 "Expect: 100-continue\r\nContent-Length: 500000000\r\n\r\n");
+  CHECK_THAT(asked, Catch::StartsWith("HTTP/1.1 401 Unauthorized\r\n"));
+  const auto too_big = raw_exchange(a.app->port(), "POST /api/monitoring/silences HTTP/1.1\r\nHost: x\r\n"
+                                                   "Authorization: Bearer tok\r\nExpect: 100-continue\r\n"
+                                                   "Content-Length: 500000000\r\n\r\n");
+  CHECK_THAT(too_big, Catch::StartsWith("HTTP/1.1 413 Payload Too Large\r\n"));
+  CHECK(body_of(too_big) == R"({"error":"request body larger than 1048576 bytes","errorType":"bad_data","status":"error"})");
 }
 
 TEST_CASE("request bodies are capped at 1 MiB, chunked ones are refused, and a POST without a body is answered at once") {
