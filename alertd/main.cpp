@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
                                   "Commands: alertd check config FILE... | check rules FILE... | test rules FILE...");
   flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
   flags.add_string("web.listen-address", "", "Address to listen on for the API and /metrics (default from config: 0.0.0.0:9878)");
+  flags.add_bool("config.allow-empty", false, "Run even when the config has no scrape targets and no rule files");
+  flags.add_bool("web.enable-lifecycle", true, "Allow POST /-/reload when no API token is configured (a token, when set, is always required)");
   flags.add_string("storage.path", "", "SQLite file for alert state (default from config: data/alertd.db)");
   flags.add_string("query.timeout", "2m", "Maximum time a query (API or rule) may take before being aborted (0: no limit)");
   flags.add_string("query.max-samples", "50000000",
@@ -78,6 +80,8 @@ int main(int argc, char** argv) {
   options.config_file = flags.get("config.file");
   options.listen_address = flags.get("web.listen-address");
   options.storage_path = flags.get("storage.path");
+  options.allow_empty_config = flags.get_bool("config.allow-empty");
+  options.enable_lifecycle = flags.get_bool("web.enable-lifecycle");
   const auto timeout = twikit::parse_duration_ms(flags.get("query.timeout"));
   if (!timeout) {
     std::cerr << "alertd: invalid --query.timeout \"" << flags.get("query.timeout") << "\" (want a duration such as 2m)\n";

@@ -3,6 +3,8 @@
 #include "alertd/api/monitoring_json.h"
 #include "alertd/notify/notification_json.h"
 
+#include <charconv>
+
 namespace twikit::api {
 
 ApiResponse api_error(int status, const std::string& type, const std::string& message) {
@@ -58,6 +60,7 @@ std::optional<std::string> string_field(const nlohmann::json& j, const char* nam
 }  // namespace
 
 ApiResponse MonitoringApi::list_alerts(const httplib::Params& params) {
+  if (const auto bad = invalid_utf8_param(params)) return api_error(400, "bad_data", *bad);
   persistence::AlertQuery q;
   if (const auto* s = param(params, "state")) {
     if (*s != "firing" && *s != "resolved") return api_error(400, "bad_data", "state must be firing or resolved");
@@ -77,13 +80,12 @@ ApiResponse MonitoringApi::list_alerts(const httplib::Params& params) {
   }
   if (q.from && q.to && q.to < q.from) return api_error(400, "bad_data", "to is before from");
   if (const auto* s = param(params, "limit")) {
-    try {
-      const long long n = std::stoll(*s);
-      if (n <= 0 || n > 100000) throw std::out_of_range("limit");
-      q.limit = static_cast<std::size_t>(n);
-    } catch (const std::exception&) {
-      return api_error(400, "bad_data", "limit must be a positive integer");
+    long long n = 0;
+    const auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+    if (ec != std::errc() || ptr != s->data() + s->size() || n <= 0 || n > 100000) {
+      return api_error(400, "bad_data", "limit must be an integer from 1 to 100000");
     }
+    q.limit = static_cast<std::size_t>(n);
   }
   auto range = params.equal_range("filter");
   for (auto it = range.first; it != range.second; ++it) {
@@ -120,6 +122,13 @@ ApiResponse MonitoringApi::acknowledge(const std::string& authorization, const s
   const auto comment = string_field(j, "comment", error);
   if (!error.empty()) return api_error(400, "bad_data", error);
   if (!by || by->empty()) return api_error(400, "bad_data", "\"by\" is required");
+  if (by->size() > silence::kMaxCreatedByBytes) {
+    return api_error(400, "bad_data", "\"by\" is longer than " + std::to_string(silence::kMaxCreatedByBytes) + " bytes");
+  }
+  if (comment && comment->size() > silence::kMaxCommentBytes) {
+    return api_error(400, "bad_data",
+                     "\"comment\" is longer than " + std::to_string(silence::kMaxCommentBytes) + " bytes");
+  }
   const auto r = alerts_.get(fp);
   if (!r) return api_error(404, "not_found", "no alert with id " + id);
   if (!alerts_.acknowledge(fp, *by, comment.value_or(""), clock_.now_ms())) {
@@ -129,6 +138,7 @@ ApiResponse MonitoringApi::acknowledge(const std::string& authorization, const s
 }
 
 ApiResponse MonitoringApi::list_silences(const httplib::Params& params) {
+  if (const auto bad = invalid_utf8_param(params)) return api_error(400, "bad_data", *bad);
   const TimestampMs now = clock_.now_ms();
   const std::string* state = param(params, "state");
   if (state && *state != "active" && *state != "pending" && *state != "expired") {
@@ -155,6 +165,9 @@ ApiResponse MonitoringApi::create_silence(const std::string& authorization, cons
   if (!error.empty()) return api_error(400, "bad_data", error);
   silence::Silence s;
   if (!j.contains("matchers") || !j["matchers"].is_array()) return api_error(400, "bad_data", "\"matchers\" must be a list");
+  if (j["matchers"].size() > silence::kMaxMatchers) {  // before parsing 500,000 of them
+    return api_error(400, "bad_data", "a silence has at most " + std::to_string(silence::kMaxMatchers) + " matchers");
+  }
   try {
     for (const auto& m : j["matchers"]) {
       if (m.is_string()) {
@@ -204,9 +217,10 @@ ApiResponse MonitoringApi::delete_silence(const std::string& authorization, cons
 }
 
 void MonitoringApi::register_routes(httplib::Server& server) {
+  // Error messages may quote what the client sent; invalid UTF-8 in them is replaced, never a failed write.
   auto reply = [](httplib::Response& res, const ApiResponse& r) {
     res.status = r.status;
-    res.set_content(r.body.dump(), "application/json");
+    res.set_content(r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
   };
   server.Get("/api/monitoring/alerts", [this, reply](const httplib::Request& req, httplib::Response& res) {
     reply(res, list_alerts(req.params));

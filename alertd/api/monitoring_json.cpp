@@ -1,6 +1,8 @@
 #include "alertd/api/monitoring_json.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 
 #include "alertd/notify/notification_json.h"
 
@@ -56,8 +58,54 @@ bool parse_api_time(const std::string& text, TimestampMs& out) {
   double seconds = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
   if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return false;
+  // NaN, infinities and times beyond year 9999 would overflow the conversion (and mean nothing).
+  constexpr double kMaxSeconds = 253'402'300'799.0;  // 9999-12-31T23:59:59Z
+  if (!std::isfinite(seconds) || seconds < -kMaxSeconds || seconds > kMaxSeconds) return false;
   out = static_cast<TimestampMs>(seconds * 1000.0);
   return true;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > text.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::optional<std::string> invalid_utf8_param(const std::multimap<std::string, std::string>& params) {
+  for (const auto& [name, value] : params) {
+    if (!is_valid_utf8(name)) return std::string("invalid parameter name: not valid UTF-8");
+    if (!is_valid_utf8(value)) return "invalid parameter \"" + name + "\": not valid UTF-8";
+  }
+  return std::nullopt;
 }
 
 }  // namespace twikit::api

@@ -34,6 +34,12 @@ struct AppOptions {
   std::string listen_address;
   /// Overrides storage.path when not empty (--storage.path).
   std::string storage_path;
+  /// Accept a config file with no scrape targets and no rule files (--config.allow-empty).
+  bool allow_empty_config = false;
+  /// Whether POST /-/reload works when no API token is configured (--[no-]web.enable-lifecycle). With a token
+  /// configured the token is always required. On by default, unlike Prometheus, so that the demo, the units'
+  /// and operators' existing `curl -X POST /-/reload` keep working.
+  bool enable_lifecycle = true;
   /// Time source; null = the system clock.
   const Clock* clock = nullptr;
   /// How long one query (API or rule) may evaluate before it fails; 0 = no limit (--query.timeout).

@@ -5,9 +5,21 @@
 
 namespace twikit::app {
 
-int check_config_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
+int check_config_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  config::LoadOptions options;
+  std::vector<std::string> files;
+  for (const auto& arg : args) {
+    if (arg == "--config.allow-empty") {
+      options.allow_empty = true;
+    } else if (arg.rfind("--", 0) == 0) {
+      err << "alertd check config: unknown flag \"" << arg << "\"\n";
+      return 1;
+    } else {
+      files.push_back(arg);
+    }
+  }
   if (files.empty()) {
-    err << "usage: alertd check config FILE...\n";
+    err << "usage: alertd check config [--config.allow-empty] FILE...\n";
     return 1;
   }
   int rc = 0;
@@ -15,7 +27,7 @@ int check_config_command(const std::vector<std::string>& files, std::ostream& ou
     out << "Checking " << file << "\n";
     config::AlertdConfig cfg;
     try {
-      cfg = config::load_config_file(file);
+      cfg = config::load_config_file(file, options);
     } catch (const std::exception& e) {
       err << "  FAILED: " << e.what() << "\n\n";
       rc = 1;

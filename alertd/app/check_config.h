@@ -9,7 +9,9 @@
 namespace twikit::app {
 
 /// Checks each config file and its rule files; prints "Checking FILE" then "  SUCCESS: ..." or the
-/// errors (`file:line:col: message`) to `out`/`err`. Returns 0 when all are valid, 1 otherwise.
-int check_config_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
+/// errors (`file:line:col: message`, never a secret) to `out`/`err`. `args` are the files, optionally
+/// preceded by --config.allow-empty (accept a config with no scrape targets and no rule files, as the daemon
+/// does with that flag). Returns 0 when all are valid, 1 otherwise.
+int check_config_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace twikit::app

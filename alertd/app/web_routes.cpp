@@ -4,12 +4,14 @@
 #include <functional>
 #include <variant>
 
+#include "alertd/api/monitoring_json.h"
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
 #include "alertd/app/process_metrics.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/api_json.h"
 #include "common/exposition_response.h"
+#include "common/logging.h"
 
 namespace twikit::app {
 namespace {
@@ -39,6 +41,31 @@ std::vector<std::string> param_values(const httplib::Request& req, const std::st
   const auto n = req.get_param_value_count(key.c_str());
   for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value(key.c_str(), i));
   return out;
+}
+
+/// Compares the Authorization header with "Bearer <token>" in time that does not depend on where they differ.
+bool bearer_matches(const std::string& header, const std::string& token) {
+  const std::string expected = "Bearer " + token;
+  if (header.size() != expected.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < header.size(); ++i) diff |= static_cast<unsigned char>(header[i] ^ expected[i]);
+  return diff == 0;
+}
+
+/// The errorType of an API error answer with `status` (Prometheus' names where it has them).
+const char* error_type(int status) {
+  switch (status) {
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    default: return status >= 500 ? "internal" : "bad_data";
+  }
+}
+
+/// {"status":"error",...} with any invalid UTF-8 of `message` replaced, so that writing it cannot fail.
+std::string api_error_body(int status, const std::string& message) {
+  return nlohmann::json{{"status", "error"}, {"errorType", error_type(status)}, {"error", message}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 MetricFamily single(const char* name, const char* help, MetricType type, double value) {
@@ -102,6 +129,80 @@ std::string App::metrics_text(ExpositionFormat format) const {
 
 void App::register_routes() {
   httplib::Server& s = server_.raw();
+  // httplib 0.11 cannot drop a connection whose request it refused before reading the body: on a kept-alive
+  // connection it would read the unread body as the next request line, all of it. One request per
+  // connection closes it after the refusal instead (the event-driven server replacing httplib keeps
+  // connections alive and discards refused bodies itself).
+  s.set_keep_alive_max_count(1);
+  // Runs before a body is read: /-/reload and the monitoring API's mutations need the API token (an
+  // unauthenticated 500 MB POST is refused after its headers), and /api/ parameters must be UTF-8.
+  server_.set_request_guard([this](const httplib::Request& req, httplib::Response& res) {
+    const bool api = req.path.rfind("/api/", 0) == 0;
+    const bool mutating = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
+    const bool monitoring = req.path.rfind("/api/monitoring/", 0) == 0;
+    if (mutating && (monitoring || req.path == "/-/reload")) {
+      const std::string token = config()->web.api_bearer_token;
+      int status = 0;
+      std::string message;
+      if (!token.empty()) {
+        if (!bearer_matches(req.get_header_value("Authorization"), token)) {
+          status = 401;
+          message = "missing or wrong bearer token";
+          res.set_header("WWW-Authenticate", "Bearer");
+        }
+      } else if (monitoring) {
+        status = 403;
+        message = "mutations are disabled: no API bearer token is configured";
+      } else if (!options_.enable_lifecycle) {
+        status = 403;
+        message = "the lifecycle API is not enabled: set an API bearer token, or start alertd with --web.enable-lifecycle";
+      }
+      if (status != 0) {
+        res.status = status;
+        if (api) {
+          res.set_content(api_error_body(status, message), kJson);
+        } else {
+          res.set_content(message + "\n", "text/plain; charset=utf-8");
+        }
+        return true;
+      }
+    }
+    if (api) {
+      if (const auto bad = api::invalid_utf8_param(req.params)) {
+        res.status = 400;
+        res.set_content(api_error_body(400, *bad), kJson);
+        return true;
+      }
+    }
+    return false;
+  });
+  // Answers the server gives on its own (413 for a body over the cap, 404, 411) get a body: JSON on /api/.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string message = "HTTP status " + std::to_string(res.status);
+    if (res.status == 404) message = "not found";
+    if (res.status == 413) message = "request body larger than " + std::to_string(kDefaultMaxBodyBytes) + " bytes";
+    if (req.path.rfind("/api/", 0) == 0) {
+      res.set_content(api_error_body(res.status, message), kJson);
+    } else {
+      res.set_content(message + "\n", "text/plain; charset=utf-8");
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  // A handler that throws is a bug: log it once and answer 500 with a body, never an empty one.
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    logger("web")->error("msg=\"request handler failed\" method={} path={} err={}", req.method, logfmt_value(req.path),
+                         logfmt_value(what));
+    res.status = 500;
+    res.set_content(api_error_body(500, "internal error; see alertd's log"), kJson);
+  });
   s.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(kLandingPage, "text/html; charset=utf-8"); });
   s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("alertd is Healthy.\n", "text/plain; charset=utf-8");
@@ -114,13 +215,8 @@ void App::register_routes() {
       res.set_content("Service Unavailable\n", "text/plain; charset=utf-8");
     }
   });
-  auto reload_handler = [this](const httplib::Request& req, httplib::Response& res) {
-    const std::string token = config()->web.api_bearer_token;
-    if (!token.empty() && req.get_header_value("Authorization") != "Bearer " + token) {
-      res.status = 401;
-      res.set_content("unauthorized\n", "text/plain; charset=utf-8");
-      return;
-    }
+  // The request guard above has checked the token (or --web.enable-lifecycle) before this runs.
+  auto reload_handler = [this](const httplib::Request&, httplib::Response& res) {
     std::string error;
     if (reload(&error)) {
       res.set_content("", "text/plain; charset=utf-8");
@@ -146,7 +242,13 @@ void App::register_routes() {
     filter.rule_names = param_values(req, "rule_name[]");
     filter.group_names = param_values(req, "rule_group[]");
     filter.files = param_values(req, "file[]");
-    filter.exclude_alerts = req.get_param_value("exclude_alerts") == "true";
+    const std::string exclude = req.get_param_value("exclude_alerts");
+    if (!exclude.empty() && exclude != "true" && exclude != "false") {
+      res.status = 400;
+      res.set_content(api::error_json("bad_data", "invalid parameter \"exclude_alerts\": expected true or false"), kJson);
+      return;
+    }
+    filter.exclude_alerts = exclude == "true";
     res.set_content(rules::rules_response_json(rules_->snapshot(), filter), kJson);
   });
   s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
@@ -180,14 +282,25 @@ void App::register_routes() {
       fail(res, api::evaluation_error(e));
     }
   };
-  auto query_handler = [this, answer, fail](const httplib::Request& req, httplib::Response& res) {
+  // POSTed forms are parsed after the request guard ran: check their parameters here.
+  const auto bad_utf8 = [](const httplib::Request& req, httplib::Response& res) {
+    const auto problem = api::invalid_utf8_param(req.params);
+    if (problem) {
+      res.status = 400;
+      res.set_content(api::error_json("bad_data", *problem), kJson);
+    }
+    return problem.has_value();
+  };
+  auto query_handler = [this, answer, fail, bad_utf8](const httplib::Request& req, httplib::Response& res) {
+    if (bad_utf8(req, res)) return;
     const auto t = api::query_time(req.get_param_value("time"), clock_.now_ms());
     if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
     answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
   };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
-  auto range_handler = [this, answer, fail](const httplib::Request& req, httplib::Response& res) {
+  auto range_handler = [this, answer, fail, bad_utf8](const httplib::Request& req, httplib::Response& res) {
+    if (bad_utf8(req, res)) return;
     const auto p = api::range_params(req.get_param_value("start"), req.get_param_value("end"),
                                      req.get_param_value("step"));
     if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);

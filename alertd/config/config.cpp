@@ -30,7 +30,8 @@ bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std
 /// Loads the parts of alertd.yaml this module owns from one parsed document.
 class Loader {
  public:
-  Loader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+  Loader(std::string file, std::string base_dir, LoadOptions options)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), options_(options) {}
 
   AlertdConfig load(const YAML::Node& root, const notify::EnvLookup& env) {
     AlertdConfig cfg;
@@ -55,8 +56,22 @@ class Loader {
     } catch (const notify::ConfigError& e) {
       throw ConfigError(e.what());
     }
-    if (cfg.web.api_bearer_token.empty()) cfg.web.api_bearer_token = cfg.notification.api_bearer_token;
-    if (cfg.notification.api_bearer_token.empty()) cfg.notification.api_bearer_token = cfg.web.api_bearer_token;
+    // One token guards every mutating endpoint (/-/reload and the monitoring API): a token file beats
+    // MONITORING_API_TOKEN, and two different token files are an error rather than a guess.
+    if (!cfg.web.api_bearer_token.empty()) {
+      const YAML::Node global = root.IsMap() ? root["global"] : YAML::Node();
+      const YAML::Node global_file =
+          global.IsDefined() && global.IsMap() ? global["api_bearer_token_file"] : YAML::Node();
+      const bool both = global_file.IsDefined() && !global_file.IsNull();
+      if (both && cfg.web.api_bearer_token != cfg.notification.api_bearer_token) {
+        fail_at(file_, global_file,
+                "web.api_bearer_token_file and global.api_bearer_token_file hold different tokens; set one of them");
+      }
+      cfg.notification.api_bearer_token = cfg.web.api_bearer_token;
+    } else {
+      cfg.web.api_bearer_token = cfg.notification.api_bearer_token;
+    }
+    if (!options_.allow_empty) refuse_empty(root, cfg);
     return cfg;
   }
 
@@ -78,6 +93,21 @@ class Loader {
       out["global"] = g;
     }
     return out;
+  }
+
+  /// A config with no scrape target and no rule file would run alertd doing nothing: refuse it, pointing at
+  /// scrape_configs (or rule_files, or the top of the file) so that the editor lands where work is missing.
+  void refuse_empty(const YAML::Node& root, const AlertdConfig& cfg) const {
+    if (!scrape_targets(cfg).empty() || !cfg.rule_files.empty()) return;
+    const std::string message =
+        "no scrape targets and no rule files: alertd would have nothing to do (an empty or truncated file?); "
+        "add scrape_configs or rule_files, or start with --config.allow-empty";
+    for (const char* key : {"scrape_configs", "rule_files"}) {
+      const YAML::Node node = root.IsMap() ? root[key] : YAML::Node();
+      if (node.IsDefined() && !node.Mark().is_null()) fail_at(file_, node, message);
+    }
+    if (root.IsDefined() && !root.Mark().is_null() && !root.IsNull()) fail_at(file_, root, message);
+    throw ConfigError(file_ + ":1:1: " + message);
   }
 
   std::int64_t positive_duration(const YAML::Node& node) {
@@ -251,25 +281,29 @@ class Loader {
       while (!web.api_bearer_token.empty() && std::isspace(static_cast<unsigned char>(web.api_bearer_token.back()))) {
         web.api_bearer_token.pop_back();
       }
+      if (const auto problem = notify::token_problem(web.api_bearer_token)) {
+        fail_at(file_, node["api_bearer_token_file"], "invalid token in api_bearer_token_file: " + *problem);
+      }
     }
   }
 
   std::string file_;
   std::string base_dir_;
+  LoadOptions options_;
 };
 
 }  // namespace
 
 AlertdConfig load_config_string(const std::string& text, const std::string& file, const std::string& base_dir,
-                                const notify::EnvLookup& env) {
+                                const notify::EnvLookup& env, const LoadOptions& options) {
   const YAML::Node root = load_yaml_string(text, file);
-  return Loader(file, base_dir).load(root, env);
+  return Loader(file, base_dir, options).load(root, env);
 }
 
-AlertdConfig load_config_file(const std::string& path) {
+AlertdConfig load_config_file(const std::string& path, const LoadOptions& options) {
   const std::string text = read_config_text(path);
   const std::string base_dir = std::filesystem::absolute(path).parent_path().string();
-  return load_config_string(text, path, base_dir);
+  return load_config_string(text, path, base_dir, notify::process_env(), options);
 }
 
 }  // namespace twikit::config

@@ -69,13 +69,22 @@ struct AlertdConfig {
   notify::NotificationConfig notification;
 };
 
+/// How a config is loaded (flags of `alertd` and `alertd check config`).
+struct LoadOptions {
+  /// Accept a config with no scrape targets and no rule files (`--config.allow-empty`). Refused by default:
+  /// such a file (empty, truncated, a template) would run an alertd that does nothing, and say it is fine.
+  bool allow_empty = false;
+};
+
 /// Loads and validates the config file at `path`. Throws twikit::ConfigError with
-/// "file:line:col: message" (1-based) on any error, including those of the notification sections.
-AlertdConfig load_config_file(const std::string& path);
+/// "file:line:col: message" (1-based) on any error, including those of the notification sections, and for
+/// a config without scrape targets and rule files unless `options.allow_empty`. No message quotes a secret.
+AlertdConfig load_config_file(const std::string& path, const LoadOptions& options = {});
 
 /// Loads config `text` as if read from `file`; relative rule_files globs resolve against `base_dir`.
 AlertdConfig load_config_string(const std::string& text, const std::string& file, const std::string& base_dir,
-                                const notify::EnvLookup& env = notify::process_env());
+                                const notify::EnvLookup& env = notify::process_env(),
+                                const LoadOptions& options = {});
 
 /// The embedded default: scrape the exporter at 127.0.0.1:9877 every 15s, the shipped rules, a
 /// system_log receiver. `rules_dir` is where the shipped rule files live.

@@ -1,5 +1,7 @@
 #include "alertd/notify/config.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -73,30 +75,51 @@ class Loader {
                    "slack_api_url_file", "notify_resolved_silenced", "history_retention", "api_bearer_token_file",
                    "resolve_timeout"},
                   "global");
-    if (g["external_url"]) cfg.external_url = r_.str(g["external_url"]);
-    if (g["smtp_smarthost"]) globals_.smtp_smarthost = r_.str(g["smtp_smarthost"]);
+    if (g["external_url"]) {
+      cfg.external_url = r_.str(g["external_url"]);
+      r_.check_url(g["external_url"], cfg.external_url, "external_url");
+    }
+    if (g["smtp_smarthost"]) {
+      globals_.smtp_smarthost = r_.str(g["smtp_smarthost"]);
+      check_smarthost(g["smtp_smarthost"], globals_.smtp_smarthost, "smtp_smarthost");
+    }
     if (g["smtp_from"]) globals_.smtp_from = r_.str(g["smtp_from"]);
     if (g["smtp_hello"]) globals_.smtp_hello = r_.str(g["smtp_hello"]);
     if (g["smtp_auth_username"]) globals_.smtp_auth_username = r_.str(g["smtp_auth_username"]);
     if (g["smtp_auth_password"]) globals_.smtp_auth_password = r_.str(g["smtp_auth_password"]);
     if (g["smtp_auth_password_file"]) {
-      globals_.smtp_auth_password = r_.read_secret_file(g["smtp_auth_password_file"], r_.str(g["smtp_auth_password_file"]));
+      globals_.smtp_auth_password = r_.read_secret_file(g["smtp_auth_password_file"], "smtp_auth_password_file");
     }
     if (g["smtp_require_tls"]) globals_.smtp_require_tls = r_.boolean(g["smtp_require_tls"]);
-    if (g["slack_api_url"]) globals_.slack_api_url = r_.str(g["slack_api_url"]);
+    if (g["slack_api_url"]) {
+      globals_.slack_api_url = r_.str(g["slack_api_url"]);
+      r_.check_url(g["slack_api_url"], globals_.slack_api_url, "slack_api_url");
+    }
     if (g["slack_api_url_file"]) {
-      globals_.slack_api_url = r_.read_secret_file(g["slack_api_url_file"], r_.str(g["slack_api_url_file"]));
+      globals_.slack_api_url = r_.read_secret_file(g["slack_api_url_file"], "slack_api_url_file");
+      r_.check_url(g["slack_api_url_file"], globals_.slack_api_url, "slack_api_url_file");
     }
     if (g["notify_resolved_silenced"]) cfg.notify_resolved_silenced = r_.boolean(g["notify_resolved_silenced"]);
     if (g["history_retention"]) cfg.history_retention_ms = r_.duration(g["history_retention"]);
     if (g["api_bearer_token_file"]) {
-      cfg.api_bearer_token = r_.read_secret_file(g["api_bearer_token_file"], r_.str(g["api_bearer_token_file"]));
+      cfg.api_bearer_token = r_.read_secret_file(g["api_bearer_token_file"], "api_bearer_token_file");
+      r_.check_token(g["api_bearer_token_file"], cfg.api_bearer_token, "api_bearer_token_file");
     }
   }
 
-  static void check_url(const yaml::Reader& r, const YAML::Node& node, const std::string& url) {
-    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-      r.fail(node, "invalid URL \"" + url + "\": must start with http:// or https://");
+  void check_smarthost(const YAML::Node& node, const std::string& address, const std::string& what) const {
+    if (const auto problem = smarthost_problem(address)) r_.fail(node, "invalid " + what + ": " + *problem);
+  }
+
+  // A secret from the environment has no position: the message names the file being loaded and the variable.
+  void check_env_url(const char* var, const std::string& url) const {
+    if (const auto problem = url_problem(url)) {
+      throw ConfigError(r_.file() + ": invalid URL in environment variable " + var + ": " + *problem);
+    }
+  }
+  void check_env_token(const char* var, const std::string& token) const {
+    if (const auto problem = token_problem(token)) {
+      throw ConfigError(r_.file() + ": invalid bearer token in environment variable " + var + ": " + *problem);
     }
   }
 
@@ -104,21 +127,31 @@ class Loader {
     r_.check_keys(n, {"url", "url_file", "bearer_token_file", "http_config", "max_alerts", "timeout", "send_resolved"},
                   "webhook_configs");
     WebhookConfig w;
-    if (n["url"]) w.url = r_.str(n["url"]);
-    if (n["url_file"]) w.url = r_.read_secret_file(n["url_file"], r_.str(n["url_file"]));
-    if (w.url.empty()) r_.fail(n, "webhook_configs: missing url");
-    check_url(r_, n["url"] ? n["url"] : n, w.url);
+    if (n["url"] && n["url_file"]) r_.fail(n["url_file"], "webhook_configs: at most one of url and url_file");
+    if (n["url"]) {
+      w.url = r_.str(n["url"]);
+      r_.check_url(n["url"], w.url, "webhook_configs url");
+    }
+    if (n["url_file"]) {
+      w.url = r_.read_secret_file(n["url_file"], "url_file");
+      r_.check_url(n["url_file"], w.url, "webhook_configs url_file");
+    }
+    if (!n["url"] && !n["url_file"]) r_.fail(n, "webhook_configs: missing url");
     if (n["bearer_token_file"]) {
-      w.bearer_token = r_.read_secret_file(n["bearer_token_file"], r_.str(n["bearer_token_file"]));
+      w.bearer_token = r_.read_secret_file(n["bearer_token_file"], "bearer_token_file");
+      r_.check_token(n["bearer_token_file"], w.bearer_token, "webhook_configs bearer_token_file");
     } else if (const YAML::Node auth = n["http_config"] ? n["http_config"]["authorization"] : YAML::Node();
                auth.IsDefined() && !auth.IsNull()) {
       r_.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
       if (auth["credentials_file"]) {
-        w.bearer_token = r_.read_secret_file(auth["credentials_file"], r_.str(auth["credentials_file"]));
+        w.bearer_token = r_.read_secret_file(auth["credentials_file"], "credentials_file");
+        r_.check_token(auth["credentials_file"], w.bearer_token, "webhook_configs credentials_file");
       } else if (auth["credentials"]) {
         w.bearer_token = r_.str(auth["credentials"]);
+        r_.check_token(auth["credentials"], w.bearer_token, "webhook_configs credentials");
       }
     } else if (auto token = env(kWebhookTokenEnv)) {
+      check_env_token(kWebhookTokenEnv, *token);
       w.bearer_token = *token;
     }
     if (n["max_alerts"]) w.max_alerts = static_cast<std::size_t>(r_.uint(n["max_alerts"]));
@@ -130,15 +163,24 @@ class Loader {
   SlackConfig load_slack(const YAML::Node& n) {
     r_.check_keys(n, {"api_url", "api_url_file", "channel", "username", "timeout", "send_resolved"}, "slack_configs");
     SlackConfig s;
-    if (n["api_url"]) s.api_url = r_.str(n["api_url"]);
-    if (n["api_url_file"]) s.api_url = r_.read_secret_file(n["api_url_file"], r_.str(n["api_url_file"]));
-    if (s.api_url.empty()) s.api_url = globals_.slack_api_url;
-    if (s.api_url.empty()) s.api_url = env(kSlackUrlEnv).value_or("");
+    if (n["api_url"] && n["api_url_file"]) r_.fail(n["api_url_file"], "slack_configs: at most one of api_url and api_url_file");
+    if (n["api_url"]) {
+      s.api_url = r_.str(n["api_url"]);
+      r_.check_url(n["api_url"], s.api_url, "slack_configs api_url");
+    }
+    if (n["api_url_file"]) {
+      s.api_url = r_.read_secret_file(n["api_url_file"], "api_url_file");
+      r_.check_url(n["api_url_file"], s.api_url, "slack_configs api_url_file");
+    }
+    if (s.api_url.empty()) s.api_url = globals_.slack_api_url;  // validated where global sets it
+    if (s.api_url.empty()) {
+      s.api_url = env(kSlackUrlEnv).value_or("");
+      if (!s.api_url.empty()) check_env_url(kSlackUrlEnv, s.api_url);
+    }
     if (s.api_url.empty()) {
       r_.fail(n, std::string("slack_configs: missing secret api_url (set api_url_file, global.slack_api_url_file or ") +
                      kSlackUrlEnv + ")");
     }
-    check_url(r_, n, s.api_url);
     if (n["channel"]) s.channel = r_.str(n["channel"]);
     if (n["username"]) s.username = r_.str(n["username"]);
     if (n["timeout"]) s.timeout_ms = r_.duration(n["timeout"]);
@@ -158,16 +200,12 @@ class Loader {
     e.from = n["from"] ? r_.str(n["from"]) : globals_.smtp_from;
     e.smarthost = n["smarthost"] ? r_.str(n["smarthost"]) : globals_.smtp_smarthost;
     if (e.smarthost.empty()) r_.fail(n, "email_configs: missing smarthost (set it here or global.smtp_smarthost)");
-    if (e.smarthost.find(':') == std::string::npos) {
-      r_.fail(n["smarthost"] ? n["smarthost"] : n, "email_configs: smarthost \"" + e.smarthost + "\" needs host:port");
-    }
+    if (n["smarthost"]) check_smarthost(n["smarthost"], e.smarthost, "email_configs smarthost");
     e.hello = n["hello"] ? r_.str(n["hello"]) : globals_.smtp_hello;
     e.auth_username = n["auth_username"] ? r_.str(n["auth_username"]) : globals_.smtp_auth_username;
     e.auth_password = globals_.smtp_auth_password;
     if (n["auth_password"]) e.auth_password = r_.str(n["auth_password"]);
-    if (n["auth_password_file"]) {
-      e.auth_password = r_.read_secret_file(n["auth_password_file"], r_.str(n["auth_password_file"]));
-    }
+    if (n["auth_password_file"]) e.auth_password = r_.read_secret_file(n["auth_password_file"], "auth_password_file");
     if (n["auth_password_env"]) {
       const std::string var = r_.str(n["auth_password_env"]);
       auto v = env(var);
@@ -214,7 +252,7 @@ class Loader {
       AlertmanagerConfig a;
       if (!i["url"]) r_.fail(i, "alertmanager_configs: missing url");
       a.url = r_.str(i["url"]);
-      check_url(r_, i["url"], a.url);
+      r_.check_url(i["url"], a.url, "alertmanager_configs url");
       if (i["timeout"]) a.timeout_ms = r_.duration(i["timeout"]);
       if (i["send_resolved"]) a.send_resolved = r_.boolean(i["send_resolved"]);
       rc.alertmanagers.push_back(a);
@@ -228,9 +266,11 @@ class Loader {
     ReceiverConfig combined;
     combined.name = "default";
     if (auto url = env(kWebhookUrlEnv)) {
+      check_env_url(kWebhookUrlEnv, *url);
       WebhookConfig w;
       w.url = *url;
       w.bearer_token = env(kWebhookTokenEnv).value_or("");
+      if (!w.bearer_token.empty()) check_env_token(kWebhookTokenEnv, w.bearer_token);
       combined.webhooks.push_back(w);
       if (!cfg.find_receiver("monitoring-webhook")) {
         ReceiverConfig rc;
@@ -257,6 +297,7 @@ class Loader {
       }
     }
     if (auto url = env(kSlackUrlEnv)) {
+      check_env_url(kSlackUrlEnv, *url);
       SlackConfig s;
       s.api_url = *url;
       combined.slacks.push_back(s);
@@ -432,7 +473,10 @@ class Loader {
       cfg.route = RouteConfig{};
       cfg.route.receiver = "default";
     }
-    if (cfg.api_bearer_token.empty()) cfg.api_bearer_token = env(kApiTokenEnv).value_or("");
+    if (cfg.api_bearer_token.empty()) {
+      cfg.api_bearer_token = env(kApiTokenEnv).value_or("");
+      if (!cfg.api_bearer_token.empty()) check_env_token(kApiTokenEnv, cfg.api_bearer_token);
+    }
     return cfg;
   }
 
@@ -449,6 +493,45 @@ const ReceiverConfig* NotificationConfig::find_receiver(const std::string& name)
     if (r.name == name) return &r;
   }
   return nullptr;
+}
+
+std::optional<std::string> url_problem(const std::string& url) {
+  const auto colon = url.find("://");
+  if (colon == std::string::npos) return "expected an absolute http:// or https:// URL";
+  std::string scheme = url.substr(0, colon);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (scheme != "http" && scheme != "https") return "the scheme must be http or https";
+  for (const unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7f) return "it contains whitespace or control characters";
+  }
+  const std::string rest = url.substr(colon + 3);
+  const std::string authority = rest.substr(0, rest.find_first_of("/?#"));
+  const std::string host = authority.substr(authority.rfind('@') == std::string::npos ? 0 : authority.rfind('@') + 1);
+  if (host.empty() || host[0] == ':') return "the host is missing";
+  return std::nullopt;
+}
+
+std::optional<std::string> smarthost_problem(const std::string& address) {
+  if (address.find("://") != std::string::npos) return "expected host:port, not a URL";
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "expected host:port";
+  const std::string port = address.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return "expected host:port with a port from 1 to 65535";
+  }
+  for (const unsigned char c : address) {
+    if (c <= 0x20 || c == 0x7f || c == '/' || c == '@') return "expected host:port";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> token_problem(const std::string& token) {
+  if (token.empty()) return "it is empty";
+  for (const unsigned char c : token) {
+    if (c <= 0x20 || c == 0x7f) return "it contains whitespace or control characters";
+  }
+  return std::nullopt;
 }
 
 EnvLookup process_env() {

@@ -130,9 +130,21 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 /// The process environment (getenv).
 EnvLookup process_env();
 
+/// Why `url` cannot be a receiver URL (http or https scheme, a host, no whitespace or control characters),
+/// or nullopt when it can. The reason never quotes the URL: receiver URLs are often secrets.
+std::optional<std::string> url_problem(const std::string& url);
+
+/// Why `address` cannot be an SMTP smarthost (host:port, port 1-65535, no URL scheme), or nullopt.
+std::optional<std::string> smarthost_problem(const std::string& address);
+
+/// Why `token` cannot be sent as a bearer token (empty, whitespace or control characters), or nullopt.
+/// The reason never quotes the token.
+std::optional<std::string> token_problem(const std::string& token);
+
 /// Builds and validates the notification config from alertd.yaml's root node; `file` names the file in
 /// errors. Throws ConfigError("file:line:col: message") on an unknown receiver, a bad matcher or duration,
-/// a missing secret, and similar. Secrets come from `*_file` keys or the environment (see docs).
+/// a missing secret, a URL that is not http(s), and similar. Secrets come from `*_file` keys or the
+/// environment (see docs); messages name the key or variable a bad secret came from, never its value.
 NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file);
 
 /// As above with an explicit environment, for tests.

@@ -1,6 +1,8 @@
 #include "alertd/notify/config_yaml.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -95,14 +97,23 @@ Matchers Reader::matchers(const YAML::Node& node) const {
   return out;
 }
 
-std::string Reader::read_secret_file(const YAML::Node& node, const std::string& path) const {
+std::string Reader::read_secret_file(const YAML::Node& node, const std::string& key) const {
+  const std::string path = str(node);
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(node, "cannot read secret file \"" + path + "\"");
+  if (!in) fail(node, "cannot read secret file named by " + key + ": " + std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
   std::string s = ss.str();
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+void Reader::check_url(const YAML::Node& node, const std::string& url, const std::string& what) const {
+  if (const auto problem = url_problem(url)) fail(node, "invalid URL in " + what + ": " + *problem);
+}
+
+void Reader::check_token(const YAML::Node& node, const std::string& token, const std::string& what) const {
+  if (const auto problem = token_problem(token)) fail(node, "invalid bearer token in " + what + ": " + *problem);
 }
 
 }  // namespace twikit::notify::yaml

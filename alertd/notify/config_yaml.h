@@ -35,8 +35,13 @@ class Reader {
   std::vector<std::string> strings(const YAML::Node& node, bool allow_csv = false) const;
   /// A list of matchers in Alertmanager string syntax.
   Matchers matchers(const YAML::Node& node) const;
-  /// The trimmed content of file `path`; fails at `node` when it cannot be read.
-  std::string read_secret_file(const YAML::Node& node, const std::string& path) const;
+  /// The trimmed content of the file named by `node` (the value of key `key`); fails at `node` when it
+  /// cannot be read. Neither the path nor the content is quoted in errors (a URL pasted as a path is a secret).
+  std::string read_secret_file(const YAML::Node& node, const std::string& key) const;
+  /// Fails at `node` when `url` (from `what`, e.g. "webhook_configs url_file") is not an http(s) URL.
+  void check_url(const YAML::Node& node, const std::string& url, const std::string& what) const;
+  /// Fails at `node` when `token` (from `what`) cannot be a bearer token.
+  void check_token(const YAML::Node& node, const std::string& token, const std::string& what) const;
   /// The file being read.
   const std::string& file() const { return file_; }
 

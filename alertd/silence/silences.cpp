@@ -27,8 +27,27 @@ std::string Silences::add(Silence s) {
   if (s.ends_at <= s.starts_at) throw std::invalid_argument("endsAt must be after startsAt");
   if (s.ends_at <= now) throw std::invalid_argument("endsAt is in the past");
   if (s.created_by.empty()) throw std::invalid_argument("createdBy is required");
+  if (s.matchers.size() > kMaxMatchers) {
+    throw std::invalid_argument("a silence has at most " + std::to_string(kMaxMatchers) + " matchers");
+  }
+  if (s.created_by.size() > kMaxCreatedByBytes) {
+    throw std::invalid_argument("createdBy is longer than " + std::to_string(kMaxCreatedByBytes) + " bytes");
+  }
+  if (s.comment.size() > kMaxCommentBytes) {
+    throw std::invalid_argument("comment is longer than " + std::to_string(kMaxCommentBytes) + " bytes");
+  }
+  std::size_t bytes = s.created_by.size() + s.comment.size();
+  for (const auto& m : s.matchers) bytes += m.name().size() + m.value().size();
+  if (bytes > kMaxSilenceBytes) {
+    throw std::invalid_argument("the silence is larger than " + std::to_string(kMaxSilenceBytes) + " bytes");
+  }
   s.updated_at = now;
   std::lock_guard<std::mutex> lock(mu_);
+  const auto live = std::count_if(silences_.begin(), silences_.end(), [now](const auto& kv) { return kv.second.ends_at > now; });
+  if (static_cast<std::size_t>(live) >= kMaxActiveSilences) {
+    throw std::invalid_argument("there are already " + std::to_string(kMaxActiveSilences) +
+                                " active or pending silences; expire some first");
+  }
   char buf[33];
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
                 static_cast<unsigned long long>(rng_()));

@@ -25,6 +25,19 @@ struct Silence {
   TimestampMs updated_at = 0;    ///< Last change.
 };
 
+/// At most this many matchers in one silence. Alertmanager has no such cap (only an optional size cap); 64 is
+/// far above any real silence and keeps one request from storing hundreds of thousands.
+inline constexpr std::size_t kMaxMatchers = 64;
+/// At most this many bytes in createdBy.
+inline constexpr std::size_t kMaxCreatedByBytes = 256;
+/// At most this many bytes in a comment.
+inline constexpr std::size_t kMaxCommentBytes = 16 * 1024;
+/// At most this many bytes in one silence: matcher names and values, createdBy and comment (Alertmanager's
+/// --silences.max-silence-size-bytes, off by default there; 64 KiB is the value its hardening guides use).
+inline constexpr std::size_t kMaxSilenceBytes = 64 * 1024;
+/// At most this many active and pending silences (Alertmanager's --silences.max-silences, off by default there).
+inline constexpr std::size_t kMaxActiveSilences = 1000;
+
 /// "pending", "active" or "expired" at `now`.
 std::string silence_state(const Silence& s, TimestampMs now);
 
@@ -45,8 +58,9 @@ class Silences final : public notify::SilenceMuter {
   Silences(const Clock& clock, SilenceStore* store);
 
   /// Validates and adds `s` (a fresh id is assigned) and returns the id. Throws std::invalid_argument when
-  /// there are no matchers, every matcher matches the empty string, ends_at <= starts_at, ends_at is in
-  /// the past, or created_by is empty. A zero starts_at means now.
+  /// there are no matchers or more than kMaxMatchers, every matcher matches the empty string, ends_at <=
+  /// starts_at, ends_at is in the past, created_by is empty, a size cap above is exceeded, or
+  /// kMaxActiveSilences are already active or pending. A zero starts_at means now.
   std::string add(Silence s);
   /// Expires silence `id` now; false when it does not exist or has already expired.
   bool expire(const std::string& id);

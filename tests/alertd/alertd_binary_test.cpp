@@ -257,3 +257,139 @@ TEST_CASE("alertd check config validates the config and its rule files") {
   CHECK_THAT(twikit::testing::read_file(dir + "/check.log"), Catch::Contains("alertd.yaml:2:"));
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+/// Runs `alertd check config ARGS...`; returns its exit code and everything it printed (stdout, then stderr).
+std::pair<int, std::string> check_config(const std::string& dir, std::vector<std::string> args) {
+  std::vector<std::string> argv = {twikit::testing::binary_path("alertd/alertd"), "check", "config"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string out;
+  int rc = -1;
+  {
+    ChildProcess check(argv, {}, dir + "/check.err");
+    while (auto line = check.read_line(std::chrono::seconds(10))) out += *line + "\n";
+    rc = check.wait(std::chrono::seconds(10)).value_or(-1);
+  }
+  return {rc, out + twikit::testing::read_file(dir + "/check.err")};
+}
+
+}  // namespace
+
+TEST_CASE("a secret in a bad config reaches neither the reload answer, the log nor check config") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-secrets");
+  std::filesystem::create_directories(dir + "/rules");
+  twikit::testing::write_file(dir + "/rules/twikit.yml", kRules);
+  twikit::testing::write_file(dir + "/token", "tok\n");
+  const std::string secret = "SECRET-s3cr3t-value";
+  twikit::testing::write_file(dir + "/slack_url", "hxxps://hooks.example.com/services/" + secret + "\n");
+  twikit::testing::write_file(dir + "/webhook_url", "https://" + secret + "@/hook\n");
+  twikit::testing::write_file(dir + "/bearer", secret + " with a space\n");
+  const int port = twikit::testing::free_port();
+  const std::string base = config_yaml(9, port, dir);
+  // config_yaml already has a web line: replace it so that the token applies.
+  std::string good_config = base;
+  good_config.replace(good_config.find("web: {"), good_config.find('\n', good_config.find("web: {")) - good_config.find("web: {"),
+                      "web: {listen_address: '127.0.0.1:" + std::to_string(port) + "', api_bearer_token_file: token}");
+  twikit::testing::write_file(dir + "/alertd.yaml", good_config);
+  ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
+                      dir + "/alertd.log");
+  REQUIRE(eventually([&] { return get(port, "/-/ready") == "alertd is Ready.\n"; }));
+
+  struct Case {
+    std::string receivers_or_global;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"  slack_api_url_file: '" + dir + "/slack_url'\n", "invalid URL in slack_api_url_file: the scheme must be http or https"},
+      {"  slack_api_url: 'hxxps://hooks.example.com/" + secret + "'\n", "invalid URL in slack_api_url: the scheme must be http or https"},
+      {"receivers: [{name: s, slack_configs: [{api_url_file: '" + dir + "/slack_url'}]}]\n",
+       "invalid URL in slack_configs api_url_file: the scheme must be http or https"},
+      {"receivers: [{name: w, webhook_configs: [{url_file: '" + dir + "/webhook_url'}]}]\n",
+       "invalid URL in webhook_configs url_file: the host is missing"},
+      {"receivers: [{name: w, webhook_configs: [{url: 'http://h/', bearer_token_file: '" + dir + "/bearer'}]}]\n",
+       "invalid bearer token in webhook_configs bearer_token_file: it contains whitespace or control characters"},
+      {"receivers: [{name: w, webhook_configs: [{url_file: 'https://hooks.example.com/" + secret + "'}]}]\n",
+       "cannot read secret file named by url_file: No such file or directory"},
+      {"receivers: [{name: a, alertmanager_configs: [{url: 'ftp://admin:" + secret + "@am:9093'}]}]\n",
+       "invalid URL in alertmanager_configs url: the scheme must be http or https"},
+      {"receivers: [{name: e, email_configs: [{to: a@x, smarthost: 'smtp://u:" + secret + "@mail:25'}]}]\n",
+       "invalid email_configs smarthost: expected host:port, not a URL"},
+  };
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10);
+  for (const auto& c : cases) {
+    INFO(c.receivers_or_global);
+    // A global key goes into the good config's global block; a receiver replaces its receivers and route.
+    std::string bad = good_config;
+    if (c.receivers_or_global.rfind("  ", 0) == 0) {
+      bad.insert(bad.find("global:\n") + 8, c.receivers_or_global);
+    } else {
+      bad = good_config.substr(0, good_config.find("receivers:")) + c.receivers_or_global;
+    }
+    twikit::testing::write_file(dir + "/alertd.yaml", bad);
+    auto res = client.Post("/-/reload", {{"Authorization", "Bearer tok"}}, "", "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 500);
+    CHECK_THAT(res->body, Catch::Contains(c.error));
+    CHECK(res->body.find(secret) == std::string::npos);
+    const auto [rc, output] = check_config(dir, {dir + "/alertd.yaml"});
+    CHECK(rc == 1);
+    CHECK_THAT(output, Catch::Contains(c.error));
+    CHECK(output.find(secret) == std::string::npos);
+  }
+  CHECK_THAT(get(port, "/metrics"), Catch::Contains("alertd_config_last_reload_successful 0"));
+  alertd.signal(SIGTERM);
+  CHECK(alertd.wait(std::chrono::seconds(10)) == 0);
+  const std::string log = twikit::testing::read_file(dir + "/alertd.log");
+  CHECK_THAT(log, Catch::Contains("invalid URL in slack_api_url_file"));
+  CHECK(log.find(secret) == std::string::npos);
+
+  // A secret from the environment: alertd refuses to start and says which variable, not what it holds.
+  twikit::testing::write_file(dir + "/alertd.yaml", good_config);
+  ChildProcess env_bad({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"},
+                       {"MONITORING_WEBHOOK_URL=hxxp://hooks.example.com/" + secret}, dir + "/env.log");
+  CHECK(env_bad.wait(std::chrono::seconds(10)) == 2);
+  const std::string env_log = twikit::testing::read_file(dir + "/env.log");
+  CHECK_THAT(env_log, Catch::Contains("invalid URL in environment variable MONITORING_WEBHOOK_URL: the scheme must be http or https"));
+  CHECK(env_log.find(secret) == std::string::npos);
+  {
+    std::vector<std::string> argv = {twikit::testing::binary_path("alertd/alertd"), "check", "config", dir + "/alertd.yaml"};
+    ChildProcess check(argv, {"MONITORING_WEBHOOK_URL=hxxp://hooks.example.com/" + secret}, dir + "/check-env.err");
+    std::string out;
+    while (auto line = check.read_line(std::chrono::seconds(10))) out += *line + "\n";
+    CHECK(check.wait(std::chrono::seconds(10)) == 1);
+    out += twikit::testing::read_file(dir + "/check-env.err");
+    CHECK_THAT(out, Catch::Contains("MONITORING_WEBHOOK_URL"));
+    CHECK(out.find(secret) == std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an empty config is refused at start and by check config unless --config.allow-empty") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-empty");
+  twikit::testing::write_file(dir + "/alertd.yaml", "# nothing yet\n");
+  const std::string expected = dir + "/alertd.yaml:1:1: no scrape targets and no rule files";
+  {
+    ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
+                        dir + "/alertd.log");
+    CHECK(alertd.wait(std::chrono::seconds(10)) == 2);
+    CHECK_THAT(twikit::testing::read_file(dir + "/alertd.log"), Catch::Contains(expected));
+  }
+  const auto [rc, output] = check_config(dir, {dir + "/alertd.yaml"});
+  CHECK(rc == 1);
+  CHECK_THAT(output, Catch::Contains("  FAILED: " + expected));
+  const auto [allowed_rc, allowed] = check_config(dir, {"--config.allow-empty", dir + "/alertd.yaml"});
+  CHECK(allowed_rc == 0);
+  CHECK_THAT(allowed, Catch::Contains("SUCCESS: 0 rule files found"));
+
+  const int port = twikit::testing::free_port();
+  twikit::testing::write_file(dir + "/alertd.yaml", "storage: {path: '" + dir + "/alertd.db'}\n");
+  ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml",
+                       "--config.allow-empty", "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                      {}, dir + "/allowed.log");
+  CHECK(eventually([&] { return get(port, "/-/ready") == "alertd is Ready.\n"; }));
+  alertd.signal(SIGTERM);
+  CHECK(alertd.wait(std::chrono::seconds(10)) == 0);
+  std::filesystem::remove_all(dir);
+}

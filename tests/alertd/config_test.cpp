@@ -14,18 +14,31 @@ twikit::notify::EnvLookup no_env() {
   return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
 }
 
-twikit::config::AlertdConfig load(const std::string& yaml, const std::string& base_dir = "/nonexistent") {
-  return load_config_string(yaml, "alertd.yaml", base_dir, no_env());
+twikit::config::LoadOptions allow_empty() {
+  twikit::config::LoadOptions options;
+  options.allow_empty = true;
+  return options;
 }
 
-std::string error_of(const std::string& yaml, const std::string& base_dir = "/nonexistent") {
+// Most cases below check one section alone, so they allow a config without targets and rule files.
+twikit::config::AlertdConfig load(const std::string& yaml, const std::string& base_dir = "/nonexistent",
+                                  const twikit::config::LoadOptions& options = allow_empty()) {
+  return load_config_string(yaml, "alertd.yaml", base_dir, no_env(), options);
+}
+
+std::string error_of(const std::string& yaml, const std::string& base_dir = "/nonexistent",
+                     const twikit::config::LoadOptions& options = allow_empty()) {
   try {
-    load(yaml, base_dir);
+    load(yaml, base_dir, options);
   } catch (const twikit::ConfigError& e) {
     return e.what();
   }
   return "no error";
 }
+
+const std::string kNothingToDo =
+    "no scrape targets and no rule files: alertd would have nothing to do (an empty or truncated file?); "
+    "add scrape_configs or rule_files, or start with --config.allow-empty";
 
 const char* kReceiver = "receivers:\n  - name: log\n    system_log_configs: [{}]\nroute:\n  receiver: log\n";
 
@@ -123,7 +136,42 @@ TEST_CASE("the shipped rule files are found in the source tree in development bu
   CHECK(std::filesystem::path(twikit::config::shipped_rules_dir()).filename() == "rules");
 }
 
-TEST_CASE("an empty config file is the all-defaults config") {
+TEST_CASE("a config with no scrape targets and no rule files is refused, pointing at what is missing") {
+  const twikit::config::LoadOptions strict;
+  CHECK(error_of("", "/nonexistent", strict) == "alertd.yaml:1:1: " + kNothingToDo);
+  CHECK(error_of("# just a comment\n\n", "/nonexistent", strict) == "alertd.yaml:1:1: " + kNothingToDo);
+  CHECK(error_of("global:\n  scrape_interval: 15s\n", "/nonexistent", strict) == "alertd.yaml:1:1: " + kNothingToDo);
+  CHECK(error_of(std::string("global: {}\n") + kReceiver, "/nonexistent", strict) == "alertd.yaml:1:1: " + kNothingToDo);
+  CHECK(error_of("global: {}\nscrape_configs: []\n", "/nonexistent", strict) == "alertd.yaml:2:17: " + kNothingToDo);
+  CHECK(error_of("scrape_configs:\n  - job_name: a\n", "/nonexistent", strict) == "alertd.yaml:2:3: " + kNothingToDo);
+  // A glob that matches nothing is no rule file.
+  CHECK(error_of("rule_files: ['rules/*.yml']\n", "/nonexistent", strict) == "alertd.yaml:1:13: " + kNothingToDo);
+  // One target, or one rule file, is enough.
+  CHECK(error_of("scrape_configs: [{job_name: a, static_configs: [{targets: ['h:1']}]}]\n", "/nonexistent", strict) ==
+        "no error");
+  const auto dir = twikit::testing::make_temp_dir("alertd-config-rules");
+  twikit::testing::write_file(dir + "/r.yml", "groups: []\n");
+  CHECK(error_of("rule_files: [r.yml]\n", dir, strict) == "no error");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("two different API token files are an error that quotes neither token") {
+  const auto dir = twikit::testing::make_temp_dir("alertd-config-tokens");
+  twikit::testing::write_file(dir + "/a", "s3cr3t-web-token\n");
+  twikit::testing::write_file(dir + "/b", "s3cr3t-global-token\n");
+  twikit::testing::write_file(dir + "/bad", "two words\n");
+  CHECK(error_of("web: {api_bearer_token_file: " + dir + "/a}\nglobal: {api_bearer_token_file: " + dir + "/b}\n") ==
+        "alertd.yaml:2:33: web.api_bearer_token_file and global.api_bearer_token_file hold different tokens; set one "
+        "of them");
+  CHECK(error_of("web: {api_bearer_token_file: " + dir + "/bad}\n") ==
+        "alertd.yaml:1:30: invalid token in api_bearer_token_file: it contains whitespace or control characters");
+  const auto same = load("web: {api_bearer_token_file: " + dir + "/a}\nglobal: {api_bearer_token_file: " + dir + "/a}\n");
+  CHECK(same.web.api_bearer_token == "s3cr3t-web-token");
+  CHECK(same.notification.api_bearer_token == "s3cr3t-web-token");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an empty config file with allow_empty is the all-defaults config") {
   const auto cfg = load("");
   CHECK(cfg.scrape_configs.empty());
   CHECK(cfg.global.scrape_interval_ms == 60'000);

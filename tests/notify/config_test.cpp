@@ -1,7 +1,9 @@
 // Loading the notification config: Alertmanager's vocabulary and defaults, secrets, file:line:col errors.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
+#include <vector>
 
 #include "alertd/notify/config.h"
 #include "support/process.h"
@@ -174,4 +176,75 @@ inhibit_rules:
   CHECK(cfg.inhibit_rules[0].equal == std::vector<std::string>{"service"});
   CHECK(error_of("receivers: [{name: a}]\nescalation_policies:\n  - name: p\n    steps: [{after: 5m, receivers: [zz]}]\n")
             .find("unknown receiver \"zz\"") != std::string::npos);
+}
+
+TEST_CASE("a bad receiver URL or token is reported by where it came from, never by its value") {
+  const std::string dir = testing::make_temp_dir("notify-config-secrets");
+  const std::string secret = "hxxps://hooks.example.com/services/T0/B0/SECRET-s3cr3t";
+  testing::write_file(dir + "/url", secret + "\n");
+  testing::write_file(dir + "/token", "SECRET-s3cr3t token\n");
+  struct Case {
+    std::string yaml;
+    std::map<std::string, std::string> env;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"global: {slack_api_url_file: " + dir + "/url}\n", {},
+       "alertd.yaml:1:30: invalid URL in slack_api_url_file: the scheme must be http or https"},
+      {"global: {slack_api_url: '" + secret + "'}\n", {},
+       "alertd.yaml:1:25: invalid URL in slack_api_url: the scheme must be http or https"},
+      {"receivers: [{name: s, slack_configs: [{api_url_file: " + dir + "/url}]}]\n", {},
+       "alertd.yaml:1:54: invalid URL in slack_configs api_url_file: the scheme must be http or https"},
+      {"receivers: [{name: w, webhook_configs: [{url_file: " + dir + "/url}]}]\n", {},
+       "alertd.yaml:1:52: invalid URL in webhook_configs url_file: the scheme must be http or https"},
+      {"receivers: [{name: w, webhook_configs: [{url: '" + secret + "'}]}]\n", {},
+       "alertd.yaml:1:47: invalid URL in webhook_configs url: the scheme must be http or https"},
+      {"receivers: [{name: w, webhook_configs: [{url: 'https://SECRET-s3cr3t@/x'}]}]\n", {},
+       "alertd.yaml:1:47: invalid URL in webhook_configs url: the host is missing"},
+      {"receivers: [{name: w, webhook_configs: [{url: 'http://h/SECRET-s3cr3t x'}]}]\n", {},
+       "alertd.yaml:1:47: invalid URL in webhook_configs url: it contains whitespace or control characters"},
+      {"receivers: [{name: a, alertmanager_configs: [{url: 'ftp://u:SECRET-s3cr3t@am:9093'}]}]\n", {},
+       "alertd.yaml:1:52: invalid URL in alertmanager_configs url: the scheme must be http or https"},
+      {"receivers: [{name: w, webhook_configs: [{url: 'http://h/', bearer_token_file: " + dir + "/token}]}]\n", {},
+       "alertd.yaml:1:79: invalid bearer token in webhook_configs bearer_token_file: it contains whitespace or "
+       "control characters"},
+      {"receivers: [{name: w, webhook_configs: [{url_file: " + dir + "/SECRET-s3cr3t}]}]\n", {},
+       "alertd.yaml:1:52: cannot read secret file named by url_file: No such file or directory"},
+      {"", {{"MONITORING_WEBHOOK_URL", secret}},
+       "alertd.yaml: invalid URL in environment variable MONITORING_WEBHOOK_URL: the scheme must be http or https"},
+      {"", {{"MONITORING_WEBHOOK_URL", "SECRET-s3cr3t"}},
+       "alertd.yaml: invalid URL in environment variable MONITORING_WEBHOOK_URL: expected an absolute http:// or "
+       "https:// URL"},
+      {"", {{"SLACK_WEBHOOK_URL", secret}},
+       "alertd.yaml: invalid URL in environment variable SLACK_WEBHOOK_URL: the scheme must be http or https"},
+      {"", {{"MONITORING_WEBHOOK_URL", "http://h/"}, {"MONITORING_WEBHOOK_TOKEN", "SECRET-s3cr3t\r\nX: y"}},
+       "alertd.yaml: invalid bearer token in environment variable MONITORING_WEBHOOK_TOKEN: it contains whitespace "
+       "or control characters"},
+      {"", {{"MONITORING_API_TOKEN", "SECRET-s3cr3t "}},
+       "alertd.yaml: invalid bearer token in environment variable MONITORING_API_TOKEN: it contains whitespace or "
+       "control characters"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.yaml);
+    const std::string error = error_of(c.yaml, c.env);
+    CHECK(error == c.error);
+    CHECK(error.find("s3cr3t") == std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("URLs are http or https everywhere, and the smarthost is host:port") {
+  CHECK(error_of("global: {external_url: 'alertd:9878'}\n") ==
+        "alertd.yaml:1:24: invalid URL in external_url: expected an absolute http:// or https:// URL");
+  CHECK(error_of("global: {smtp_smarthost: 'smtp://mail:25'}\n") ==
+        "alertd.yaml:1:26: invalid smtp_smarthost: expected host:port, not a URL");
+  CHECK(error_of("receivers: [{name: e, email_configs: [{to: a@x, smarthost: 'mail:99999'}]}]\n") ==
+        "alertd.yaml:1:60: invalid email_configs smarthost: expected host:port with a port from 1 to 65535");
+  CHECK(error_of("receivers: [{name: e, email_configs: [{to: a@x, smarthost: mail}]}]\n") ==
+        "alertd.yaml:1:60: invalid email_configs smarthost: expected host:port");
+  const auto ok = load("global: {external_url: 'HTTPS://alertd.example:9878/'}\n"
+                       "receivers: [{name: w, webhook_configs: [{url: 'http://[::1]:9/hook'}],"
+                       " email_configs: [{to: a@x, smarthost: 'mail.example:587'}]}]\nroute: {receiver: w}\n");
+  CHECK(ok.external_url == "HTTPS://alertd.example:9878/");
+  CHECK(ok.find_receiver("w")->emails.at(0).smarthost == "mail.example:587");
 }

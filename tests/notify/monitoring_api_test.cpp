@@ -225,3 +225,39 @@ TEST_CASE("an alert whose validity runs out without a refresh is resolved, as in
   REQUIRE(resolved["data"].size() == 1);
   CHECK(resolved["data"][0]["resolvedAt"] == format_rfc3339(kT0 + 60'000));
 }
+
+TEST_CASE("at most 1000 silences are active or pending; expiring one makes room") {
+  ApiFixture f;
+  silence::Silence s;
+  s.matchers = parse_matchers("service=x");
+  s.ends_at = kT0 + 3'600'000;
+  s.created_by = "bob";
+  std::string first;
+  for (std::size_t i = 0; i < silence::kMaxActiveSilences; ++i) {
+    const std::string id = f.stack->silences().add(s);
+    if (i == 0) first = id;
+  }
+  CHECK_THROWS_WITH(f.stack->silences().add(s), "there are already 1000 active or pending silences; expire some first");
+  auto r = f.client->Post("/api/monitoring/silences", f.auth(),
+                          R"({"matchers":["a=b"],"endsAt":"2023-11-14T23:13:20Z","createdBy":"bob"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(json::parse(r->body)["error"] == "there are already 1000 active or pending silences; expire some first");
+  REQUIRE(f.stack->silences().expire(first));
+  CHECK_NOTHROW(f.stack->silences().add(s));
+}
+
+TEST_CASE("an acknowledgement's by and comment are capped like a silence's createdBy and comment") {
+  ApiFixture f;
+  const Alert a = firing({{"alertname", "Down"}}, kT0);
+  f.stack->send({a});
+  const std::string path = "/api/monitoring/alerts/" + fingerprint_hex(fingerprint(a)) + "/acknowledge";
+  auto r = f.client->Post(path.c_str(), f.auth(), json{{"by", std::string(257, 'x')}}.dump(), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(json::parse(r->body)["error"] == "\"by\" is longer than 256 bytes");
+  r = f.client->Post(path.c_str(), f.auth(), json{{"by", "al"}, {"comment", std::string(16385, 'x')}}.dump(),
+                     "application/json");
+  REQUIRE(r);
+  CHECK(json::parse(r->body)["error"] == "\"comment\" is longer than 16384 bytes");
+}
