@@ -2,6 +2,7 @@
 
 #include "alertd/api/monitoring_json.h"
 #include "alertd/notify/notification_json.h"
+#include "common/json_text.h"
 
 namespace twikit::api {
 
@@ -206,7 +207,7 @@ ApiResponse MonitoringApi::delete_silence(const std::string& authorization, cons
 void MonitoringApi::register_routes(httplib::Server& server) {
   auto reply = [](httplib::Response& res, const ApiResponse& r) {
     res.status = r.status;
-    res.set_content(r.body.dump(), "application/json");
+    res.set_content(safe_dump(r.body), "application/json");
   };
   server.Get("/api/monitoring/alerts", [this, reply](const httplib::Request& req, httplib::Response& res) {
     reply(res, list_alerts(req.params));
