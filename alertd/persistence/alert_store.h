@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,7 @@ class AlertStore final : public dispatch::AckLookup {
   /// Records one cycle's alerts at `now`: new or changed state writes the row and a history event;
   /// resolution ends the acknowledgement of that firing episode.
   void record(const std::vector<notify::Alert>& alerts, TimestampMs now);
-  /// Alerts matching `q`.
+  /// Alerts matching `q`; rows that do not read back are left out (logged once each).
   std::vector<AlertRecord> query(const AlertQuery& q);
   /// One alert.
   std::optional<AlertRecord> get(notify::Fingerprint fp);
@@ -76,11 +77,12 @@ class AlertStore final : public dispatch::AckLookup {
 
  private:
   void add_history(const std::string& fp_hex, const std::string& event, TimestampMs at, const std::string& detail);
-  AlertRecord read_row(Statement& s);
+  std::optional<AlertRecord> read_row(Statement& s);  // nullopt for a row that does not read back
 
   Database& db_;
   mutable std::mutex ack_mu_;
   std::map<notify::Fingerprint, Acknowledgement> acks_;  // active acknowledgements
+  std::set<std::string> unreadable_logged_;               // fingerprints of unreadable rows (under db mutex)
 };
 
 }  // namespace twikit::persistence
