@@ -30,42 +30,83 @@ std::string excerpt(std::string_view text) {
   return out;
 }
 
+/// The length of the valid UTF-8 sequence starting at `p` (1 for ASCII), or 0 when it is not one (an
+/// overlong form, a surrogate, above U+10FFFF, or cut short).
+std::size_t utf8_sequence_length(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  if (c < 0x80) return 1;
+  int extra = 0;
+  std::uint32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    extra = 1;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    extra = 2;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    extra = 3;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (end - p <= extra) return 0;
+  for (int i = 1; i <= extra; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[i] & 0x3F);
+  }
+  if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return static_cast<std::size_t>(extra) + 1;
+}
+
 /// Whether `s` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool valid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int extra = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    p += extra + 1;
+    const std::size_t n = utf8_sequence_length(p, end);
+    if (n == 0) return false;
+    p += n;
   }
   return true;
+}
+
+/// `s` quoted as Go's %q does (strconv.Quote): the form Prometheus' parser errors show, so that an
+/// operator sees the same text ("\"\xff\"") from alertd and from Prometheus.
+std::string go_quote(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const std::size_t n = utf8_sequence_length(p, end);
+    const unsigned char c = *p;
+    if (n > 1) {
+      out.append(reinterpret_cast<const char*>(p), n);  // a valid multi-byte rune stays as written
+    } else if (n == 0 || c < 0x20 || c == 0x7F) {
+      switch (c) {
+        case '\a': out += "\\a"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\v': out += "\\v"; break;
+        default:
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+      }
+    } else {
+      if (c == '"' || c == '\\') out += '\\';
+      out += static_cast<char>(c);
+    }
+    p += n == 0 ? 1 : n;
+  }
+  out += '"';
+  return out;
 }
 
 bool has_high_bit(std::string_view s) {
@@ -235,6 +276,7 @@ std::optional<std::string> ExpositionParser::parse_comment(std::string_view line
   if (pos < line.size()) ++pos;  // the single separator before the text
   std::string_view rest = line.substr(std::min(pos, line.size()));
   if (is_help) {
+    if (has_high_bit(rest) && !valid_utf8(rest)) return "help text " + go_quote(rest) + " is not a valid utf8 string";
     handler.on_help(metric, unescape_help(rest, openmetrics, help_scratch_));
     return std::nullopt;
   }
@@ -315,7 +357,10 @@ std::optional<std::string> ExpositionParser::parse_sample(std::string_view line,
       if (pos >= n) return "unterminated value of label \"" + std::string(label_name) + "\"";
       const std::string_view raw = line.substr(value_start, pos - value_start);
       ++pos;  // closing quote
-      if (has_high_bit(raw) && !valid_utf8(raw)) return "invalid UTF-8 in value of label \"" + std::string(label_name) + "\"";
+      // Prometheus' wording: the value token as written, quotes included, quoted with Go's %q.
+      if (has_high_bit(raw) && !valid_utf8(raw)) {
+        return "invalid UTF-8 label value: " + go_quote(line.substr(value_start - 1, raw.size() + 2));
+      }
       if (has_escape) {
         const std::size_t offset = scratch_.size();
         for (std::size_t i = 0; i < raw.size(); ++i) {

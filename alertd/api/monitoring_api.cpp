@@ -2,6 +2,7 @@
 
 #include "alertd/api/monitoring_json.h"
 #include "alertd/notify/notification_json.h"
+#include "common/json_text.h"
 
 #include <charconv>
 
@@ -220,7 +221,7 @@ void MonitoringApi::register_routes(httplib::Server& server) {
   // Error messages may quote what the client sent; invalid UTF-8 in them is replaced, never a failed write.
   auto reply = [](httplib::Response& res, const ApiResponse& r) {
     res.status = r.status;
-    res.set_content(r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+    res.set_content(safe_dump(r.body), "application/json");
   };
   server.Get("/api/monitoring/alerts", [this, reply](const httplib::Request& req, httplib::Response& res) {
     reply(res, list_alerts(req.params));

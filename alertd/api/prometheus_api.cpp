@@ -10,6 +10,7 @@
 #include "alertd/promql/engine.h"
 #include "alertd/rules/api_json.h"
 #include "common/duration.h"
+#include "common/json_text.h"
 #include "common/rfc3339.h"
 
 namespace twikit::api {
@@ -152,11 +153,11 @@ std::string query_response_json(const promql::Value& value) {
       break;
     }
   }
-  return json{{"status", "success"}, {"data", std::move(data)}}.dump();
+  return safe_dump(json{{"status", "success"}, {"data", std::move(data)}});
 }
 
 std::string error_json(const std::string& type, const std::string& message) {
-  return json{{"status", "error"}, {"errorType", type}, {"error", message}}.dump();
+  return safe_dump(json{{"status", "error"}, {"errorType", type}, {"error", message}});
 }
 
 std::string targets_response_json(const std::vector<scrape::TargetStatus>& targets) {
@@ -180,9 +181,8 @@ std::string targets_response_json(const std::vector<scrape::TargetStatus>& targe
         {"scrapeTimeout", format_duration_ms(t.target.timeout_ms)},
     });
   }
-  return json{{"status", "success"},
-              {"data", {{"activeTargets", std::move(active)}, {"droppedTargets", json::array()}}}}
-      .dump();
+  return safe_dump(json{{"status", "success"},
+                        {"data", {{"activeTargets", std::move(active)}, {"droppedTargets", json::array()}}}});
 }
 
 }  // namespace twikit::api

@@ -190,15 +190,21 @@ void App::rule_loop() {
     }
     if (result.groups_evaluated > 0) remember_alerts(now);
     const auto cfg = config();
-    if (!result.to_send.empty()) {
-      hub_->send(to_notify_alerts(result.to_send, cfg->global.external_labels, cfg->notification.external_url));
-      alerts_sent_total_ += result.to_send.size();
-    }
-    if (now - last_retention >= kRetentionEveryMs) {
-      const std::int64_t keep = std::max(cfg->storage.retention_ms, kMinRetentionMs);
-      retention_series_dropped_ += store_.drop_before(now - keep);
-      hub_->maintain();
-      last_retention = now;
+    // Nothing thrown while handing over or maintaining ends the rule thread (and the process with it).
+    try {
+      if (!result.to_send.empty()) {
+        hub_->send(to_notify_alerts(result.to_send, cfg->global.external_labels, cfg->notification.external_url));
+        alerts_sent_total_ += result.to_send.size();
+      }
+      if (now - last_retention >= kRetentionEveryMs) {
+        last_retention = now;
+        const std::int64_t keep = std::max(cfg->storage.retention_ms, kMinRetentionMs);
+        retention_series_dropped_ += store_.drop_before(now - keep);
+        hub_->maintain();
+      }
+    } catch (const std::exception& e) {
+      logger("app")->error("msg=\"rule loop step failed\" alerts={} err={}", result.to_send.size(),
+                           logfmt_value(e.what()));
     }
     const TimestampMs next = rules_->next_evaluation();
     const std::int64_t wait_ms =

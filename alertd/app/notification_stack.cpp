@@ -83,7 +83,7 @@ void NotificationStack::apply(const NotificationConfig& config) {
 
 void NotificationStack::send(const std::vector<Alert>& alerts) {
   const TimestampMs now = clock_->now_ms();
-  alert_store_->record(alerts, now);
+  record_alerts(alerts, now);
   std::shared_ptr<Generation> gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -98,7 +98,7 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
         ++it;
       }
     }
-    if (!expired.empty()) alert_store_->record(expired, now);
+    if (!expired.empty()) record_alerts(expired, now);
     gen = gen_;
     if (!gen) return;
     gen->inhibitor->update(alerts);
@@ -106,6 +106,15 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
     gen->inhibitor->gc(now);
   }
   timer_cv_.notify_all();  // a new group may be due sooner than the timer thread planned
+}
+
+void NotificationStack::record_alerts(const std::vector<Alert>& alerts, TimestampMs now) {
+  // The alert table is what the monitoring API shows; failing to write it must not stop notifications.
+  try {
+    alert_store_->record(alerts, now);
+  } catch (const std::exception& e) {
+    logger("notify")->error("msg=\"cannot record alerts\" alerts={} err={}", alerts.size(), logfmt_value(e.what()));
+  }
 }
 
 void NotificationStack::tick() {

@@ -9,6 +9,7 @@
 #include "alertd/app/app.h"
 #include "alertd/app/process_metrics.h"
 #include "alertd/promql/parser.h"
+#include "alertd/rules/alert_template.h"
 #include "alertd/rules/api_json.h"
 #include "common/exposition_response.h"
 #include "common/logging.h"
@@ -93,6 +94,12 @@ std::string App::metrics_text(ExpositionFormat format) const {
                             MetricType::gauge, eval_cycle_last_seconds_));
   families.push_back(single("alertd_notifications_alerts_handed_over_total", "Firing and resolved alerts handed to the notification side.",
                             MetricType::counter, static_cast<double>(alerts_sent_total_)));
+  const rules::TemplateExpansionCounts expansions = rules::template_expansion_counts();
+  families.push_back(single("alertd_template_text_expansions_total", "Alert template expansions.", MetricType::counter,
+                            static_cast<double>(expansions.total)));
+  families.push_back(single("alertd_template_text_expansion_failures_total",
+                            "Alert template expansions that failed and gave \"<error expanding template: ...>\".",
+                            MetricType::counter, static_cast<double>(expansions.failures)));
   families.push_back(single("alertd_storage_series", "Series held in the in-memory store.", MetricType::gauge,
                             static_cast<double>(store_.num_series())));
   families.push_back(single("alertd_storage_samples", "Samples held in the in-memory store (staleness markers included).",
@@ -105,12 +112,15 @@ std::string App::metrics_text(ExpositionFormat format) const {
     MetricFamily group_last{"alertd_rule_group_last_evaluation_timestamp_seconds", "When the rule group was last evaluated.",
                             MetricType::gauge, {}};
     MetricFamily group_rules{"alertd_rule_group_rules", "Rules in the rule group.", MetricType::gauge, {}};
+    MetricFamily group_failures{"alertd_rule_evaluation_failures_total", "Rule evaluations that failed, by rule group.",
+                                MetricType::counter, {}};
     std::map<std::string, double> by_state{{"pending", 0}, {"firing", 0}};
     for (const auto& g : rules_->snapshot()) {
       const Labels labels = make_labels({{"rule_group", g.file + ";" + g.name}});
       group_duration.samples.push_back({labels, g.evaluation_seconds, "", std::nullopt});
       group_last.samples.push_back({labels, static_cast<double>(g.last_evaluation) / 1000.0, "", std::nullopt});
       group_rules.samples.push_back({labels, static_cast<double>(g.rules.size()), "", std::nullopt});
+      group_failures.samples.push_back({labels, static_cast<double>(g.evaluation_failures), "", std::nullopt});
     }
     for (const auto& a : rules_->active_alerts()) by_state[rules::alert_state_name(a.state)] += 1;
     MetricFamily alerts{"alertd_rule_alerts", "Pending and firing alerts, by state.", MetricType::gauge, {}};
@@ -118,6 +128,7 @@ std::string App::metrics_text(ExpositionFormat format) const {
     families.push_back(std::move(group_duration));
     families.push_back(std::move(group_last));
     families.push_back(std::move(group_rules));
+    families.push_back(std::move(group_failures));
     families.push_back(std::move(alerts));
   }
   if (scrape_) scrape_->collect(families);

@@ -1,6 +1,7 @@
 #include "alertd/notify/alertmanager.h"
 
 #include "alertd/notify/webhook.h"
+#include "common/json_text.h"
 
 namespace twikit::notify {
 
@@ -29,7 +30,7 @@ DeliveryResult AlertmanagerNotifier::notify(const Notification& n) {
   req.method = "POST";
   req.url = config_.url + "/api/v2/alerts";
   req.headers.emplace_back("Content-Type", "application/json");
-  req.body = alertmanager_payload(n).dump();
+  req.body = safe_dump(alertmanager_payload(n));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;
   return classify_http(http_->send(req));

@@ -63,7 +63,17 @@ void DeliveryWorker::run() {
       entry = std::move(queue_.front());
       queue_.pop_front();
     }
-    deliver(entry);
+    // One entry that cannot be handled (the outbox or the notification log failing to write) is logged and
+    // counted as dropped; it stays pending in the outbox for the next start, and the worker goes on.
+    try {
+      deliver(entry);
+    } catch (const std::exception& e) {
+      logger("notify")->error("msg=\"notification worker error\" integration={} group_key={} outbox_id={} err={}",
+                              integration_.id, logfmt_value(entry.notification.group_key), entry.id,
+                              logfmt_value(e.what()));
+      if (metrics_) metrics_->gave_up(integration_.notifier->integration());
+      finish(entry);
+    }
   }
 }
 

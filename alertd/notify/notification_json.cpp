@@ -1,5 +1,7 @@
 #include "alertd/notify/notification_json.h"
 
+#include <stdexcept>
+
 namespace twikit::notify {
 
 nlohmann::json labels_to_json(const Labels& labels) {
@@ -9,6 +11,7 @@ nlohmann::json labels_to_json(const Labels& labels) {
 }
 
 Labels labels_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::runtime_error("labels are not a JSON object");
   std::vector<Label> out;
   for (auto it = j.begin(); it != j.end(); ++it) out.emplace_back(it.key(), it.value().get<std::string>());
   return make_labels(std::move(out));

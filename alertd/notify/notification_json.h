@@ -13,11 +13,11 @@ nlohmann::json alert_to_json(const Alert& a);
 Alert alert_from_json(const nlohmann::json& j);
 /// A label set as a JSON object.
 nlohmann::json labels_to_json(const Labels& labels);
-/// A JSON object of strings as a label set; throws on a non-string value.
+/// A JSON object of strings as a label set; throws a std::exception on anything else.
 Labels labels_from_json(const nlohmann::json& j);
 /// A whole notification.
 nlohmann::json notification_to_json(const Notification& n);
-/// The inverse of notification_to_json().
+/// The inverse of notification_to_json(); throws a std::exception on a malformed value.
 Notification notification_from_json(const nlohmann::json& j);
 
 }  // namespace twikit::notify

@@ -14,6 +14,7 @@ Pipeline::Pipeline(std::map<std::string, std::vector<Integration>> receivers, co
       nflog_(nflog),
       outbox_(outbox),
       clock_(clock),
+      metrics_(metrics),
       options_(std::move(options)) {
   for (auto& [name, integrations] : receivers) {
     ReceiverPipeline& rp = receivers_[name];
@@ -44,22 +45,36 @@ void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
     return;
   }
   StageContext ctx{group.receiver, group.group_key, group.group_labels, group.now, group.repeat_interval_ms, {}};
-  alerts = inhibit_.exec(ctx, std::move(alerts));
-  if (alerts.empty()) return;
-  alerts = silence_.exec(ctx, std::move(alerts));
-  if (alerts.empty()) return;
+  try {
+    alerts = inhibit_.exec(ctx, std::move(alerts));
+    if (alerts.empty()) return;
+    alerts = silence_.exec(ctx, std::move(alerts));
+    if (alerts.empty()) return;
+  } catch (const std::exception& e) {
+    logger("notify")->error("msg=\"notification stages failed\" receiver={} group_key={} err={}",
+                            logfmt_value(group.receiver), logfmt_value(group.group_key), logfmt_value(e.what()));
+    return;
+  }
   ReceiverPipeline& rp = it->second;
   for (std::size_t i = 0; i < rp.workers.size(); ++i) {
-    std::vector<Alert> to_send = rp.dedup[i]->exec(ctx, alerts);
-    if (to_send.empty()) continue;
-    OutboxEntry entry;
-    split_fingerprints(alerts, ctx.now, entry.firing, entry.resolved);
-    entry.integration_id = rp.workers[i]->integration().id;
-    entry.notification = {group.receiver, group.group_key, group.group_labels, std::move(to_send),
-                          ctx.now,        group.repeat_interval_ms, options_.external_url};
-    entry.created_at = ctx.now;
-    entry.id = outbox_.add(entry);
-    rp.workers[i]->enqueue(std::move(entry));
+    const Integration& integration = rp.workers[i]->integration();
+    try {
+      std::vector<Alert> to_send = rp.dedup[i]->exec(ctx, alerts);
+      if (to_send.empty()) continue;
+      OutboxEntry entry;
+      split_fingerprints(alerts, ctx.now, entry.firing, entry.resolved);
+      entry.integration_id = integration.id;
+      entry.notification = {group.receiver, group.group_key, group.group_labels, std::move(to_send),
+                            ctx.now,        group.repeat_interval_ms, options_.external_url};
+      entry.created_at = ctx.now;
+      entry.id = outbox_.add(entry);
+      rp.workers[i]->enqueue(std::move(entry));
+    } catch (const std::exception& e) {
+      // Nothing reached the outbox or the notification log: the group's next flush tries again.
+      logger("notify")->error("msg=\"cannot queue notification\" integration={} group_key={} err={}", integration.id,
+                              logfmt_value(group.group_key), logfmt_value(e.what()));
+      if (metrics_) metrics_->gave_up(integration.notifier->integration());
+    }
   }
 }
 

@@ -35,7 +35,9 @@ class Pipeline final : public FlushSink {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  /// Runs the stages and queues what must be sent; returns without waiting for delivery.
+  /// Runs the stages and queues what must be sent; returns without waiting for delivery. Never throws: an
+  /// integration whose notification cannot be queued (e.g. the outbox write fails) is logged and counted
+  /// as dropped, and the group's next flush tries again; the other integrations are not affected.
   void flush(const GroupFlush& group, std::vector<Alert> alerts) override;
   /// Queues the outbox's pending entries (after a restart); returns how many were queued. Entries of
   /// integrations that no longer exist are marked failed.
@@ -55,6 +57,7 @@ class Pipeline final : public FlushSink {
   NotificationLog& nflog_;
   Outbox& outbox_;
   const Clock& clock_;
+  NotifyMetrics* metrics_;
   PipelineOptions options_;
   std::map<std::string, ReceiverPipeline> receivers_;
 };

@@ -1,6 +1,7 @@
 #include "alertd/notify/slack.h"
 
 #include "alertd/notify/template_data.h"
+#include "common/json_text.h"
 
 namespace twikit::notify {
 
@@ -57,7 +58,7 @@ DeliveryResult SlackNotifier::notify(const Notification& n) {
   req.method = "POST";
   req.url = config_.api_url;
   req.headers.emplace_back("Content-Type", "application/json");
-  req.body = slack_payload(n, config_).dump();
+  req.body = safe_dump(slack_payload(n, config_));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;
   return classify_http(http_->send(req));

@@ -1,6 +1,7 @@
 #include "alertd/notify/webhook.h"
 
 #include "alertd/notify/template_data.h"
+#include "common/json_text.h"
 
 namespace twikit::notify {
 
@@ -53,7 +54,7 @@ DeliveryResult WebhookNotifier::notify(const Notification& n) {
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("User-Agent", "alertd/" TWIKIT_VERSION);
   if (!config_.bearer_token.empty()) req.headers.emplace_back("Authorization", "Bearer " + config_.bearer_token);
-  req.body = webhook_payload(n, config_.max_alerts).dump();
+  req.body = safe_dump(webhook_payload(n, config_.max_alerts));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;
   return classify_http(http_->send(req));

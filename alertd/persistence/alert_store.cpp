@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "alertd/notify/notification_json.h"
+#include "common/json_text.h"
+#include "common/logging.h"
 
 namespace twikit::persistence {
 
@@ -42,43 +44,49 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
   db_.exec("BEGIN IMMEDIATE");
   try {
     for (const auto& a : alerts) {
-      const notify::Fingerprint fp = notify::fingerprint(a);
-      const std::string hex = notify::fingerprint_hex(fp);
-      const std::string state = a.resolved_at(now) ? "resolved" : "firing";
-      select.reset();
-      select.bind(1, hex);
-      const bool exists = select.step();
-      const std::string old_state = exists ? select.text(0) : "";
-      const TimestampMs old_active = exists ? select.integer(1) : 0;
-      const bool new_episode = !exists || (old_state == "resolved" && state == "firing");
-      if (exists && old_state == state && old_active == a.starts_at) {
-        touch.reset();
-        touch.bind(1, notify::labels_to_json(a.annotations).dump()).bind(2, a.generator_url).bind(3, hex).run();
-        continue;
-      }
-      if (!exists && state == "resolved") continue;  // never seen firing: nothing to record
-      upsert.reset();
-      upsert.bind(1, hex)
-          .bind(2, label_value(a.labels, "alertname"))
-          .bind(3, label_value(a.labels, "severity"))
-          .bind(4, notify::labels_to_json(a.labels).dump())
-          .bind(5, notify::labels_to_json(a.annotations).dump())
-          .bind(6, a.generator_url)
-          .bind(7, state)
-          .bind(8, a.starts_at)
-          .bind(9, now);
-      if (state == "resolved") upsert.bind(10, a.ends_at);
-      else upsert.bind_null(10);
-      upsert.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
-      if (old_state != state) {
-        history.reset();
-        history.bind(1, hex).bind(2, state).bind(3, state == "resolved" ? a.ends_at : now).run();
-      }
-      if (state == "resolved") {
-        end_acks.reset();
-        end_acks.bind(1, hex).run();
-        std::lock_guard<std::mutex> ack_lock(ack_mu_);
-        acks_.erase(fp);
+      try {
+        const notify::Fingerprint fp = notify::fingerprint(a);
+        const std::string hex = notify::fingerprint_hex(fp);
+        const std::string state = a.resolved_at(now) ? "resolved" : "firing";
+        select.reset();
+        select.bind(1, hex);
+        const bool exists = select.step();
+        const std::string old_state = exists ? select.text(0) : "";
+        const TimestampMs old_active = exists ? select.integer(1) : 0;
+        const bool new_episode = !exists || (old_state == "resolved" && state == "firing");
+        if (exists && old_state == state && old_active == a.starts_at) {
+          touch.reset();
+          touch.bind(1, safe_dump(notify::labels_to_json(a.annotations))).bind(2, a.generator_url).bind(3, hex).run();
+          continue;
+        }
+        if (!exists && state == "resolved") continue;  // never seen firing: nothing to record
+        upsert.reset();
+        upsert.bind(1, hex)
+            .bind(2, label_value(a.labels, "alertname"))
+            .bind(3, label_value(a.labels, "severity"))
+            .bind(4, safe_dump(notify::labels_to_json(a.labels)))
+            .bind(5, safe_dump(notify::labels_to_json(a.annotations)))
+            .bind(6, a.generator_url)
+            .bind(7, state)
+            .bind(8, a.starts_at)
+            .bind(9, now);
+        if (state == "resolved") upsert.bind(10, a.ends_at);
+        else upsert.bind_null(10);
+        upsert.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
+        if (old_state != state) {
+          history.reset();
+          history.bind(1, hex).bind(2, state).bind(3, state == "resolved" ? a.ends_at : now).run();
+        }
+        if (state == "resolved") {
+          end_acks.reset();
+          end_acks.bind(1, hex).run();
+          std::lock_guard<std::mutex> ack_lock(ack_mu_);
+          acks_.erase(fp);
+        }
+      } catch (const std::exception& e) {
+        // One alert that cannot be written does not lose the others of the cycle.
+        logger("persistence")->error("msg=\"cannot record alert\" table=alerts alertname={} err={}",
+                                     logfmt_value(label_value(a.labels, "alertname")), logfmt_value(e.what()));
       }
     }
     db_.exec("COMMIT");
@@ -93,11 +101,26 @@ AlertStore::RawRow AlertStore::read_raw(Statement& s) {
           s.integer(5), s.integer(6), s.integer(7), s.integer(8)};
 }
 
-AlertRecord AlertStore::decode(const RawRow& raw) const {
+std::optional<AlertRecord> AlertStore::decode(const RawRow& raw) const {
   AlertRecord r;
   notify::parse_fingerprint_hex(raw.fingerprint, r.fingerprint);
-  r.labels = notify::labels_from_json(nlohmann::json::parse(raw.labels));
-  r.annotations = notify::labels_from_json(nlohmann::json::parse(raw.annotations));
+  // A row that does not read back (bad JSON, invalid UTF-8, not an object of strings) is left out of every
+  // answer, logged the first time it is met: one bad row must not fail a restart or an API call.
+  try {
+    r.labels = notify::labels_from_json(nlohmann::json::parse(raw.labels));
+    r.annotations = notify::labels_from_json(nlohmann::json::parse(raw.annotations));
+  } catch (const std::exception& e) {
+    bool first = false;
+    {
+      std::lock_guard<std::mutex> lock(ack_mu_);
+      first = unreadable_logged_.insert(raw.fingerprint).second;
+    }
+    if (first) {
+      logger("persistence")->warn("msg=\"skipping unreadable stored alert\" table=alerts fingerprint={} err={}",
+                                  logfmt_value(raw.fingerprint), logfmt_value(e.what()));
+    }
+    return std::nullopt;
+  }
   r.generator_url = raw.generator_url;
   r.state = raw.state;
   r.active_at = raw.active_at;
@@ -135,10 +158,11 @@ std::vector<AlertRecord> AlertStore::query(const AlertQuery& q) {
   std::vector<AlertRecord> out;
   for (const auto& raw : rows) {
     if (out.size() >= q.limit) break;
-    AlertRecord r = decode(raw);
-    if (!notify::matches_all(q.matchers, r.labels)) continue;
-    if (q.acknowledged && r.ack.has_value() != *q.acknowledged) continue;
-    out.push_back(std::move(r));
+    std::optional<AlertRecord> r = decode(raw);
+    if (!r) continue;
+    if (!notify::matches_all(q.matchers, r->labels)) continue;
+    if (q.acknowledged && r->ack.has_value() != *q.acknowledged) continue;
+    out.push_back(std::move(*r));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,8 @@ class AlertStore final : public dispatch::AckLookup {
   /// Records one cycle's alerts at `now`: new or changed state writes the row and a history event;
   /// resolution ends the acknowledgement of that firing episode.
   void record(const std::vector<notify::Alert>& alerts, TimestampMs now);
-  /// Alerts matching `q`. The database lock is held only while the candidate rows are read; decoding
-  /// and the label matchers run after it is released.
+  /// Alerts matching `q`; rows that do not read back are left out (logged once each). The database lock is
+  /// held only while the candidate rows are read; decoding and the label matchers run after it is released.
   std::vector<AlertRecord> query(const AlertQuery& q);
   /// One alert.
   std::optional<AlertRecord> get(notify::Fingerprint fp);
@@ -83,11 +84,12 @@ class AlertStore final : public dispatch::AckLookup {
   };
   void add_history(const std::string& fp_hex, const std::string& event, TimestampMs at, const std::string& detail);
   static RawRow read_raw(Statement& s);
-  AlertRecord decode(const RawRow& raw) const;
+  std::optional<AlertRecord> decode(const RawRow& raw) const;  // nullopt for a row that does not read back
 
   Database& db_;
   mutable std::mutex ack_mu_;
   std::map<notify::Fingerprint, Acknowledgement> acks_;  // active acknowledgements
+  mutable std::set<std::string> unreadable_logged_;       // fingerprints of unreadable rows (under ack_mu_)
 };
 
 }  // namespace twikit::persistence

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "alertd/notify/notification_json.h"
+#include "common/json_text.h"
+#include "common/logging.h"
 
 namespace twikit::persistence {
 
@@ -33,7 +35,7 @@ std::int64_t SqliteOutbox::add(const notify::OutboxEntry& e) {
       "RETURNING id");
   s.bind(1, e.integration_id)
       .bind(2, e.notification.group_key)
-      .bind(3, notify::notification_to_json(e.notification).dump())
+      .bind(3, safe_dump(notify::notification_to_json(e.notification)))
       .bind(4, encode_fingerprints(e.firing))
       .bind(5, encode_fingerprints(e.resolved))
       .bind(6, e.created_at);
@@ -60,15 +62,34 @@ std::vector<notify::OutboxEntry> SqliteOutbox::pending() {
   auto s = db_.prepare(
       "SELECT id, integration_id, notification, firing, resolved, created_at FROM outbox WHERE state='pending' ORDER BY id");
   std::vector<notify::OutboxEntry> out;
+  struct Unreadable {
+    std::int64_t id;
+    TimestampMs created_at;
+    std::string err;
+  };
+  std::vector<Unreadable> unreadable;
   while (s.step()) {
     notify::OutboxEntry e;
     e.id = s.integer(0);
     e.integration_id = s.text(1);
-    e.notification = notify::notification_from_json(nlohmann::json::parse(s.text(2)));
+    try {
+      e.notification = notify::notification_from_json(nlohmann::json::parse(s.text(2)));
+    } catch (const std::exception& err) {
+      unreadable.push_back({e.id, s.integer(5), err.what()});
+      continue;
+    }
     e.firing = decode_fingerprints(s.text(3));
     e.resolved = decode_fingerprints(s.text(4));
     e.created_at = s.integer(5);
     out.push_back(std::move(e));
+  }
+  // An entry that does not read back (bad JSON, invalid UTF-8, wrong types) cannot be delivered: it is
+  // marked failed (finished when it was created, for retention), so it is logged once and never blocks a
+  // restart.
+  for (const auto& u : unreadable) {
+    logger("persistence")->warn("msg=\"skipping unreadable outbox entry\" table=outbox id={} err={}", u.id,
+                                logfmt_value(u.err));
+    mark_failed(u.id, u.created_at, "unreadable outbox row: " + u.err);
   }
   return out;
 }

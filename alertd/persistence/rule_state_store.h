@@ -31,12 +31,15 @@ class RuleStateStore {
   /// when they changed since the last call, the time always.
   void save(const std::vector<RememberedAlert>& alerts, TimestampMs now);
   /// The alerts last saved, in the order saved, and in `saved_at` the time of the last save (0 if never).
+  /// Rows that do not read back are skipped (logged once); it throws only when SQLite itself fails.
   std::vector<RememberedAlert> load(TimestampMs* saved_at) const;
 
  private:
   Database& db_;
   std::vector<RememberedAlert> last_saved_;
   bool loaded_ = false;  // last_saved_ reflects the table
+  mutable bool skips_logged_ = false;     // unreadable rows are logged by the first load only
+  mutable bool unreadable_rows_ = false;  // the table holds rows load() skipped: the next save rewrites it
 };
 
 }  // namespace twikit::persistence

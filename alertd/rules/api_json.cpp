@@ -1,6 +1,7 @@
 #include "alertd/rules/api_json.h"
 
 #include "common/rfc3339.h"
+#include "common/json_text.h"
 
 #include <charconv>
 #include <cmath>
@@ -119,7 +120,7 @@ std::string rules_response_json(const std::vector<GroupSnapshot>& groups, const 
   Json body;
   body["status"] = "success";
   body["data"] = Json{{"groups", out_groups}};
-  return body.dump();
+  return safe_dump(body);
 }
 
 std::string alerts_response_json(const std::vector<Alert>& alerts) {
@@ -130,7 +131,7 @@ std::string alerts_response_json(const std::vector<Alert>& alerts) {
   Json body;
   body["status"] = "success";
   body["data"] = Json{{"alerts", list}};
-  return body.dump();
+  return safe_dump(body);
 }
 
 }  // namespace twikit::rules

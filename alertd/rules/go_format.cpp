@@ -114,6 +114,9 @@ std::string go_format_float_spec(const std::string& spec, double v) {
   return c_format(spec, v);
 }
 
+/// Go's fmt treats a width or precision above this as overflow.
+constexpr int kMaxWidth = 1'000'000;
+
 std::string go_sprintf(const std::string& format, const std::vector<TemplateValue>& args) {
   std::string out;
   std::size_t next_arg = 0;
@@ -129,14 +132,18 @@ std::string go_sprintf(const std::string& format, const std::vector<TemplateValu
     }
     int width = -1;
     int precision = -1;
+    // Like Go's fmt, a width or precision past a million is not a number: the rest of the format is
+    // consumed and the directive reads %!(NOVERB) (no megabyte padding, no int overflow).
     while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
-      width = (width < 0 ? 0 : width * 10) + (format[i++] - '0');
+      if (width > kMaxWidth) i = format.size();
+      else width = (width < 0 ? 0 : width * 10) + (format[i++] - '0');
     }
     if (i < format.size() && format[i] == '.') {
       ++i;
       precision = 0;
       while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
-        precision = precision * 10 + (format[i++] - '0');
+        if (precision > kMaxWidth) i = format.size();
+        else precision = precision * 10 + (format[i++] - '0');
       }
     }
     if (i >= format.size()) {

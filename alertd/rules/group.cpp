@@ -3,6 +3,7 @@
 #include <map>
 
 #include "alertd/storage/sample.h"
+#include "common/logging.h"
 
 namespace twikit::rules {
 
@@ -23,27 +24,32 @@ void Group::eval(TimestampMs ts, storage::SeriesStore& store, const EvalContext&
     Rule& rule = *rules_[i];
     const double start = elapsed_seconds ? elapsed_seconds() : 0;
     rule.last_evaluation = ts;
-    promql::Vector vec;
+    // One failing rule (a query error, a limit, anything thrown while writing its results) records its
+    // error and the group goes on with the next.
     try {
-      vec = rule.eval(ts, query_offset_ms_, ctx, limit_);
+      promql::Vector vec = rule.eval(ts, query_offset_ms_, ctx, limit_);
+      std::set<Labels> returned;
+      for (const auto& s : vec) {
+        store.append(s.labels, s.timestamp, s.value);
+        returned.insert(s.labels);
+      }
+      // Series the rule produced last time but not now end with a staleness marker.
+      for (const auto& lbs : series_in_previous_eval_[i]) {
+        if (returned.count(lbs) == 0) store.append(lbs, ts - query_offset_ms_, storage::stale_marker());
+      }
+      series_in_previous_eval_[i] = std::move(returned);
       rule.health = RuleHealth::ok;
       rule.last_error.clear();
     } catch (const std::exception& e) {
+      ++evaluation_failures_;
+      if (rule.health != RuleHealth::err || rule.last_error != e.what()) {
+        // Logged when the error first appears or changes, not at every evaluation.
+        logger("rules")->warn("msg=\"evaluating rule failed\" group={} file={} rule={} err={}", logfmt_value(name_),
+                              logfmt_value(file_), logfmt_value(rule.name()), logfmt_value(e.what()));
+      }
       rule.health = RuleHealth::err;
       rule.last_error = e.what();
-      rule.evaluation_seconds = elapsed_seconds ? elapsed_seconds() - start : 0;
-      continue;
     }
-    std::set<Labels> returned;
-    for (const auto& s : vec) {
-      store.append(s.labels, s.timestamp, s.value);
-      returned.insert(s.labels);
-    }
-    // Series the rule produced last time but not now end with a staleness marker.
-    for (const auto& lbs : series_in_previous_eval_[i]) {
-      if (returned.count(lbs) == 0) store.append(lbs, ts - query_offset_ms_, storage::stale_marker());
-    }
-    series_in_previous_eval_[i] = std::move(returned);
     rule.evaluation_seconds = elapsed_seconds ? elapsed_seconds() - start : 0;
   }
   for (const auto& lbs : stale_series_) store.append(lbs, ts - query_offset_ms_, storage::stale_marker());
@@ -54,6 +60,7 @@ void Group::eval(TimestampMs ts, storage::SeriesStore& store, const EvalContext&
 
 void Group::copy_state(Group& old) {
   last_evaluation_ = old.last_evaluation_;
+  evaluation_failures_ = old.evaluation_failures_;
   evaluation_seconds_ = old.evaluation_seconds_;
   std::map<std::string, std::vector<std::size_t>> by_identity;
   for (std::size_t fi = 0; fi < old.rules_.size(); ++fi) by_identity[old.rules_[fi]->identity()].push_back(fi);

@@ -21,7 +21,8 @@ class Group {
   Group& operator=(const Group&) = delete;
 
   /// Evaluates every rule in order at `ts`, appending results (and staleness markers for series a
-  /// rule no longer produces) to `store`. A failing rule records its error; the others still run.
+  /// rule no longer produces) to `store`. A failing rule records its error, is counted and logged when
+  /// its error first appears; the others still run.
   /// `elapsed_seconds` (optional) measures a rule's evaluation time, e.g. from a monotonic clock.
   void eval(TimestampMs ts, storage::SeriesStore& store, const EvalContext& ctx,
             const std::function<double()>& elapsed_seconds = {});
@@ -52,6 +53,8 @@ class Group {
   TimestampMs last_evaluation() const { return last_evaluation_; }
   /// Duration of the last evaluation in seconds.
   double evaluation_seconds() const { return evaluation_seconds_; }
+  /// Rule evaluations that failed since the group was first loaded (kept across reloads).
+  std::uint64_t evaluation_failures() const { return evaluation_failures_; }
 
  private:
   std::string name_;
@@ -64,6 +67,7 @@ class Group {
   std::vector<Labels> stale_series_;                       // from rules removed by a reload, marked at the next eval
   TimestampMs last_evaluation_ = 0;
   double evaluation_seconds_ = 0;
+  std::uint64_t evaluation_failures_ = 0;
 };
 
 }  // namespace twikit::rules

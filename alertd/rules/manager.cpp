@@ -6,6 +6,7 @@
 #include <set>
 
 #include "alertd/promql/parser.h"
+#include "common/logging.h"
 
 namespace twikit::rules {
 
@@ -94,15 +95,22 @@ void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult
     const Clock* clock = options_.duration_clock;
     elapsed = [clock] { return static_cast<double>(clock->monotonic_ns()) / 1e9; };
   }
-  slot.group->eval(ts, store_, ctx_, elapsed);
   slot.last_eval = ts;
-  for (const auto& rule : slot.group->rules()) {
-    if (auto* alerting = dynamic_cast<AlertingRule*>(rule.get())) {
-      auto sent = alerting->alerts_to_send(ts, options_.resend_delay_ms, slot.group->interval_ms());
-      result.to_send.insert(result.to_send.end(), sent.begin(), sent.end());
-    }
-  }
   ++result.groups_evaluated;
+  // Group::eval already isolates its rules; this keeps the rule loop and the other groups running if
+  // anything else in one group throws.
+  try {
+    slot.group->eval(ts, store_, ctx_, elapsed);
+    for (const auto& rule : slot.group->rules()) {
+      if (auto* alerting = dynamic_cast<AlertingRule*>(rule.get())) {
+        auto sent = alerting->alerts_to_send(ts, options_.resend_delay_ms, slot.group->interval_ms());
+        result.to_send.insert(result.to_send.end(), sent.begin(), sent.end());
+      }
+    }
+  } catch (const std::exception& e) {
+    logger("rules")->error("msg=\"rule group evaluation failed\" group={} file={} err={}",
+                           logfmt_value(slot.group->name()), logfmt_value(slot.group->file()), logfmt_value(e.what()));
+  }
 }
 
 std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
@@ -187,7 +195,8 @@ std::vector<GroupSnapshot> RuleManager::snapshot() const {
                      g.query_offset_ms(),
                      g.last_evaluation(),
                      g.evaluation_seconds(),
-                     {}};
+                     {},
+                     g.evaluation_failures()};
     for (const auto& rule : g.rules()) {
       RuleSnapshot rs;
       rs.name = rule->name();

@@ -36,6 +36,7 @@ struct GroupSnapshot {
   TimestampMs last_evaluation = 0;   ///< When last evaluated (0 = never).
   double evaluation_seconds = 0;     ///< How long that took.
   std::vector<RuleSnapshot> rules;   ///< In evaluation order.
+  std::uint64_t evaluation_failures = 0;  ///< Rule evaluations that failed (a counter).
 };
 
 }  // namespace twikit::rules

@@ -3,6 +3,7 @@
 // variables, if/else if/else, range (maps and lists), with, comments, trim markers and Prometheus'
 // template functions. `query` and friends parse but report an error when executed (no PromQL here).
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -16,6 +17,19 @@ namespace twikit::rules {
 namespace tmpl {
 struct Node;
 }
+
+/// Bounds on one template, so that a rule cannot stall or exhaust the rule thread. Go has none of these
+/// (Prometheus relies on templates being small); errors name the limit that was hit.
+/// Control structures (`if`, `range`, `with`, each `else if`) and parenthesised pipelines nested deeper
+/// than this are a parse error, so parsing and execution recurse at most this deep.
+inline constexpr int kTemplateMaxNesting = 100;
+/// An expansion producing more output than this many bytes fails.
+inline constexpr std::size_t kTemplateMaxOutputBytes = 1 << 20;
+/// An expansion whose function calls return more than this many bytes of strings in total fails
+/// (a loop doubling a string with printf stops here).
+inline constexpr std::size_t kTemplateMaxWorkBytes = 8 << 20;
+/// An expansion executing more than this many nodes and range iterations fails (`{{range 1000000000}}`).
+inline constexpr std::size_t kTemplateMaxSteps = 1'000'000;
 
 /// A template that failed to parse or execute; what() reads like Go's ("template: NAME:LINE: ...").
 class TemplateError : public std::runtime_error {

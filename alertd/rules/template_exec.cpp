@@ -1,5 +1,6 @@
 // Executes a parsed Go text/template against TemplateValue data.
 
+#include <string_view>
 #include <utility>
 
 #include "alertd/rules/template.h"
@@ -32,17 +33,34 @@ class Executor {
 
  private:
   [[noreturn]] void fail(int line, const std::string& msg) const {
-    throw TemplateError("template: " + name_ + ":" + std::to_string(line) + ": executing \"" + name_ + "\": " + msg);
+    // Go writes `executing "NAME" at <context>: msg`; without a context, `executing "NAME": msg`.
+    const char* sep = msg.starts_with("at <") ? "\" " : "\": ";
+    throw TemplateError("template: " + name_ + ":" + std::to_string(line) + ": executing \"" + name_ + sep + msg);
+  }
+
+  // Counts one node or range iteration against kTemplateMaxSteps.
+  void step(int line) {
+    if (++steps_ > kTemplateMaxSteps) {
+      fail(line, "expansion exceeds " + std::to_string(kTemplateMaxSteps) + " steps (nodes and range iterations)");
+    }
+  }
+
+  void emit(std::string_view text, int line) {
+    if (out_.size() + text.size() > kTemplateMaxOutputBytes) {
+      fail(line, "output exceeds " + std::to_string(kTemplateMaxOutputBytes) + " bytes");
+    }
+    out_ += text;
   }
 
   Flow walk_node(const Node& node, const TemplateValue& dot) {
+    step(node.line);
     switch (node.kind) {
       case Node::Kind::text:
-        out_ += node.text;
+        emit(node.text, node.line);
         return Flow::normal;
       case Node::Kind::action: {
         TemplateValue v = eval_pipe(*node.pipe, dot);
-        if (node.pipe->variables.empty()) out_ += print_value(v);
+        if (node.pipe->variables.empty()) emit(print_value(v), node.line);
         return Flow::normal;
       }
       case Node::Kind::break_:
@@ -76,6 +94,7 @@ class Executor {
     const TemplateValue v = eval_pipe(bare, dot);
     const auto& names = node.pipe->variables;
     auto each = [&](const TemplateValue& key, const TemplateValue& elem) {
+      step(node.line);
       vars_.resize(mark);
       if (names.size() == 1) bind(names[0], elem, node.pipe->is_assign);
       if (names.size() == 2) {
@@ -140,18 +159,39 @@ class Executor {
       std::vector<TemplateValue> args;
       for (std::size_t i = 1; i < cmd.operands.size(); ++i) args.push_back(eval_operand(cmd.operands[i], dot, line));
       if (has_final) args.push_back(final);
-      try {
-        return call_template_function(first.name, args);
-      } catch (const TemplateError&) {
-        throw;
-      } catch (const std::exception& e) {
-        fail(line, "at <" + first.name + ">: error calling " + first.name + ": " + e.what());
-      }
+      return call(first.name, args, line);
     }
     if (cmd.operands.size() > 1 || has_final) {
       fail(line, "can't give argument to non-function " + describe(first));
     }
     return eval_operand(first, dot, line);
+  }
+
+  // Calls a template function; whatever it throws becomes an execution error worded as Go's, and the
+  // strings it returns count against kTemplateMaxWorkBytes.
+  TemplateValue call(const std::string& name, const std::vector<TemplateValue>& args, int line) {
+    TemplateValue result;
+    try {
+      result = call_template_function(name, args);
+    } catch (const TemplateError&) {
+      throw;
+    } catch (const std::exception& e) {
+      const std::string msg = e.what();
+      constexpr std::string_view arity = "wrong number of args: ";
+      // Go checks the argument count before calling: no "error calling" then.
+      if (msg.starts_with(arity)) {
+        fail(line, "at <" + name + ">: wrong number of args for " + name + ": " + msg.substr(arity.size()));
+      }
+      if (msg.starts_with("wrong number of args for ")) fail(line, "at <" + name + ">: " + msg);
+      fail(line, "at <" + name + ">: error calling " + name + ": " + msg);
+    }
+    if (result.is_string()) {
+      work_bytes_ += result.as_string().size();
+      if (work_bytes_ > kTemplateMaxWorkBytes) {
+        fail(line, "at <" + name + ">: function results exceed " + std::to_string(kTemplateMaxWorkBytes) + " bytes");
+      }
+    }
+    return result;
   }
 
   static std::string describe(const Operand& op) {
@@ -195,7 +235,7 @@ class Executor {
         base = lookup(op.name, line);
         break;
       case Operand::Kind::function:
-        return call_template_function(op.name, {});
+        return call(op.name, {}, line);
       case Operand::Kind::pipe:
         base = eval_pipe(*op.pipe, dot);
         break;
@@ -227,6 +267,8 @@ class Executor {
   std::string name_;
   std::vector<std::pair<std::string, TemplateValue>> vars_;
   std::string out_;
+  std::size_t steps_ = 0;
+  std::size_t work_bytes_ = 0;
 };
 
 }  // namespace

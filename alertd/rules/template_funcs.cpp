@@ -219,7 +219,8 @@ const std::unordered_map<std::string, Fn>& functions() {
        }},
       {"printf",
        [](const Args& a) {
-         if (a.empty() || !a[0].is_string()) throw std::runtime_error("wrong type for value; expected string");
+         if (a.empty()) throw std::runtime_error("wrong number of args: want at least 1 got 0");
+         if (!a[0].is_string()) throw std::runtime_error("wrong type for value; expected string");
          return TemplateValue(go_sprintf(a[0].as_string(), Args(a.begin() + 1, a.end())));
        }},
       {"html",

@@ -313,6 +313,23 @@ class Parser {
     throw TemplateError("template: " + name_ + ":" + std::to_string(peek_raw().line) + ": " + msg);
   }
 
+  // Counts one level of nesting for as long as it lives; the parser (and so the executor) recurses
+  // once per level, so this bounds both.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(Parser& p) : p_(p) {
+      if (++p_.depth_ > kTemplateMaxNesting) {
+        p_.fail("nesting deeper than " + std::to_string(kTemplateMaxNesting) + " levels");
+      }
+    }
+    ~DepthGuard() { --p_.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    Parser& p_;
+  };
+
   const Token& peek_raw() const { return toks_[std::min(pos_, toks_.size() - 1)]; }
   const Token& next_raw() { return toks_[std::min(pos_++, toks_.size() - 1)]; }
   // Next token skipping spaces.
@@ -369,6 +386,7 @@ class Parser {
   }
 
   Node control(const std::string& kw, int line) {
+    const DepthGuard guard(*this);
     const std::size_t mark = vars_.size();
     Node node{
         kw == "if" ? Node::Kind::if_ : kw == "range" ? Node::Kind::range : Node::Kind::with, "", nullptr, {}, {}, line};
@@ -494,10 +512,12 @@ class Parser {
       case Tok::number:
         op.literal = number(t.text);
         break;
-      case Tok::lparen:
+      case Tok::lparen: {
+        const DepthGuard guard(*this);
         op.kind = Operand::Kind::pipe;
         op.pipe = pipeline("parenthesized pipeline", false, Tok::rparen);
         break;
+      }
       case Tok::ident:
         if (t.text == "true" || t.text == "false") {
           op.literal = TemplateValue(t.text == "true");
@@ -565,6 +585,7 @@ class Parser {
   std::size_t pos_ = 0;
   std::vector<std::string> vars_;
   int range_depth_ = 0;
+  int depth_ = 0;  // control structures and parentheses open around the current token
 };
 
 }  // namespace

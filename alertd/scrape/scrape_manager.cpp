@@ -84,8 +84,15 @@ void ScrapeManager::run(Loop& loop) {
   const auto interval = std::chrono::milliseconds(loop.scraper.target().interval_ms);
   auto next = std::chrono::steady_clock::now();
   while (true) {
-    loop.scraper.scrape_once(clock_.now_ms());
-    if (observer_) observer_(loop.scraper.target(), clock_.now_ms());
+    // scrape_once turns its own failures into up=0; this is the last guard that keeps the target's loop
+    // alive whatever throws.
+    try {
+      loop.scraper.scrape_once(clock_.now_ms());
+      if (observer_) observer_(loop.scraper.target(), clock_.now_ms());
+    } catch (const std::exception& e) {
+      logger("scrape")->error("msg=\"scrape loop error\" job={} url={} err={}", logfmt_value(loop.scraper.target().job),
+                              logfmt_value(loop.scraper.target().url), logfmt_value(e.what()));
+    }
     next += interval;
     const auto now = std::chrono::steady_clock::now();
     if (next < now) next = now;  // a scrape overran: skip the missed ticks rather than bursting

@@ -75,7 +75,12 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
   pending_.clear();
   std::size_t scraped = 0;
   std::size_t added = 0;
-  std::string error = fetch_and_parse(now_ms, scraped, added);
+  std::string error;
+  try {
+    error = fetch_and_parse(now_ms, scraped, added);
+  } catch (const std::exception& e) {
+    error = std::string("scrape error: ") + e.what();  // a failed scrape (up=0), never a dead loop
+  }
   const double duration = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
   if (error.empty()) {
     for (const auto& p : pending_) {

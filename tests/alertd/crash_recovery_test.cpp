@@ -1,5 +1,6 @@
 // Kills the real alertd binary with SIGKILL while a notification is pending, restarts it on the same
-// database, and checks the notification goes out after the restart, once.
+// database, and checks the notification goes out after the restart, once. Also: hostile alerts (bytes that
+// are not UTF-8, template errors) and a database with unreadable rows neither stop alertd nor its restart.
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "common/rfc3339.h"
 #include "exposition_server.h"
@@ -167,6 +169,123 @@ TEST_CASE("alerts pending or firing when alertd is SIGKILLed come back with thei
   // evaluation after it.
   CHECK(after.at("TwikitServiceSlow").second < restarted_at - 500);
   CHECK(after.at("TwikitServiceSlow").second >= before.at("TwikitServiceSlow").second);
+  second->signal(SIGTERM);
+  CHECK(second->wait(std::chrono::seconds(10)) == 0);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// Runs `statements` on the SQLite file at `path` directly, as a damaged or hand-edited database would be.
+void run_sql(const std::string& path, const std::string& statements) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &err);
+  const std::string message = err != nullptr ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  INFO(message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+/// The value of the unlabelled sample `name` on alertd's /metrics (-1 when absent).
+double metric(int port, const std::string& name) {
+  const std::string body = twikit::testing::http_get("http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(body.substr(at + name.size() + 2));
+}
+
+/// The alerts /api/v1/alerts lists (an empty array while alertd does not answer).
+nlohmann::json api_alerts(int port) {
+  const auto body = nlohmann::json::parse(
+      twikit::testing::http_get("http://127.0.0.1:" + std::to_string(port) + "/api/v1/alerts"), nullptr, false);
+  if (body.is_discarded() || !body.contains("data")) return nlohmann::json::array();
+  return body["data"]["alerts"];
+}
+
+}  // namespace
+
+TEST_CASE("alerts with bytes that are not UTF-8 and failing templates fire; unreadable stored rows do not stop a restart") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-hostile");
+  // Single-quoted YAML keeps `\xff` for PromQL's and Go template's own string escapes.
+  twikit::testing::write_file(dir + "/rules.yml", R"(groups:
+  - name: hostile
+    interval: 1s
+    rules:
+      - alert: BadLabel
+        expr: 'label_replace(vector(1), "bad", "\xff", "", "")'
+        annotations: {summary: '{{ "\xff" }} {{ $labels.bad }}'}
+      - alert: BadTemplate
+        expr: vector(1)
+        annotations: {summary: '{{print printf}}'}
+      - alert: CutVersion
+        expr: 'label_replace(twikit_service_info, "initial", "$1", "version", "(.).*")'
+)");
+  ExpositionServer exporter;
+  exporter.serve("twikit_service_info{service=\"campaigns\",version=\"\xc3\xa9" "clair-2.1\"} 1\n");
+  TestReceiver receiver;
+  const int port = twikit::testing::free_port();
+  twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, receiver.url()));
+
+  auto first = start_alertd(dir, "first.log");
+  // The webhook bodies are valid JSON with U+FFFD in place of the bytes.
+  nlohmann::json payload;
+  REQUIRE(eventually(
+      [&] {
+        for (const ReceivedRequest& r : receiver.delivered()) {
+          payload = nlohmann::json::parse(r.body);
+          if (payload["alerts"].size() == 3) return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(20)));
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& a : payload["alerts"]) by_name[a["labels"]["alertname"].get<std::string>()] = a;
+  CHECK(by_name.at("BadLabel")["labels"]["bad"] == "\xef\xbf\xbd");
+  CHECK(by_name.at("BadLabel")["annotations"]["summary"] == "\xef\xbf\xbd \xef\xbf\xbd");
+  CHECK(by_name.at("BadTemplate")["annotations"]["summary"] ==
+        "<error expanding template: error executing template __alert_BadTemplate: template: __alert_BadTemplate:1: "
+        "executing \"__alert_BadTemplate\" at <printf>: wrong number of args for printf: want at least 1 got 0>");
+  // Evaluations go on (the first record of these alerts used to end the process).
+  const double cycles = metric(port, "alertd_rule_evaluation_cycles_total");
+  REQUIRE(eventually([&] { return metric(port, "alertd_rule_evaluation_cycles_total") >= cycles + 3; },
+                     std::chrono::seconds(20)));
+  CHECK(first->running());
+  CHECK(api_alerts(port).size() == 3);
+  CHECK(metric(port, "alertd_template_text_expansion_failures_total") >= 1);
+  first->signal(SIGKILL);
+  first->wait(std::chrono::seconds(10));
+
+  run_sql(dir + "/alertd.db", R"(
+INSERT INTO rule_alerts(labels, firing, active_at, fired_at) VALUES
+  ('{not json', 1, 1000, 2000), (CAST(X'7B22616C6572746E616D65223A22FF227D' AS TEXT), 1, 1000, 2000),
+  ('["alertname"]', 1, 1000, 2000), ('{"alertname":7}', 0, 'soon', 0);
+INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, fired_at,
+                   resolved_at, updated_at) VALUES
+  ('00000000000000aa', 'Bad', '', '{"alertname":', '{}', '', 'firing', 1000, 1000, NULL, 1),
+  ('00000000000000ab', 'Bad', '', '{"alertname":"Bad"}', '{"summary":1}', '', 'firing', 1000, 1000, NULL, 1);
+INSERT INTO silences(id, matchers, starts_at, ends_at, created_by, comment, updated_at) VALUES
+  ('bad-json', '["service=', 0, 9999999999999, 'bob', '', 0),
+  ('bad-utf8', CAST(X'5B2273657276696365FF225D' AS TEXT), 0, 9999999999999, 'bob', '', 0);
+INSERT INTO outbox(integration_id, group_key, notification, firing, resolved, created_at) VALUES
+  ('hook/webhook/0', 'g1', '{broken', '', '', 1000),
+  ('hook/webhook/0', 'g2', '{"receiver":7}', '', '', 1000);
+)");
+
+  auto second = start_alertd(dir, "second.log");
+  REQUIRE(eventually([&] { return api_alerts(port).size() == 3; }, std::chrono::seconds(20)));
+  const double restarted_cycles = metric(port, "alertd_rule_evaluation_cycles_total");
+  REQUIRE(eventually([&] { return metric(port, "alertd_rule_evaluation_cycles_total") >= restarted_cycles + 3; },
+                     std::chrono::seconds(20)));
+  CHECK(second->running());
+  const std::string log = twikit::testing::read_file(dir + "/second.log");
+  CHECK_THAT(log, Catch::Contains("skipping unreadable stored alert\" table=rule_alerts"));
+  CHECK_THAT(log, Catch::Contains("skipping unreadable stored alert\" table=alerts"));
+  CHECK_THAT(log, Catch::Contains("skipping unreadable stored silence\" table=silences id=bad-json"));
+  CHECK_THAT(log, Catch::Contains("skipping unreadable stored silence\" table=silences id=bad-utf8"));
+  CHECK_THAT(log, Catch::Contains("skipping unreadable outbox entry\" table=outbox"));
   second->signal(SIGTERM);
   CHECK(second->wait(std::chrono::seconds(10)) == 0);
   std::filesystem::remove_all(dir);

@@ -189,6 +189,22 @@ TEST_CASE("a malformed exposition fails the scrape: up 0, no partial samples, ea
   CHECK(value_at(store, "up", t0 + 30'000) == 1);
 }
 
+TEST_CASE("a label value that is not UTF-8 fails the scrape at the boundary, as in Prometheus") {
+  ExpositionServer server;
+  server.serve("twikit_service_info{service=\"a\",version=\"1.0\"} 1\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  server.serve("twikit_service_info{service=\"a\",version=\"\xc3" "clair\"} 1\n");
+  CHECK_FALSE(scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(store, "up", t0 + 15'000) == 0);
+  CHECK(twikit::storage::is_stale_marker(value_at(store, "twikit_service_info", t0 + 15'000)));
+  CHECK(scraper.health().last_error == R"(malformed exposition: line 1: invalid UTF-8 label value: "\"\xc3clair\"")");
+  CHECK(scraper.health().failures_total == 1);
+}
+
 TEST_CASE("an HTTP error status and a closed port are reported down") {
   ExpositionServer server;
   server.serve("a 1\n", "text/plain", 503);

@@ -116,7 +116,6 @@ TEST_CASE("malformed text lines fail the whole body with the line number and rea
       {"# TYPE x bogus\n", 1, "invalid metric type"},
       {"# TYPE x unknown\n", 1, "invalid metric type"},  // an OpenMetrics type, not a text one
       {"# TYPE 0x gauge\n", 1, "invalid metric name"},
-      {"bad{a=\"\xff\"} 1\n", 1, "invalid UTF-8"},
   };
   for (const auto& c : cases) {
     INFO(c.body);
@@ -220,4 +219,27 @@ TEST_CASE("a body written by the project's exposition writer parses back to the 
     CHECK(r.samples[0].value == 1.5);
     CHECK(std::isinf(r.samples[1].value));
   }
+}
+
+TEST_CASE("invalid UTF-8 in a label value or HELP text fails the parse with Prometheus' message") {
+  // Prometheus' text parser: `invalid UTF-8 label value: %q` of the value token as written, quotes included.
+  const auto value = text("ok 1\nbad{a=\"x\",b=\"\xc3\"} 1\n");
+  REQUIRE(value.error);
+  CHECK(value.error->line == 2);
+  CHECK(value.error->reason == R"(invalid UTF-8 label value: "\"\xc3\"")");
+  CHECK(value.samples.empty());
+  const auto escaped = text("bad{a=\"q\\\"\xff\\n\"} 1\n");  // escapes stay as written, like Go's %q shows them
+  REQUIRE(escaped.error);
+  CHECK(escaped.error->reason == R"(invalid UTF-8 label value: "\"q\\\"\xff\\n\"")");
+  const auto om_value = om("bad{a=\"\xff\"} 1\n# EOF\n");
+  REQUIRE(om_value.error);
+  CHECK(om_value.error->reason == R"(invalid UTF-8 label value: "\"\xff\"")");
+  const auto help = text("# HELP m caf\xc3 au lait\nm 1\n");
+  REQUIRE(help.error);
+  CHECK(help.error->line == 1);
+  CHECK(help.error->reason == R"(help text "caf\xc3 au lait" is not a valid utf8 string)");
+  // Valid multi-byte UTF-8 is accepted as it is.
+  const auto ok = text("# HELP m caf\xc3\xa9\nm{v=\"\xc3\xa9" "clair-2.1\"} 1\n");
+  REQUIRE_FALSE(ok.error);
+  CHECK(ok.samples.at(0).labels == std::vector<twikit::Label>{{"v", "\xc3\xa9" "clair-2.1"}});
 }

@@ -195,3 +195,102 @@ TEST_CASE("the alert filter's regex answers at once on a ReDoS pattern (matched 
   q.matchers = parse_matchers("severity=~\"warn.*\"");
   CHECK(store.query(q).size() == 1);  // the limit applies after matching
 }
+
+namespace {
+
+// Rows no version of alertd writes: bad JSON, a JSON text with the byte 0xFF (X'..' keeps it raw), the wrong
+// JSON types. Written with SQL directly, as a damaged or hand-edited database would hold them.
+void write_malformed_rows(Database& db) {
+  std::lock_guard<std::recursive_mutex> lock(db.mutex());
+  db.exec(R"(
+INSERT INTO rule_alerts(labels, firing, active_at, fired_at) VALUES
+  ('{"alertname":"Good"}', 1, 1000, 2000),
+  ('{not json', 1, 1000, 2000),
+  (CAST(X'7B22616C6572746E616D65223A22FF227D' AS TEXT), 1, 1000, 2000),
+  ('["alertname","Array"]', 1, 1000, 2000),
+  ('{"alertname":7}', 0, 'soon', 0);
+INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, fired_at,
+                   resolved_at, updated_at) VALUES
+  ('0000000000000001', 'Good', '', '{"alertname":"Good"}', '{}', '', 'firing', 1000, 1000, NULL, 5),
+  ('0000000000000002', 'Bad', '', '{"alertname":', '{}', '', 'firing', 1000, 1000, NULL, 4),
+  ('0000000000000003', 'Bad', '', CAST(X'7B22616C6572746E616D65223A22FF227D' AS TEXT), '{}', '', 'firing', 1000, 1000,
+   NULL, 3),
+  ('0000000000000004', 'Bad', '', '{"alertname":"Bad"}', '{"summary":["x"]}', '', 'firing', 1000, 1000, NULL, 2);
+INSERT INTO silences(id, matchers, starts_at, ends_at, created_by, comment, updated_at) VALUES
+  ('good', '["service=\"x\""]', 0, 9999999999999, 'bob', '', 0),
+  ('bad-json', '["service=', 0, 9999999999999, 'bob', '', 0),
+  ('bad-utf8', CAST(X'5B2273657276696365FF225D' AS TEXT), 0, 9999999999999, 'bob', '', 0),
+  ('bad-type', '{"service":"x"}', 0, 9999999999999, 'bob', '', 0),
+  ('bad-matcher', '["=~"]', 0, 9999999999999, 'bob', '', 0);
+INSERT INTO outbox(integration_id, group_key, notification, firing, resolved, created_at) VALUES
+  ('ops/webhook/0', 'g1', '{broken', '', '', 1000),
+  ('ops/webhook/0', 'g2', CAST(X'7B227265636569766572223A22FF227D' AS TEXT), '', '', 1000),
+  ('ops/webhook/0', 'g3', '{"receiver":"ops","groupKey":"g3","groupLabels":{},"alerts":[{"labels":{},"annotations":{},"startsAt":"x","endsAt":0,"generatorURL":""}],"now":0,"repeatIntervalMs":0,"externalURL":""}', '', '', 1000);
+)");
+}
+
+}  // namespace
+
+TEST_CASE("stored rows that do not read back are skipped, the others load") {
+  const std::string path = fresh_db();
+  {
+    Database db(path, alertd_migrations());
+    write_malformed_rows(db);
+  }
+  Database db(path, alertd_migrations());
+
+  RuleStateStore rule_state(db);
+  TimestampMs saved_at = 0;
+  CHECK(rule_state.load(&saved_at) == std::vector<RememberedAlert>{{make_labels({{"alertname", "Good"}}), true, 1000, 2000}});
+
+  AlertStore alerts(db);
+  const auto records = alerts.query(AlertQuery{});
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].labels == make_labels({{"alertname", "Good"}}));
+  CHECK_FALSE(alerts.get(2));
+  CHECK(alerts.get(1));
+
+  SqliteSilenceStore silences(db);
+  const auto loaded = silences.load_all();
+  REQUIRE(loaded.size() == 1);
+  CHECK(loaded[0].id == "good");
+
+  SqliteOutbox outbox(db);
+  CHECK(outbox.depth() == 3);
+  CHECK(outbox.pending().empty());
+  CHECK(outbox.depth() == 0);  // marked failed: never replayed, never logged again
+  std::lock_guard<std::recursive_mutex> lock(db.mutex());
+  auto s = db.prepare("SELECT error FROM outbox WHERE id=1");
+  REQUIRE(s.step());
+  CHECK_THAT(s.text(0), Catch::StartsWith("unreadable outbox row: [json.exception.parse_error.101]"));
+}
+
+TEST_CASE("the rule engine's state is saved again without the rows that did not read back") {
+  const std::string path = fresh_db();
+  Database db(path, alertd_migrations());
+  write_malformed_rows(db);
+  RuleStateStore rule_state(db);
+  const RememberedAlert good{make_labels({{"alertname", "Good"}}), true, 1000, 2000};
+  rule_state.save({good}, 5'000);
+  std::lock_guard<std::recursive_mutex> lock(db.mutex());
+  auto s = db.prepare("SELECT COUNT(*) FROM rule_alerts");
+  REQUIRE(s.step());
+  CHECK(s.integer(0) == 1);
+}
+
+TEST_CASE("alerts whose labels are not UTF-8 are recorded with U+FFFD and read back") {
+  const std::string path = fresh_db();
+  Database db(path, alertd_migrations());
+  AlertStore store(db);
+  Alert a;
+  a.labels = make_labels({{"alertname", "Cut"}, {"initial", "\xc3"}});
+  a.annotations = make_labels({{"summary", "bad \xff byte"}});
+  a.starts_at = 1'000;
+  a.ends_at = 10'000'000;
+  store.record({a}, 2'000);
+  const auto records = store.query(AlertQuery{});
+  REQUIRE(records.size() == 1);
+  CHECK(label_value(records[0].labels, "initial") == "\xef\xbf\xbd");
+  CHECK(label_value(records[0].annotations, "summary") == "bad \xef\xbf\xbd byte");
+  CHECK(records[0].state == "firing");
+}

@@ -172,3 +172,34 @@ TEST_CASE("check rules reports expressions nested beyond the depth limit as erro
                      file + ":11:15: group \"deep\", rule 4, \"sum\": could not parse expression: 1:768: parse error: expression nesting depth exceeds the maximum of 256\n");
   std::filesystem::remove(file);
 }
+
+TEST_CASE("check rules reports what parsing shows, as promtool: execution errors pass, unknown functions and deep nesting fail") {
+  const std::string dir = std::filesystem::temp_directory_path() / "alertd-check-templates";
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& annotation) {
+    std::ofstream(dir + "/" + name) << "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: vector(1)\n"
+                                       "    annotations:\n      summary: '"
+                                    << annotation << "'\n";
+    return dir + "/" + name;
+  };
+  // Fails only when executed (promtool does not execute templates): passes the check.
+  const Run exec_only = run({"check", "rules", write("exec.yml", "{{print printf}} {{ \"\\xff\" }}")});
+  CHECK(exec_only.code == 0);
+  CHECK(exec_only.err.empty());
+  const std::string unknown = write("unknown.yml", "{{ humanise 1 }}");
+  const Run r = run({"check", "rules", unknown});
+  CHECK(r.code == 1);
+  CHECK(r.err == "  FAILED:\n" + unknown +
+                     ":7:16: group \"g\", rule 1, \"A\": annotation \"summary\": template: __alert_A:1: function "
+                     "\"humanise\" not defined\n");
+  std::string deep;
+  for (int i = 0; i < 101; ++i) deep += "{{ if true }}";
+  for (int i = 0; i < 101; ++i) deep += "{{ end }}";
+  const std::string nested = write("nested.yml", deep);
+  const Run n = run({"check", "rules", nested});
+  CHECK(n.code == 1);
+  CHECK(n.err == "  FAILED:\n" + nested +
+                     ":7:16: group \"g\", rule 1, \"A\": annotation \"summary\": template: __alert_A:1: nesting deeper "
+                     "than 100 levels\n");
+  std::filesystem::remove_all(dir);
+}

@@ -123,3 +123,84 @@ TEST_CASE("execution errors replace the text as Prometheus does") {
   CHECK(expand("{{ humanize \"abc\" }}").rfind("<error expanding template: ", 0) == 0);
   CHECK(expand("{{ query \"up\" }}").find("not supported") != std::string::npos);
 }
+
+namespace {
+
+/// `text` expanded for alert TestAlert, with Prometheus' prefix for an execution error removed.
+std::string exec_error(const std::string& text) {
+  const std::string prefix = "<error expanding template: error executing template __alert_TestAlert: ";
+  const std::string out = expand(text);
+  INFO(out);
+  REQUIRE(out.rfind(prefix, 0) == 0);
+  REQUIRE(out.back() == '>');
+  return out.substr(prefix.size(), out.size() - prefix.size() - 1);
+}
+
+std::string nested(const std::string& open, int depth, const std::string& close) {
+  std::string out;
+  for (int i = 0; i < depth; ++i) out += open;
+  out += "x";
+  for (int i = 0; i < depth; ++i) out += close;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every execution error reads as Prometheus': error executing template, Go's message") {
+  const std::string at = "template: __alert_TestAlert:1: executing \"__alert_TestAlert\" ";
+  CHECK(exec_error("{{ humanize \"abc\" }}") ==
+        at + "at <humanize>: error calling humanize: strconv.ParseFloat: parsing \"abc\": invalid syntax");
+  // A function used as an argument is called with no arguments; that error used to escape expand().
+  CHECK(exec_error("{{print printf}}") == at + "at <printf>: wrong number of args for printf: want at least 1 got 0");
+  CHECK(exec_error("{{ humanize }}") == at + "at <humanize>: wrong number of args for humanize: want 1 got 0");
+  CHECK(exec_error("{{ printf 1 }}") == at + "at <printf>: error calling printf: wrong type for value; expected string");
+  CHECK(exec_error("{{ index 1 2 }}") == at + "at <index>: error calling index: can't index item of type int");
+  CHECK(expand("{{ index (args 1 2) \"5\" }}") == "");  // a missing key reads as "" (missingkey=zero)
+  CHECK(exec_error("{{ query \"up\" }}") ==
+        at + "at <query>: error calling query: query is not supported by alertd templates (no PromQL access from "
+             "templates)");
+}
+
+TEST_CASE("a parse error kept from loading expands as Prometheus' error parsing template") {
+  CHECK(expand("{{ $nope }}") ==
+        "<error expanding template: error parsing template __alert_TestAlert: template: __alert_TestAlert:1: "
+        "undefined variable \"$nope\">");
+}
+
+TEST_CASE("template expansions and their failures are counted") {
+  const TemplateExpansionCounts before = template_expansion_counts();
+  expand("static text");  // no actions: no expansion
+  expand("{{ $value }}");
+  expand("{{ humanize \"abc\" }}");
+  const TemplateExpansionCounts after = template_expansion_counts();
+  CHECK(after.total - before.total == 2);
+  CHECK(after.failures - before.failures == 1);
+}
+
+TEST_CASE("nesting deeper than the limit is a parse error, so check rules reports it") {
+  CHECK_FALSE(check_alert_template("X", nested("{{ if true }}", kTemplateMaxNesting, "{{ end }}")));
+  CHECK(check_alert_template("X", nested("{{ if true }}", kTemplateMaxNesting + 1, "{{ end }}")) ==
+        "template: __alert_X:1: nesting deeper than 100 levels");
+  CHECK(check_alert_template("X", nested("{{ range $labels }}", kTemplateMaxNesting + 1, "{{ end }}")) ==
+        "template: __alert_X:1: nesting deeper than 100 levels");
+  CHECK(check_alert_template("X", "{{ " + nested("(", kTemplateMaxNesting + 1, ")") + " }}") ==
+        "template: __alert_X:1: nesting deeper than 100 levels");
+  CHECK(expand(nested("{{ if true }}", kTemplateMaxNesting, "{{ end }}")) == "x");
+}
+
+TEST_CASE("output, function results and steps are bounded with a clear error") {
+  const std::string at = "template: __alert_TestAlert:1: executing \"__alert_TestAlert\": ";
+  CHECK(exec_error("{{ range 100000 }}{{ printf \"%020d\" 0 }}{{ end }}") == at + "output exceeds 1048576 bytes");
+  CHECK(exec_error("{{ $x := \"ab\" }}{{ range 64 }}{{ $x = printf \"%s%s\" $x $x }}{{ end }}") ==
+        "template: __alert_TestAlert:1: executing \"__alert_TestAlert\" at <printf>: function results exceed 8388608 "
+        "bytes");
+  CHECK(exec_error("{{ range 1000000000 }}{{ end }}") == at + "expansion exceeds 1000000 steps (nodes and range iterations)");
+  // Go's fmt: a width past a million is overflow, read as a missing verb rather than padding.
+  CHECK(expand("{{ printf \"%20000000d\" 1 }}") == "%!(NOVERB)%!(EXTRA int=1)");
+  CHECK(expand("{{ printf \"%.20000000f\" 1.5 }}") == "%!(NOVERB)%!(EXTRA float64=1.5)");
+  CHECK(expand("{{ printf \"%5d|%-4s|\" 42 \"ab\" }}") == "   42|ab  |");
+}
+
+TEST_CASE("a template may produce bytes that are not UTF-8; they are kept as produced") {
+  CHECK(expand("{{ \"\\xff\" }}") == "\xff");
+}
