@@ -80,7 +80,7 @@ class NotificationStack {
   const notify::NotifyMetrics& metrics() const { return metrics_; }
 
  private:
-  void record_alerts(const std::vector<Alert>& alerts, TimestampMs now);  // logs instead of throwing
+  void record_alerts(const std::vector<notify::Alert>& alerts, TimestampMs now);  // logs instead of throwing
 
   // Everything built from one config; replaced as a whole on reload.
   struct Generation {
