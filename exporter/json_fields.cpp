@@ -93,10 +93,16 @@ std::optional<std::string> read_label_value(const json& value, const std::string
 
 std::string quoted_for_message(std::string_view text) {
   constexpr std::size_t kMax = 64;
-  if (text.size() <= kMax) return "\"" + std::string(text) + "\"";
-  std::size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return "\"" + std::string(text.substr(0, cut)) + "\xE2\x80\xA6\"";
+  std::size_t cut = text.size();
+  if (cut > kMax) {
+    cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  }
+  std::string out = "\"";
+  out.append(text.substr(0, cut));
+  if (cut < text.size()) out += "\xE2\x80\xA6";  // …
+  out += '"';
+  return out;
 }
 
 }  // namespace twikit::exporter
