@@ -20,12 +20,12 @@ endforeach()
 install(FILES ${debian}/copyright DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/twikit-monitor)
 find_program(TWIKIT_GZIP gzip)
 if(TWIKIT_GZIP)
-  add_custom_command(OUTPUT ${TWIKIT_PACKAGE_STAGE}/changelog.gz
+  add_custom_command(OUTPUT ${TWIKIT_PACKAGE_STAGE}/changelog.Debian.gz
     COMMAND ${CMAKE_COMMAND} -E make_directory ${TWIKIT_PACKAGE_STAGE}
-    COMMAND ${TWIKIT_GZIP} -9nc ${debian}/changelog > ${TWIKIT_PACKAGE_STAGE}/changelog.gz
+    COMMAND ${TWIKIT_GZIP} -9nc ${debian}/changelog > ${TWIKIT_PACKAGE_STAGE}/changelog.Debian.gz
     DEPENDS ${debian}/changelog VERBATIM)
-  add_custom_target(twikit_package_changelog ALL DEPENDS ${TWIKIT_PACKAGE_STAGE}/changelog.gz)
-  install(FILES ${TWIKIT_PACKAGE_STAGE}/changelog.gz DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/twikit-monitor)
+  add_custom_target(twikit_package_changelog ALL DEPENDS ${TWIKIT_PACKAGE_STAGE}/changelog.Debian.gz)
+  install(FILES ${TWIKIT_PACKAGE_STAGE}/changelog.Debian.gz DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/twikit-monitor)
 endif()
 
 # A man page per program from its own --help (help2man), when help2man is installed.
@@ -54,13 +54,14 @@ endif()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME twikit-monitor)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "twikit-monitor maintainers <twikit-monitor@localhost>")
+set(CPACK_PACKAGE_CONTACT "twikit-monitor maintainers <maintainers@twikit-monitor.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Prometheus exporter, alerting daemon and simulator for the Twikit platform")
-set(CPACK_PACKAGE_DESCRIPTION "twikit-exporter serves the ten Twikit services' JSON status as Prometheus
-metrics; alertd scrapes it, evaluates Prometheus rule files and notifies by email, webhook, Slack, the
-system log or an Alertmanager, with routing, grouping, silences, acknowledgement and escalation;
-twikit-sim plays the ten services for demos and tests. No service is started on install: enable the
-units you need.")
+set(CPACK_PACKAGE_DESCRIPTION "twikit-exporter serves the ten Twikit services' JSON status as
+Prometheus metrics; alertd scrapes it, evaluates Prometheus rule files and
+notifies by email, webhook, Slack, the system log or an Alertmanager, with
+routing, grouping, silences, acknowledgement and escalation; twikit-sim plays
+the ten services for demos and tests. No service is started on install:
+enable the units you need.")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
