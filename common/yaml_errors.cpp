@@ -38,7 +38,8 @@ void check_keys(const std::string& file, const YAML::Node& node,
                 std::initializer_list<const char*> allowed) {
   if (!node.IsMap()) fail_at(file, node, "expected a mapping");
   for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) fail_at(file, kv.first, "expected a field name");
+    const std::string key = kv.first.Scalar();
     bool ok = false;
     for (const char* a : allowed) ok = ok || key == a;
     if (!ok) fail_at(file, kv.first, "field " + key + " not found in type");

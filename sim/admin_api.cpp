@@ -33,7 +33,7 @@ ServiceServer* service_or_404(const Services& services, const httplib::Request& 
 std::optional<json> body_or_400(const httplib::Request& req, httplib::Response& res) {
   try {
     return json::parse(req.body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number beyond a double
     json_error(res, 400, std::string("invalid JSON: ") + e.what());
     return std::nullopt;
   }

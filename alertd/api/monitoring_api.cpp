@@ -43,7 +43,7 @@ nlohmann::json parse_body(const std::string& body, std::string& error) {
     auto j = nlohmann::json::parse(body.empty() ? "{}" : body);
     if (!j.is_object()) error = "request body must be a JSON object";
     return j;
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for a number beyond a double
     error = std::string("invalid JSON: ") + e.what();
     return nullptr;
   }

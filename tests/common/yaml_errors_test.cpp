@@ -19,6 +19,11 @@ TEST_CASE("unknown keys are reported at their own position") {
   CHECK_THROWS_WITH(check_keys("c.yml", n, {"good"}), "c.yml:3:1: field bad_key not found in type");
 }
 
+TEST_CASE("a mapping key that is not a scalar is a positioned error, not an escaping conversion error") {
+  const YAML::Node n = load_yaml_string("good: 1\n[a, b]: 2\n", "c.yml");
+  CHECK_THROWS_WITH(check_keys("c.yml", n, {"good"}), "c.yml:2:1: expected a field name");
+}
+
 TEST_CASE("a malformed duration is reported at its value") {
   const YAML::Node n = load_yaml_string("interval: 5 minutes\n", "c.yml");
   CHECK_THROWS_WITH(duration_ms_at("c.yml", n["interval"]), "c.yml:1:11: not a valid duration string: \"5 minutes\"");
