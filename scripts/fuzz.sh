@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh                          build build-fuzz/ and run every harness for 600 s
 #   scripts/fuzz.sh --time 30 promql_eval    one harness for 30 s
 #   scripts/fuzz.sh --list                   the harness names
+#   scripts/fuzz.sh --time 30 --runs 100000 promql_eval   at most 100,000 inputs (and at most 30 s)
 #   options: --build-dir DIR (default build-fuzz/), --no-build (CTest's smoke), -- ARGS… (more libFuzzer flags,
 #            e.g. -- -fork=2 -ignore_crashes=1 to keep going after a crash)
 # Per-harness libFuzzer flags (such as -max_len) are in tests/fuzz/<name>.options, one per line; a dictionary
@@ -14,6 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=600
+runs=
 build_dir=$root/build-fuzz
 build=1
 extra=()
@@ -21,6 +23,7 @@ names=()
 while (($#)); do
   case $1 in
     --time) seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --build-dir) build_dir=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --list) for f in "$root"/tests/fuzz/*.cpp; do basename "$f" .cpp; done; exit 0 ;;
@@ -57,6 +60,7 @@ for name in "${names[@]}"; do
   mkdir -p "$work" "$artifacts"
   flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
          -artifact_prefix="$artifacts/")
+  [ -n "$runs" ] && flags+=(-runs="$runs")
   if [ -f "$root/tests/fuzz/$name.options" ]; then
     while read -r flag; do [ -n "$flag" ] && [[ $flag != \#* ]] && flags+=("$flag"); done <"$root/tests/fuzz/$name.options"
   fi
