@@ -92,9 +92,10 @@ EValue Evaluator::eval_aggregate(const AggregateExpr& e, TimestampMs t) {
   std::int64_t k = 0;
   if (op == AggOp::topk || op == AggOp::bottomk || op == AggOp::limitk) {
     if (std::isnan(param)) throw EvalError("Parameter value is NaN");
-    if (param >= 9.2e18) k = std::numeric_limits<std::int64_t>::max();
-    else if (param <= -9.2e18) k = std::numeric_limits<std::int64_t>::min();
-    else k = static_cast<std::int64_t>(param);
+    // Prometheus refuses what int64 cannot hold rather than saturating.
+    if (!(param >= -9223372036854775808.0 && param < 9223372036854775808.0))
+      throw EvalError("Scalar value " + format_float(param) + " overflows int64");
+    k = static_cast<std::int64_t>(param);
     if (k < 1) return EValue::of_vector({});
   }
   if (op == AggOp::quantile && !(param >= 0 && param <= 1))
@@ -107,8 +108,17 @@ EValue Evaluator::eval_aggregate(const AggregateExpr& e, TimestampMs t) {
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> index;
   for (std::size_t i = 0; i < vec.size(); ++i) {
     ESample& s = vec[i];
-    Labels gl = group_labels(s.labels, e);
-    if (op == AggOp::count_values) set_label(gl, label_param, format_count_value(s.v));
+    Labels gl;
+    if (op == AggOp::count_values) {
+      // The value label joins the series before grouping, as in Prometheus: `by` keeps it,
+      // `without (v)` removes it again.
+      Labels with_value = s.labels;
+      set_label(with_value, label_param, format_count_value(s.v));
+      gl = group_labels(with_value, e);
+      if (!e.without) set_label(gl, label_param, format_count_value(s.v));
+    } else {
+      gl = group_labels(s.labels, e);
+    }
     const std::uint64_t h = storage::labels_hash(gl);
     auto& bucket = index[h];
     Group* g = nullptr;

@@ -92,7 +92,10 @@ EValue set_operation(const BinaryExpr& e, EVector& lhs, EVector& rhs) {
   return EValue::of_vector(std::move(out));
 }
 
-EValue vector_binop(const BinaryExpr& e, EVector& lhs_in, EVector& rhs_in, TimestampMs t) {
+EValue vector_binop(const BinaryExpr& e, EVector& lhs_in, EVector& rhs_in, TimestampMs t, bool delayed_name_removal) {
+  // Nothing can match when one side is empty: the answer is empty, whatever duplicates the other side
+  // holds (Prometheus returns before looking for them).
+  if (lhs_in.empty() || rhs_in.empty()) return EValue::of_vector({});
   const VectorMatching& m = e.matching;
   const bool swapped = m.card == Cardinality::one_to_many;
   EVector& lhs = swapped ? rhs_in : lhs_in;  // the "many" (or either one-to-one) side
@@ -152,9 +155,13 @@ EValue vector_binop(const BinaryExpr& e, EVector& lhs_in, EVector& rhs_in, Times
       }
     } else {
       labels = ls.labels;
+      // Without delayed removal the name goes before group_left/group_right copy labels, so that
+      // `group_left(__name__)` keeps the one side's name (Prometheus' resultMetric).
+      if (!delayed_name_removal && (e.return_bool || !cmp)) drop_metric_name(labels);
       for (const auto& name : m.include) set_label(labels, name, label_value(rs.labels, name));
     }
-    const bool drop = e.return_bool || !cmp || ls.drop_name;
+    const bool drop = (e.return_bool || !cmp || ls.drop_name) &&
+                      (delayed_name_removal || m.card == Cardinality::one_to_one);
     if (m.card != Cardinality::one_to_one) {
       Labels key = labels;
       if (drop) drop_metric_name(key);
@@ -181,7 +188,7 @@ EValue Evaluator::eval_binary(const BinaryExpr& e, TimestampMs t) {
   }
   if (lhs.type == ValueType::vector && rhs.type == ValueType::vector) {
     if (is_set_operator(e.op)) return set_operation(e, lhs.vec, rhs.vec);
-    return vector_binop(e, lhs.vec, rhs.vec, t);
+    return vector_binop(e, lhs.vec, rhs.vec, t, options().delayed_name_removal);
   }
   // vector op scalar, or scalar op vector.
   const bool scalar_left = lhs.type == ValueType::scalar;

@@ -3,9 +3,11 @@
 //
 // Semantics are Prometheus 3's: instant selectors look back (t - lookback_delta, t] and stop at a
 // staleness marker; range selectors cover (t - range, t] without markers; `offset`, `@` and subqueries
-// are supported; functions and arithmetic drop `__name__` late (delayed name removal, as the upstream
-// test engine runs), so label_replace/label_join still see it and two series that only differed by name
-// become a "vector cannot contain metrics with the same labelset" error at the end. Native histograms,
+// are supported. Functions and arithmetic drop `__name__` as soon as they have computed (Prometheus'
+// default), so label_replace/label_join after abs() no longer see it, and two series that then share a
+// label set are a "vector cannot contain metrics with the same labelset" error at that node. With
+// EngineOptions::delayed_name_removal (Prometheus' promql-delayed-name-removal feature, which its own test
+// engine runs with) the name goes only at the end of the expression. Native histograms,
 // annotations (warnings/infos), fill modifiers and duration expressions are not implemented.
 
 #include <cstdint>
@@ -56,6 +58,9 @@ struct EngineOptions {
   std::int64_t timeout_ms = 2 * 60 * 1000;
   /// The monotonic time the timeout is measured with; null = the system clock.
   const Clock* clock = nullptr;
+  /// Drop `__name__` only once the whole expression is evaluated (Prometheus' experimental
+  /// promql-delayed-name-removal feature), instead of at the function or operator that changes the value.
+  bool delayed_name_removal = false;
 };
 
 /// Evaluates parsed expressions. Stateless apart from its options: one Engine may run queries

@@ -174,6 +174,16 @@ EMatrix Evaluator::eval_subquery(const SubqueryExpr& sq, TimestampMs t) {
 }
 
 EMatrix Evaluator::eval_range(const Expr& e, TimestampMs t) {
+  const bool pinned = (e.kind == ExprKind::subquery && static_cast<const SubqueryExpr&>(e).at != AtKind::none) ||
+                      (e.kind == ExprKind::matrix_selector &&
+                       static_cast<const MatrixSelector&>(e).selector().at != AtKind::none);
+  if (pinned) {
+    if (const auto it = pinned_.find(&e); it != pinned_.end()) return it->second;
+    EMatrix m = e.kind == ExprKind::subquery ? eval_subquery(static_cast<const SubqueryExpr&>(e), t)
+                                             : eval_matrix_selector(static_cast<const MatrixSelector&>(e), t);
+    pinned_.emplace(&e, m);
+    return m;
+  }
   switch (e.kind) {
     case ExprKind::matrix_selector: return eval_matrix_selector(static_cast<const MatrixSelector&>(e), t);
     case ExprKind::subquery: return eval_subquery(static_cast<const SubqueryExpr&>(e), t);
@@ -215,13 +225,28 @@ EValue Evaluator::eval(const Expr& e, TimestampMs t) {
         s.t = t;
         s.drop_name = true;
       }
-      return v;
+      return finish_node(std::move(v), false);
     }
-    case ExprKind::binary: return eval_binary(static_cast<const BinaryExpr&>(e), t);
-    case ExprKind::call: return eval_call(static_cast<const CallExpr&>(e), t);
+    case ExprKind::binary: return finish_node(eval_binary(static_cast<const BinaryExpr&>(e), t), false);
+    case ExprKind::call: return finish_node(eval_call(static_cast<const CallExpr&>(e), t), true);
     case ExprKind::aggregate: return eval_aggregate(static_cast<const AggregateExpr&>(e), t);
   }
   throw EvalError("unknown expression kind");
+}
+
+EValue Evaluator::finish_node(EValue v, bool relabelled) const {
+  if (opts_.delayed_name_removal || v.type != ValueType::vector) return v;
+  bool dropped = false;
+  for (auto& s : v.vec) {
+    if (s.drop_name) {
+      drop_metric_name(s.labels);
+      s.drop_name = false;
+      dropped = true;
+    }
+  }
+  // Without a name some series may now coincide; label_replace and label_join can make them coincide too.
+  if (dropped || relabelled) check_unique_labelsets(v.vec);
+  return v;
 }
 
 EValue Evaluator::eval_call(const CallExpr& e, TimestampMs t) {

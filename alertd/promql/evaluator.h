@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "alertd/promql/ast.h"
@@ -94,6 +95,10 @@ class Evaluator {
   EValue eval_call(const CallExpr& e, TimestampMs t);
 
  private:
+  // Drops the `__name__` a function or operator flagged, unless removal is delayed to the end, and checks
+  // that the series' label sets are still distinct when a name went or `relabelled` (a function call:
+  // label_replace and label_join change labels).
+  EValue finish_node(EValue v, bool relabelled) const;
   EVector eval_selector(const VectorSelector& vs, TimestampMs t);
   EMatrix eval_matrix_selector(const MatrixSelector& ms, TimestampMs t);
   EMatrix eval_subquery(const SubqueryExpr& sq, TimestampMs t);
@@ -107,6 +112,9 @@ class Evaluator {
   std::int64_t deadline_ns_;  // monotonic; INT64_MAX without a timeout
   std::size_t samples_ = 0;   // held now, against EngineOptions::max_samples
   std::vector<std::string> warnings_;
+  // Results of `@`-pinned subqueries and range selectors: they do not depend on the evaluation time, so
+  // each is computed once per query, as Prometheus evaluates step-invariant expressions once.
+  std::unordered_map<const Expr*, EMatrix> pinned_;
 };
 
 /// `a - b`, saturating at the int64 limits (offsets and `@` times may be anything the parser accepts).

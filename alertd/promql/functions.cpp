@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <set>
 #include <string_view>
 
 #include "alertd/promql/function_impls.h"
@@ -94,14 +96,20 @@ Civil civil_from_days(std::int64_t z) {
 
 bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+// Go's int64(v) as Prometheus' amd64 builds compute it: NaN, ±Inf and values outside int64 become
+// math.MinInt64 (the processor's "integer indefinite"), so hour(vector(NaN)) is 15 there too.
+std::int64_t go_int64(double v) {
+  if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(v);
+}
+
 double date_part(std::string_view name, double value) {
-  const auto secs = static_cast<std::int64_t>(value);
-  std::int64_t days = secs / 86400;
-  std::int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    days -= 1;
-  }
+  // Go's time package counts seconds from its absolute zero (year -292277022399) in a uint64 that wraps,
+  // which only matters for the far past (math.MinInt64 above): do the same, then convert to days since 1970.
+  constexpr std::uint64_t kUnixToAbsolute = 9223372028715321600ULL;  // a whole number of days
+  const std::uint64_t abs = static_cast<std::uint64_t>(go_int64(value)) + kUnixToAbsolute;
+  const std::int64_t days = static_cast<std::int64_t>(abs / 86400) - static_cast<std::int64_t>(kUnixToAbsolute / 86400);
+  const auto rem = static_cast<std::int64_t>(abs % 86400);
   const Civil c = civil_from_days(days);
   static const unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (name == "minute") return static_cast<double>((rem / 60) % 60);
@@ -249,18 +257,23 @@ Labels absent_labels(const Expr& arg) {
   while (e->kind == ExprKind::paren) e = static_cast<const ParenExpr*>(e)->expr.get();
   if (e->kind == ExprKind::matrix_selector) e = static_cast<const MatrixSelector*>(e)->vs.get();
   if (e->kind != ExprKind::vector_selector) return {};
-  std::map<std::string, std::string> eq;
-  std::map<std::string, int> seen;
+  // Prometheus' rule, matcher by matcher in the order written: the first equality matcher of a name sets
+  // it (an empty value sets nothing), any later or other matcher of that name removes it.
+  std::map<std::string, std::string> out;
+  std::set<std::string> has;
   for (const auto& m : static_cast<const VectorSelector*>(e)->matchers) {
     if (m.name() == "__name__") continue;
-    seen[m.name()]++;
-    if (m.type() == storage::MatchType::eq) eq[m.name()] = m.value();
+    if (m.type() == storage::MatchType::eq && has.insert(m.name()).second) {
+      if (m.value().empty()) {
+        out.erase(m.name());
+      } else {
+        out[m.name()] = m.value();
+      }
+    } else {
+      out.erase(m.name());
+    }
   }
-  Labels out;
-  for (const auto& [name, value] : eq) {
-    if (seen[name] == 1) out.emplace_back(name, value);  // a label matched twice stays out
-  }
-  return out;
+  return Labels(out.begin(), out.end());
 }
 
 EValue absent(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
@@ -281,7 +294,6 @@ EValue date(Evaluator&, const CallExpr& call, std::vector<EValue>& args, Timesta
   EVector out;
   out.reserve(v.size());
   for (auto& s : v) {
-    if (std::isnan(s.v) || std::isinf(s.v)) continue;
     s.v = date_part(name, s.v);
     s.t = t;
     s.drop_name = true;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
 
 #include "alertd/promql/function_impls.h"
@@ -15,23 +17,37 @@ struct Bucket {
   double count;
 };
 
+// Reads an `le` value as Go's strconv.ParseFloat does: an optional sign, then a decimal number, a
+// hexadecimal one with its mandatory binary exponent ("0x1p-1"), or inf/infinity/nan in any case.
 bool parse_le(const std::string& s, double& out) {
-  if (s == "+Inf" || s == "Inf" || s == "inf" || s == "+inf") {
-    out = INFINITY;
+  std::string_view body(s);
+  bool negative = false;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) {
+    negative = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  std::string lower(body);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "inf" || lower == "infinity") {
+    out = negative ? -INFINITY : INFINITY;
     return true;
   }
-  if (s == "-Inf" || s == "-inf") {
-    out = -INFINITY;
-    return true;
-  }
-  if (s == "NaN") {
+  if (lower == "nan") {
     out = NAN;
     return true;
   }
-  const char* b = s.data();
-  if (!s.empty() && s[0] == '+') ++b;
-  auto [p, ec] = std::from_chars(b, s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
+  std::chars_format format = std::chars_format::general;
+  if (lower.size() > 2 && lower[0] == '0' && lower[1] == 'x') {
+    if (lower.find('p') == std::string::npos) return false;  // Go: "hexadecimal mantissa requires a 'p' exponent"
+    body.remove_prefix(2);
+    format = std::chars_format::hex;
+  }
+  if (body.empty() || body[0] == '+' || body[0] == '-') return false;
+  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), out, format);
+  if (ec != std::errc() || p != body.data() + body.size()) return false;
+  if (negative) out = -out;
+  return true;
 }
 
 double bucket_quantile(double q, std::vector<Bucket>& buckets) {

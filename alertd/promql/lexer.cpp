@@ -1,5 +1,6 @@
 #include "alertd/promql/lexer.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace twikit::promql {
@@ -137,63 +138,79 @@ class Lexer {
     fail(i_, std::string("unexpected character: '") + c + "'");
   }
 
-  // A number, or a duration when digits are directly followed by a unit (5m, 1h30m, 10ms).
+  // A number, or a duration when a unit follows (5m, 1h30m, 10ms), scanned as Prometheus' lexer does, so
+  // that its errors name the same text: a number may not be directly followed by a letter, digit or '_'
+  // ("1a" is a bad number "1"), and a duration's bad tail is named with its first wrong character ("5mx").
   void lex_number(Token& t) {
     const std::size_t start = i_;
-    if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X') && is_hex(peek(2))) {
-      i_ += 2;
-      while (is_hex(peek())) ++i_;
+    if (scan_number()) {
       t.kind = TokenKind::number;
       t.text = std::string(q_.substr(start, i_ - start));
       return;
     }
-    while (is_digit(peek())) ++i_;
-    // Duration: integer followed by unit letters, repeated.
-    if (i_ > start && is_duration_unit_at(i_)) {
-      while (true) {
-        if (!is_duration_unit_at(i_)) break;
-        i_ += unit_len(i_);
-        if (!is_digit(peek())) break;
-        const std::size_t save = i_;
-        while (is_digit(peek())) ++i_;
-        if (!is_duration_unit_at(i_)) {
-          i_ = save;
-          break;
-        }
-      }
-      if (is_alpha(peek()) || is_digit(peek())) fail(start, "bad number or duration syntax: \"" +
-                                                  std::string(q_.substr(start, i_ - start + 1)) + "\"");
+    if (scan_duration_rest()) {
       t.kind = TokenKind::duration;
       t.text = std::string(q_.substr(start, i_ - start));
       return;
     }
-    if (peek() == '.') {
-      ++i_;
-      while (is_digit(peek())) ++i_;
-    }
-    if ((peek() == 'e' || peek() == 'E') &&
-        (is_digit(peek(1)) || ((peek(1) == '+' || peek(1) == '-') && is_digit(peek(2))))) {
-      i_ += 2;
-      while (is_digit(peek())) ++i_;
-    }
-    if (is_alpha(peek()) || peek() == '.')
-      fail(start, "bad number or duration syntax: \"" + std::string(q_.substr(start, i_ - start + 1)) + "\"");
-    t.kind = TokenKind::number;
-    t.text = std::string(q_.substr(start, i_ - start));
+    fail(start, "bad number or duration syntax: \"" + std::string(q_.substr(start, i_ - start)) + "\"");
   }
 
-  std::size_t unit_len(std::size_t at) const {
-    if (at + 1 < q_.size() && q_[at] == 'm' && q_[at + 1] == 's') return 2;
-    return 1;
+  // Digits (hexadecimal after "0x"), a fraction, an exponent; true when no letter, digit or '_' follows.
+  bool scan_number() {
+    bool hex = false;
+    if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X')) {
+      i_ += 2;
+      hex = true;
+    }
+    const auto digits = [&] {
+      while (hex ? is_hex(peek()) : is_digit(peek())) ++i_;
+    };
+    digits();
+    if (peek() == '.') {
+      ++i_;
+      digits();
+    }
+    if (!hex && (peek() == 'e' || peek() == 'E')) {
+      ++i_;
+      if (peek() == '+' || peek() == '-') ++i_;
+      while (is_digit(peek())) ++i_;
+    }
+    return !is_alnum_at(i_);
   }
-  bool is_duration_unit_at(std::size_t at) const {
-    if (at >= q_.size()) return false;
-    const char c = q_[at];
-    if (c != 'm' && c != 's' && c != 'h' && c != 'd' && c != 'w' && c != 'y') return false;
-    const std::size_t after = at + unit_len(at);
-    // "5min" is not a duration; digits may follow ("1h30m").
-    return after >= q_.size() || !is_alpha(q_[after]);
+
+  // After the number part: unit, then (digits unit)*, with "ms" as one unit; true when no letter, digit or
+  // '_' follows. On failure the position is past the first character that broke it.
+  bool scan_duration_rest() {
+    if (!accept_unit(true)) return false;
+    while (is_digit(peek())) {
+      while (is_digit(peek())) ++i_;
+      if (!accept_unit(false)) return false;
+    }
+    if (is_alnum_at(i_)) {
+      ++i_;
+      return false;
+    }
+    return true;
   }
+
+  // One of the unit letters n s u µ m h d w (y only first), then an optional 's'.
+  bool accept_unit(bool first) {
+    if (q_.compare(i_, 2, "\xC2\xB5") == 0) {
+      i_ += 2;
+    } else {
+      const char c = peek();
+      const bool unit = c == 'n' || c == 's' || c == 'u' || c == 'm' || c == 'h' || c == 'd' || c == 'w' ||
+                        (first && c == 'y');
+      if (!unit) return false;
+      ++i_;
+    }
+    if (peek() == 's') ++i_;
+    return true;
+  }
+
+  // Whether an ASCII letter, '_' or digit is at `at` (Prometheus' isAlphaNumeric).
+  bool is_alnum_at(std::size_t at) const { return at < q_.size() && (is_alpha(q_[at]) || is_digit(q_[at])); }
 
   void lex_string(Token& t) {
     const char quote = q_[i_];

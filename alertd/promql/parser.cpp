@@ -6,6 +6,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <variant>
 
 #include "alertd/promql/functions.h"
 #include "alertd/promql/lexer.h"
@@ -94,22 +95,33 @@ std::string go_float_f(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 
-// The value of a number token; nullopt for a hex literal beyond int64, which Prometheus rejects too.
-std::optional<double> parse_number(const std::string& text) {
+// The value of a number token, read as Prometheus reads it: first as Go's strconv.ParseInt(text, 0, 64)
+// (so "0x1F" is hexadecimal and "0755" octal), then as ParseFloat. The error message when neither
+// accepts it (a hexadecimal literal beyond int64, or a decimal beyond float64 such as "1e400").
+std::variant<double, std::string> parse_number(const std::string& text) {
+  int base = 10;
+  std::size_t digits = 0;
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    std::int64_t n = 0;
-    const auto [p, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), n, 16);
-    if (ec != std::errc() || p != text.data() + text.size()) return std::nullopt;
-    return static_cast<double>(n);
+    base = 16;
+    digits = 2;
+  } else if (text.size() > 1 && text[0] == '0') {
+    base = 8;
+    digits = 1;
   }
+  std::int64_t n = 0;
+  const auto [ip, iec] = std::from_chars(text.data() + digits, text.data() + text.size(), n, base);
+  if (iec == std::errc() && ip == text.data() + text.size()) return static_cast<double>(n);
+  const std::string prefix = "error parsing number: strconv.ParseFloat: parsing \"" + text + "\": ";
+  if (base == 16) return prefix + "invalid syntax";
   double v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec == std::errc::result_out_of_range) {
-    // Overflow gives ±Inf and underflow 0, as Go's ParseFloat does.
+    // Go's ParseFloat refuses an overflow (ErrRange) and rounds an underflow to zero.
     const bool neg_exp = text.find("e-") != std::string::npos || text.find("E-") != std::string::npos;
-    return neg_exp ? 0.0 : std::numeric_limits<double>::infinity();
+    if (!neg_exp) return prefix + "value out of range";
+    return 0.0;
   }
-  (void)p;
+  if (ec != std::errc() || p != text.data() + text.size()) return prefix + "invalid syntax";
   return v;
 }
 
@@ -154,9 +166,9 @@ class Parser {
     }
   }
   double number(const Token& t) const {
-    const std::optional<double> v = parse_number(t.text);
-    if (!v) fail(t.pos, "error parsing number: strconv.ParseFloat: parsing \"" + t.text + "\": invalid syntax");
-    return *v;
+    const auto v = parse_number(t.text);
+    if (const auto* error = std::get_if<std::string>(&v)) fail(t.pos, *error);
+    return std::get<double>(v);
   }
   std::int64_t duration_ms(const Token& t) const {
     try {
@@ -214,6 +226,8 @@ class Parser {
         has_modifiers = true;
       }
       if (peek_word("group_left") || peek_word("group_right")) {
+        // Prometheus' grammar takes group_left/group_right only after on(...) or ignoring(...).
+        if (!has_modifiers) fail(peek().pos, "unexpected <" + peek().text + ">");
         bin->matching.card = peek_word("group_left") ? Cardinality::many_to_one : Cardinality::one_to_many;
         next();
         if (peek().kind == TokenKind::lparen) bin->matching.include = parse_label_list();

@@ -89,7 +89,7 @@ Labels parse_series_description(const std::string& text) {
         }
         value += c;
       }
-      out.emplace_back(name, value);
+      if (!value.empty()) out.emplace_back(name, value);  // an empty label value is no label
       skip_ws();
       if (i < text.size() && text[i] == ',') {
         ++i;
@@ -137,6 +137,11 @@ std::vector<InputValue> expand_series_values(const std::string& text) {
       std::size_t op = std::string::npos;
       for (std::size_t k = 1; k < head.size(); ++k) {
         if ((head[k] == '+' || head[k] == '-') && head[k - 1] != 'e' && head[k - 1] != 'E') op = k;
+      }
+      // "NaNx3" and "Infx3" are one identifier to Prometheus' lexer, not a value repeated: a load error.
+      if (op == std::string::npos && !head.empty() &&
+          std::isalpha(static_cast<unsigned char>(head.back())) != 0) {
+        throw std::invalid_argument("invalid expanding notation: \"" + item + "\"");
       }
       const auto start = parse_number(op == std::string::npos ? head : head.substr(0, op));
       const auto step = op == std::string::npos ? std::optional<double>(0) : parse_number(head.substr(op + 1));

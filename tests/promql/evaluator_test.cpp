@@ -100,7 +100,49 @@ TEST_CASE("series that collide once the name is dropped are an evaluation error"
   add_series(store, {{"__name__", "a"}, {"x", "1"}}, {1});
   add_series(store, {{"__name__", "b"}, {"x", "1"}}, {2});
   CHECK_THROWS_WITH(query(store, "abs({x=\"1\"})", 0), "vector cannot contain metrics with the same labelset");
-  // label_replace can still read (and keep) the name before it is dropped.
-  auto v = query(store, "label_replace(abs({x=\"1\"}), \"n\", \"$1\", \"__name__\", \"(.*)\")", 0);
-  CHECK(v.vector.size() == 2);
+  // The collision is at abs(), before label_replace could tell the series apart (promtool 2.42's answer).
+  CHECK_THROWS_WITH(query(store, "label_replace(abs({x=\"1\"}), \"n\", \"$1\", \"__name__\", \"(.*)\")", 0),
+                    "vector cannot contain metrics with the same labelset");
+}
+
+TEST_CASE("functions and arithmetic drop the metric name at once, as promtool does", "[promql][eval]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "m"}, {"a", "x"}}, {6});
+  add_series(store, {{"__name__", "n"}, {"a", "x"}}, {5});
+  // promtool 2.42: {a="x"} 6 (label_join sees no name any more).
+  auto joined = query(store, "label_join(abs(m), \"dst\", \"\", \"__name__\")", 0);
+  REQUIRE(joined.vector.size() == 1);
+  CHECK(joined.vector[0].labels == make_labels({{"a", "x"}}));
+  // promtool 2.42: "vector cannot contain metrics with the same labelset".
+  CHECK_THROWS_WITH(query(store, "sum(abs({__name__=~\"m|n\"}))", 0),
+                    "vector cannot contain metrics with the same labelset");
+  // promtool 2.42: {__name__="n", a="x"} 30: group_left copies the name from the one side.
+  auto grouped = query(store, "abs(m) * on(a) group_left(__name__) n", 0);
+  REQUIRE(grouped.vector.size() == 1);
+  CHECK(grouped.vector[0].labels == make_labels({{"__name__", "n"}, {"a", "x"}}));
+  CHECK(grouped.vector[0].value == 30);
+}
+
+TEST_CASE("with delayed name removal label_replace still reads the name a function will drop", "[promql][eval]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "a"}, {"x", "1"}}, {1});
+  add_series(store, {{"__name__", "b"}, {"x", "1"}}, {2});
+  const Engine delayed(EngineOptions{.delayed_name_removal = true});
+  CHECK_THROWS_WITH(delayed.instant_query(*parse("abs({x=\"1\"})"), store, 0),
+                    "vector cannot contain metrics with the same labelset");
+  auto v = delayed.instant_query(*parse("label_replace(abs({x=\"1\"}), \"n\", \"$1\", \"__name__\", \"(.*)\")"), store, 0);
+  REQUIRE(v.vector.size() == 2);
+  CHECK(v.vector[0].labels == make_labels({{"n", "a"}, {"x", "1"}}));
+}
+
+TEST_CASE("an @-pinned subquery gives the same answer at every step of a range query", "[promql][eval]") {
+  storage::SeriesStore store;
+  std::vector<double> values;
+  for (int i = 0; i < 80; ++i) values.push_back(10.0 * i);
+  add_series(store, {{"__name__", "c_total"}}, values, 15000);
+  const auto v = Engine().range_query(*parse("max_over_time(rate(c_total[2m])[10m:15s] @ 900)"), store, 600000,
+                                      1200000, 60000);
+  REQUIRE(v.matrix.size() == 1);
+  REQUIRE(v.matrix[0].points.size() == 11);
+  for (const auto& p : v.matrix[0].points) CHECK(p.v == Approx(10.0 / 15.0));
 }

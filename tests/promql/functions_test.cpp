@@ -73,3 +73,66 @@ TEST_CASE("out-of-range quantiles and sorting in range queries produce warnings"
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0] == "PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:5)");
 }
+
+TEST_CASE("absent takes each label's first equality matcher and drops a label matched otherwise", "[promql][functions]") {
+  storage::SeriesStore store;
+  // promtool 2.42's answers.
+  auto empty_value = query(store, "absent(x{job=\"\"})", 0);
+  REQUIRE(empty_value.vector.size() == 1);
+  CHECK(empty_value.vector[0].labels.empty());
+  auto regex_first = query(store, "absent(x{job=~\"a\",job=\"b\"})", 0);
+  REQUIRE(regex_first.vector.size() == 1);
+  CHECK(regex_first.vector[0].labels == make_labels({{"job", "b"}}));
+  auto twice = query(store, "absent(x{a=\"b\",a=\"c\"})", 0);
+  REQUIRE(twice.vector.size() == 1);
+  CHECK(twice.vector[0].labels.empty());
+}
+
+TEST_CASE("date functions convert NaN, Inf and huge values as Prometheus on amd64 does", "[promql][functions]") {
+  storage::SeriesStore store;
+  // promtool 2.42's answers: int64(NaN) is math.MinInt64 there.
+  CHECK(query(store, "hour(vector(NaN))", 0).vector.at(0).value == 15);
+  CHECK(query(store, "hour(vector(Inf))", 0).vector.at(0).value == 15);
+  CHECK(query(store, "month(vector(NaN))", 0).vector.at(0).value == 12);
+  CHECK(query(store, "year(vector(1e15))", 0).vector.at(0).value == 31690708);
+  CHECK(query(store, "year(vector(-1e15))", 0).vector.at(0).value == -31686769);
+  CHECK(query(store, "day_of_week(vector(-1))", 0).vector.at(0).value == 3);
+}
+
+TEST_CASE("count_values puts the value label on before grouping", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "m"}, {"a", "x"}}, {6});
+  add_series(store, {{"__name__", "m"}, {"a", "y"}}, {60});
+  // promtool 2.42: without (v) removes the value label again; without (a) keeps it.
+  auto without_v = query(store, "count_values without (v) (\"v\", m)", 0);
+  REQUIRE(without_v.vector.size() == 2);
+  CHECK(value_of(without_v, make_labels({{"a", "x"}})) == 1);
+  auto without_a = query(store, "count_values without (a) (\"v\", m)", 0);
+  CHECK(value_of(without_a, make_labels({{"v", "6"}})) == 1);
+  CHECK(value_of(without_a, make_labels({{"v", "60"}})) == 1);
+  add_series(store, {{"__name__", "big"}}, {1e20});
+  auto big = query(store, "count_values(\"v\", big)", 0);
+  CHECK(value_of(big, make_labels({{"v", "100000000000000000000"}})) == 1);
+}
+
+TEST_CASE("topk refuses a k that int64 cannot hold", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "m"}}, {1});
+  CHECK_THROWS_WITH(query(store, "topk(Inf, m)", 0), "Scalar value +Inf overflows int64");
+}
+
+TEST_CASE("a binary operation with an empty side is empty even when the other side has duplicates", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "m"}, {"a", "x"}}, {1});
+  add_series(store, {{"__name__", "m"}, {"a", "y"}}, {2});
+  CHECK(query(store, "nothing * on() group_left m", 0).vector.empty());
+  CHECK(query(store, "m * on() nothing", 0).vector.empty());
+}
+
+TEST_CASE("histogram_quantile reads le as Go's ParseFloat, hexadecimal floats included", "[promql][functions]") {
+  storage::SeriesStore store;
+  add_series(store, {{"__name__", "h_bucket"}, {"le", "0x1p-1"}}, {5});
+  add_series(store, {{"__name__", "h_bucket"}, {"le", "+Inf"}}, {10});
+  // promtool 2.42: 0.5 (the 0x1p-1 bucket's upper bound).
+  CHECK(query(store, "histogram_quantile(0.5, h_bucket)", 0).vector.at(0).value == 0.5);
+}

@@ -83,6 +83,33 @@ TEST_CASE("parse errors carry line:col positions and Prometheus-like messages", 
   CHECK(parse_error("abs(x, y)") == "1:1: parse error: expected 1 argument(s) in call to \"abs\", got 2");
 }
 
+TEST_CASE("numbers are read as Go's ParseInt then ParseFloat, as promtool reads them", "[promql][parser]") {
+  // promtool 2.42's answers.
+  CHECK(static_cast<NumberLiteral&>(*parse("0755")).value == 493);  // octal
+  CHECK(static_cast<NumberLiteral&>(*parse("0x1F")).value == 31);
+  CHECK(static_cast<NumberLiteral&>(*parse("09")).value == 9);      // not octal: a decimal float
+  CHECK(static_cast<NumberLiteral&>(*parse("1e-400")).value == 0);  // underflow rounds to zero
+  CHECK(parse_error("1e400") ==
+        "1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"1e400\": value out of range");
+  CHECK(parse_error("m @ 1e20") == "1:1: parse error: timestamp out of bounds for @ modifier: 100000000000000000000.000000");
+}
+
+TEST_CASE("a bad number or duration names the text promtool names", "[promql][parser]") {
+  CHECK(parse_error("1a") == "1:1: parse error: bad number or duration syntax: \"1\"");
+  CHECK(parse_error("1_000") == "1:1: parse error: bad number or duration syntax: \"1\"");
+  CHECK(parse_error("1e5e") == "1:1: parse error: bad number or duration syntax: \"1e5\"");
+  CHECK(parse_error("0x1g") == "1:1: parse error: bad number or duration syntax: \"0x1\"");
+  CHECK(parse_error("5mx") == "1:1: parse error: bad number or duration syntax: \"5mx\"");
+  CHECK(parse_error("5m5") == "1:1: parse error: bad number or duration syntax: \"5m5\"");
+  CHECK(parse_error("1.5.3") == "1:4: parse error: unexpected number \".3\"");
+}
+
+TEST_CASE("group_left and group_right need on or ignoring before them", "[promql][parser]") {
+  CHECK(parse_error("m * group_left m") == "1:5: parse error: unexpected <group_left>");
+  CHECK(parse_error("m * group_right(x) m") == "1:5: parse error: unexpected <group_right>");
+  CHECK_NOTHROW(parse("m * on(a) group_left m"));
+}
+
 TEST_CASE("to_string renders a parsed expression back to PromQL", "[promql][parser]") {
   CHECK(parse("sum by (job) (rate(x{a=\"b\"}[5m] offset 1m))")->to_string() ==
         "sum by (job) (rate(x{a=\"b\"}[5m] offset 1m))");

@@ -46,6 +46,16 @@ TEST_CASE("series descriptions parse into sorted labels with __name__") {
   CHECK_THROWS(parse_series_description("up{job}"));
 }
 
+TEST_CASE("an empty label value in a series description is no label, as promtool loads it") {
+  CHECK(parse_series_description("m{a=\"x\",e=\"\"}") == make_labels({{"__name__", "m"}, {"a", "x"}}));
+}
+
+TEST_CASE("NaN and Inf cannot be repeated with x: promtool refuses to load NaNx3") {
+  CHECK_THROWS_WITH(expand_series_values("NaNx3"), "invalid expanding notation: \"NaNx3\"");
+  CHECK_THROWS_WITH(expand_series_values("Infx2"), "invalid expanding notation: \"Infx2\"");
+  CHECK(numbers("1x2") == std::vector<double>{1, 1, 1});
+}
+
 TEST_CASE("durations print as Go's time.Duration") {
   CHECK(go_duration_string(0) == "0s");
   CHECK(go_duration_string(500) == "500ms");
