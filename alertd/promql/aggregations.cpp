@@ -66,13 +66,80 @@ bool before(double a, double b, bool top) {
   return top ? a > b : a < b;
 }
 
+// The k members topk (or bottomk) keeps, chosen as Prometheus chooses them — a binary heap of at most k
+// elements, its smallest (largest) at the top, replaced when a later element beats it — so that ties and
+// NaN pick the same series as there. Go's container/heap operations, with Prometheus' orderings.
+std::vector<std::size_t> select_k(const std::vector<std::size_t>& members, const EVector& vec, std::uint64_t k,
+                                  bool top) {
+  std::vector<std::size_t> h;
+  const auto less = [&](std::size_t i, std::size_t j) {
+    const double a = vec[h[i]].v, b = vec[h[j]].v;
+    if (std::isnan(a)) return true;
+    return top ? a < b : a > b;
+  };
+  const auto up = [&](std::size_t j) {
+    while (j > 0) {
+      const std::size_t i = (j - 1) / 2;
+      if (!less(j, i)) break;
+      std::swap(h[i], h[j]);
+      j = i;
+    }
+  };
+  const auto down = [&](std::size_t i0) {
+    std::size_t i = i0;
+    const std::size_t n = h.size();
+    for (;;) {
+      const std::size_t j1 = 2 * i + 1;
+      if (j1 >= n) break;
+      std::size_t j = j1;
+      if (j1 + 1 < n && less(j1 + 1, j1)) j = j1 + 1;
+      if (!less(j, i)) break;
+      std::swap(h[i], h[j]);
+      i = j;
+    }
+    return i > i0;
+  };
+  for (const std::size_t m : members) {
+    if (h.size() < k) {
+      h.push_back(m);
+      up(h.size() - 1);
+      continue;
+    }
+    const double head = vec[h[0]].v, v = vec[m].v;
+    if ((top ? head < v : head > v) || (std::isnan(head) && !std::isnan(v))) {
+      h[0] = m;
+      if (k > 1 && !down(0)) up(0);
+    }
+  }
+  return h;
+}
+
+// Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back as v, written without an
+// exponent (1e20 is "100000000000000000000", 3.4934271057485095e19 is "34934271057485095000").
 std::string format_count_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[512];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  char buf[64];
+  const auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   (void)ec;
-  return std::string(buf, p);
+  const std::string sci(buf, p);
+  const std::size_t e_at = sci.find('e');
+  std::string mantissa = sci.substr(0, e_at);
+  const int exponent = std::stoi(sci.substr(e_at + 1));
+  std::string sign;
+  if (mantissa[0] == '-') {
+    sign = "-";
+    mantissa.erase(0, 1);
+  }
+  std::string digits;
+  for (const char c : mantissa) {
+    if (c != '.') digits += c;
+  }
+  const int n = static_cast<int>(digits.size());
+  if (exponent >= n - 1) return sign + digits + std::string(static_cast<std::size_t>(exponent - (n - 1)), '0');
+  if (exponent < 0) return sign + "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+  return sign + digits.substr(0, static_cast<std::size_t>(exponent) + 1) + "." +
+         digits.substr(static_cast<std::size_t>(exponent) + 1);
 }
 
 }  // namespace
@@ -179,9 +246,9 @@ EValue Evaluator::eval_aggregate(const AggregateExpr& e, TimestampMs t) {
     for (auto& g : groups) {
       auto& mem = g.members;
       if (op == AggOp::topk || op == AggOp::bottomk) {
+        mem = select_k(mem, vec, static_cast<std::uint64_t>(k), top);
         std::stable_sort(mem.begin(), mem.end(),
                          [&](std::size_t a, std::size_t b) { return before(vec[a].v, vec[b].v, top); });
-        if (static_cast<std::uint64_t>(k) < mem.size()) mem.resize(static_cast<std::size_t>(k));
       } else if (op == AggOp::limitk) {
         std::sort(mem.begin(), mem.end(), [&](std::size_t a, std::size_t b) {
           return storage::labels_hash(vec[a].labels) < storage::labels_hash(vec[b].labels);

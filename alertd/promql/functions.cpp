@@ -35,8 +35,16 @@ double floor_(double v) { return std::floor(v); }
 double sqrt_(double v) { return std::sqrt(v); }
 double exp_(double v) { return std::exp(v); }
 double ln_(double v) { return std::log(v); }
-double log2_(double v) { return std::log2(v); }
-double log10_(double v) { return std::log10(v); }
+// Go's math.Log2: exact for powers of two, else the natural log of the fraction scaled, plus the exponent.
+double log2_(double v) {
+  if (std::isnan(v) || v <= 0 || std::isinf(v)) return std::log2(v);
+  int exp = 0;
+  const double frac = std::frexp(v, &exp);
+  if (frac == 0.5) return exp - 1;
+  return std::log(frac) * (1 / M_LN2) + exp;
+}
+// Go's math.Log10: Log2(x) * (Ln2/Ln10), which rounds differently from a direct log10 in the last bit.
+double log10_(double v) { return log2_(v) * (M_LN2 / M_LN10); }
 double sin_(double v) { return std::sin(v); }
 double cos_(double v) { return std::cos(v); }
 double tan_(double v) { return std::tan(v); }
@@ -141,20 +149,40 @@ EValue round(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs
   return map_values(args, t, [inverse](double v) { return std::floor(v * inverse + 0.5) / inverse; });
 }
 
+namespace {
+
+// Go's math.Max: +Inf wins over anything, then NaN over anything, and +0 over -0.
+double go_max(double x, double y) {
+  if ((std::isinf(x) && x > 0) || (std::isinf(y) && y > 0)) return INFINITY;
+  if (std::isnan(x) || std::isnan(y)) return NAN;
+  if (x == 0 && y == 0) return std::signbit(x) ? y : x;
+  return x > y ? x : y;
+}
+
+// Go's math.Min: -Inf wins over anything, then NaN over anything, and -0 over +0.
+double go_min(double x, double y) {
+  if ((std::isinf(x) && x < 0) || (std::isinf(y) && y < 0)) return -INFINITY;
+  if (std::isnan(x) || std::isnan(y)) return NAN;
+  if (x == 0 && y == 0) return std::signbit(x) ? x : y;
+  return x < y ? x : y;
+}
+
+}  // namespace
+
 EValue clamp(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
   const double lo = args[1].scalar, hi = args[2].scalar;
   if (hi < lo) return EValue::of_vector({});
-  return map_values(args, t, [lo, hi](double v) { return std::max(lo, std::min(hi, v)); });
+  return map_values(args, t, [lo, hi](double v) { return go_max(lo, go_min(hi, v)); });
 }
 
 EValue clamp_min(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
   const double lo = args[1].scalar;
-  return map_values(args, t, [lo](double v) { return std::max(lo, v); });
+  return map_values(args, t, [lo](double v) { return go_max(v, lo); });
 }
 
 EValue clamp_max(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
   const double hi = args[1].scalar;
-  return map_values(args, t, [hi](double v) { return std::min(hi, v); });
+  return map_values(args, t, [hi](double v) { return go_min(v, hi); });
 }
 
 EValue time(Evaluator&, const CallExpr&, std::vector<EValue>&, TimestampMs t) {
@@ -163,10 +191,15 @@ EValue time(Evaluator&, const CallExpr&, std::vector<EValue>&, TimestampMs t) {
 
 EValue pi(Evaluator&, const CallExpr&, std::vector<EValue>&, TimestampMs) { return EValue::of_scalar(M_PI); }
 
-EValue timestamp(Evaluator&, const CallExpr&, std::vector<EValue>& args, TimestampMs t) {
+EValue timestamp(Evaluator&, const CallExpr& call, std::vector<EValue>& args, TimestampMs t) {
+  // Only a selector's samples keep their own timestamps; anything computed (sort_desc(m), m + 1) is
+  // stamped with the evaluation time, as in Prometheus.
+  const Expr* arg = call.args[0].get();
+  while (arg->kind == ExprKind::paren) arg = static_cast<const ParenExpr*>(arg)->expr.get();
+  const bool selector = arg->kind == ExprKind::vector_selector;
   EVector& v = args[0].vec;
   for (auto& s : v) {
-    s.v = static_cast<double>(s.t) / 1000.0;
+    s.v = static_cast<double>(selector ? s.t : t) / 1000.0;
     s.t = t;
     s.drop_name = true;
   }

@@ -162,6 +162,7 @@ class Parser {
       case TokenKind::rparen: return "\")\"";
       case TokenKind::rbrace: return "\"}\"";
       case TokenKind::rbracket: return "\"]\"";
+      case TokenKind::op: return "<op:" + t.text + ">";  // as Prometheus' parser names operators
       default: return "\"" + t.text + "\"";
     }
   }
@@ -194,6 +195,20 @@ class Parser {
 
    private:
     Parser& p_;
+  };
+
+  // Names the construct an "unexpected token" error is in ("aggregation"), as Prometheus' messages do:
+  // anywhere inside an aggregation's parentheses, through nested parentheses and function calls.
+  class ContextGuard {
+   public:
+    ContextGuard(Parser& p, const char* context) : p_(p), saved_(p.context_) { p_.context_ = context; }
+    ~ContextGuard() { p_.context_ = saved_; }
+    ContextGuard(const ContextGuard&) = delete;
+    ContextGuard& operator=(const ContextGuard&) = delete;
+
+   private:
+    Parser& p_;
+    const char* saved_;
   };
 
   [[noreturn]] void fail_too_deep(std::uint32_t pos) const {
@@ -451,7 +466,7 @@ class Parser {
       case TokenKind::identifier:
         return parse_identifier();
       default:
-        fail(t.pos, "unexpected " + describe(t));
+        fail(t.pos, "unexpected " + describe(t) + (context_ ? std::string(" in ") + context_ : std::string()));
     }
   }
 
@@ -558,7 +573,7 @@ class Parser {
         continue;
       }
       if (peek().kind != TokenKind::rparen)
-        fail(peek().pos, "unexpected " + describe(peek()) + " in grouping opts, expected \")\" or \",\"");
+        fail(peek().pos, "unexpected " + describe(peek()) + " in grouping opts, expected \",\" or \")\"");
     }
     next();
     return out;
@@ -576,7 +591,10 @@ class Parser {
     const Token lp = expect(TokenKind::lparen, "\"(\"");
     std::vector<ExprPtr> args;
     while (peek().kind != TokenKind::rparen) {
-      args.push_back(parse_expr(0));
+      {
+        const ContextGuard context(*this, "aggregation");
+        args.push_back(parse_expr(0));
+      }
       if (peek().kind == TokenKind::comma) {
         next();
         continue;
@@ -661,6 +679,7 @@ class Parser {
   std::vector<Token> toks_;
   std::size_t i_ = 0;
   std::uint32_t nesting_ = 0;  // parse_expr calls in progress
+  const char* context_ = nullptr;  // see ContextGuard
 };
 
 int line_of(std::string_view q, std::uint32_t offset, int& col) {

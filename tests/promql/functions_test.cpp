@@ -113,6 +113,11 @@ TEST_CASE("count_values puts the value label on before grouping", "[promql][func
   add_series(store, {{"__name__", "big"}}, {1e20});
   auto big = query(store, "count_values(\"v\", big)", 0);
   CHECK(value_of(big, make_labels({{"v", "100000000000000000000"}})) == 1);
+  // Go's FormatFloat(v, 'f', -1, 64): the shortest digits, then zeros (not the exact binary expansion).
+  add_series(store, {{"__name__", "odd"}}, {3.4934271057485095e19});
+  CHECK(value_of(query(store, "count_values(\"v\", odd)", 0), make_labels({{"v", "34934271057485095000"}})) == 1);
+  add_series(store, {{"__name__", "small"}}, {-0.000125});
+  CHECK(value_of(query(store, "count_values(\"v\", small)", 0), make_labels({{"v", "-0.000125"}})) == 1);
 }
 
 TEST_CASE("topk refuses a k that int64 cannot hold", "[promql][functions]") {
