@@ -3,6 +3,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "alertd/promql/parser.h"
@@ -160,9 +161,20 @@ EvaluationResult RuleManager::evaluate_after_scrape(TimestampMs now, std::int64_
   for (auto& slot : slots_) {
     const std::int64_t interval = std::max<std::int64_t>(slot.group->interval_ms(), 1);
     if (slot.next_eval == 0 || slot.next_eval > now + scrape_interval_ms) continue;
-    if (slot.last_eval != 0 && now - slot.last_eval < interval / 4) continue;
-    eval_group_locked(slot, now, result);
-    slot.next_eval = now + interval + interval / 4;
+    // The evaluation timestamp is the grid point nearest the scrape, so that `for: 1m` on a 15 s group
+    // fires at the fourth evaluation after activeAt even when this scrape ended a few milliseconds
+    // earlier than the first one did (Prometheus' evaluations are exactly an interval apart). A scrape far
+    // off the grid (the scrape interval differs, or scrapes stopped for a while) starts a new grid.
+    TimestampMs ts = now;
+    if (slot.anchor != 0) {
+      const std::int64_t k = (now - slot.anchor + interval / 2) / interval;
+      const TimestampMs grid = slot.anchor + k * interval;
+      if (std::llabs(now - grid) <= interval / 4) ts = grid;
+    }
+    if (ts == now) slot.anchor = now;
+    if (slot.last_eval != 0 && (ts <= slot.last_eval || ts - slot.last_eval < interval / 4)) continue;
+    eval_group_locked(slot, ts, result);
+    slot.next_eval = ts + interval + interval / 4;
   }
   return result;
 }

@@ -84,6 +84,9 @@ class RuleManager {
     std::unique_ptr<Group> group;
     TimestampMs next_eval = 0;  // 0 = not yet scheduled
     TimestampMs last_eval = 0;  // when it was last evaluated, 0 = never
+    // The grid scrape-following evaluations keep to (anchor + k * interval), so that their timestamps are
+    // exactly an interval apart however the scrapes jitter; 0 = not yet anchored.
+    TimestampMs anchor = 0;
   };
   void eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result);
   TimestampMs first_slot(const Group& g, TimestampMs now) const;

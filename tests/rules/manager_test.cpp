@@ -337,3 +337,35 @@ TEST_CASE("a rule that hits the query limits records the error and the group's o
   CHECK(rules.at(1).health == RuleHealth::ok);
   CHECK(rules.at(1).alerts.size() == 1);
 }
+
+TEST_CASE("a for: 1m alert on a 15 s group fires 60 s after it went pending even when scrapes jitter") {
+  Fixture f;
+  f.manager.update({group_from("groups:\n"
+                               "- name: g\n"
+                               "  interval: 15s\n"
+                               "  rules:\n"
+                               "  - alert: Errors\n"
+                               "    expr: error_ratio > 0.5\n"
+                               "    for: 1m\n")},
+                   0);
+  f.manager.evaluate_due(0);
+  const TimestampMs slot = f.manager.next_evaluation();
+  REQUIRE(slot > 0);
+  // Scrapes end around the slots, the first 6 ms after one, later ones a few ms either side.
+  const std::vector<TimestampMs> scrape_ends{slot + 6, slot + 15'003, slot + 29'998, slot + 45'010, slot + 60'001};
+  std::vector<TimestampMs> evaluated;
+  TimestampMs fired_at = 0;
+  for (const TimestampMs end : scrape_ends) {
+    f.set_ratio(end - 50, 0.9);
+    const auto result = f.manager.evaluate_after_scrape(end, 15'000);
+    REQUIRE(result.groups_evaluated == 1);
+    evaluated.push_back(f.manager.snapshot().at(0).last_evaluation);
+    for (const auto& a : result.to_send) {
+      if (a.state == AlertState::firing && fired_at == 0) fired_at = a.fired_at;
+    }
+  }
+  // Evaluation timestamps are exactly an interval apart, from the first scrape's end.
+  CHECK(evaluated == std::vector<TimestampMs>{slot + 6, slot + 15'006, slot + 30'006, slot + 45'006, slot + 60'006});
+  // activeAt + for = slot + 6 + 60 s: the fifth evaluation, not one more interval later.
+  CHECK(fired_at == slot + 60'006);
+}
