@@ -8,6 +8,7 @@
 
 #include "alertd/app/app.h"
 #include "alertd/app/check_config.h"
+#include "alertd/app/routes_command.h"
 #include "alertd/rules/commands.h"
 #include "common/duration.h"
 #include "common/flags.h"
@@ -19,8 +20,11 @@ namespace {
 
 constexpr int kExitBadConfig = 2;
 
-/// Runs `alertd check config|check rules|test rules ...`; `args` starts at the command word.
+/// Runs `alertd check config|check rules|test rules|config routes ...`; `args` starts at the command word.
 int run_subcommand(const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == "config" && args[1] == "routes") {
+    return twikit::app::routes_command({args.begin() + 2, args.end()}, std::cout, std::cerr);
+  }
   if (args.size() >= 2 && args[0] == "check" && args[1] == "config") {
     return twikit::app::check_config_command({args.begin() + 2, args.end()}, std::cout, std::cerr);
   }
@@ -28,7 +32,7 @@ int run_subcommand(const std::vector<std::string>& args) {
     return twikit::rules::run_rules_tool(args, std::cout, std::cerr);
   }
   std::cerr << "alertd: unknown command \"" << args[0] << (args.size() > 1 ? " " + args[1] : "")
-            << "\" (check config|check rules|test rules)\n";
+            << "\" (check config|check rules|test rules|config routes [show|test])\n";
   return 1;
 }
 
@@ -36,11 +40,13 @@ int run_subcommand(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   // Subcommands take their own arguments (test rules has --run=...), so they bypass the daemon's flags.
-  if (argc > 1 && (std::string(argv[1]) == "check" || std::string(argv[1]) == "test")) {
+  if (argc > 1 && (std::string(argv[1]) == "check" || std::string(argv[1]) == "test" ||
+                   std::string(argv[1]) == "config")) {
     return run_subcommand(std::vector<std::string>(argv + 1, argv + argc));
   }
   twikit::FlagSet flags("alertd", "The Twikit alerting daemon: scrapes targets, evaluates Prometheus rule files, notifies.\n"
-                                  "Commands: alertd check config FILE... | check rules FILE... | test rules FILE...");
+                                  "Commands: alertd check config FILE... | check rules FILE... | test rules FILE... |\n"
+                                  "          config routes [show|test] [--config.file=FILE] [--tree] [--verify.receivers=R] [LABEL=VALUE...]");
   flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
   flags.add_string("web.listen-address", "", "Address to listen on for the API and /metrics (default from config: 0.0.0.0:9878)");
   flags.add_bool("config.allow-empty", false, "Run even when the config has no scrape targets and no rule files");

@@ -397,13 +397,23 @@ class Loader {
       if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
       for (const auto& kv : m) {
         try {
-          rc.matchers.emplace_back(r_.str(kv.first),
-                                   std::string(key) == "match" ? Matcher::Op::equal : Matcher::Op::regex, r_.str(kv.second));
+          // Alertmanager keeps a match_re value anchored, and prints it so (groupKey, amtool's tree).
+          if (!is_valid_label_name(r_.str(kv.first))) r_.fail(kv.first, "invalid label name \"" + r_.str(kv.first) + "\"");
+          const bool equal = std::string(key) == "match";
+          const std::string value = equal ? r_.str(kv.second) : "^(?:" + r_.str(kv.second) + ")$";
+          rc.matchers.emplace_back(r_.str(kv.first), equal ? Matcher::Op::equal : Matcher::Op::regex, value);
         } catch (const std::invalid_argument& e) {
           r_.fail(kv.second, std::string("bad matcher: ") + e.what());
         }
       }
     }
+    // Sorted by name, then value, then operator, as Alertmanager sorts a route's matchers: the route's
+    // groupKey and `alertd config routes show` come out as Alertmanager's.
+    std::stable_sort(rc.matchers.begin(), rc.matchers.end(), [](const Matcher& a, const Matcher& b) {
+      if (a.name() != b.name()) return a.name() < b.name();
+      if (a.value() != b.value()) return a.value() < b.value();
+      return a.op() < b.op();
+    });
     if (root && !rc.matchers.empty()) r_.fail(n, "root route must not have any matchers");
     if (n["continue"]) {
       rc.continue_matching = r_.boolean(n["continue"]);

@@ -1,5 +1,7 @@
 #include "alertd/notify/matcher.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 namespace twikit::notify {
@@ -16,7 +18,12 @@ const char* op_string(Matcher::Op op) {
 
 Matcher::Matcher(std::string name, Op op, std::string value)
     : name_(std::move(name)), op_(op), value_(std::move(value)) {
-  if (!is_valid_label_name(name_)) throw std::invalid_argument("invalid label name \"" + name_ + "\"");
+  // Alertmanager's matcher syntax allows ':' in names ([a-zA-Z_:][a-zA-Z0-9_:]*), as metric names do.
+  const bool valid = !name_.empty() && std::isdigit(static_cast<unsigned char>(name_[0])) == 0 &&
+                     std::all_of(name_.begin(), name_.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == ':';
+                     });
+  if (!valid) throw std::invalid_argument("invalid label name \"" + name_ + "\"");
   if (op_ == Op::regex || op_ == Op::not_regex) {
     try {
       regex_ = Regex::compile(value_, RegexAnchor::alertmanager);
@@ -59,7 +66,10 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; 
 Matcher read_matcher(const std::string& text, std::size_t& pos) {
   while (pos < text.size() && is_space(text[pos])) ++pos;
   const std::size_t name_start = pos;
-  while (pos < text.size() && (std::isalnum(static_cast<unsigned char>(text[pos])) || text[pos] == '_')) ++pos;
+  while (pos < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[pos])) || text[pos] == '_' || text[pos] == ':')) {
+    ++pos;
+  }
   const std::string name = text.substr(name_start, pos - name_start);
   if (name.empty()) throw std::invalid_argument("matcher \"" + text + "\": missing label name");
   while (pos < text.size() && is_space(text[pos])) ++pos;
