@@ -2,29 +2,9 @@
 
 #include <crypt.h>
 
+#include "common/base64.h"
+
 namespace twikit {
-namespace {
-
-std::string base64_decode(const std::string& in) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int bits = 0;
-  unsigned value = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    const auto pos = chars.find(c);
-    if (pos == std::string::npos) return {};
-    value = (value << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 bool password_matches(const std::string& hash, const std::string& password) {
   crypt_data data{};

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "alertd/notify/config_yaml.h"
+#include "common/base64.h"
 #include "alertd/notify/duration.h"
 
 namespace twikit::notify {
@@ -123,6 +124,74 @@ class Loader {
     }
   }
 
+  // Alertmanager's http_config (Prometheus' common HTTP client config): the Authorization header it asks
+  // for ("" for none). What alertd's HTTP client cannot do (TLS settings, proxies, OAuth 2) is a load error
+  // naming the key, never accepted and ignored.
+  std::string load_http_config(const YAML::Node& h) {
+    if (h.IsNull()) return {};
+    if (!h.IsMap()) r_.fail(h, "http_config must be a mapping");
+    static const std::set<std::string> unsupported = {"oauth2", "tls_config", "proxy_url", "no_proxy",
+                                                      "proxy_from_environment", "proxy_connect_header",
+                                                      "follow_redirects", "enable_http2"};
+    for (const auto& kv : h) {
+      const std::string key = r_.str(kv.first);
+      if (unsupported.count(key)) {
+        r_.fail(kv.first, "http_config: " + key + " is not supported by alertd (remove it, or send through an "
+                          "Alertmanager with alertmanager_configs)");
+      }
+    }
+    r_.check_keys(h, {"authorization", "basic_auth", "bearer_token", "bearer_token_file"}, "http_config");
+    const int schemes = (h["authorization"] ? 1 : 0) + (h["basic_auth"] ? 1 : 0) +
+                        ((h["bearer_token"] || h["bearer_token_file"]) ? 1 : 0);
+    if (schemes > 1) {
+      r_.fail(h, "http_config: at most one of basic_auth, authorization, bearer_token & bearer_token_file must be configured");
+    }
+    if (h["bearer_token"] && h["bearer_token_file"]) {
+      r_.fail(h["bearer_token_file"], "http_config: at most one of bearer_token & bearer_token_file must be configured");
+    }
+    if (h["bearer_token"] || h["bearer_token_file"]) {
+      const bool file = static_cast<bool>(h["bearer_token_file"]);
+      const YAML::Node node = file ? h["bearer_token_file"] : h["bearer_token"];
+      const std::string token = file ? r_.read_secret_file(node, "bearer_token_file") : r_.str(node);
+      r_.check_token(node, token, file ? "http_config bearer_token_file" : "http_config bearer_token");
+      return "Bearer " + token;
+    }
+    if (const YAML::Node auth = h["authorization"]; auth.IsDefined() && !auth.IsNull()) {
+      r_.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
+      std::string type = auth["type"] ? r_.str(auth["type"]) : "Bearer";
+      std::string lower = type;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (lower == "basic") r_.fail(auth["type"], "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+      if (auth["credentials"] && auth["credentials_file"]) {
+        r_.fail(auth["credentials_file"], "at most one of authorization credentials & credentials_file must be configured");
+      }
+      std::string credentials;
+      if (auth["credentials_file"]) {
+        credentials = r_.read_secret_file(auth["credentials_file"], "credentials_file");
+        r_.check_token(auth["credentials_file"], credentials, "http_config authorization credentials_file");
+      } else if (auth["credentials"]) {
+        credentials = r_.str(auth["credentials"]);
+        r_.check_token(auth["credentials"], credentials, "http_config authorization credentials");
+      }
+      return credentials.empty() ? std::string() : type + " " + credentials;
+    }
+    if (const YAML::Node basic = h["basic_auth"]; basic.IsDefined() && !basic.IsNull()) {
+      r_.check_keys(basic, {"username", "username_file", "password", "password_file"}, "basic_auth");
+      if (basic["username"] && basic["username_file"]) {
+        r_.fail(basic["username_file"], "at most one of basic_auth username & username_file must be configured");
+      }
+      if (basic["password"] && basic["password_file"]) {
+        r_.fail(basic["password_file"], "at most one of basic_auth password & password_file must be configured");
+      }
+      const std::string user = basic["username_file"] ? r_.read_secret_file(basic["username_file"], "username_file")
+                                                      : (basic["username"] ? r_.str(basic["username"]) : "");
+      const std::string password = basic["password_file"] ? r_.read_secret_file(basic["password_file"], "password_file")
+                                                          : (basic["password"] ? r_.str(basic["password"]) : "");
+      return "Basic " + base64_encode(user + ":" + password);
+    }
+    return {};
+  }
+
   WebhookConfig load_webhook(const YAML::Node& n) {
     r_.check_keys(n, {"url", "url_file", "bearer_token_file", "http_config", "max_alerts", "timeout", "send_resolved"},
                   "webhook_configs");
@@ -137,22 +206,18 @@ class Loader {
       r_.check_url(n["url_file"], w.url, "webhook_configs url_file");
     }
     if (!n["url"] && !n["url_file"]) r_.fail(n, "webhook_configs: missing url");
+    if (n["bearer_token_file"] && n["http_config"]) {
+      r_.fail(n["bearer_token_file"], "webhook_configs: at most one of bearer_token_file and http_config");
+    }
     if (n["bearer_token_file"]) {
-      w.bearer_token = r_.read_secret_file(n["bearer_token_file"], "bearer_token_file");
-      r_.check_token(n["bearer_token_file"], w.bearer_token, "webhook_configs bearer_token_file");
-    } else if (const YAML::Node auth = n["http_config"] ? n["http_config"]["authorization"] : YAML::Node();
-               auth.IsDefined() && !auth.IsNull()) {
-      r_.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
-      if (auth["credentials_file"]) {
-        w.bearer_token = r_.read_secret_file(auth["credentials_file"], "credentials_file");
-        r_.check_token(auth["credentials_file"], w.bearer_token, "webhook_configs credentials_file");
-      } else if (auth["credentials"]) {
-        w.bearer_token = r_.str(auth["credentials"]);
-        r_.check_token(auth["credentials"], w.bearer_token, "webhook_configs credentials");
-      }
+      const std::string token = r_.read_secret_file(n["bearer_token_file"], "bearer_token_file");
+      r_.check_token(n["bearer_token_file"], token, "webhook_configs bearer_token_file");
+      w.authorization = "Bearer " + token;
+    } else if (n["http_config"]) {
+      w.authorization = load_http_config(n["http_config"]);
     } else if (auto token = env(kWebhookTokenEnv)) {
       check_env_token(kWebhookTokenEnv, *token);
-      w.bearer_token = *token;
+      w.authorization = "Bearer " + *token;
     }
     if (n["max_alerts"]) w.max_alerts = static_cast<std::size_t>(r_.uint(n["max_alerts"]));
     if (n["timeout"]) w.timeout_ms = r_.duration(n["timeout"]);
@@ -269,8 +334,11 @@ class Loader {
       check_env_url(kWebhookUrlEnv, *url);
       WebhookConfig w;
       w.url = *url;
-      w.bearer_token = env(kWebhookTokenEnv).value_or("");
-      if (!w.bearer_token.empty()) check_env_token(kWebhookTokenEnv, w.bearer_token);
+      const std::string token = env(kWebhookTokenEnv).value_or("");
+      if (!token.empty()) {
+        check_env_token(kWebhookTokenEnv, token);
+        w.authorization = "Bearer " + token;
+      }
       combined.webhooks.push_back(w);
       if (!cfg.find_receiver("monitoring-webhook")) {
         ReceiverConfig rc;

@@ -19,7 +19,9 @@ namespace twikit::notify {
 /// A webhook integration: Alertmanager's webhook payload version "4" POSTed to `url`.
 struct WebhookConfig {
   std::string url;                ///< Where to POST.
-  std::string bearer_token;       ///< Sent as "Authorization: Bearer ..."; empty = no header.
+  /// The Authorization header value ("Bearer <token>", "Basic <base64>", "<type> <credentials>"); empty =
+  /// no header. From bearer_token_file, http_config or $MONITORING_WEBHOOK_TOKEN.
+  std::string authorization;
   std::size_t max_alerts = 0;     ///< At most this many alerts per payload (0 = all); the rest count as truncated.
   std::int64_t timeout_ms = 10000;///< Per-request timeout.
   bool send_resolved = true;      ///< Alertmanager's default for webhooks.

@@ -53,7 +53,7 @@ DeliveryResult WebhookNotifier::notify(const Notification& n) {
   req.url = config_.url;
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("User-Agent", "alertd/" TWIKIT_VERSION);
-  if (!config_.bearer_token.empty()) req.headers.emplace_back("Authorization", "Bearer " + config_.bearer_token);
+  if (!config_.authorization.empty()) req.headers.emplace_back("Authorization", config_.authorization);
   req.body = safe_dump(webhook_payload(n, config_.max_alerts));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;

@@ -131,9 +131,9 @@ receivers:
 route: {receiver: env}
 )",
                         {{"MONITORING_WEBHOOK_TOKEN", "env-token"}, {"SLACK_WEBHOOK_URL", "http://127.0.0.1:3/s"}});
-  CHECK(cfg.find_receiver("env")->webhooks.at(0).bearer_token == "env-token");
+  CHECK(cfg.find_receiver("env")->webhooks.at(0).authorization == "Bearer env-token");
   CHECK(cfg.find_receiver("env")->slacks.at(0).api_url == "http://127.0.0.1:3/s");
-  CHECK(cfg.find_receiver("file")->webhooks.at(0).bearer_token == "file-token");
+  CHECK(cfg.find_receiver("file")->webhooks.at(0).authorization == "Bearer file-token");
 }
 
 TEST_CASE("the seed's environment variables become implicit receivers") {
@@ -145,7 +145,7 @@ TEST_CASE("the seed's environment variables become implicit receivers") {
   const auto* def = cfg.find_receiver("default");
   REQUIRE(def);
   CHECK(def->webhooks.at(0).url == "http://127.0.0.1:9/hook");
-  CHECK(def->webhooks.at(0).bearer_token == "t");
+  CHECK(def->webhooks.at(0).authorization == "Bearer t");
   CHECK(def->emails.at(0).to.size() == 2);
   CHECK(def->slacks.at(0).api_url == "http://127.0.0.1:9/slack");
   CHECK(cfg.find_receiver("monitoring-webhook"));
@@ -247,4 +247,27 @@ TEST_CASE("URLs are http or https everywhere, and the smarthost is host:port") {
                        " email_configs: [{to: a@x, smarthost: 'mail.example:587'}]}]\nroute: {receiver: w}\n");
   CHECK(ok.external_url == "HTTPS://alertd.example:9878/");
   CHECK(ok.find_receiver("w")->emails.at(0).smarthost == "mail.example:587");
+}
+
+TEST_CASE("http_config settings alertd cannot honour are load errors, never accepted and ignored") {
+  const auto error = [](const std::string& http_config) {
+    try {
+      load("receivers:\n  - name: a\n    webhook_configs:\n      - url: http://127.0.0.1:1/\n        http_config: " +
+           http_config + "\nroute: {receiver: a}\n");
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  CHECK(error("{tls_config: {insecure_skip_verify: true}}") ==
+        "alertd.yaml:5:23: http_config: tls_config is not supported by alertd (remove it, or send through an "
+        "Alertmanager with alertmanager_configs)");
+  CHECK(error("{proxy_url: 'http://proxy:3128'}").find("proxy_url is not supported") != std::string::npos);
+  CHECK(error("{basic_auth: {username: u, password: p}, bearer_token: t}").find(
+            "at most one of basic_auth, authorization, bearer_token & bearer_token_file") != std::string::npos);
+  CHECK(error("{authorization: {type: Basic, credentials: x}}").find(
+            "authorization type cannot be set to \"basic\", use \"basic_auth\" instead") != std::string::npos);
+  CHECK(error("{basic_auth: {username: u, password: p, password_file: /x}}").find(
+            "at most one of basic_auth password & password_file") != std::string::npos);
+  CHECK(error("{bearer_token: abc}") == "loaded");
 }

@@ -78,6 +78,25 @@ TEST_CASE("the webhook receiver gets Alertmanager's v4 JSON with the bearer toke
   CHECK(s.metrics.sent("webhook") == 1);
 }
 
+TEST_CASE("http_config basic_auth and authorization reach the webhook receiver as Authorization headers") {
+  TestReceiver r;
+  {
+    Stack s(hook_config(r, ", http_config: {basic_auth: {username: alertd, password: 'p@ss:word'}}"));
+    s.dispatcher->put({firing({{"alertname", "A"}}, kT0)});
+    REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+    // base64("alertd:p@ss:word")
+    CHECK(r.delivered()[0].authorization == "Basic YWxlcnRkOnBAc3M6d29yZA==");
+    REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+  }
+  {
+    Stack s(hook_config(r, ", http_config: {authorization: {type: Token, credentials: abc123}}"));
+    s.dispatcher->put({firing({{"alertname", "B"}}, kT0)});
+    REQUIRE(eventually([&] { return r.delivered().size() == 2; }));
+    CHECK(r.delivered()[1].authorization == "Token abc123");
+    REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+  }
+}
+
 TEST_CASE("a receiver that answers 500 for a while, then 200, gets the notification exactly once") {
   TestReceiver r;
   for (int i = 0; i < 3; ++i) r.script(500);
