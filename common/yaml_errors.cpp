@@ -1,7 +1,9 @@
 #include "common/yaml_errors.h"
 
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 namespace twikit {
 
@@ -16,11 +18,40 @@ void fail_at(const std::string& file, const YAML::Node& node, const std::string&
 }
 
 YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(file + ":" + std::to_string(e.mark.line + 1) + ":" +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  check_duplicate_keys(file, root);
+  return root;
+}
+
+void check_duplicate_keys(const std::string& file, const YAML::Node& root) {
+  // Iterative, and bounded: aliases can make a small file a large tree, which the loaders bound elsewhere.
+  constexpr std::size_t kMaxNodes = 1'000'000;
+  std::vector<YAML::Node> todo{root};
+  std::size_t visited = 0;
+  while (!todo.empty() && visited++ < kMaxNodes) {
+    const YAML::Node node = todo.back();
+    todo.pop_back();
+    if (node.IsMap()) {
+      std::map<std::string, int> seen;  // key -> line of its first occurrence
+      for (const auto& kv : node) {
+        if (kv.first.IsScalar() && kv.first.Scalar() != "<<") {
+          const auto [it, fresh] = seen.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+          if (!fresh) {
+            fail_at(file, kv.first, "key \"" + kv.first.Scalar() + "\" already set in map (first at line " +
+                                        std::to_string(it->second) + ")");
+          }
+        }
+        todo.push_back(kv.second);
+      }
+    } else if (node.IsSequence()) {
+      for (const auto& item : node) todo.push_back(item);
+    }
   }
 }
 

@@ -32,7 +32,12 @@ YAML::Node load_yaml_file(const std::string& path);
 /// Reads the whole file at `path`; throws ConfigError "path: cannot open file" when it cannot.
 std::string read_config_text(const std::string& path);
 
-/// Parses YAML `text` that came from `file` (a name for messages only).
+/// Throws ConfigError at the second occurrence of a key in any mapping under `root`: a key written twice is
+/// a mistake (the first value would silently lose), and Prometheus and Alertmanager reject it too.
+void check_duplicate_keys(const std::string& file, const YAML::Node& root);
+
+/// Parses YAML `text` that came from `file` (a name for messages only); syntax errors and duplicate keys
+/// become ConfigError with their position.
 YAML::Node load_yaml_string(const std::string& text, const std::string& file);
 
 /// Throws ConfigError at the first key of mapping `node` that is not in `allowed`

@@ -44,9 +44,14 @@ std::string Reader::str(const YAML::Node& node) const {
 }
 
 bool Reader::boolean(const YAML::Node& node) const {
+  // YAML 1.1's spellings, as Alertmanager's YAML library reads them.
   const std::string s = str(node);
-  if (s == "true") return true;
-  if (s == "false") return false;
+  for (const char* t : {"true", "True", "TRUE", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON"}) {
+    if (s == t) return true;
+  }
+  for (const char* f : {"false", "False", "FALSE", "no", "No", "NO", "n", "N", "off", "Off", "OFF"}) {
+    if (s == f) return false;
+  }
   fail(node, "expected true or false, got \"" + s + "\"");
 }
 

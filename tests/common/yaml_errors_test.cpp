@@ -32,3 +32,19 @@ TEST_CASE("a malformed duration is reported at its value") {
 TEST_CASE("a missing file is a ConfigError naming the file") {
   CHECK_THROWS_AS(load_yaml_file("/nonexistent/x.yml"), ConfigError);
 }
+
+TEST_CASE("a key written twice in a mapping is an error at its second occurrence") {
+  try {
+    twikit::load_yaml_string("global:\n  scrape_interval: 15s\n  scrape_interval: 30s\n", "alertd.yaml");
+    FAIL("loaded");
+  } catch (const twikit::ConfigError& e) {
+    CHECK(std::string(e.what()) == "alertd.yaml:3:3: key \"scrape_interval\" already set in map (first at line 2)");
+  }
+  try {
+    twikit::load_yaml_string("route:\n  routes:\n    - receiver: a\n      receiver: b\n", "am.yml");
+    FAIL("loaded");
+  } catch (const twikit::ConfigError& e) {
+    CHECK(std::string(e.what()) == "am.yml:4:7: key \"receiver\" already set in map (first at line 3)");
+  }
+  CHECK_NOTHROW(twikit::load_yaml_string("a: {x: 1}\nb: {x: 2}\nbase: &b {k: 1}\nuse: {<<: *b, j: 2}\n", "ok.yml"));
+}

@@ -271,3 +271,10 @@ TEST_CASE("http_config settings alertd cannot honour are load errors, never acce
             "at most one of basic_auth password & password_file") != std::string::npos);
   CHECK(error("{bearer_token: abc}") == "loaded");
 }
+
+TEST_CASE("booleans may be written as YAML 1.1 spells them, as Alertmanager reads them") {
+  const auto cfg = load("receivers:\n  - name: a\n    webhook_configs: [{url: 'http://127.0.0.1:1/', send_resolved: no}]\n"
+                        "route:\n  receiver: a\n  routes:\n    - receiver: a\n      continue: yes\n");
+  CHECK_FALSE(cfg.find_receiver("a")->webhooks.at(0).send_resolved);
+  CHECK(cfg.route.routes.at(0).continue_matching);
+}
