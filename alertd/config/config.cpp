@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "alertd/config/kpi_yaml.h"
 #include "common/http_server.h"
 #include "common/yaml_errors.h"
 
@@ -40,7 +41,7 @@ class Loader {
       if (!root.IsMap()) fail_at(file_, root, "expected a mapping at the top level");
       for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
-        static const std::set<std::string> own = {"global", "scrape_configs", "rule_files", "storage", "web"};
+        static const std::set<std::string> own = {"global", "scrape_configs", "rule_files", "storage", "web", "kpis"};
         if (!own.count(key) && !kNotificationRootKeys.count(key)) {
           fail_at(file_, kv.first, "unknown field \"" + key + "\"");
         }
@@ -50,6 +51,7 @@ class Loader {
       load_rule_files(root["rule_files"], cfg);
       load_storage(root["storage"], cfg.storage);
       load_web(root["web"], cfg.web);
+      cfg.kpis = load_kpis(file_, root["kpis"], default_kpi_table());
     }
     try {
       cfg.notification = notify::load_notification_config(notification_root(root), file_, env);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alertd/config/kpi_table.h"
 #include "alertd/notify/config.h"
 #include "alertd/scrape/target.h"
 #include "common/labels.h"
@@ -67,6 +68,8 @@ struct AlertdConfig {
   WebConfig web;
   /// Receivers, routes, inhibition and escalation.
   notify::NotificationConfig notification;
+  /// The seed's KPI names and their metrics: the embedded table with the `kpis:` section applied.
+  KpiTable kpis = default_kpi_table();
 };
 
 /// How a config is loaded (flags of `alertd` and `alertd check config`).
