@@ -441,7 +441,8 @@ class Loader {
       if (!cfg.find_receiver(rc.receiver)) r_.fail(n["receiver"], "route refers to unknown receiver \"" + rc.receiver + "\"");
     }
     if (root && rc.receiver.empty()) r_.fail(n, "root route must specify a receiver");
-    if (n["group_by"]) {
+    // An empty list inherits the parent's grouping, as in Alertmanager (only a non-empty one replaces it).
+    if (n["group_by"] && !r_.strings(n["group_by"]).empty()) {
       rc.group_by = r_.strings(n["group_by"]);
       rc.group_by_all = false;
       std::set<std::string> seen;

@@ -278,3 +278,12 @@ TEST_CASE("booleans may be written as YAML 1.1 spells them, as Alertmanager read
   CHECK_FALSE(cfg.find_receiver("a")->webhooks.at(0).send_resolved);
   CHECK(cfg.route.routes.at(0).continue_matching);
 }
+
+TEST_CASE("an empty group_by in a child route inherits the parent's grouping, as in Alertmanager") {
+  const auto cfg = load("receivers: [{name: a}]\n"
+                        "route:\n  receiver: a\n  group_by: [alertname, service]\n"
+                        "  routes:\n    - matchers: [team=ops]\n      group_by: []\n"
+                        "    - matchers: [team=dev]\n      group_by: [cluster]\n");
+  CHECK(cfg.route.routes.at(0).group_by == std::vector<std::string>{"alertname", "service"});
+  CHECK(cfg.route.routes.at(1).group_by == std::vector<std::string>{"cluster"});
+}
