@@ -526,16 +526,30 @@ class Loader {
   }
 
   InhibitRuleConfig load_inhibit(const YAML::Node& n) {
-    r_.check_keys(n, {"source_matchers", "target_matchers", "equal", "source_match", "target_match"}, "inhibit rule");
+    r_.check_keys(n,
+                  {"source_matchers", "target_matchers", "equal", "source_match", "target_match", "source_match_re",
+                   "target_match_re"},
+                  "inhibit rule");
     InhibitRuleConfig ir;
     ir.source_matchers = r_.matchers(n["source_matchers"]);
     ir.target_matchers = r_.matchers(n["target_matchers"]);
-    for (const char* key : {"source_match", "target_match"}) {
+    // The legacy maps: match is equality, match_re an anchored regex, as in Alertmanager.
+    for (const char* key : {"source_match", "target_match", "source_match_re", "target_match_re"}) {
       const YAML::Node m = n[key];
       if (!m.IsDefined() || m.IsNull()) continue;
       if (!m.IsMap()) r_.fail(m, std::string(key) + " must be a mapping");
-      auto& list = std::string(key) == "source_match" ? ir.source_matchers : ir.target_matchers;
-      for (const auto& kv : m) list.emplace_back(r_.str(kv.first), Matcher::Op::equal, r_.str(kv.second));
+      const std::string k = key;
+      auto& list = k.rfind("source", 0) == 0 ? ir.source_matchers : ir.target_matchers;
+      const bool regex = k.size() > 3 && k.compare(k.size() - 3, 3, "_re") == 0;
+      for (const auto& kv : m) {
+        if (!is_valid_label_name(r_.str(kv.first))) r_.fail(kv.first, "invalid label name \"" + r_.str(kv.first) + "\"");
+        try {
+          list.emplace_back(r_.str(kv.first), regex ? Matcher::Op::regex : Matcher::Op::equal,
+                            regex ? "^(?:" + r_.str(kv.second) + ")$" : r_.str(kv.second));
+        } catch (const std::invalid_argument& e) {
+          r_.fail(kv.second, std::string("bad matcher: ") + e.what());
+        }
+      }
     }
     if (n["equal"]) {
       ir.equal = r_.strings(n["equal"]);

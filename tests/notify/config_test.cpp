@@ -287,3 +287,16 @@ TEST_CASE("an empty group_by in a child route inherits the parent's grouping, as
   CHECK(cfg.route.routes.at(0).group_by == std::vector<std::string>{"alertname", "service"});
   CHECK(cfg.route.routes.at(1).group_by == std::vector<std::string>{"cluster"});
 }
+
+TEST_CASE("inhibit rules take Alertmanager's legacy source_match_re and target_match_re") {
+  const auto cfg = load("receivers: [{name: a}]\nroute: {receiver: a}\n"
+                        "inhibit_rules:\n  - source_match_re: {severity: 'crit.*'}\n"
+                        "    target_match_re: {severity: 'warning|info'}\n    equal: [service]\n");
+  const auto& rule = cfg.inhibit_rules.at(0);
+  REQUIRE(rule.source_matchers.size() == 1);
+  CHECK(rule.source_matchers[0].matches_value("critical"));
+  CHECK_FALSE(rule.source_matchers[0].matches_value("xcritical"));
+  REQUIRE(rule.target_matchers.size() == 1);
+  CHECK(rule.target_matchers[0].matches_value("info"));
+  CHECK_FALSE(rule.target_matchers[0].matches_value("critical"));
+}
