@@ -1,5 +1,6 @@
 #include "alertd/notify/email.h"
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -31,6 +32,48 @@ std::string header_safe(std::string s) {
     if (c == '\r' || c == '\n') c = ' ';
   }
   return s;
+}
+
+// RFC 2047 "Q" encoding of a header value, as Go's mime.QEncoding.Encode("utf-8", v) writes it (which is
+// what Alertmanager sends): printable ASCII goes as it is; otherwise encoded-words of at most 75 bytes,
+// split between characters, joined by spaces.
+std::string q_encode_header(const std::string& v) {
+  const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return (b >= ' ' && b <= '~') || b == '\t';
+  });
+  if (plain) return v;
+  // 75 bytes less "=?utf-8?q?" and "?=".
+  constexpr std::size_t kMaxContent = 75 - 10 - 2;
+  static const char* hex = "0123456789ABCDEF";
+  std::string out, word;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    const auto lead = static_cast<unsigned char>(v[i]);
+    std::size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    len = std::min(len, v.size() - i);
+    std::string encoded;
+    for (std::size_t k = 0; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(v[i + k]);
+      if (b == ' ') {
+        encoded += '_';
+      } else if (b > ' ' && b <= '~' && b != '=' && b != '?' && b != '_') {
+        encoded += static_cast<char>(b);
+      } else {
+        encoded += '=';
+        encoded += hex[b >> 4];
+        encoded += hex[b & 15];
+      }
+    }
+    if (!word.empty() && word.size() + encoded.size() > kMaxContent) {
+      out += (out.empty() ? "" : " ") + std::string("=?utf-8?q?") + word + "?=";
+      word.clear();
+    }
+    word += encoded;
+    i += len;
+  }
+  if (!word.empty()) out += (out.empty() ? "" : " ") + std::string("=?utf-8?q?") + word + "?=";
+  return out;
 }
 
 std::string plain_body(const Notification& n, const TemplateData& d) {
@@ -112,7 +155,9 @@ std::size_t read_cb(char* buffer, std::size_t size, std::size_t nitems, void* us
 
 }  // namespace
 
-std::string email_subject(const Notification& n) { return header_safe(default_title(n, template_data(n))); }
+std::string email_subject(const Notification& n) {
+  return q_encode_header(header_safe(default_title(n, template_data(n))));
+}
 
 std::string email_message(const Notification& n, const EmailConfig& config, std::int64_t date_unix_s) {
   const TemplateData d = template_data(n);

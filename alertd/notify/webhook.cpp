@@ -11,13 +11,14 @@ nlohmann::ordered_json labels_json(const Labels& labels) {
   return o;
 }
 
-nlohmann::ordered_json webhook_payload(const Notification& n, std::size_t max_alerts) {
+nlohmann::ordered_json webhook_payload(const Notification& full, std::size_t max_alerts) {
+  // As in Alertmanager, max_alerts cuts the alerts first: status, common labels and annotations describe
+  // the alerts sent, and truncatedAlerts counts the rest.
+  Notification n = full;
+  if (max_alerts != 0 && n.alerts.size() > max_alerts) n.alerts.resize(max_alerts);
   const TemplateData d = template_data(n);
   nlohmann::ordered_json alerts = nlohmann::ordered_json::array();
-  std::size_t count = 0;
   for (const auto& a : n.alerts) {
-    if (max_alerts != 0 && count == max_alerts) break;
-    ++count;
     const bool resolved = a.resolved_at(n.now);
     nlohmann::ordered_json j;
     j["status"] = resolved ? "resolved" : "firing";
@@ -40,7 +41,7 @@ nlohmann::ordered_json webhook_payload(const Notification& n, std::size_t max_al
   p["externalURL"] = n.external_url;
   p["version"] = "4";
   p["groupKey"] = n.group_key;
-  p["truncatedAlerts"] = n.alerts.size() - count;
+  p["truncatedAlerts"] = full.alerts.size() - n.alerts.size();
   return p;
 }
 

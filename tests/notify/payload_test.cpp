@@ -55,6 +55,33 @@ TEST_CASE("the webhook payload is Alertmanager's version 4, byte for byte") {
   CHECK(truncated["truncatedAlerts"] == 1);
 }
 
+TEST_CASE("with max_alerts the common labels and annotations describe the alerts sent, as Alertmanager's") {
+  const auto truncated = webhook_payload(two_alerts(), 1);
+  CHECK(truncated["commonLabels"].dump() ==
+        R"({"alertname":"ServiceDown","service":"proxy_rotation","severity":"critical"})");
+  CHECK(truncated["commonAnnotations"].dump() ==
+        R"({"runbook_url":"http://runbooks/down","summary":"proxy_rotation is down"})");
+  CHECK(truncated["status"] == "firing");
+}
+
+TEST_CASE("an email subject with non-ASCII characters is RFC 2047 encoded as Go's mime.QEncoding writes it") {
+  Notification n = two_alerts();
+  n.alerts.resize(1);
+  set_label(n.alerts[0].labels, "alertname", "Dienst_ausgefallen_für_Proxys");
+  n.group_labels = make_labels({{"alertname", "Dienst_ausgefallen_für_Proxys"}});
+  CHECK(email_subject(n) ==
+        "=?utf-8?q?[FIRING:1]_Dienst=5Fausgefallen=5Ff=C3=BCr=5FProxys_(proxy=5Fro?= "
+        "=?utf-8?q?tation_critical)?=");
+  // Longer than one encoded-word: split between characters into words of at most 75 bytes (63 of content).
+  set_label(n.alerts[0].labels, "alertname", "Überlastung der Sitzungsverwaltung und Proxyrotation im Cluster");
+  n.group_labels = make_labels({{"alertname", "Überlastung der Sitzungsverwaltung und Proxyrotation im Cluster"}});
+  CHECK(email_subject(n) ==
+        "=?utf-8?q?[FIRING:1]_=C3=9Cberlastung_der_Sitzungsverwaltung_und_Proxyrot?= "
+        "=?utf-8?q?ation_im_Cluster_(proxy=5Frotation_critical)?=");
+  // Plain ASCII stays as it is.
+  CHECK(email_subject(two_alerts()).rfind("[FIRING:1] ServiceDown", 0) == 0);
+}
+
 TEST_CASE("the Slack message has Alertmanager's title, a colour by status and severity, and a runbook link") {
   Notification n = two_alerts();
   SlackConfig cfg;
