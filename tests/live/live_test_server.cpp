@@ -1,7 +1,8 @@
 // A small server for the live tests and bench/live: a WebServer with a LiveHub on 127.0.0.1:0, steered
-// over HTTP. Prints {"port":N} when ready and stops (closing every WebSocket with 1001) when stdin closes.
+// over HTTP. Prints {"port":N} when ready and stops (closing every WebSocket with 1001) when stdin closes,
+// or with --until-signal on SIGTERM/SIGINT.
 //
-//   live_test_server [--token=T] [--max-clients=N] [--buffer-messages=N] [--queue-messages=N]
+//   live_test_server [--until-signal] [--token=T] [--max-clients=N] [--buffer-messages=N] [--queue-messages=N]
 //                    [--queue-bytes=N] [--ping-ms=N] [--tls-cert=FILE --tls-key=FILE]
 //   POST /test/publish?topic=alerts&count=N&pad=B   N events {"i":k,"pad":"xx…"}; answers {"first":s,"last":e}
 //   POST /test/publish_timed?topic=alerts            one event {"t_ns":<steady clock at publish>}
@@ -16,6 +17,7 @@
 
 #include "alertd/live/live_hub.h"
 #include "alertd/live/live_routes.h"
+#include "common/signals.h"
 #include "common/web_server.h"
 
 using namespace twikit;
@@ -41,6 +43,9 @@ LiveTopic topic_of(const WebRequest& req) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bool until_signal = false;
+  for (int i = 1; i < argc; ++i) until_signal = until_signal || std::string(argv[i]) == "--until-signal";
+  if (until_signal) block_signals();
   LiveOptions options;
   options.bearer_token = flag(argc, argv, "token");
   options.max_clients = std::stoul(flag(argc, argv, "max-clients", "1000"));
@@ -104,8 +109,12 @@ int main(int argc, char** argv) {
   const int port = server.bind("127.0.0.1:0");
   server.start();
   std::cout << nlohmann::json{{"port", port}}.dump() << std::endl;
-  std::string line;
-  while (std::getline(std::cin, line)) {
+  if (until_signal) {
+    wait_for_stop_signal();
+  } else {
+    std::string line;
+    while (std::getline(std::cin, line)) {
+    }
   }
   server.stop();
   return 0;
