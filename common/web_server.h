@@ -78,6 +78,11 @@ class WebServer {
   /// WebSocket route goes to the router like any request. Called before start(). WebSocket connections
   /// count against max_connections, and stop() closes them with 1001 (going away).
   void add_websocket(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options = {});
+  /// Serves GET requests for exactly `path` as Server-Sent Events (text/event-stream) with the same acceptor
+  /// and endpoint as a WebSocket: each message sent becomes one event (`data:` lines), a comment line every
+  /// ping_interval finds dead peers, on_text is never called, and the close code only ends the stream.
+  /// Called before start(); counts against max_connections and in websockets_open.
+  void add_event_stream(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options = {});
   /// Binds `listen_address` ("host:port", ":port", "[::1]:0"; port 0 picks a free port) and returns the
   /// bound port; throws std::runtime_error when it cannot be bound (a port in use is refused, not shared).
   int bind(const std::string& listen_address);

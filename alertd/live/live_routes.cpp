@@ -62,6 +62,8 @@ void add_live_routes(WebServer& server, LiveHub& hub) {
   options.ping_interval = hub.options().ping_interval;
   server.add_websocket(
       kLiveWebSocketPath, [&hub](const WebRequest& request) { return accept_live_client(hub, request); }, options);
+  server.add_event_stream(
+      kLiveEventStreamPath, [&hub](const WebRequest& request) { return accept_live_client(hub, request); }, options);
 }
 
 }  // namespace twikit::live

@@ -331,6 +331,44 @@ async def test_routing_plain_get_is_426_and_unknown_upgrade_is_404():
         await expect_refused(s.ws + "?since=x", 400)
 
 
+async def test_server_sent_events_carry_the_same_messages():
+    with Server("--token=s3cret", "--ping-ms=100") as s:
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=deadline(5))
+        conn.request("GET", "/api/monitoring/events?topics=alerts")
+        res = conn.getresponse()
+        assert res.status == 401, res.status
+        res.read()
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=deadline(5))
+        conn.request("GET", "/api/monitoring/events?topics=alerts&since=0", headers={"Authorization": "Bearer s3cret"})
+        res = conn.getresponse()
+        assert res.status == 200 and res.getheader("Content-Type") == "text/event-stream", res.getheaders()
+
+        def next_event():
+            """The next event's data, skipping the heartbeat comments."""
+            data = []
+            while True:
+                line = res.fp.readline().decode()
+                assert line, "the stream ended"
+                if line.startswith("data: "):
+                    data.append(line[6:].rstrip("\n"))
+                elif line == "\n" and data:
+                    return json.loads("\n".join(data))
+
+        first = next_event()
+        assert first == {"type": "subscribed", "topics": ["alerts"], "seq": 0}, first
+        s.publish(count=2)
+        assert [next_event()["seq"], next_event()["seq"]] == [1, 2]
+        comments = 0
+        while comments < 2:  # heartbeats keep flowing while nothing is published
+            if res.fp.readline() == b":\n":
+                comments += 1
+        assert s.stats()["clients"] == 1
+        res.close()
+        conn.close()
+        assert eventually(lambda: s.stats()["clients"] == 0)  # the server noticed the client leave
+
+
 async def test_server_stop_closes_clients_with_1001():
     s = Server()
     try:
@@ -365,6 +403,8 @@ def main():
                 asyncio.run(fn(tmp) if fn.__code__.co_argcount else fn())
                 print(f"ok   {name} ({time.monotonic() - start:.2f} s)", flush=True)
             except Exception as e:  # noqa: BLE001 - report every failure, then go on
+                import traceback
+                traceback.print_exc()
                 failed += 1
                 print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
     finally:
