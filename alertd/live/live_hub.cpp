@@ -112,39 +112,73 @@ void LiveHub::receive(const WebSocketConnection& connection, const std::string& 
 //  - with `since` no longer covered (or from a previous run: larger than any seq): a reset notice, each
 //    topic's snapshot, then the buffered messages of those topics newer than their snapshot;
 //  - without `since`: each topic's snapshot, if one was set, and the buffered messages newer than it.
+// A catch-up larger than half the client's queue would get the client cut off as slow at once: a resume
+// that large becomes a reset, and a reset that large sends only the newest messages that fit.
 // Then the acknowledgement; everything after it is live, sent by publish() under the same lock.
 void LiveHub::subscribe_locked(Client& client, const LiveTopicSet& topics, std::optional<std::uint64_t> since) {
   LiveTopicSet added{};
   for (std::size_t t = 0; t < kLiveTopicCount; ++t) added[t] = topics[t] && !client.topics[t];
-  std::array<std::optional<std::uint64_t>, kLiveTopicCount> after{};  // per added topic: replay after this seq
-  const bool resumable = since && *since <= seq_ && buffer_.covers_after(*since);
+
+  // The buffered messages to send: per added topic, those after its starting point.
+  auto catch_up = [&](bool resume) {
+    std::array<std::optional<std::uint64_t>, kLiveTopicCount> after{};
+    for (std::size_t t = 0; t < kLiveTopicCount; ++t) {
+      if (!added[t]) continue;
+      if (resume) {
+        after[t] = *since;
+      } else if (snapshots_[t]) {
+        after[t] = snapshots_[t]->seq;
+      } else if (since) {
+        after[t] = 0;  // reset with no snapshot: whatever is still buffered
+      }
+    }
+    std::uint64_t from = seq_;
+    for (const auto& a : after) {
+      if (a && *a < from) from = *a;
+    }
+    std::vector<LiveMessage> out;
+    for (LiveMessage& m : buffer_.after(from)) {
+      const auto& a = after[static_cast<std::size_t>(m.topic)];
+      if (a && m.seq > *a) out.push_back(std::move(m));
+    }
+    return out;
+  };
+  auto bytes_of = [](const std::vector<LiveMessage>& messages) {
+    std::size_t n = 0;
+    for (const auto& m : messages) n += m.text->size();
+    return n;
+  };
+  const std::size_t max_messages = options_.client_queue_messages / 2;
+  const std::size_t max_bytes = options_.client_queue_bytes / 2;
+  auto too_big = [&](const std::vector<LiveMessage>& messages) {
+    return messages.size() > max_messages || bytes_of(messages) > max_bytes;
+  };
+
+  bool resume = since && *since <= seq_ && buffer_.covers_after(*since);
+  std::vector<LiveMessage> replay = catch_up(resume);
+  if (resume && too_big(replay)) {
+    resume = false;
+    replay = catch_up(false);
+  }
+  std::size_t first = 0;
+  for (std::size_t bytes = bytes_of(replay); replay.size() - first > max_messages || bytes > max_bytes; ++first) {
+    bytes -= replay[first].text->size();  // keep the newest that fit
+  }
+
   if (since) {
-    if (resumable) {
+    if (resume) {
       ++resumes_replayed_;
     } else {
       ++resumes_reset_;
       send_locked(client, std::make_shared<const std::string>(render_reset(seq_)));
     }
   }
-  for (std::size_t t = 0; t < kLiveTopicCount; ++t) {
-    if (!added[t]) continue;
-    if (resumable) {
-      after[t] = *since;
-    } else if (snapshots_[t]) {
-      send_locked(client, snapshots_[t]->text);
-      after[t] = snapshots_[t]->seq;
-    } else if (since) {
-      after[t] = 0;  // reset with no snapshot: whatever is still buffered
+  if (!resume) {
+    for (std::size_t t = 0; t < kLiveTopicCount; ++t) {
+      if (added[t] && snapshots_[t]) send_locked(client, snapshots_[t]->text);
     }
   }
-  std::uint64_t from = seq_;
-  for (const auto& a : after) {
-    if (a && *a < from) from = *a;
-  }
-  for (const LiveMessage& m : buffer_.after(from)) {
-    const auto& a = after[static_cast<std::size_t>(m.topic)];
-    if (a && m.seq > *a) send_locked(client, m.text);
-  }
+  for (std::size_t i = first; i < replay.size(); ++i) send_locked(client, replay[i].text);
   for (std::size_t t = 0; t < kLiveTopicCount; ++t) client.topics[t] = client.topics[t] || added[t];
   send_locked(client, std::make_shared<const std::string>(render_subscribed(client.topics, seq_)));
 }

@@ -260,3 +260,22 @@ TEST_CASE("the handshake query's topics and since are parsed strictly", "[live]"
   CHECK_FALSE(parse_seq("4x"));
   CHECK_FALSE(parse_seq(""));
 }
+
+TEST_CASE("a resume larger than half the client's queue becomes a reset, so the client is not cut off", "[live]") {
+  FakeClock clock(1'700'000'000'000);
+  LiveOptions options;
+  options.client_queue_messages = 10;  // catch-up limit: 5 messages
+  LiveHub hub(options, clock);
+  for (int i = 0; i < 3; ++i) hub.publish(LiveTopic::alerts, {{"i", i}});
+  hub.set_snapshot(LiveTopic::alerts, {{"active", 0}});  // as of 3
+  for (int i = 3; i < 12; ++i) hub.publish(LiveTopic::alerts, {{"i", i}});  // 4..12
+  TestClient resuming(hub, 1);
+  resuming.say(R"({"type":"subscribe","topics":["alerts"],"since":9})");  // 3 to replay: fits
+  CHECK(event_seqs(resuming.take()) == std::vector<std::uint64_t>{10, 11, 12});
+  TestClient behind(hub, 2);
+  behind.say(R"({"type":"subscribe","topics":["alerts"],"since":2})");  // 10 to replay: too many
+  const auto got = behind.take();
+  CHECK(types(got) == std::vector<std::string>{"reset", "snapshot", "event", "event", "event", "event", "event", "subscribed"});
+  CHECK(event_seqs(got) == std::vector<std::uint64_t>{8, 9, 10, 11, 12});  // the newest that fit after the snapshot
+  CHECK(hub.stats().clients_dropped_slow == 0);
+}
