@@ -74,6 +74,8 @@ class Server:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        # A clean exit: a sanitizer report (use after free, leak) would make it non-zero.
+        assert self.proc.returncode == 0, f"live_test_server exited with {self.proc.returncode}"
 
 
 def eventually(condition, seconds=10):
@@ -403,8 +405,6 @@ def main():
                 asyncio.run(fn(tmp) if fn.__code__.co_argcount else fn())
                 print(f"ok   {name} ({time.monotonic() - start:.2f} s)", flush=True)
             except Exception as e:  # noqa: BLE001 - report every failure, then go on
-                import traceback
-                traceback.print_exc()
                 failed += 1
                 print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
     finally:
