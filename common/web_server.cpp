@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +26,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "common/listen_address.h"
 #include "common/logging.h"
@@ -35,6 +38,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
@@ -52,6 +56,15 @@ struct Counters {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> timed_out{0};
+  std::atomic<std::uint64_t> websockets_open{0};
+  std::atomic<std::uint64_t> websockets_dropped_slow{0};
+};
+
+// A path served as WebSocket: who decides on upgrades, and what each connection is allowed.
+struct WebSocketRoute {
+  WebSocketAcceptor acceptor;
+  WebSocketOptions options;
+  bool event_stream = false;  // Server-Sent Events on a plain GET instead of a WebSocket upgrade
 };
 
 // What stop() needs of a connection: to close it once it is not in the middle of a request.
@@ -71,6 +84,8 @@ struct Shared {
   BasicAuthenticator auth;
   Counters counters;
   std::optional<asio::thread_pool> handlers;
+  std::unordered_map<std::string, WebSocketRoute> websockets;     // filled before start, then only read
+  std::unordered_map<std::string, WebSocketRoute> event_streams;  // filled before start, then only read
 
   std::mutex mu;
   std::condition_variable all_closed;
@@ -100,13 +115,465 @@ std::string peer_of(const tcp::socket& socket) {
   return (ep.address().is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(ep.port());
 }
 
+// The outgoing messages of one WebSocket or event-stream connection: filled by any thread without blocking,
+// drained by the connection's write loop on its strand. Bounded in messages and bytes; a push beyond either
+// bound drops the queue and marks the connection closing (the caller closes it).
+class SendQueue {
+ public:
+  enum class Push { queued, queued_start_writing, closed, overflow };
+
+  SendQueue(std::size_t max_messages, std::size_t max_bytes) : max_messages_(max_messages), max_bytes_(max_bytes) {}
+
+  Push push(std::shared_ptr<const std::string> message) {
+    std::lock_guard lock(mu_);
+    if (closing_) return Push::closed;
+    if (queue_.size() + 1 > max_messages_ || bytes_ + message->size() > max_bytes_) {
+      closing_ = true;
+      queue_.clear();  // a write in progress keeps its own message alive
+      bytes_ = 0;
+      return Push::overflow;
+    }
+    bytes_ += message->size();
+    queue_.push_back(std::move(message));
+    if (writing_) return Push::queued;
+    writing_ = true;
+    return Push::queued_start_writing;
+  }
+  // The message to write next, or nullptr when there is none (the write loop then stops until a push
+  // starts it again).
+  std::shared_ptr<const std::string> next() {
+    std::lock_guard lock(mu_);
+    if (queue_.empty()) {
+      writing_ = false;
+      return nullptr;
+    }
+    return queue_.front();
+  }
+  // Removes `written` (the front, unless the queue was dropped meanwhile).
+  void pop(const std::shared_ptr<const std::string>& written) {
+    std::lock_guard lock(mu_);
+    if (!queue_.empty() && queue_.front() == written) {
+      bytes_ -= written->size();
+      queue_.pop_front();
+    }
+  }
+  // Marks the write loop as running (before the connection's first write that is not from the queue).
+  void hold_writing() {
+    std::lock_guard lock(mu_);
+    writing_ = true;
+  }
+  // Refuses further pushes; false when that was already so.
+  bool close() {
+    std::lock_guard lock(mu_);
+    return !std::exchange(closing_, true);
+  }
+  // Refuses further pushes and drops what is queued.
+  void drop() {
+    std::lock_guard lock(mu_);
+    closing_ = true;
+    queue_.clear();
+    bytes_ = 0;
+  }
+  // Whether the write loop is running.
+  bool writing() const {
+    std::lock_guard lock(mu_);
+    return writing_;
+  }
+
+ private:
+  const std::size_t max_messages_;
+  const std::size_t max_bytes_;
+  mutable std::mutex mu_;
+  std::deque<std::shared_ptr<const std::string>> queue_;  // guarded by mu_; the front is being written
+  std::size_t bytes_ = 0;                                 // guarded by mu_
+  bool writing_ = false;                                  // guarded by mu_: a write loop is scheduled or running
+  bool closing_ = false;                                  // guarded by mu_: pushes are refused
+};
+
+// One WebSocket connection after the upgrade: a read loop handing text messages to the endpoint, and a
+// write loop draining a bounded queue that any thread fills through send_text(). Runs on the strand the
+// HTTP connection had; only the queue is shared with other threads, under mu_, and never across I/O.
+template <class Stream>
+class WebSocketSession final : public ConnectionBase,
+                               public WebSocketChannel,
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
+ public:
+  WebSocketSession(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
+                   const WebSocketOptions& options, std::string peer)
+      : shared_(shared), ws_(std::move(stream)), executor_(ws_.get_executor()), endpoint_(std::move(endpoint)),
+        options_(options), peer_(std::move(peer)), write_timer_(executor_), close_timer_(executor_),
+        queue_(options.max_queued_messages, options.max_queued_bytes) {
+    ++shared_.counters.open;
+    ++shared_.counters.websockets_open;
+  }
+  ~WebSocketSession() override {
+    --shared_.counters.websockets_open;
+    --shared_.counters.open;
+    if (id_ != 0) shared_.remove(id_);
+  }
+  WebSocketSession(const WebSocketSession&) = delete;
+  WebSocketSession& operator=(const WebSocketSession&) = delete;
+
+  // Registers with the server and answers the upgrade request.
+  void run(http::request<http::string_body> request) {
+    id_ = shared_.add(this->shared_from_this());
+    if (id_ == 0) return lowest().close();
+    handle_ = WebSocketConnection(std::weak_ptr<WebSocketChannel>(this->shared_from_this()), id_, peer_);
+    request_ = std::move(request);
+    lowest().expires_never();  // the WebSocket stream keeps its own handshake and idle timers
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = options_.handshake_timeout;
+    timeouts.idle_timeout = options_.ping_interval * 2;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.read_message_max(options_.max_message_bytes);
+    ws_.set_option(websocket::stream_base::decorator([&headers = shared_.options.web.headers](websocket::response_type& res) {
+      for (const auto& [name, value] : headers) res.set(name, value);
+    }));
+    ws_.async_accept(request_, [self = this->shared_from_this()](error_code ec) { self->on_accept(ec); });
+  }
+
+  WebSocketSend send_text(std::shared_ptr<const std::string> message) override {
+    switch (queue_.push(std::move(message))) {
+      case SendQueue::Push::queued:
+        return WebSocketSend::queued;
+      case SendQueue::Push::queued_start_writing:
+        asio::post(executor_, [self = this->shared_from_this()] { self->write_next(); });
+        return WebSocketSend::queued;
+      case SendQueue::Push::closed:
+        return WebSocketSend::closed;
+      case SendQueue::Push::overflow:
+        break;
+    }
+    ++shared_.counters.websockets_dropped_slow;
+    asio::post(executor_, [self = this->shared_from_this()] {
+      self->begin_close(websocket_close::policy_violation, "slow client: outgoing queue full");
+    });
+    return WebSocketSend::overflow;
+  }
+
+  void close(int code, std::string reason) override {
+    if (!queue_.close()) return;  // what is queued is still sent, nothing more
+    asio::post(executor_, [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
+      self->begin_close(code, std::move(reason));
+    });
+  }
+
+  void close_when_idle() override {
+    queue_.close();
+    asio::post(executor_, [self = this->shared_from_this()] {
+      self->begin_close(websocket_close::going_away, "server stopping");
+    });
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(ws_); }
+
+  void on_accept(error_code ec) {
+    if (ec) {
+      if (ec == beast::error::timeout) ++shared_.counters.timed_out;
+      return lowest().close();
+    }
+    ++shared_.counters.by_code[101];
+    request_ = {};
+    opened_ = true;
+    endpoint_->on_open(handle_);
+    read();
+  }
+
+  void read() {
+    ws_.async_read(read_buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(error_code ec) {
+    if (ec) return finish(ec);
+    if (!ws_.got_text()) {
+      begin_close(websocket_close::unsupported_data, "text messages only");
+    } else if (close_code_ == 0) {
+      endpoint_->on_text(handle_, beast::buffers_to_string(read_buffer_.data()));
+    }
+    read_buffer_.consume(read_buffer_.size());
+    read();  // until the peer's close frame or an error ends the connection
+  }
+
+  // Writes the queue's front message, then the next; once the queue is empty, a requested close is sent.
+  void write_next() {
+    if (ended_) queue_.drop();
+    std::shared_ptr<const std::string> next = queue_.next();
+    if (!next) {
+      if (close_code_ != 0) send_close();
+      return;
+    }
+    write_timer_.expires_after(options_.write_timeout);
+    write_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) self->lowest().close();  // the read loop ends the connection
+    });
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*next), [self = this->shared_from_this(), next](error_code ec, std::size_t) {
+      self->write_timer_.cancel();
+      if (ec) return self->lowest().close();
+      self->queue_.pop(next);
+      self->write_next();
+    });
+  }
+
+  // Starts the closing handshake once the write in progress (if any) is done; the socket is closed anyway
+  // after close_timeout.
+  void begin_close(int code, std::string reason) {
+    if (ended_ || close_code_ != 0) return;
+    queue_.close();
+    if (!opened_) return lowest().close();  // still in the handshake: there is no WebSocket to close yet
+    if (reason.size() > 123) reason.resize(123);  // a close frame's payload is at most 125 bytes
+    close_code_ = code;
+    close_reason_ = std::move(reason);
+    const auto grace = code == websocket_close::going_away ? std::min(options_.close_timeout, shared_.options.stop_grace)
+                                                           : options_.close_timeout;
+    close_timer_.expires_after(grace);
+    close_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) self->lowest().close();
+    });
+    if (!queue_.writing()) send_close();
+  }
+
+  void send_close() {
+    if (close_sent_ || ended_) return;
+    close_sent_ = true;
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+                    [self = this->shared_from_this()](error_code ec) {
+                      if (ec) self->lowest().close();
+                    });
+  }
+
+  // The read loop ended: the connection is over. Tells the endpoint once.
+  void finish(error_code ec) {
+    if (ended_) return;
+    ended_ = true;
+    queue_.drop();
+    if (ec == beast::error::timeout) ++shared_.counters.timed_out;
+    int code = 1006;  // closed without a closing handshake
+    if (ec == websocket::error::closed) {
+      code = ws_.reason().code != websocket::close_code::none ? static_cast<int>(ws_.reason().code) : 1005;
+      if (close_sent_) code = close_code_;
+    }
+    write_timer_.cancel();
+    close_timer_.cancel();
+    lowest().close();
+    if (opened_) endpoint_->on_close(handle_, code);
+  }
+
+  Shared& shared_;
+  websocket::stream<Stream> ws_;
+  const asio::any_io_executor executor_;
+  std::shared_ptr<WebSocketEndpoint> endpoint_;
+  const WebSocketOptions options_;
+  std::string peer_;
+  asio::steady_timer write_timer_;
+  asio::steady_timer close_timer_;
+  std::uint64_t id_ = 0;
+  WebSocketConnection handle_;
+  http::request<http::string_body> request_;
+  beast::flat_buffer read_buffer_;
+  SendQueue queue_;  // shared with senders on other threads
+  // On the strand only:
+  bool opened_ = false;
+  bool ended_ = false;
+  bool close_sent_ = false;
+  int close_code_ = 0;
+  std::string close_reason_;
+};
+
+// One Server-Sent Events stream (text/event-stream): the same endpoint and connection handle as a WebSocket,
+// each message written as `data:` lines, with a comment line every ping_interval so that a dead peer is
+// found by a failing or timed-out write. The client sends nothing after its request; its closing the
+// connection ends the stream.
+template <class Stream>
+class EventStreamSession final : public ConnectionBase,
+                                 public WebSocketChannel,
+                                 public std::enable_shared_from_this<EventStreamSession<Stream>> {
+ public:
+  EventStreamSession(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
+                     const WebSocketOptions& options, std::string peer)
+      : shared_(shared), stream_(std::move(stream)), executor_(stream_.get_executor()), endpoint_(std::move(endpoint)),
+        options_(options), peer_(std::move(peer)), write_timer_(executor_), close_timer_(executor_),
+        heartbeat_timer_(executor_), queue_(options.max_queued_messages, options.max_queued_bytes) {
+    ++shared_.counters.open;
+    ++shared_.counters.websockets_open;
+  }
+  ~EventStreamSession() override {
+    --shared_.counters.websockets_open;
+    --shared_.counters.open;
+    if (id_ != 0) shared_.remove(id_);
+  }
+  EventStreamSession(const EventStreamSession&) = delete;
+  EventStreamSession& operator=(const EventStreamSession&) = delete;
+
+  // Registers with the server, writes the response header, then opens the endpoint.
+  void run() {
+    id_ = shared_.add(this->shared_from_this());
+    if (id_ == 0) return lowest().close();
+    handle_ = WebSocketConnection(std::weak_ptr<WebSocketChannel>(this->shared_from_this()), id_, peer_);
+    head_ = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";
+    for (const auto& [name, value] : shared_.options.web.headers) head_ += name + ": " + value + "\r\n";
+    head_ += "Connection: close\r\n\r\n";  // the body ends when the connection does
+    ++shared_.counters.by_code[200];
+    queue_.hold_writing();  // messages sent from on_open wait for the header
+    endpoint_->on_open(handle_);
+    arm_write_timer();
+    asio::async_write(stream_, asio::buffer(head_), [self = this->shared_from_this()](error_code ec, std::size_t) {
+      self->write_timer_.cancel();
+      if (ec) return self->lowest().close();
+      self->write_next();
+    });
+    read();
+    heartbeat();
+  }
+
+  WebSocketSend send_text(std::shared_ptr<const std::string> message) override {
+    switch (queue_.push(std::move(message))) {
+      case SendQueue::Push::queued:
+        return WebSocketSend::queued;
+      case SendQueue::Push::queued_start_writing:
+        asio::post(executor_, [self = this->shared_from_this()] { self->write_next(); });
+        return WebSocketSend::queued;
+      case SendQueue::Push::closed:
+        return WebSocketSend::closed;
+      case SendQueue::Push::overflow:
+        break;
+    }
+    ++shared_.counters.websockets_dropped_slow;
+    asio::post(executor_, [self = this->shared_from_this()] { self->lowest().close(); });  // nothing more is sent
+    return WebSocketSend::overflow;
+  }
+
+  void close(int code, std::string) override {
+    if (!queue_.close()) return;
+    asio::post(executor_, [self = this->shared_from_this(), code] { self->begin_close(code); });
+  }
+
+  void close_when_idle() override {
+    queue_.close();
+    asio::post(executor_, [self = this->shared_from_this()] { self->begin_close(websocket_close::going_away); });
+  }
+
+ private:
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void arm_write_timer() {
+    write_timer_.expires_after(options_.write_timeout);
+    write_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) self->lowest().close();
+    });
+  }
+
+  // Reads (and ignores) what the client sends, to learn when it goes away.
+  void read() {
+    drain_.resize(1024);
+    stream_.async_read_some(asio::buffer(drain_), [self = this->shared_from_this()](error_code ec, std::size_t) {
+      if (ec) return self->finish();
+      self->read();
+    });
+  }
+
+  void heartbeat() {
+    heartbeat_timer_.expires_after(options_.ping_interval);
+    heartbeat_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (ec || self->ended_) return;
+      self->send_text(self->heartbeat_message_);  // a comment line: ignored by clients, it proves the peer still reads
+      self->heartbeat();
+    });
+  }
+
+  void write_next() {
+    if (ended_) queue_.drop();
+    std::shared_ptr<const std::string> next = queue_.next();
+    if (!next) {
+      if (close_code_ != 0) lowest().close();
+      return;
+    }
+    // data: lines, one per line of the message (JSON text has none but its own), then a blank line.
+    frame_.clear();
+    buffers_.clear();
+    if (next == heartbeat_message_) {
+      buffers_.push_back(asio::buffer(*next));  // a comment, written as is
+    } else if (next->find('\n') == std::string::npos) {
+      buffers_.push_back(asio::buffer("data: ", 6));
+      buffers_.push_back(asio::buffer(*next));
+      buffers_.push_back(asio::buffer("\n\n", 2));
+    } else {
+      std::string_view rest(*next);
+      while (true) {
+        const auto nl = rest.find('\n');
+        frame_ += "data: ";
+        frame_ += rest.substr(0, nl);
+        frame_ += '\n';
+        if (nl == std::string_view::npos) break;
+        rest.remove_prefix(nl + 1);
+      }
+      frame_ += '\n';
+      buffers_.push_back(asio::buffer(frame_));
+    }
+    arm_write_timer();
+    asio::async_write(stream_, buffers_, [self = this->shared_from_this(), next](error_code ec, std::size_t) {
+      self->write_timer_.cancel();
+      if (ec) return self->lowest().close();
+      self->queue_.pop(next);
+      self->write_next();
+    });
+  }
+
+  void begin_close(int code) {
+    if (ended_ || close_code_ != 0) return;
+    queue_.close();
+    close_code_ = code;
+    const auto grace = code == websocket_close::going_away ? std::min(options_.close_timeout, shared_.options.stop_grace)
+                                                           : options_.close_timeout;
+    close_timer_.expires_after(grace);
+    close_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) self->lowest().close();
+    });
+    if (!queue_.writing()) lowest().close();
+  }
+
+  void finish() {
+    if (ended_) return;
+    ended_ = true;
+    queue_.drop();
+    write_timer_.cancel();
+    close_timer_.cancel();
+    heartbeat_timer_.cancel();
+    lowest().close();
+    endpoint_->on_close(handle_, close_code_ != 0 ? close_code_ : 1006);
+  }
+
+  Shared& shared_;
+  Stream stream_;
+  const asio::any_io_executor executor_;
+  std::shared_ptr<WebSocketEndpoint> endpoint_;
+  const WebSocketOptions options_;
+  std::string peer_;
+  asio::steady_timer write_timer_;
+  asio::steady_timer close_timer_;
+  asio::steady_timer heartbeat_timer_;
+  SendQueue queue_;  // shared with senders on other threads
+  // On the strand only:
+  std::uint64_t id_ = 0;
+  WebSocketConnection handle_;
+  std::string head_;
+  std::string frame_;
+  std::vector<asio::const_buffer> buffers_;
+  std::string drain_;
+  const std::shared_ptr<const std::string> heartbeat_message_ = std::make_shared<const std::string>(":\n\n");
+  bool ended_ = false;
+  int close_code_ = 0;
+};
+
 // One client connection: reads requests one after another (keep-alive), routes them, writes the answers.
 // Runs on its own strand; the handler runs on a handler thread while the connection waits for it.
 template <class Stream>
 class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   Connection(Shared& shared, Stream stream, std::string peer)
-      : shared_(shared), stream_(std::move(stream)), peer_(std::move(peer)),
+      : shared_(shared), stream_(std::move(stream)), executor_(stream_.get_executor()), peer_(std::move(peer)),
         buffer_(shared.options.max_header_bytes + 8192) {
     ++shared_.counters.open;
   }
@@ -132,9 +599,9 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   }
 
   void close_when_idle() override {
-    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    asio::dispatch(executor_, [self = this->shared_from_this()] {
       self->stopping_ = true;
-      if (!self->busy_) self->lowest().close();
+      if (!self->busy_ && !self->upgraded_) self->lowest().close();
     });
   }
 
@@ -204,10 +671,23 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       return respond(std::move(res), keep_alive_ && !body_pending);
     }
     if (parser_->upgrade() && try_upgrade()) return;
+    if (request_.method == "GET" && !body_pending) {
+      if (const auto it = shared_.event_streams.find(request_.path); it != shared_.event_streams.end()) {
+        return ask_acceptor(it->second);
+      }
+    }
     std::optional<std::uint64_t> length;
     if (const auto n = parser_->content_length()) length = *n;
     auto admission = shared_.router.admit(request_, length);
-    if (auto* error = std::get_if<WebResponse>(&admission)) return respond(std::move(*error), keep_alive_ && !body_pending);
+    if (auto* error = std::get_if<WebResponse>(&admission)) {
+      if (error->status == 404 && shared_.websockets.count(request_.path) != 0) {
+        // RFC 6455 4.2.2 / RFC 9110 15.5.22: the resource is there, over WebSocket only.
+        *error = web_error(426, WebErrorFormat::plain, "Upgrade Required: this resource speaks WebSocket");
+        error->headers.set("Upgrade", "websocket");
+        error->headers.set("Sec-WebSocket-Version", "13");
+      }
+      return respond(std::move(*error), keep_alive_ && !body_pending);
+    }
     admission_ = std::get<WebAdmission>(admission);
     if (!body_pending) return dispatch();
     parser_->body_limit(admission_.max_body_bytes);
@@ -223,10 +703,51 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     }
   }
 
-  // The hook for protocol upgrades: a WebSocket route takes the stream, the buffer and the parsed request
-  // (parser_->release()) over here and returns true. Until one exists, upgrade requests are answered like
-  // any other request (the route, if any, sees the Upgrade header).
-  bool try_upgrade() { return false; }
+  // A WebSocket upgrade of a WebSocket route: asks the route's acceptor on a handler thread, then either
+  // answers its refusal or hands the stream and the request to a WebSocketSession. Other upgrade requests
+  // are answered like any other request (the route, if any, sees the Upgrade header).
+  bool try_upgrade() {
+    const auto it = shared_.websockets.find(request_.path);
+    if (it == shared_.websockets.end() || !websocket::is_upgrade(parser_->get())) return false;
+    ask_acceptor(it->second);
+    return true;
+  }
+
+  // Asks `route`'s acceptor on a handler thread, then goes on on the strand.
+  void ask_acceptor(const WebSocketRoute& route_ref) {
+    const WebSocketRoute* route = &route_ref;
+    lowest().expires_never();
+    asio::post(*shared_.handlers, [self = this->shared_from_this(), route] {
+      WebSocketAcceptance acceptance;
+      try {
+        acceptance = route->acceptor(self->request_);
+      } catch (const std::exception& e) {
+        logger("web")->error("websocket acceptor failed path={} err={}", logfmt_value(self->request_.path), logfmt_value(e.what()));
+        acceptance = web_error(500, WebErrorFormat::plain);
+      }
+      asio::post(self->executor_, [self, route, acceptance = std::move(acceptance)]() mutable {
+        self->on_acceptance(*route, std::move(acceptance));
+      });
+    });
+  }
+
+  void on_acceptance(const WebSocketRoute& route, WebSocketAcceptance acceptance) {
+    if (auto* refusal = std::get_if<WebResponse>(&acceptance)) return respond(std::move(*refusal), false);
+    auto endpoint = std::get<std::shared_ptr<WebSocketEndpoint>>(std::move(acceptance));
+    if (stopping_ || !endpoint) return respond(web_error(503, WebErrorFormat::plain), false);
+    upgraded_ = true;
+    if (route.event_stream) {
+      parser_.reset();
+      return std::make_shared<EventStreamSession<Stream>>(shared_, std::move(stream_), std::move(endpoint),
+                                                          route.options, peer_)
+          ->run();
+    }
+    auto session = std::make_shared<WebSocketSession<Stream>>(shared_, std::move(stream_), std::move(endpoint),
+                                                              route.options, peer_);
+    auto request = parser_->release();
+    parser_.reset();
+    session->run(std::move(request));
+  }
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](error_code ec, std::size_t) {
@@ -243,7 +764,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     parser_.reset();
     asio::post(*shared_.handlers, [self = this->shared_from_this()] {
       WebResponse res = self->shared_.router.handle(self->request_);
-      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+      asio::post(self->executor_, [self, res = std::move(res)]() mutable {
         self->respond(std::move(res), self->keep_alive_ && !self->stopping_);
       });
     });
@@ -311,7 +832,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   }
 
   Shared& shared_;
-  Stream stream_;
+  Stream stream_;                         // moved into a WebSocketSession on upgrade
+  const asio::any_io_executor executor_;  // the connection's strand, kept when stream_ is moved out
   std::string peer_;
   std::uint64_t id_ = 0;
   beast::flat_buffer buffer_;
@@ -326,6 +848,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   bool http10_ = false;
   bool busy_ = false;      // from a request's header to the end of its answer
   bool stopping_ = false;  // the server is stopping: no further request on this connection
+  bool upgraded_ = false;  // the stream belongs to a WebSocketSession now
 };
 
 std::unique_ptr<asio::ssl::context> make_tls_context(const TlsServerConfig& tls) {
@@ -430,6 +953,16 @@ class WebServer::Impl {
 
   int port() const { return port_; }
 
+  void add_websocket(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options) {
+    if (!threads_.empty()) throw std::logic_error("WebServer::add_websocket after start");
+    shared_.websockets.insert_or_assign(std::move(path), WebSocketRoute{std::move(acceptor), options, false});
+  }
+
+  void add_event_stream(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options) {
+    if (!threads_.empty()) throw std::logic_error("WebServer::add_event_stream after start");
+    shared_.event_streams.insert_or_assign(std::move(path), WebSocketRoute{std::move(acceptor), options, true});
+  }
+
   WebServerStats stats() const {
     WebServerStats s;
     for (std::size_t code = 0; code < shared_.counters.by_code.size(); ++code) {
@@ -440,6 +973,8 @@ class WebServer::Impl {
     s.connections_accepted = shared_.counters.accepted.load();
     s.connections_rejected = shared_.counters.rejected.load();
     s.connections_timed_out = shared_.counters.timed_out.load();
+    s.websockets_open = shared_.counters.websockets_open.load();
+    s.websockets_dropped_slow = shared_.counters.websockets_dropped_slow.load();
     return s;
   }
 
@@ -508,6 +1043,14 @@ void WebServer::start() { impl_->start(); }
 void WebServer::stop() { impl_->stop(); }
 
 int WebServer::port() const { return impl_->port(); }
+
+void WebServer::add_websocket(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options) {
+  impl_->add_websocket(std::move(path), std::move(acceptor), options);
+}
+
+void WebServer::add_event_stream(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options) {
+  impl_->add_event_stream(std::move(path), std::move(acceptor), options);
+}
 
 WebServerStats WebServer::stats() const { return impl_->stats(); }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The event-driven HTTP server: a few threads running one event loop serve every connection, so idle or
-// slow clients cost a socket and a few kilobytes, never a thread. Requests go through a WebRouter; the
-// server library stays inside web_server.cpp.
+// slow clients cost a socket and a few kilobytes, never a thread. Requests go through a WebRouter, and
+// WebSocket upgrades through the acceptors added with add_websocket(); the server library stays inside
+// web_server.cpp.
 
 #include <chrono>
 #include <cstddef>
@@ -13,6 +14,7 @@
 
 #include "common/web_config.h"
 #include "common/web_router.h"
+#include "common/web_socket.h"
 
 namespace twikit {
 
@@ -50,8 +52,13 @@ struct WebServerStats {
   std::uint64_t connections_accepted = 0;
   /// Connections closed at accept: over max_connections, or the process out of file descriptors.
   std::uint64_t connections_rejected = 0;
-  /// Connections closed because a header, body, idle or write deadline passed.
+  /// Connections closed because a header, body, idle or write deadline passed (a WebSocket peer that did
+  /// not answer a ping included).
   std::uint64_t connections_timed_out = 0;
+  /// WebSocket connections open now (also counted in connections_open).
+  std::uint64_t websockets_open = 0;
+  /// WebSocket connections closed because their outgoing queue overflowed (a client too slow to read).
+  std::uint64_t websockets_dropped_slow = 0;
 };
 
 /// Serves a router on a listen address. Handlers run on handler threads; everything else on the event
@@ -65,13 +72,24 @@ class WebServer {
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
+  /// Serves WebSocket upgrades (RFC 6455) of requests for exactly `path`: `acceptor` answers each upgrade
+  /// request with a refusal or an endpoint. A request for `path` that is not a WebSocket upgrade, and no
+  /// route of the router answers, gets 426 Upgrade Required; an upgrade request for a path with no
+  /// WebSocket route goes to the router like any request. Called before start(). WebSocket connections
+  /// count against max_connections, and stop() closes them with 1001 (going away).
+  void add_websocket(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options = {});
+  /// Serves GET requests for exactly `path` as Server-Sent Events (text/event-stream) with the same acceptor
+  /// and endpoint as a WebSocket: each message sent becomes one event (`data:` lines), a comment line every
+  /// ping_interval finds dead peers, on_text is never called, and the close code only ends the stream.
+  /// Called before start(); counts against max_connections and in websockets_open.
+  void add_event_stream(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options = {});
   /// Binds `listen_address` ("host:port", ":port", "[::1]:0"; port 0 picks a free port) and returns the
   /// bound port; throws std::runtime_error when it cannot be bound (a port in use is refused, not shared).
   int bind(const std::string& listen_address);
   /// Starts accepting and serving; bind() first.
   void start();
-  /// Stops accepting, closes idle connections, lets requests in progress finish (up to stop_grace), then
-  /// joins every thread. Safe to call twice.
+  /// Stops accepting, closes idle connections and WebSocket connections (close code 1001), lets requests in
+  /// progress finish (up to stop_grace), then joins every thread. Safe to call twice.
   void stop();
   /// The bound port, or 0 before bind().
   int port() const;
