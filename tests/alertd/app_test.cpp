@@ -7,6 +7,7 @@
 
 #include "alertd/app/app.h"
 #include "alertd/app/rule_state.h"
+#include "common/http_server.h"
 #include "support/process.h"
 
 namespace {
@@ -20,8 +21,8 @@ class RecordingHub final : public twikit::app::NotificationHub {
     for (const auto& a : alerts) received.push_back(a);
   }
   void collect(std::vector<twikit::MetricFamily>&) const override {}
-  void register_routes(httplib::Server& server) override {
-    server.Get("/api/monitoring/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
+  void register_routes(twikit::WebRouter& router) override {
+    router.add("/api/monitoring/ping", [](const twikit::WebRequest&, twikit::WebResponse& res) { res.set_body("pong", "text/plain"); });
   }
   void stop() override { stopped = true; }
   std::vector<twikit::notify::Alert> alerts() {
