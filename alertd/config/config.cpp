@@ -8,7 +8,7 @@
 #include <fstream>
 #include <set>
 
-#include "common/http_server.h"
+#include "common/listen_address.h"
 #include "common/yaml_errors.h"
 
 namespace twikit::config {

@@ -1,6 +1,7 @@
 // The monitoring API over HTTP on loopback, backed by the whole notification stack with a fake clock.
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "alertd/app/notification_stack.h"
