@@ -1,6 +1,8 @@
 // alertd: flags → App → wait for signals. Subcommands `check config`, `check rules` and `test rules`
 // validate files without starting the daemon.
 
+#include <sys/resource.h>
+
 #include <charconv>
 #include <iostream>
 #include <string>
@@ -19,6 +21,17 @@
 namespace {
 
 constexpr int kExitBadConfig = 2;
+
+// Raises the soft limit on open files to the hard one, as Go programs (Prometheus, Alertmanager) and
+// twikit-exporter do: the web server keeps every idle client connection open, and its connection cap is
+// what this limit leaves room for.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
 
 /// Runs `alertd check config|check rules|test rules|config routes ...`; `args` starts at the command word.
 int run_subcommand(const std::vector<std::string>& args) {
@@ -49,6 +62,7 @@ int main(int argc, char** argv) {
                                   "          config routes [show|test] [--config.file=FILE] [--tree] [--verify.receivers=R] [LABEL=VALUE...]");
   flags.add_string("config.file", "", "alertd configuration file (empty: the embedded default)");
   flags.add_string("web.listen-address", "", "Address to listen on for the API and /metrics (default from config: 0.0.0.0:9878)");
+  flags.add_string("web.config.file", "", "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).");
   flags.add_bool("config.allow-empty", false, "Run even when the config has no scrape targets and no rule files");
   flags.add_bool("web.enable-lifecycle", true, "Allow POST /-/reload when no API token is configured (a token, when set, is always required)");
   flags.add_string("storage.path", "", "SQLite file for alert state (default from config: data/alertd.db)");
@@ -80,11 +94,13 @@ int main(int argc, char** argv) {
   if (!flags.args().empty()) return run_subcommand(flags.args());
 
   twikit::block_signals();  // before any thread starts
+  raise_open_file_limit();
 
   auto log = twikit::logger("main");
   twikit::app::AppOptions options;
   options.config_file = flags.get("config.file");
   options.listen_address = flags.get("web.listen-address");
+  options.web_config_file = flags.get("web.config.file");
   options.storage_path = flags.get("storage.path");
   options.allow_empty_config = flags.get_bool("config.allow-empty");
   options.enable_lifecycle = flags.get_bool("web.enable-lifecycle");

@@ -7,7 +7,6 @@ find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(SQLite3 REQUIRED)
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # The event-driven web server (common/web_server.cpp): Boost.Beast/Asio, header-only (libboost1.81-dev),
 # with TLS through OpenSSL.
@@ -15,4 +14,6 @@ find_package(Boost 1.81 REQUIRED CONFIG)
 find_package(OpenSSL REQUIRED)
 if(TWIKIT_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
+  # cpp-httplib: only the tests' HTTP client (httplib::Client); the programs serve on common/web_server.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 endif()

@@ -3,15 +3,13 @@
 
 #include <string>
 
-#include <httplib.h>
-
 #include "common/exposition.h"
+#include "common/web_message.h"
 
 namespace twikit {
 
-/// Answers with `text` (already rendered in `format`, which came from negotiate_format()), gzip-compressed
-/// when the request's Accept-Encoding allows it. The body goes out through a sized content provider: a
-/// plain body would be compressed a second time by httplib itself.
-void send_exposition(const httplib::Request& req, httplib::Response& res, std::string text, ExpositionFormat format);
+/// Answers `req` with `text` (already rendered in `format`, which came from negotiate_format()),
+/// gzip-compressed when the request's Accept-Encoding allows it.
+void send_exposition(const WebRequest& req, WebResponse& res, std::string text, ExpositionFormat format);
 
 }  // namespace twikit

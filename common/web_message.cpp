@@ -118,8 +118,8 @@ std::string percent_decode(std::string_view in, bool plus_as_space) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
-  std::vector<std::pair<std::string, std::string>> out;
+WebParams parse_query(std::string_view query) {
+  WebParams out;
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view item = query.substr(0, amp);
@@ -132,6 +132,17 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
       out.emplace_back(percent_decode(item.substr(0, eq), true), percent_decode(item.substr(eq + 1), true));
     }
   }
+  return out;
+}
+
+WebParams form_params(const WebRequest& request) {
+  const bool body_method = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+  const std::string content_type = request.headers.get("Content-Type");
+  std::string_view type = std::string_view(content_type).substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (!body_method || !iequals(type, "application/x-www-form-urlencoded")) return request.query;
+  WebParams out = parse_query(request.body);
+  out.insert(out.end(), request.query.begin(), request.query.end());
   return out;
 }
 

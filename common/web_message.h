@@ -36,13 +36,16 @@ class WebHeaders {
 /// Whether two header names (or other ASCII tokens) are equal ignoring case.
 bool iequals(std::string_view a, std::string_view b);
 
+/// Decoded name/value parameters in order, repeats included.
+using WebParams = std::vector<std::pair<std::string, std::string>>;
+
 /// One request as a handler sees it. `path` is percent-decoded; `query` holds the decoded parameters of
 /// the query string in order, repeats included ("a=1&a=2" gives two entries).
 struct WebRequest {
   std::string method;
   std::string path;
   std::string raw_query;
-  std::vector<std::pair<std::string, std::string>> query;
+  WebParams query;
   WebHeaders headers;
   std::string body;
   /// The client's address and port, e.g. "127.0.0.1:53412" or "[::1]:53412".
@@ -85,6 +88,10 @@ class WebResponse {
 std::string percent_decode(std::string_view in, bool plus_as_space);
 
 /// Splits an application/x-www-form-urlencoded string ("a=1&b=x%20y&a=2") into decoded pairs, in order.
-std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+WebParams parse_query(std::string_view query);
+
+/// A request's parameters as Go's Request.ParseForm gives them: those of an
+/// application/x-www-form-urlencoded body (POST, PUT, PATCH) first, then the query string's.
+WebParams form_params(const WebRequest& request);
 
 }  // namespace twikit

@@ -27,6 +27,8 @@ ErrorKind kind_of(int status) {
 
 }  // namespace
 
+std::string web_status_message(int status) { return kind_of(status).message; }
+
 WebResponse web_error(int status, WebErrorFormat format, const std::string& message) {
   const ErrorKind kind = kind_of(status);
   const std::string text = message.empty() ? kind.message : message;
@@ -75,34 +77,47 @@ std::string WebRouter::allow_header(const Route& route) {
   return out;
 }
 
+WebResponse WebRouter::error(const WebRequest& request, int status, WebErrorFormat format,
+                             const std::string& message) const {
+  return error_writer_ ? error_writer_(request, status, format, message) : web_error(status, format, message);
+}
+
+std::optional<WebResponse> WebRouter::refuse(const Route* route, const WebRequest& request) const {
+  if (route == nullptr) return error(request, 404, not_found_format_);
+  if (allows(*route, request.method)) return std::nullopt;
+  WebResponse res = error(request, 405, route->options.errors);
+  res.headers.set("Allow", allow_header(*route));
+  return res;
+}
+
 std::variant<WebAdmission, WebResponse> WebRouter::admit(const WebRequest& head,
                                                           std::optional<std::uint64_t> content_length) const {
   const Route* route = find(head.path);
-  if (route == nullptr) return web_error(404, not_found_format_);
-  if (!allows(*route, head.method)) {
-    WebResponse res = web_error(405, route->options.errors);
-    res.headers.set("Allow", allow_header(*route));
-    return res;
+  if (auto refused = refuse(route, head)) return std::move(*refused);
+  if (guard_) {
+    if (auto answer = guard_(head, route->options.errors)) return std::move(*answer);
   }
   if (content_length && *content_length > route->options.max_body_bytes) {
-    return web_error(413, route->options.errors);
+    return error(head, 413, route->options.errors);
   }
   return WebAdmission{route->options.max_body_bytes, route->options.errors};
 }
 
 WebResponse WebRouter::handle(const WebRequest& request) const {
   const Route* route = find(request.path);
-  if (route == nullptr) return web_error(404, not_found_format_);
-  if (!allows(*route, request.method)) {
-    WebResponse res = web_error(405, route->options.errors);
-    res.headers.set("Allow", allow_header(*route));
-    return res;
-  }
+  if (auto refused = refuse(route, request)) return std::move(*refused);
   WebResponse res;
+  std::optional<std::string> failure;
   try {
     route->handler(request, res);
   } catch (const std::exception& e) {
-    res = web_error(500, route->options.errors, e.what());
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  if (failure) {
+    res = exception_handler_ ? exception_handler_(request, route->options.errors, *failure)
+                             : error(request, 500, route->options.errors, *failure);
   }
   if (request.method == "HEAD") {
     res.headers.set("Content-Length", std::to_string(res.body_size()));

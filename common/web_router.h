@@ -40,6 +40,22 @@ struct WebAdmission {
 /// An error response with the standard message for `status` (or `message` when given) in `format`.
 WebResponse web_error(int status, WebErrorFormat format, const std::string& message = {});
 
+/// The standard message for `status` (Go's net/http wording where it has one), e.g. "Method Not Allowed".
+std::string web_status_message(int status);
+
+/// Looks at a request whose header has arrived (its route found, its method allowed, its body not yet read)
+/// and returns the answer to send instead of going on (a 401 for a missing token, say), or nullopt.
+using WebGuard = std::function<std::optional<WebResponse>(const WebRequest& head, WebErrorFormat format)>;
+
+/// Writes an error the router answers itself (404, 405, 413, 500) for `request`; `message` is empty for the
+/// standard text of `status`. The router adds `Allow` to a 405 afterwards.
+using WebErrorWriter =
+    std::function<WebResponse(const WebRequest& request, int status, WebErrorFormat format, const std::string& message)>;
+
+/// Answers a request whose handler threw `what` (a bug): by default a 500 carrying `what`.
+using WebExceptionHandler =
+    std::function<WebResponse(const WebRequest& request, WebErrorFormat format, const std::string& what)>;
+
 /// Routes requests to handlers. Routes are added before the server starts; afterwards the router is only
 /// read, from many threads at once.
 class WebRouter {
@@ -52,10 +68,17 @@ class WebRouter {
   /// Answers requests for every path that starts with `prefix` (the longest matching prefix wins; exact
   /// paths win over prefixes).
   void add_prefix(std::string prefix, WebHandler handler, WebRouteOptions options = {});
+  /// Runs `guard` in admit() on every routed request with an allowed method, before its body limit is
+  /// checked and its body read: an unauthenticated 500 MB POST is answered after its header.
+  void set_guard(WebGuard guard) { guard_ = std::move(guard); }
+  /// Writes the router's own error answers with `writer` instead of web_error().
+  void set_error_writer(WebErrorWriter writer) { error_writer_ = std::move(writer); }
+  /// Answers requests whose handler throws with `handler` instead of a 500 carrying the exception's text.
+  void set_exception_handler(WebExceptionHandler handler) { exception_handler_ = std::move(handler); }
 
   /// Checks a request whose header has arrived, its body not yet read (`content_length` is nullopt for a
   /// chunked body): the route's limits when it may go on, or the response to send at once: 404, 405 with
-  /// `Allow`, or 413 when the declared body is larger than the route accepts.
+  /// `Allow`, the guard's answer, or 413 when the declared body is larger than the route accepts.
   std::variant<WebAdmission, WebResponse> admit(const WebRequest& head, std::optional<std::uint64_t> content_length) const;
 
   /// Answers a request whose body has been read: the route's handler (HEAD as GET, body dropped but its
@@ -72,9 +95,15 @@ class WebRouter {
   const Route* find(const std::string& path) const;
   static bool allows(const Route& route, const std::string& method);
   static std::string allow_header(const Route& route);
+  WebResponse error(const WebRequest& request, int status, WebErrorFormat format, const std::string& message = {}) const;
+  // 404 or 405 (with Allow) when `route` does not answer `request`'s method, else nullopt.
+  std::optional<WebResponse> refuse(const Route* route, const WebRequest& request) const;
 
   WebErrorFormat not_found_format_;
   std::vector<Route> routes_;
+  WebGuard guard_;
+  WebErrorWriter error_writer_;
+  WebExceptionHandler exception_handler_;
 };
 
 }  // namespace twikit

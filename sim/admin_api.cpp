@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 using Services = std::vector<std::unique_ptr<ServiceServer>>;
 
-void reply(httplib::Response& res, const json& body) { res.set_content(body.dump() + "\n", "application/json"); }
+void reply(WebResponse& res, const json& body) { res.set_body(body.dump() + "\n", "application/json"); }
 
 ServiceServer* find(const Services& services, const std::string& name) {
   for (const auto& s : services) {
@@ -21,16 +21,15 @@ ServiceServer* find(const Services& services, const std::string& name) {
   return nullptr;
 }
 
-// Resolves the {name} path segment, answering 404 itself when the service is unknown.
-ServiceServer* service_or_404(const Services& services, const httplib::Request& req, httplib::Response& res) {
-  const std::string name = req.matches[1];
+// Resolves the service named `name`, answering 404 itself when it is unknown.
+ServiceServer* service_or_404(const Services& services, const std::string& name, WebResponse& res) {
   ServiceServer* service = find(services, name);
   if (!service) json_error(res, 404, "unknown service '" + name + "'");
   return service;
 }
 
 // Parses the request body as JSON, answering 400 itself when it is not.
-std::optional<json> body_or_400(const httplib::Request& req, httplib::Response& res) {
+std::optional<json> body_or_400(const WebRequest& req, WebResponse& res) {
   try {
     return json::parse(req.body);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for a number beyond a double
@@ -39,22 +38,20 @@ std::optional<json> body_or_400(const httplib::Request& req, httplib::Response& 
   }
 }
 
-bool json_content_type(const httplib::Request& req, bool merge_patch_allowed) {
-  std::string type = req.get_header_value("Content-Type");
+bool json_content_type(const WebRequest& req, bool merge_patch_allowed) {
+  std::string type = req.headers.get("Content-Type");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   return type.empty() || type == "application/json" || (merge_patch_allowed && type == "application/merge-patch+json");
 }
 
-void list_services(const Services& services, httplib::Response& res) {
+void list_services(const Services& services, WebResponse& res) {
   json list = json::array();
   for (const auto& s : services) list.push_back(s->describe());
   reply(res, {{"services", list}});
 }
 
-void patch_status(const Services& services, const httplib::Request& req, httplib::Response& res) {
-  ServiceServer* service = service_or_404(services, req, res);
-  if (!service) return;
+void patch_status(ServiceServer* service, const WebRequest& req, WebResponse& res) {
   if (!json_content_type(req, true)) {
     return json_error(res, 415, "want Content-Type application/merge-patch+json or application/json");
   }
@@ -64,9 +61,7 @@ void patch_status(const Services& services, const httplib::Request& req, httplib
   reply(res, service->patch(*patch));
 }
 
-void put_fault(const Services& services, const httplib::Request& req, httplib::Response& res) {
-  ServiceServer* service = service_or_404(services, req, res);
-  if (!service) return;
+void put_fault(ServiceServer* service, const WebRequest& req, WebResponse& res) {
   auto body = body_or_400(req, res);
   if (!body) return;
   Fault fault;
@@ -83,9 +78,7 @@ void put_fault(const Services& services, const httplib::Request& req, httplib::R
   reply(res, fault_to_json(fault));
 }
 
-void put_size(const Services& services, const httplib::Request& req, httplib::Response& res) {
-  ServiceServer* service = service_or_404(services, req, res);
-  if (!service) return;
+void put_size(ServiceServer* service, const WebRequest& req, WebResponse& res) {
   auto body = body_or_400(req, res);
   if (!body) return;
   const auto size = body->is_object() ? body->find("size") : body->end();
@@ -99,7 +92,7 @@ void put_size(const Services& services, const httplib::Request& req, httplib::Re
   reply(res, service->describe());
 }
 
-void reset_all(const Services& services, httplib::Response& res) {
+void reset_all(const Services& services, WebResponse& res) {
   try {
     for (const auto& s : services) s->reset();
   } catch (const std::exception& e) {
@@ -118,35 +111,69 @@ std::string method_label(const std::string& method) {
   return "other";
 }
 
+// /admin/services/{name}[/status|/fault|/size]: the service and the sub-resource with its method.
+void service_route(const Services& services, const WebRequest& req, WebResponse& res) {
+  const std::string rest = req.path.substr(std::string_view("/admin/services/").size());
+  const auto slash = rest.find('/');
+  const std::string name = rest.substr(0, slash);
+  const std::string sub = slash == std::string::npos ? "" : rest.substr(slash);
+  const auto wrong_method = [&](const char* allow) {
+    json_error(res, 405, "Method Not Allowed");
+    res.headers.set("Allow", allow);
+  };
+  if (name.empty() || (sub != "" && sub != "/status" && sub != "/fault" && sub != "/size")) {
+    return json_error(res, 404, "not found");
+  }
+  if (sub.empty() && req.method != "GET" && req.method != "HEAD") return wrong_method("GET, HEAD");
+  if (sub == "/status" && req.method != "PATCH") return wrong_method("PATCH");
+  if ((sub == "/fault" || sub == "/size") && req.method != "PUT") return wrong_method("PUT");
+  ServiceServer* service = service_or_404(services, name, res);
+  if (!service) return;
+  if (sub.empty()) return reply(res, service->describe());
+  if (sub == "/status") return patch_status(service, req, res);
+  if (sub == "/fault") return put_fault(service, req, res);
+  put_size(service, req, res);
+}
+
 }  // namespace
 
-void register_admin_routes(httplib::Server& server, const Services& services, AdminRequestCounts& requests) {
+WebRouter admin_router(const Services& services, AdminRequestCounts& requests) {
   const Services* all = &services;
   AdminRequestCounts* counts = &requests;
-  // The logger runs once the answer is written, for every request including unrouted ones.
-  server.set_logger([counts](const httplib::Request& req, const httplib::Response& res) {
-    counts->add({method_label(req.method), res.status});
+  WebRouter router;
+  // Every answer is counted, the router's own errors (404, 405, 413) included.
+  router.set_error_writer([counts](const WebRequest& req, int status, WebErrorFormat, const std::string& message) {
+    WebResponse res;
+    json_error(res, status, message.empty() ? (status == 404 ? "not found" : web_status_message(status)) : message);
+    counts->add({method_label(req.method), status});
+    return res;
   });
-  server.Get("/metrics", [all, counts](const httplib::Request& req, httplib::Response& res) {
-    serve_metrics(req, res, *all, *counts);
-  });
-  server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("twikit-sim is Healthy.\n", "text/plain; charset=utf-8");
-  });
-  server.Get("/-/ready", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("twikit-sim is Ready.\n", "text/plain; charset=utf-8");
-  });
-  server.Get("/admin/services", [all](const httplib::Request&, httplib::Response& res) { list_services(*all, res); });
-  server.Get(R"(/admin/services/([^/]+))", [all](const httplib::Request& req, httplib::Response& res) {
-    if (ServiceServer* service = service_or_404(*all, req, res)) reply(res, service->describe());
-  });
-  server.Patch(R"(/admin/services/([^/]+)/status)",
-               [all](const httplib::Request& req, httplib::Response& res) { patch_status(*all, req, res); });
-  server.Put(R"(/admin/services/([^/]+)/fault)",
-             [all](const httplib::Request& req, httplib::Response& res) { put_fault(*all, req, res); });
-  server.Put(R"(/admin/services/([^/]+)/size)",
-             [all](const httplib::Request& req, httplib::Response& res) { put_size(*all, req, res); });
-  server.Post("/admin/reset", [all](const httplib::Request&, httplib::Response& res) { reset_all(*all, res); });
+  const auto counted = [counts](WebHandler handler) {
+    return [counts, handler = std::move(handler)](const WebRequest& req, WebResponse& res) {
+      handler(req, res);
+      counts->add({method_label(req.method), res.status});
+    };
+  };
+  router.add("/metrics", counted([all, counts](const WebRequest& req, WebResponse& res) {
+               serve_metrics(req, res, *all, *counts);
+             }),
+             route_options({"GET"}));
+  router.add("/-/healthy", counted([](const WebRequest&, WebResponse& res) {
+               res.set_body("twikit-sim is Healthy.\n", "text/plain; charset=utf-8");
+             }),
+             route_options({"GET"}));
+  router.add("/-/ready", counted([](const WebRequest&, WebResponse& res) {
+               res.set_body("twikit-sim is Ready.\n", "text/plain; charset=utf-8");
+             }),
+             route_options({"GET"}));
+  router.add("/admin/services", counted([all](const WebRequest&, WebResponse& res) { list_services(*all, res); }),
+             route_options({"GET"}));
+  router.add_prefix("/admin/services/",
+                    counted([all](const WebRequest& req, WebResponse& res) { service_route(*all, req, res); }),
+                    route_options({"GET", "PATCH", "PUT"}));
+  router.add("/admin/reset", counted([all](const WebRequest&, WebResponse& res) { reset_all(*all, res); }),
+             route_options({"POST"}));
+  return router;
 }
 
 }  // namespace twikit::sim

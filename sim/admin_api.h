@@ -7,17 +7,15 @@
 #include <string_view>
 #include <vector>
 
-#include <httplib.h>
-
+#include "common/web_router.h"
 #include "sim/self_metrics.h"
 #include "sim/service_server.h"
 
 namespace twikit::sim {
 
-/// Registers the admin routes (see sim/README.md) on `server`, acting on `services`, and counts every request
-/// `server` answers in `requests` (a logger on `server`); both must outlive the server. Handlers are
-/// thread-safe as ServiceServer and KeyedCounter are.
-void register_admin_routes(httplib::Server& server, const std::vector<std::unique_ptr<ServiceServer>>& services,
-                           AdminRequestCounts& requests);
+/// The admin routes (see sim/README.md) acting on `services`, counting every answer in `requests` by method
+/// and status; both must outlive the router's server. Handlers are thread-safe as ServiceServer and
+/// KeyedCounter are.
+WebRouter admin_router(const std::vector<std::unique_ptr<ServiceServer>>& services, AdminRequestCounts& requests);
 
 }  // namespace twikit::sim

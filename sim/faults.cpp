@@ -86,6 +86,11 @@ OversizeBody::OversizeBody(const std::string& document) {
   tail_ = document.size() > 2 ? "\", " + document.substr(1) : "\"}";
 }
 
+std::vector<std::string_view> OversizeBody::parts() const {
+  static const std::string padding(kOversizePadding, 'x');
+  return {head_, padding, tail_};
+}
+
 void OversizeBody::read(std::size_t offset, std::size_t length, std::string& out) const {
   out.clear();
   const std::size_t end = std::min(size(), offset + length);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -50,8 +51,8 @@ std::string truncate_body(const std::string& document);
 /// The length of the padding string in an `oversize` body (8 MiB), so the body always exceeds it.
 inline constexpr std::size_t kOversizePadding = std::size_t{8} << 20;
 
-/// Streams an `oversize` body: a valid JSON object, `document` with a huge "padding" string added, produced
-/// chunk by chunk so the 8 MiB never sit in memory at once.
+/// An `oversize` body: a valid JSON object, `document` with a huge "padding" string added. The padding is one
+/// process-wide string made on first use, shared by every response (parts()), or read chunk by chunk.
 class OversizeBody {
  public:
   /// Prepares the body around `document` (a serialised JSON object).
@@ -60,6 +61,8 @@ class OversizeBody {
   std::size_t size() const { return head_.size() + kOversizePadding + tail_.size(); }
   /// Copies up to `length` bytes starting at `offset` into `out` (cleared first).
   void read(std::size_t offset, std::size_t length, std::string& out) const;
+  /// The body as three pieces (head, the shared padding, tail), valid while this object lives.
+  std::vector<std::string_view> parts() const;
 
  private:
   std::string head_;

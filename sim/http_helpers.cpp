@@ -2,32 +2,47 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
+
 namespace twikit::sim {
+namespace {
+constexpr std::size_t kMaxBodyBytes = std::size_t{1} << 20;
+}  // namespace
 
 std::string listen_address(const std::string& host, int port) {
   const bool ipv6 = host.find(':') != std::string::npos && host.front() != '[';
   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-void configure_server(httplib::Server& server, std::size_t threads) {
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // Idle keep-alive connections and silent clients hold a worker; short timeouts free them (and let
-  // stop() return) within about a second.
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_timeout(1);
-  server.set_read_timeout(2, 0);
-  server.set_write_timeout(5, 0);
-  server.set_payload_max_length(std::size_t{1} << 20);
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty() && !res.content_provider_) {
-      json_error(res, res.status, res.status == 404 ? "not found" : "HTTP error " + std::to_string(res.status));
-    }
+WebServerOptions server_options(std::size_t threads) {
+  WebServerOptions options;
+  options.io_threads = 1;
+  options.handler_threads = threads;
+  options.stop_grace = std::chrono::milliseconds(2'000);
+  return options;
+}
+
+WebRouteOptions route_options(std::vector<std::string> methods) {
+  WebRouteOptions options;
+  options.methods = std::move(methods);
+  options.max_body_bytes = kMaxBodyBytes;
+  options.errors = WebErrorFormat::json;
+  return options;
+}
+
+void use_json_errors(WebRouter& router) {
+  router.set_error_writer([](const WebRequest&, int status, WebErrorFormat, const std::string& message) {
+    WebResponse res;
+    std::string text = message;
+    if (text.empty()) text = status == 404 ? "not found" : web_status_message(status);
+    json_error(res, status, text);
+    return res;
   });
 }
 
-void json_error(httplib::Response& res, int status, const std::string& message) {
+void json_error(WebResponse& res, int status, const std::string& message) {
   res.status = status;
-  res.set_content(nlohmann::json{{"status", "error"}, {"error", message}}.dump() + "\n", "application/json");
+  res.set_body(safe_dump(nlohmann::json{{"status", "error"}, {"error", message}}) + "\n", "application/json");
 }
 
 }  // namespace twikit::sim

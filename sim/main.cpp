@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   flags.add_string("seed", "1", "Seed of every simulated value (same seed and requests, same documents).");
   flags.add_string("proxies", "8", "Proxies in proxy_rotation's pool.");
   flags.add_string("campaigns", "5", "Campaigns in campaign_orchestrator's list.");
-  flags.add_string("web.max-connections", "32", "Connections each port serves at once.");
+  flags.add_string("web.max-connections", "32", "Requests each port works on at once (handler threads; latency and hang hold one each).");
   flags.add_string("log.level", "info", "Only log messages with the given severity or above: debug, info, warn, error.");
   flags.add_string("log.format", "logfmt", "Output format of log messages: logfmt, json.");
   flags.add_bool("help", false, "Show this help.");

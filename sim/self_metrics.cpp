@@ -63,9 +63,9 @@ std::vector<MetricFamily> self_metrics(const std::vector<std::unique_ptr<Service
   return out;
 }
 
-void serve_metrics(const httplib::Request& req, httplib::Response& res,
+void serve_metrics(const WebRequest& req, WebResponse& res,
                    const std::vector<std::unique_ptr<ServiceServer>>& services, const AdminRequestCounts& admin) {
-  const ExpositionFormat format = negotiate_format(req.get_header_value("Accept"));
+  const ExpositionFormat format = negotiate_format(req.headers.get("Accept"));
   std::string text;
   write_exposition(text, self_metrics(services, admin), format);
   send_exposition(req, res, std::move(text), format);

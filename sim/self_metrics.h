@@ -7,9 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include <httplib.h>
-
 #include "common/exposition.h"
+#include "common/web_message.h"
 #include "sim/counters.h"
 #include "sim/service_server.h"
 
@@ -25,7 +24,7 @@ std::vector<MetricFamily> self_metrics(const std::vector<std::unique_ptr<Service
 
 /// Answers GET /metrics with self_metrics(): text 0.0.4, or OpenMetrics when the Accept header asks for it;
 /// gzip-compressed when the Accept-Encoding header allows it.
-void serve_metrics(const httplib::Request& req, httplib::Response& res,
+void serve_metrics(const WebRequest& req, WebResponse& res,
                    const std::vector<std::unique_ptr<ServiceServer>>& services, const AdminRequestCounts& admin);
 
 }  // namespace twikit::sim

@@ -8,10 +8,6 @@ namespace twikit::sim {
 
 using nlohmann::json;
 
-namespace {
-constexpr std::size_t kChunkBytes = 64 * 1024;
-}  // namespace
-
 ServiceServer::ServiceServer(const ServiceSpec& spec, std::unique_ptr<ServiceDocument> document,
                              ServerOptions options)
     : spec_(spec), options_(std::move(options)), document_(std::move(document)) {}
@@ -38,13 +34,17 @@ void ServiceServer::stop() {
 
 void ServiceServer::open() {
   if (server_) return;
-  auto server = std::make_unique<HttpServer>();
-  configure_server(server->raw(), options_.threads);
-  server->raw().Get("/status", [this](const httplib::Request&, httplib::Response& res) {
-    handle_status(res);
-    // Counted before httplib writes the answer, so a client holding its answer finds it counted.
-    requests_.add(res.status == -1 ? 200 : res.status);
-  });
+  WebRouter router;
+  use_json_errors(router);
+  router.add(
+      "/status",
+      [this](const WebRequest&, WebResponse& res) {
+        handle_status(res);
+        // Counted before the server writes the answer, so a client holding its answer finds it counted.
+        requests_.add(res.status);
+      },
+      route_options({"GET"}));
+  auto server = std::make_unique<WebServer>(std::move(router), server_options(options_.threads));
   port_ = server->bind(listen_address(options_.host, port_));
   server->start();
   server_ = std::move(server);
@@ -113,7 +113,7 @@ json ServiceServer::describe() const {
   return out;
 }
 
-void ServiceServer::handle_status(httplib::Response& res) {
+void ServiceServer::handle_status(WebResponse& res) {
   std::unique_lock lock(mu_);
   while (true) {
     if (stopping_) return json_error(res, 503, "shutting down");
@@ -135,10 +135,10 @@ void ServiceServer::handle_status(httplib::Response& res) {
       case FaultMode::error:
         return json_error(res, fault.http_status, "injected fault in " + spec_.name);
       case FaultMode::garbage:
-        res.set_content(garbage_body(), "application/json");
+        res.set_body(garbage_body(), "application/json");
         return;
       case FaultMode::truncate:
-        res.set_content(truncate_body(document_->next().dump()), "application/json");
+        res.set_body(truncate_body(document_->next().dump()), "application/json");
         return;
       case FaultMode::oversize:
         return serve_oversize(document_->next(), res);
@@ -148,19 +148,14 @@ void ServiceServer::handle_status(httplib::Response& res) {
   }
 }
 
-void ServiceServer::serve_document(const json& document, httplib::Response& res) const {
-  res.set_content(document.dump(), "application/json");
+void ServiceServer::serve_document(const json& document, WebResponse& res) const {
+  res.set_body(document.dump(), "application/json");
 }
 
-void ServiceServer::serve_oversize(const json& document, httplib::Response& res) {
+void ServiceServer::serve_oversize(const json& document, WebResponse& res) {
   auto body = std::make_shared<const OversizeBody>(document.dump());
-  res.set_content_provider(body->size(), "application/json",
-                           [this, body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             if (stopping_) return false;
-                             std::string chunk;
-                             body->read(offset, std::min(length, kChunkBytes), chunk);
-                             return sink.write(chunk.data(), chunk.size());
-                           });
+  auto parts = body->parts();
+  res.set_body_parts(std::move(body), std::move(parts), "application/json");
 }
 
 }  // namespace twikit::sim

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/http_server.h"
+#include "common/web_server.h"
 #include "sim/counters.h"
 #include "sim/documents.h"
 #include "sim/faults.h"
@@ -24,12 +24,12 @@ namespace twikit::sim {
 struct ServerOptions {
   /// The interface to bind.
   std::string host = "127.0.0.1";
-  /// Worker threads per server: the number of connections it serves at once (keep-alive connections and
-  /// requests held by `latency` or `hang` each occupy one).
+  /// Handler threads per server: the requests it works on at once (each request held by `latency` or
+  /// `hang` occupies one; idle and kept-alive connections occupy none).
   std::size_t threads = 32;
 };
 
-/// Serves one service. Thread-safe: requests run on the server's worker threads while the admin API
+/// Serves one service. Thread-safe: requests run on the server's handler threads while the admin API
 /// changes faults and patches from its own. Copy and move are deleted (worker threads refer to it).
 class ServiceServer {
  public:
@@ -70,9 +70,9 @@ class ServiceServer {
  private:
   void open();
   void close();
-  void handle_status(httplib::Response& res);
-  void serve_document(const nlohmann::json& document, httplib::Response& res) const;
-  void serve_oversize(const nlohmann::json& document, httplib::Response& res);
+  void handle_status(WebResponse& res);
+  void serve_document(const nlohmann::json& document, WebResponse& res) const;
+  static void serve_oversize(const nlohmann::json& document, WebResponse& res);
 
   const ServiceSpec& spec_;
   const ServerOptions options_;
@@ -89,7 +89,7 @@ class ServiceServer {
 
   // Serialises open/close and fault changes; taken before mu_, never while a handler holds mu_.
   std::mutex lifecycle_mu_;
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<WebServer> server_;
 };
 
 }  // namespace twikit::sim

@@ -17,8 +17,6 @@ Sim::Sim(SimConfig config, const Clock& clock) : config_(std::move(config)) {
     services_.push_back(std::make_unique<ServiceServer>(
         spec, std::move(document), ServerOptions{config_.host, config_.threads}));
   }
-  configure_server(admin_.raw(), 8);
-  register_admin_routes(admin_.raw(), services_, admin_requests_);
 }
 
 Sim::~Sim() { stop(); }
@@ -29,23 +27,24 @@ void Sim::start() {
       const int port = config_.base_port == 0 ? 0 : config_.base_port + 1 + static_cast<int>(i);
       services_[i]->start(port);
     }
-    admin_.bind(listen_address(config_.host, config_.base_port));
-    admin_.start();
+    admin_ = std::make_unique<WebServer>(admin_router(services_, admin_requests_), server_options(8));
+    admin_->bind(listen_address(config_.host, config_.base_port));
+    admin_->start();
   } catch (...) {
     stop();
     throw;
   }
-  logger("sim")->info("started host={} admin_port={} seed={}", config_.host, admin_.port(), config_.seed);
+  logger("sim")->info("started host={} admin_port={} seed={}", config_.host, admin_->port(), config_.seed);
 }
 
 void Sim::stop() {
-  admin_.stop();
+  if (admin_) admin_->stop();
   for (auto& service : services_) service->stop();
 }
 
 std::string Sim::ready_line() const {
   // Written by hand to keep the contract's key order and spacing (nlohmann::json sorts keys).
-  std::string line = "{\"admin\": " + std::to_string(admin_.port()) + ", \"services\": {";
+  std::string line = "{\"admin\": " + std::to_string(admin_port()) + ", \"services\": {";
   for (std::size_t i = 0; i < services_.size(); ++i) {
     if (i > 0) line += ", ";
     line += "\"" + services_[i]->name() + "\": " + std::to_string(services_[i]->port());

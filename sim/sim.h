@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/http_server.h"
+#include "common/web_server.h"
 #include "sim/self_metrics.h"
 #include "sim/service_server.h"
 
@@ -24,7 +24,7 @@ struct SimConfig {
   int base_port = 9880;
   /// The seed of every simulated value.
   std::uint64_t seed = 1;
-  /// Worker threads per server (concurrent connections each serves).
+  /// Handler threads per server (requests each works on at once; `latency` and `hang` hold one each).
   std::size_t threads = 32;
   /// List lengths by service name (proxy_rotation: pool, retry_engine: breakers, campaign_orchestrator:
   /// campaigns); services not named keep their defaults.
@@ -48,7 +48,7 @@ class Sim {
   void stop();
 
   /// The admin port (after start()).
-  int admin_port() const { return admin_.port(); }
+  int admin_port() const { return admin_ ? admin_->port() : 0; }
   /// The services in the contract's order.
   const std::vector<std::unique_ptr<ServiceServer>>& services() const { return services_; }
   /// The ready line: {"admin": N, "services": {"session_manager": N+1, ...}} in the contract's order.
@@ -58,7 +58,7 @@ class Sim {
   SimConfig config_;
   std::vector<std::unique_ptr<ServiceServer>> services_;
   AdminRequestCounts admin_requests_;
-  HttpServer admin_;
+  std::unique_ptr<WebServer> admin_;
 };
 
 }  // namespace twikit::sim

@@ -31,9 +31,11 @@ std::optional<ApiResponse> MonitoringApi::check_token(const std::string& authori
 
 namespace {
 
-const std::string* param(const httplib::Params& params, const std::string& name) {
-  auto it = params.find(name);
-  return it == params.end() ? nullptr : &it->second;
+const std::string* param(const WebParams& params, const std::string& name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return &v;
+  }
+  return nullptr;
 }
 
 bool parse_id(const std::string& id, notify::Fingerprint& fp) { return id.size() == 16 && notify::parse_fingerprint_hex(id, fp); }
@@ -60,7 +62,7 @@ std::optional<std::string> string_field(const nlohmann::json& j, const char* nam
 
 }  // namespace
 
-ApiResponse MonitoringApi::list_alerts(const httplib::Params& params) {
+ApiResponse MonitoringApi::list_alerts(const WebParams& params) {
   if (const auto bad = invalid_utf8_param(params)) return api_error(400, "bad_data", *bad);
   persistence::AlertQuery q;
   if (const auto* s = param(params, "state")) {
@@ -88,10 +90,10 @@ ApiResponse MonitoringApi::list_alerts(const httplib::Params& params) {
     }
     q.limit = static_cast<std::size_t>(n);
   }
-  auto range = params.equal_range("filter");
-  for (auto it = range.first; it != range.second; ++it) {
+  for (const auto& [name, value] : params) {
+    if (name != "filter") continue;
     try {
-      for (auto& m : notify::parse_matchers(it->second)) q.matchers.push_back(std::move(m));
+      for (auto& m : notify::parse_matchers(value)) q.matchers.push_back(std::move(m));
     } catch (const std::invalid_argument& e) {
       return api_error(400, "bad_data", e.what());
     }
@@ -138,7 +140,7 @@ ApiResponse MonitoringApi::acknowledge(const std::string& authorization, const s
   return api_success(alert_json(*alerts_.get(fp)));
 }
 
-ApiResponse MonitoringApi::list_silences(const httplib::Params& params) {
+ApiResponse MonitoringApi::list_silences(const WebParams& params) {
   if (const auto bad = invalid_utf8_param(params)) return api_error(400, "bad_data", *bad);
   const TimestampMs now = clock_.now_ms();
   const std::string* state = param(params, "state");
@@ -217,34 +219,62 @@ ApiResponse MonitoringApi::delete_silence(const std::string& authorization, cons
   return api_success(nullptr);
 }
 
-void MonitoringApi::register_routes(httplib::Server& server) {
+void MonitoringApi::register_routes(WebRouter& router, std::size_t max_body_bytes) {
   // Error messages may quote what the client sent; invalid UTF-8 in them is replaced, never a failed write.
-  auto reply = [](httplib::Response& res, const ApiResponse& r) {
+  auto reply = [](WebResponse& res, const ApiResponse& r) {
     res.status = r.status;
-    res.set_content(safe_dump(r.body), "application/json");
+    res.set_body(safe_dump(r.body), "application/json");
   };
-  server.Get("/api/monitoring/alerts", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, list_alerts(req.params));
-  });
-  server.Get(R"(/api/monitoring/alerts/([^/]+))", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, get_alert(req.matches[1]));
-  });
-  server.Post(R"(/api/monitoring/alerts/([^/]+)/acknowledge)",
-              [this, reply](const httplib::Request& req, httplib::Response& res) {
-                reply(res, acknowledge(req.get_header_value("Authorization"), req.matches[1], req.body));
-              });
-  server.Get("/api/monitoring/silences", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, list_silences(req.params));
-  });
-  server.Post("/api/monitoring/silences", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, create_silence(req.get_header_value("Authorization"), req.body));
-  });
-  server.Get(R"(/api/monitoring/silences/([^/]+))", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, get_silence(req.matches[1]));
-  });
-  server.Delete(R"(/api/monitoring/silences/([^/]+))", [this, reply](const httplib::Request& req, httplib::Response& res) {
-    reply(res, delete_silence(req.get_header_value("Authorization"), req.matches[1]));
-  });
+  auto refuse = [reply](WebResponse& res, int status, const std::string& allow) {
+    reply(res, status == 404 ? api_error(404, "not_found", "not found")
+                             : api_error(405, "method_not_allowed", "method not allowed"));
+    if (!allow.empty()) res.headers.set("Allow", allow);
+  };
+  auto options = [max_body_bytes](std::vector<std::string> methods) {
+    WebRouteOptions o;
+    o.methods = std::move(methods);
+    o.max_body_bytes = max_body_bytes;
+    o.errors = WebErrorFormat::json;
+    return o;
+  };
+  router.add(
+      "/api/monitoring/alerts",
+      [this, reply](const WebRequest& req, WebResponse& res) { reply(res, list_alerts(req.query)); },
+      options({"GET"}));
+  // /api/monitoring/alerts/:id (GET) and /api/monitoring/alerts/:id/acknowledge (POST).
+  router.add_prefix(
+      "/api/monitoring/alerts/",
+      [this, reply, refuse](const WebRequest& req, WebResponse& res) {
+        const std::string rest = req.path.substr(std::string_view("/api/monitoring/alerts/").size());
+        const auto slash = rest.find('/');
+        if (slash == std::string::npos && !rest.empty()) {
+          if (req.method != "GET" && req.method != "HEAD") return refuse(res, 405, "GET, HEAD");
+          return reply(res, get_alert(rest));
+        }
+        if (slash != 0 && slash != std::string::npos && rest.substr(slash) == "/acknowledge") {
+          if (req.method != "POST") return refuse(res, 405, "POST");
+          return reply(res, acknowledge(req.headers.get("Authorization"), rest.substr(0, slash), req.body));
+        }
+        refuse(res, 404, "");
+      },
+      options({"GET", "POST"}));
+  router.add(
+      "/api/monitoring/silences",
+      [this, reply](const WebRequest& req, WebResponse& res) {
+        if (req.method == "POST") return reply(res, create_silence(req.headers.get("Authorization"), req.body));
+        reply(res, list_silences(req.query));
+      },
+      options({"GET", "POST"}));
+  // /api/monitoring/silences/:id (GET, DELETE).
+  router.add_prefix(
+      "/api/monitoring/silences/",
+      [this, reply, refuse](const WebRequest& req, WebResponse& res) {
+        const std::string id = req.path.substr(std::string_view("/api/monitoring/silences/").size());
+        if (id.empty() || id.find('/') != std::string::npos) return refuse(res, 404, "");
+        if (req.method == "DELETE") return reply(res, delete_silence(req.headers.get("Authorization"), id));
+        reply(res, get_silence(id));
+      },
+      options({"GET", "DELETE"}));
 }
 
 }  // namespace twikit::api

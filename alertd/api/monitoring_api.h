@@ -2,17 +2,21 @@
 // The monitoring API (/api/monitoring/*): alerts with filters and history, acknowledgement, silences.
 // JSON in and out; mutations need the configured bearer token; bad input gets a 4xx with a JSON error.
 
+#include <cstddef>
 #include <mutex>
 #include <string>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "alertd/persistence/alert_store.h"
 #include "alertd/silence/silences.h"
 #include "common/clock.h"
+#include "common/web_router.h"
 
 namespace twikit::api {
+
+/// The request body cap of alertd's API: 1 MiB (no endpoint needs more; a silence is at most 64 KiB).
+inline constexpr std::size_t kMaxRequestBodyBytes = std::size_t{1} << 20;
 
 /// A handler's answer: HTTP status and JSON body.
 struct ApiResponse {
@@ -30,18 +34,19 @@ class MonitoringApi {
   void set_token(std::string token);
   /// Registers GET /api/monitoring/alerts, GET /api/monitoring/alerts/:id,
   /// POST /api/monitoring/alerts/:id/acknowledge, GET+POST /api/monitoring/silences,
-  /// GET+DELETE /api/monitoring/silences/:id on `server` (call before it starts).
-  void register_routes(httplib::Server& server);
+  /// GET+DELETE /api/monitoring/silences/:id on `router` (before its server starts); errors are JSON and
+  /// request bodies are capped at `max_body_bytes`.
+  void register_routes(WebRouter& router, std::size_t max_body_bytes = kMaxRequestBodyBytes);
 
   /// GET /api/monitoring/alerts with query parameters state, severity, filter (repeatable matcher
   /// list such as {service="x"}), acknowledged (true|false), from, to (RFC 3339 or unix seconds), limit.
-  ApiResponse list_alerts(const httplib::Params& params);
+  ApiResponse list_alerts(const WebParams& params);
   /// GET /api/monitoring/alerts/:id (id = fingerprint in hex), with history.
   ApiResponse get_alert(const std::string& id);
   /// POST /api/monitoring/alerts/:id/acknowledge with {"by": "...", "comment": "..."}.
   ApiResponse acknowledge(const std::string& authorization, const std::string& id, const std::string& body);
   /// GET /api/monitoring/silences (optional state filter).
-  ApiResponse list_silences(const httplib::Params& params);
+  ApiResponse list_silences(const WebParams& params);
   /// GET /api/monitoring/silences/:id.
   ApiResponse get_silence(const std::string& id);
   /// POST /api/monitoring/silences with {"matchers": [...], "startsAt", "endsAt", "createdBy", "comment"};

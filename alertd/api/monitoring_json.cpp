@@ -100,7 +100,7 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-std::optional<std::string> invalid_utf8_param(const std::multimap<std::string, std::string>& params) {
+std::optional<std::string> invalid_utf8_param(const WebParams& params) {
   for (const auto& [name, value] : params) {
     if (!is_valid_utf8(name)) return std::string("invalid parameter name: not valid UTF-8");
     if (!is_valid_utf8(value)) return "invalid parameter \"" + name + "\": not valid UTF-8";

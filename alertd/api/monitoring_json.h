@@ -1,7 +1,6 @@
 #pragma once
 // JSON shapes of the monitoring API: alerts (with acknowledgement and history) and silences.
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +9,7 @@
 
 #include "alertd/persistence/alert_store.h"
 #include "alertd/silence/silences.h"
+#include "common/web_message.h"
 
 namespace twikit::api {
 
@@ -31,6 +31,6 @@ bool is_valid_utf8(std::string_view text);
 
 /// "invalid parameter \"name\": not valid UTF-8" for the first parameter whose name or value is not UTF-8
 /// (the bytes themselves are not quoted: they could not be written into a JSON answer), or nullopt.
-std::optional<std::string> invalid_utf8_param(const std::multimap<std::string, std::string>& params);
+std::optional<std::string> invalid_utf8_param(const WebParams& params);
 
 }  // namespace twikit::api

@@ -6,6 +6,7 @@
 #include "alertd/app/notification_stack_hub.h"
 #include "alertd/app/rule_state.h"
 #include "common/logging.h"
+#include "common/web_config.h"
 #include "common/yaml_errors.h"
 
 namespace twikit::app {
@@ -74,6 +75,11 @@ config::AlertdConfig App::load_config() const {
 
 void App::start() {
   auto cfg = std::make_shared<const config::AlertdConfig>(load_config());
+  WebServerOptions web;
+  web.web = load_web_config(options_.web_config_file);
+  // A query may evaluate for up to --query.timeout on a handler thread: as many as httplib's pool had, so
+  // that a few slow queries leave /metrics and the API answering.
+  web.handler_threads = 8;
   rules_ = std::make_unique<rules::RuleManager>(store_, engine_, manager_options(*cfg, clock_));
   if (auto errors = rules_->load(cfg->rule_files, clock_.now_ms()); !errors.empty()) {
     throw ConfigError(join_rule_errors(errors));
@@ -94,11 +100,11 @@ void App::start() {
     std::lock_guard lock(config_mu_);
     config_ = cfg;
   }
-  register_routes();
-  const int port = server_.bind(cfg->web.listen_address);
+  server_ = std::make_unique<WebServer>(routes(), std::move(web));
+  const int port = server_->bind(cfg->web.listen_address);
   started_ = true;
   scrape_->apply(config::scrape_targets(*cfg));
-  server_.start();
+  server_->start();
   {
     std::lock_guard lock(loop_mu_);
     stopping_ = false;
@@ -114,7 +120,7 @@ void App::start() {
 void App::stop() {
   if (!started_.exchange(false)) return;
   ready_ = false;
-  server_.stop();
+  server_->stop();
   {
     std::lock_guard lock(loop_mu_);
     stopping_ = true;

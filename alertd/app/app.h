@@ -19,7 +19,8 @@
 #include "alertd/storage/series_store.h"
 #include "common/clock.h"
 #include "common/http_client.h"
-#include "common/http_server.h"
+#include "common/web_router.h"
+#include "common/web_server.h"
 
 namespace twikit::app {
 
@@ -32,6 +33,9 @@ struct AppOptions {
   std::string config_file;
   /// Overrides web.listen_address when not empty (--web.listen-address).
   std::string listen_address;
+  /// exporter-toolkit's web configuration file (TLS, basic auth, response headers); empty = plain HTTP
+  /// (--web.config.file).
+  std::string web_config_file;
   /// Overrides storage.path when not empty (--storage.path).
   std::string storage_path;
   /// Accept a config file with no scrape targets and no rule files (--config.allow-empty).
@@ -73,7 +77,7 @@ class App {
   bool reload(std::string* error = nullptr);
 
   /// The bound HTTP port (after start()).
-  int port() const { return server_.port(); }
+  int port() const { return server_ ? server_->port() : 0; }
   /// The config in force (a snapshot; thread-safe).
   std::shared_ptr<const config::AlertdConfig> config() const;
   /// The series store (for in-process tests).
@@ -83,7 +87,8 @@ class App {
 
  private:
   config::AlertdConfig load_config() const;
-  void register_routes();
+  // Every HTTP route, its guard (token, lifecycle switch, UTF-8) and error bodies (web_routes.cpp).
+  WebRouter routes();
   void rule_loop();
   // Saves the rule engine's active alerts through the hub (after an evaluation).
   void remember_alerts(TimestampMs now);
@@ -101,7 +106,7 @@ class App {
   std::unique_ptr<rules::RuleManager> rules_;
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
-  HttpServer server_;
+  std::unique_ptr<WebServer> server_;
 
   mutable std::mutex config_mu_;
   std::shared_ptr<const config::AlertdConfig> config_;

@@ -22,7 +22,7 @@ class LogOnlyHub final : public NotificationHub {
     out.push_back({"alertd_alerts_handed_over_total", "Alerts handed from the rule engine to the notification side.",
                    MetricType::counter, {{{}, static_cast<double>(sent_.load()), "", std::nullopt}}});
   }
-  void register_routes(httplib::Server&) override {}
+  void register_routes(WebRouter&) override {}
   void stop() override {}
 
  private:

@@ -5,13 +5,12 @@
 #include <memory>
 #include <vector>
 
-#include <httplib.h>
-
 #include "alertd/notify/alert.h"
 #include "alertd/notify/config.h"
 #include "alertd/persistence/rule_state_store.h"
 #include "alertd/rules/alert.h"
 #include "common/exposition.h"
+#include "common/web_router.h"
 
 namespace twikit::app {
 
@@ -40,7 +39,7 @@ class NotificationHub {
   /// Appends the hub's self metrics to `out`.
   virtual void collect(std::vector<MetricFamily>& out) const = 0;
   /// Registers the hub's HTTP routes (the monitoring API); called once, before the server starts.
-  virtual void register_routes(httplib::Server& server) = 0;
+  virtual void register_routes(WebRouter& router) = 0;
   /// Stops background work (delivery threads); called once at shutdown.
   virtual void stop() = 0;
 };

@@ -174,7 +174,7 @@ void NotificationStack::collect(std::vector<MetricFamily>& out) const {
                  {{{}, static_cast<double>(groups), "", std::nullopt}}});
 }
 
-void NotificationStack::register_routes(httplib::Server& server) { api_->register_routes(server); }
+void NotificationStack::register_routes(WebRouter& router) { api_->register_routes(router); }
 
 bool NotificationStack::wait_idle(std::chrono::milliseconds timeout) const {
   std::shared_ptr<Generation> gen;

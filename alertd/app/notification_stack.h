@@ -11,8 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
-
 #include "alertd/api/monitoring_api.h"
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/inhibit/inhibitor.h"
@@ -63,8 +61,8 @@ class NotificationStack {
   /// Appends self metrics: notifications sent/failed by integration and reason, delivery latency,
   /// outbox depth, alerts by state, aggregation groups.
   void collect(std::vector<MetricFamily>& out) const;
-  /// Registers the monitoring API on `server` (before it starts).
-  void register_routes(httplib::Server& server);
+  /// Registers the monitoring API on `router` (before its server starts).
+  void register_routes(WebRouter& router);
   /// Stops the timer thread and delivery (pending outbox entries stay for the next start).
   void stop();
   /// Waits until no delivery is queued or in flight (for tests and orderly shutdown).

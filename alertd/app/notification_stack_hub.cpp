@@ -20,7 +20,7 @@ class StackHub final : public NotificationHub {
   }
   void maintain() override { stack_.apply_retention(); }
   void collect(std::vector<MetricFamily>& out) const override { stack_.collect(out); }
-  void register_routes(httplib::Server& server) override { stack_.register_routes(server); }
+  void register_routes(WebRouter& router) override { stack_.register_routes(router); }
   void stop() override { stack_.stop(); }
 
  private:

@@ -2,6 +2,7 @@
 // /api/v1/* endpoints, the notification hub's routes and a landing page.
 
 #include <functional>
+#include <string_view>
 #include <variant>
 
 #include "alertd/api/monitoring_json.h"
@@ -11,8 +12,10 @@
 #include "alertd/promql/parser.h"
 #include "alertd/rules/alert_template.h"
 #include "alertd/rules/api_json.h"
+#include "alertd/api/monitoring_api.h"
 #include "common/exposition_response.h"
 #include "common/logging.h"
+#include "common/web_server_metrics.h"
 
 namespace twikit::app {
 namespace {
@@ -37,12 +40,26 @@ const char* kLandingPage = R"(<!DOCTYPE html>
 </body></html>
 )";
 
-std::vector<std::string> param_values(const httplib::Request& req, const std::string& key) {
+constexpr std::size_t kMaxBody = api::kMaxRequestBodyBytes;
+
+/// The first value of `name` in `params`, or "".
+std::string first(const WebParams& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+/// Every value of `name` in `params`, in order.
+std::vector<std::string> all(const WebParams& params, std::string_view name) {
   std::vector<std::string> out;
-  const auto n = req.get_param_value_count(key.c_str());
-  for (std::size_t i = 0; i < n; ++i) out.push_back(req.get_param_value(key.c_str(), i));
+  for (const auto& [k, v] : params) {
+    if (k == name) out.push_back(v);
+  }
   return out;
 }
+
+bool is_api(const std::string& path) { return path.starts_with("/api/"); }
 
 /// Compares the Authorization header with "Bearer <token>" in time that does not depend on where they differ.
 bool bearer_matches(const std::string& header, const std::string& token) {
@@ -59,6 +76,7 @@ const char* error_type(int status) {
     case 401: return "unauthorized";
     case 403: return "forbidden";
     case 404: return "not_found";
+    case 405: return "method_not_allowed";
     default: return status >= 500 ? "internal" : "bad_data";
   }
 }
@@ -67,6 +85,27 @@ const char* error_type(int status) {
 std::string api_error_body(int status, const std::string& message) {
   return nlohmann::json{{"status", "error"}, {"errorType", error_type(status)}, {"error", message}}.dump(
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// An error answer: JSON on /api/, plain text elsewhere.
+WebResponse error_answer(const std::string& path, int status, const std::string& message) {
+  WebResponse res;
+  res.status = status;
+  if (is_api(path)) {
+    res.set_body(api_error_body(status, message), kJson);
+  } else {
+    res.set_body(message + "\n", "text/plain; charset=utf-8");
+  }
+  return res;
+}
+
+/// Route options: `methods`, alertd's body cap, JSON errors under /api/.
+WebRouteOptions route(std::vector<std::string> methods, const std::string& path) {
+  WebRouteOptions o;
+  o.methods = std::move(methods);
+  o.max_body_bytes = kMaxBody;
+  o.errors = is_api(path) ? WebErrorFormat::json : WebErrorFormat::plain;
+  return o;
 }
 
 MetricFamily single(const char* name, const char* help, MetricType type, double value) {
@@ -133,194 +172,188 @@ std::string App::metrics_text(ExpositionFormat format) const {
   }
   if (scrape_) scrape_->collect(families);
   if (hub_) hub_->collect(families);
+  if (server_) {
+    for (auto& f : web_server_families(server_->stats(), "alertd")) families.push_back(std::move(f));
+  }
   std::string out;
   write_exposition(out, families, format);
   return out;
 }
 
-void App::register_routes() {
-  httplib::Server& s = server_.raw();
-  // httplib 0.11 cannot drop a connection whose request it refused before reading the body: on a kept-alive
-  // connection it would read the unread body as the next request line, all of it. One request per
-  // connection closes it after the refusal instead (the event-driven server replacing httplib keeps
-  // connections alive and discards refused bodies itself).
-  s.set_keep_alive_max_count(1);
-  // Runs before a body is read: /-/reload and the monitoring API's mutations need the API token (an
-  // unauthenticated 500 MB POST is refused after its headers), and /api/ parameters must be UTF-8.
-  server_.set_request_guard([this](const httplib::Request& req, httplib::Response& res) {
-    const bool api = req.path.rfind("/api/", 0) == 0;
+WebRouter App::routes() {
+  WebRouter router;
+  // Runs once the header is in, before a body is read: /-/reload and the monitoring API's mutations need the
+  // API token (an unauthenticated 500 MB POST is refused after its headers), and /api/ parameters must be
+  // UTF-8. A refused request that announced a body gets "Connection: close" from the server.
+  router.set_guard([this](const WebRequest& req, WebErrorFormat) -> std::optional<WebResponse> {
     const bool mutating = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
-    const bool monitoring = req.path.rfind("/api/monitoring/", 0) == 0;
+    const bool monitoring = req.path.starts_with("/api/monitoring/");
     if (mutating && (monitoring || req.path == "/-/reload")) {
       const std::string token = config()->web.api_bearer_token;
-      int status = 0;
-      std::string message;
       if (!token.empty()) {
-        if (!bearer_matches(req.get_header_value("Authorization"), token)) {
-          status = 401;
-          message = "missing or wrong bearer token";
-          res.set_header("WWW-Authenticate", "Bearer");
+        if (!bearer_matches(req.headers.get("Authorization"), token)) {
+          WebResponse res = error_answer(req.path, 401, "missing or wrong bearer token");
+          res.headers.set("WWW-Authenticate", "Bearer");
+          return res;
         }
       } else if (monitoring) {
-        status = 403;
-        message = "mutations are disabled: no API bearer token is configured";
+        return error_answer(req.path, 403, "mutations are disabled: no API bearer token is configured");
       } else if (!options_.enable_lifecycle) {
-        status = 403;
-        message = "the lifecycle API is not enabled: set an API bearer token, or start alertd with --web.enable-lifecycle";
-      }
-      if (status != 0) {
-        res.status = status;
-        if (api) {
-          res.set_content(api_error_body(status, message), kJson);
-        } else {
-          res.set_content(message + "\n", "text/plain; charset=utf-8");
-        }
-        return true;
+        return error_answer(req.path, 403,
+                            "the lifecycle API is not enabled: set an API bearer token, or start alertd with "
+                            "--web.enable-lifecycle");
       }
     }
-    if (api) {
-      if (const auto bad = api::invalid_utf8_param(req.params)) {
-        res.status = 400;
-        res.set_content(api_error_body(400, *bad), kJson);
-        return true;
-      }
+    if (is_api(req.path)) {
+      if (const auto bad = api::invalid_utf8_param(req.query)) return error_answer(req.path, 400, *bad);
     }
-    return false;
+    return std::nullopt;
   });
-  // Answers the server gives on its own (413 for a body over the cap, 404, 411) get a body: JSON on /api/.
-  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string message = "HTTP status " + std::to_string(res.status);
-    if (res.status == 404) message = "not found";
-    if (res.status == 413) message = "request body larger than " + std::to_string(kDefaultMaxBodyBytes) + " bytes";
-    if (req.path.rfind("/api/", 0) == 0) {
-      res.set_content(api_error_body(res.status, message), kJson);
-    } else {
-      res.set_content(message + "\n", "text/plain; charset=utf-8");
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  // Answers the router gives on its own (404, 405, 413): JSON on /api/, plain text elsewhere.
+  router.set_error_writer([](const WebRequest& req, int status, WebErrorFormat, const std::string& message) {
+    std::string text = message;
+    if (text.empty()) text = status == 404 ? "not found" : web_status_message(status);
+    if (status == 413) text = "request body larger than " + std::to_string(kMaxBody) + " bytes";
+    return error_answer(req.path, status, text);
+  });
   // A handler that throws is a bug: log it once and answer 500 with a body, never an empty one.
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
+  router.set_exception_handler([](const WebRequest& req, WebErrorFormat, const std::string& what) {
     logger("web")->error("msg=\"request handler failed\" method={} path={} err={}", req.method, logfmt_value(req.path),
                          logfmt_value(what));
+    WebResponse res;
     res.status = 500;
-    res.set_content(api_error_body(500, "internal error; see alertd's log"), kJson);
+    res.set_body(api_error_body(500, "internal error; see alertd's log"), kJson);
+    return res;
   });
-  s.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content(kLandingPage, "text/html; charset=utf-8"); });
-  s.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("alertd is Healthy.\n", "text/plain; charset=utf-8");
-  });
-  s.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
-    if (ready_) {
-      res.set_content("alertd is Ready.\n", "text/plain; charset=utf-8");
-    } else {
-      res.status = 503;
-      res.set_content("Service Unavailable\n", "text/plain; charset=utf-8");
-    }
-  });
-  // The request guard above has checked the token (or --web.enable-lifecycle) before this runs.
-  auto reload_handler = [this](const httplib::Request&, httplib::Response& res) {
-    std::string error;
-    if (reload(&error)) {
-      res.set_content("", "text/plain; charset=utf-8");
-    } else {
-      res.status = 500;
-      res.set_content("failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
-    }
-  };
-  s.Post("/-/reload", reload_handler);
-  s.Put("/-/reload", reload_handler);
-  s.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
-    const ExpositionFormat format = negotiate_format(req.get_header_value("Accept"));
-    send_exposition(req, res, metrics_text(format), format);
-  });
-  s.Get("/api/v1/rules", [this](const httplib::Request& req, httplib::Response& res) {
-    rules::RulesFilter filter;
-    filter.type = req.get_param_value("type");
-    if (!filter.type.empty() && filter.type != "alert" && filter.type != "record") {
-      res.status = 400;
-      res.set_content(api::error_json("bad_data", "unsupported type \"" + filter.type + "\""), kJson);
-      return;
-    }
-    filter.rule_names = param_values(req, "rule_name[]");
-    filter.group_names = param_values(req, "rule_group[]");
-    filter.files = param_values(req, "file[]");
-    const std::string exclude = req.get_param_value("exclude_alerts");
-    if (!exclude.empty() && exclude != "true" && exclude != "false") {
-      res.status = 400;
-      res.set_content(api::error_json("bad_data", "invalid parameter \"exclude_alerts\": expected true or false"), kJson);
-      return;
-    }
-    filter.exclude_alerts = exclude == "true";
-    res.set_content(rules::rules_response_json(rules_->snapshot(), filter), kJson);
-  });
-  s.Get("/api/v1/alerts", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(rules::alerts_response_json(rules_->active_alerts()), kJson);
-  });
-  s.Get("/api/v1/targets", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(api::targets_response_json(scrape_->targets()), kJson);
-  });
-  s.Get("/api/v1/status/buildinfo", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(std::string(R"({"status":"success","data":{"version":")") + TWIKIT_VERSION +
-                        R"(","revision":"","branch":"","buildUser":"","buildDate":"","goVersion":""}})",
-                    kJson);
-  });
+  router.add("/", [](const WebRequest&, WebResponse& res) { res.set_body(kLandingPage, "text/html; charset=utf-8"); },
+             route({"GET"}, "/"));
+  router.add(
+      "/-/healthy", [](const WebRequest&, WebResponse& res) { res.set_body("alertd is Healthy.\n", "text/plain; charset=utf-8"); },
+      route({"GET"}, "/-/healthy"));
+  router.add(
+      "/-/ready",
+      [this](const WebRequest&, WebResponse& res) {
+        if (ready_) {
+          res.set_body("alertd is Ready.\n", "text/plain; charset=utf-8");
+        } else {
+          res.status = 503;
+          res.set_body("Service Unavailable\n", "text/plain; charset=utf-8");
+        }
+      },
+      route({"GET"}, "/-/ready"));
+  // The guard above has checked the token (or --web.enable-lifecycle) before this runs.
+  router.add(
+      "/-/reload",
+      [this](const WebRequest&, WebResponse& res) {
+        std::string error;
+        if (reload(&error)) {
+          res.set_body("", "text/plain; charset=utf-8");
+        } else {
+          res.status = 500;
+          res.set_body("failed to reload config: " + error + "\n", "text/plain; charset=utf-8");
+        }
+      },
+      route({"POST", "PUT"}, "/-/reload"));
+  router.add(
+      "/metrics",
+      [this](const WebRequest& req, WebResponse& res) {
+        const ExpositionFormat format = negotiate_format(req.headers.get("Accept"));
+        send_exposition(req, res, metrics_text(format), format);
+      },
+      route({"GET"}, "/metrics"));
+  router.add(
+      "/api/v1/rules",
+      [this](const WebRequest& req, WebResponse& res) {
+        rules::RulesFilter filter;
+        filter.type = first(req.query, "type");
+        if (!filter.type.empty() && filter.type != "alert" && filter.type != "record") {
+          res.status = 400;
+          res.set_body(api::error_json("bad_data", "unsupported type \"" + filter.type + "\""), kJson);
+          return;
+        }
+        filter.rule_names = all(req.query, "rule_name[]");
+        filter.group_names = all(req.query, "rule_group[]");
+        filter.files = all(req.query, "file[]");
+        const std::string exclude = first(req.query, "exclude_alerts");
+        if (!exclude.empty() && exclude != "true" && exclude != "false") {
+          res.status = 400;
+          res.set_body(api::error_json("bad_data", "invalid parameter \"exclude_alerts\": expected true or false"), kJson);
+          return;
+        }
+        filter.exclude_alerts = exclude == "true";
+        res.set_body(rules::rules_response_json(rules_->snapshot(), filter), kJson);
+      },
+      route({"GET"}, "/api/"));
+  router.add(
+      "/api/v1/alerts",
+      [this](const WebRequest&, WebResponse& res) { res.set_body(rules::alerts_response_json(rules_->active_alerts()), kJson); },
+      route({"GET"}, "/api/"));
+  router.add(
+      "/api/v1/targets",
+      [this](const WebRequest&, WebResponse& res) { res.set_body(api::targets_response_json(scrape_->targets()), kJson); },
+      route({"GET"}, "/api/"));
+  router.add(
+      "/api/v1/status/buildinfo",
+      [](const WebRequest&, WebResponse& res) {
+        res.set_body(std::string(R"({"status":"success","data":{"version":")") + TWIKIT_VERSION +
+                         R"(","revision":"","branch":"","buildUser":"","buildDate":"","goVersion":""}})",
+                     kJson);
+      },
+      route({"GET"}, "/api/"));
   // Parses the query parameter and answers with what `run` makes of it: 400 for a parse error, 422 when
   // the evaluation fails, 503 when it times out, as Prometheus does.
-  const auto fail = [](httplib::Response& res, const api::ApiError& error) {
+  const auto fail = [](WebResponse& res, const api::ApiError& error) {
     res.status = error.status;
-    res.set_content(api::error_json(error.type, error.message), kJson);
+    res.set_body(api::error_json(error.type, error.message), kJson);
   };
-  const auto answer = [fail](const httplib::Request& req, httplib::Response& res,
+  const auto answer = [fail](const WebParams& params, WebResponse& res,
                              const std::function<promql::Value(const promql::Expr&)>& run) {
     promql::ExprPtr expr;
     try {
-      expr = promql::parse(req.get_param_value("query"));
+      expr = promql::parse(first(params, "query"));
     } catch (const std::exception& e) {
       return fail(res, {400, "bad_data", std::string("invalid parameter \"query\": ") + e.what()});
     }
     try {
-      res.set_content(api::query_response_json(run(*expr)), kJson);
+      res.set_body(api::query_response_json(run(*expr)), kJson);
     } catch (const std::exception& e) {
       fail(res, api::evaluation_error(e));
     }
   };
-  // POSTed forms are parsed after the request guard ran: check their parameters here.
-  const auto bad_utf8 = [](const httplib::Request& req, httplib::Response& res) {
-    const auto problem = api::invalid_utf8_param(req.params);
+  // The parameters of a GET, or of a POSTed form and its URL; a form is read after the guard ran, so its
+  // parameters are checked here. False (and a 400 in `res`) when one is not UTF-8.
+  const auto read_params = [](const WebRequest& req, WebResponse& res, WebParams& params) {
+    params = form_params(req);
+    const auto problem = api::invalid_utf8_param(params);
     if (problem) {
       res.status = 400;
-      res.set_content(api::error_json("bad_data", *problem), kJson);
+      res.set_body(api::error_json("bad_data", *problem), kJson);
     }
-    return problem.has_value();
+    return !problem.has_value();
   };
-  auto query_handler = [this, answer, fail, bad_utf8](const httplib::Request& req, httplib::Response& res) {
-    if (bad_utf8(req, res)) return;
-    const auto t = api::query_time(req.get_param_value("time"), clock_.now_ms());
-    if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
-  };
-  s.Get("/api/v1/query", query_handler);
-  s.Post("/api/v1/query", query_handler);
-  auto range_handler = [this, answer, fail, bad_utf8](const httplib::Request& req, httplib::Response& res) {
-    if (bad_utf8(req, res)) return;
-    const auto p = api::range_params(req.get_param_value("start"), req.get_param_value("end"),
-                                     req.get_param_value("step"));
-    if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
-    const auto& r = std::get<api::RangeParams>(p);
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, r.start, r.end, r.step_ms); });
-  };
-  s.Get("/api/v1/query_range", range_handler);
-  s.Post("/api/v1/query_range", range_handler);
-  hub_->register_routes(s);
+  router.add(
+      "/api/v1/query",
+      [this, answer, fail, read_params](const WebRequest& req, WebResponse& res) {
+        WebParams params;
+        if (!read_params(req, res, params)) return;
+        const auto t = api::query_time(first(params, "time"), clock_.now_ms());
+        if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
+        answer(params, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
+      },
+      route({"GET", "POST"}, "/api/"));
+  router.add(
+      "/api/v1/query_range",
+      [this, answer, fail, read_params](const WebRequest& req, WebResponse& res) {
+        WebParams params;
+        if (!read_params(req, res, params)) return;
+        const auto p = api::range_params(first(params, "start"), first(params, "end"), first(params, "step"));
+        if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
+        const auto& r = std::get<api::RangeParams>(p);
+        answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, r.start, r.end, r.step_ms); });
+      },
+      route({"GET", "POST"}, "/api/"));
+  hub_->register_routes(router);
+  return router;
 }
 
 }  // namespace twikit::app

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "alertd/config/kpi_yaml.h"
-#include "common/http_server.h"
+#include "common/listen_address.h"
 #include "common/yaml_errors.h"
 
 namespace twikit::config {

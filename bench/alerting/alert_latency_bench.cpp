@@ -23,7 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 #include "support/process.h"
 #include "support/stack.h"
 
@@ -39,17 +39,16 @@ using twikit::testing::write_file;
 class BreachEndpoint {
  public:
   BreachEndpoint() {
-    server_.raw().Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    server_.router().add("/metrics", [this](const twikit::WebRequest&, twikit::WebResponse& res) {
       std::lock_guard lock(mu_);
       std::string body = "# TYPE twikit_bench_breach gauge\n";
       if (current_ >= 0) body += "twikit_bench_breach{n=\"" + std::to_string(current_) + "\"} 1\n";
       body += "# TYPE twikit_bench_filler gauge\n";
       for (int i = 0; i < 200; ++i) body += "twikit_bench_filler{i=\"" + std::to_string(i) + "\"} 0\n";
-      res.set_content(body, "text/plain; version=0.0.4");
+      res.set_body(body, "text/plain; version=0.0.4");
       if (current_ >= 0 && !served_.count(current_)) served_[current_] = Clock::now();
     });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+    port_ = server_.start();
   }
   void breach(int n) {
     std::lock_guard lock(mu_);
@@ -66,7 +65,7 @@ class BreachEndpoint {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~BreachEndpoint() { server_.stop(); }
  private:
-  twikit::HttpServer server_;
+  twikit::testing::LoopbackServer server_;
   std::mutex mu_;
   int current_ = -1;
   std::map<int, Clock::time_point> served_;
@@ -77,7 +76,7 @@ class BreachEndpoint {
 class Receiver {
  public:
   Receiver() {
-    server_.raw().Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.router().add("/hook", [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
       const auto now = Clock::now();
       const auto payload = nlohmann::json::parse(req.body, nullptr, false);
       if (!payload.is_discarded() && payload.contains("alerts")) {
@@ -88,10 +87,9 @@ class Receiver {
         }
         cv_.notify_all();
       }
-      res.set_content("ok", "text/plain");
-    });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+      res.set_body("ok", "text/plain");
+    }, twikit::testing::accepting({"POST"}));
+    port_ = server_.start();
   }
   std::optional<Clock::time_point> wait_for(int n, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
@@ -103,7 +101,7 @@ class Receiver {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~Receiver() { server_.stop(); }
  private:
-  twikit::HttpServer server_;
+  twikit::testing::LoopbackServer server_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<int, Clock::time_point> arrived_;

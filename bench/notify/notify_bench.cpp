@@ -9,14 +9,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "alertd/app/notification_stack.h"
-#include "common/http_server.h"
 #include "common/logging.h"
+#include "common/web_server.h"
 
 using namespace twikit;
 using namespace twikit::notify;
@@ -30,18 +31,24 @@ namespace {
 class Receiver {
  public:
   explicit Receiver(int delay_ms = 0) : delay_ms_(delay_ms) {
-    server_.raw().new_task_queue = [] { return new httplib::ThreadPool(64); };
-    server_.raw().Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    twikit::WebRouter router;
+    twikit::WebRouteOptions post;
+    post.methods = {"POST"};
+    post.max_body_bytes = std::size_t{64} << 20;
+    router.add_prefix("/", [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         arrivals_.emplace_back(req.body.size() > 2000 ? "" : req.body, Clock_::now());
         ++count_;
       }
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
-      res.set_content("ok", "text/plain");
-    });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+      res.set_body("ok", "text/plain");
+    }, post);
+    twikit::WebServerOptions options;
+    options.handler_threads = 64;  // a delayed receiver holds a handler thread per request
+    server_ = std::make_unique<twikit::WebServer>(std::move(router), std::move(options));
+    port_ = server_->bind("127.0.0.1:0");
+    server_->start();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
   std::size_t count() const { return count_.load(); }
@@ -51,9 +58,9 @@ class Receiver {
   }
 
   // The server stops (its handler threads end) before the members they use are destroyed.
-  ~Receiver() { server_.stop(); }
+  ~Receiver() { server_->stop(); }
  private:
-  HttpServer server_;
+  std::unique_ptr<twikit::WebServer> server_;
   int port_ = 0;
   int delay_ms_;
   std::mutex mu_;

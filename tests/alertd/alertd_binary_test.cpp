@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/http_server.h"
+#include <httplib.h>
+
+#include "support/loopback_server.h"
 #include "exposition_server.h"
 #include "support/process.h"
 
@@ -24,13 +26,15 @@ namespace {
 class WebhookReceiver {
  public:
   WebhookReceiver() {
-    server_.raw().Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      bodies_.push_back(req.body);
-      res.status = 200;
-    });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+    server_.router().add(
+        "/hook",
+        [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
+          std::lock_guard lock(mu_);
+          bodies_.push_back(req.body);
+          res.status = 200;
+        },
+        twikit::testing::accepting({"POST"}));
+    port_ = server_.start();
   }
   std::vector<std::string> bodies() {
     std::lock_guard lock(mu_);
@@ -41,7 +45,7 @@ class WebhookReceiver {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~WebhookReceiver() { server_.stop(); }
  private:
-  twikit::HttpServer server_;
+  twikit::testing::LoopbackServer server_;
   std::mutex mu_;
   std::vector<std::string> bodies_;
   int port_ = 0;

@@ -4,9 +4,13 @@
 
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
+
+#include <httplib.h>
 
 #include "alertd/app/app.h"
 #include "alertd/app/rule_state.h"
+#include "support/loopback_server.h"
 #include "support/process.h"
 
 namespace {
@@ -20,8 +24,9 @@ class RecordingHub final : public twikit::app::NotificationHub {
     for (const auto& a : alerts) received.push_back(a);
   }
   void collect(std::vector<twikit::MetricFamily>&) const override {}
-  void register_routes(httplib::Server& server) override {
-    server.Get("/api/monitoring/ping", [](const httplib::Request&, httplib::Response& res) { res.set_content("pong", "text/plain"); });
+  void register_routes(twikit::WebRouter& router) override {
+    router.add("/api/monitoring/ping", [](const twikit::WebRequest&, twikit::WebResponse& res) { res.set_body("pong", "text/plain"); });
+    router.add("/api/monitoring/boom", [](const twikit::WebRequest&, twikit::WebResponse&) { throw std::runtime_error("bug"); });
   }
   void stop() override { stopped = true; }
   std::vector<twikit::notify::Alert> alerts() {
@@ -37,12 +42,11 @@ class RecordingHub final : public twikit::app::NotificationHub {
 }  // namespace
 
 TEST_CASE("the App hands firing alerts to the notification hub with external labels, and reloads it") {
-  twikit::HttpServer exporter;
-  exporter.raw().Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("twikit_emergency_stop_active 1\n", "text/plain");
+  twikit::testing::LoopbackServer exporter;
+  exporter.router().add("/metrics", [](const twikit::WebRequest&, twikit::WebResponse& res) {
+    res.set_body("twikit_emergency_stop_active 1\n", "text/plain");
   });
-  const int exporter_port = exporter.bind("127.0.0.1:0");
-  exporter.start();
+  const int exporter_port = exporter.start();
   const std::string dir = twikit::testing::make_temp_dir("alertd-app");
   twikit::testing::write_file(dir + "/rules.yml", R"(groups:
   - name: g
@@ -84,6 +88,11 @@ TEST_CASE("the App hands firing alerts to the notification hub with external lab
   auto ping = client.Get("/api/monitoring/ping");
   REQUIRE(ping);
   CHECK(ping->body == "pong");
+  // A handler that throws is logged and answered 500 with a JSON body that does not leak the exception.
+  auto boom = client.Get("/api/monitoring/boom");
+  REQUIRE(boom);
+  CHECK(boom->status == 500);
+  CHECK(boom->body == R"({"error":"internal error; see alertd's log","errorType":"internal","status":"error"})");
 
   CHECK(app.reload());
   CHECK(hub->applied == 1);

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <string>
 
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 
 namespace twikit::testing {
 
@@ -12,12 +12,11 @@ namespace twikit::testing {
 class ExpositionServer {
  public:
   ExpositionServer() {
-    server_.raw().Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    server_.router().add("/metrics", [this](const WebRequest&, WebResponse& res) {
       std::lock_guard lock(mu_);
-      res.set_content(body_, "text/plain; version=0.0.4");
+      res.set_body(body_, "text/plain; version=0.0.4");
     });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+    port_ = server_.start();
   }
   /// Serves `body` from now on.
   void serve(std::string body) {
@@ -30,7 +29,7 @@ class ExpositionServer {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~ExpositionServer() { server_.stop(); }
  private:
-  HttpServer server_;
+  LoopbackServer server_;
   std::mutex mu_;
   std::string body_;
   int port_ = 0;

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <string>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "common/http_server.h"
 #include "exposition_server.h"
 #include "support/process.h"
 

@@ -9,7 +9,7 @@
 #include "alertd/scrape/scrape_manager.h"
 #include "alertd/scrape/target_scraper.h"
 #include "alertd/storage/sample.h"
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 #include "support/process.h"
 
 using twikit::scrape::ScrapeTarget;
@@ -23,7 +23,7 @@ namespace {
 class ExpositionServer {
  public:
   ExpositionServer() {
-    server_.raw().Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.router().add("/metrics", [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
       std::string body, type;
       int status;
       {
@@ -31,15 +31,14 @@ class ExpositionServer {
         body = body_;
         type = content_type_;
         status = status_;
-        last_accept_ = req.get_header_value("Accept");
-        last_timeout_header_ = req.get_header_value("X-Prometheus-Scrape-Timeout-Seconds");
+        last_accept_ = req.headers.get("Accept");
+        last_timeout_header_ = req.headers.get("X-Prometheus-Scrape-Timeout-Seconds");
       }
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
       res.status = status;
-      res.set_content(body, type.c_str());
+      res.set_body(body, type);
     });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+    port_ = server_.start();
   }
   void serve(std::string body, std::string type = "text/plain; version=0.0.4; charset=utf-8", int status = 200) {
     std::lock_guard lock(mu_);
@@ -61,7 +60,7 @@ class ExpositionServer {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~ExpositionServer() { server_.stop(); }
  private:
-  twikit::HttpServer server_;
+  twikit::testing::LoopbackServer server_;
   std::mutex mu_;
   std::string body_, content_type_, last_accept_, last_timeout_header_;
   int status_ = 200;
@@ -215,11 +214,7 @@ TEST_CASE("an HTTP error status and a closed port are reported down") {
   CHECK_FALSE(scraper.scrape_once(t0));
   CHECK(scraper.health().last_error == "server returned HTTP status 503");
 
-  int closed_port;
-  {
-    twikit::HttpServer probe;
-    closed_port = probe.bind("127.0.0.1:0");
-  }
+  const int closed_port = twikit::testing::free_port();  // nothing listens there
   TargetScraper down(target_for(closed_port), client, store, clock);
   CHECK_FALSE(down.scrape_once(t0));
   CHECK(at(store, "up", t0).size() == 2);

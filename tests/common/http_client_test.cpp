@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "common/http_client.h"
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 
 using namespace twikit;
 using namespace std::chrono_literals;
@@ -11,25 +11,22 @@ using namespace std::chrono_literals;
 namespace {
 
 struct TestServer {
-  HttpServer server;
+  testing::LoopbackServer server;
   int port = 0;
   TestServer() {
-    server.raw().Get("/ok", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("hello", "text/plain");
-    });
-    server.raw().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    WebRouter& r = server.router();
+    r.add("/ok", [](const WebRequest&, WebResponse& res) { res.set_body("hello", "text/plain"); });
+    r.add("/slow", [](const WebRequest&, WebResponse& res) {
       std::this_thread::sleep_for(300ms);
-      res.set_content("late", "text/plain");
+      res.set_body("late", "text/plain");
     });
-    server.raw().Get("/big", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(std::string(1 << 20, 'x'), "text/plain");
-    });
-    server.raw().Get("/teapot", [](const httplib::Request&, httplib::Response& res) { res.status = 418; });
-    server.raw().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_content(req.body + "|" + req.get_header_value("X-Test"), "text/plain");
-    });
-    port = server.bind("127.0.0.1:0");
-    server.start();
+    r.add("/big", [](const WebRequest&, WebResponse& res) { res.set_body(std::string(1 << 20, 'x'), "text/plain"); });
+    r.add("/teapot", [](const WebRequest&, WebResponse& res) { res.status = 418; });
+    r.add(
+        "/echo",
+        [](const WebRequest& req, WebResponse& res) { res.set_body(req.body + "|" + req.headers.get("X-Test"), "text/plain"); },
+        testing::accepting({"POST"}));
+    port = server.start();
   }
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
 };

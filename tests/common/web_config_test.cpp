@@ -31,13 +31,7 @@ std::unique_ptr<WebServer> serve(const WebConfig& cfg, const std::string& path, 
 }
 
 // A self-signed certificate for 127.0.0.1 (cert.pem, key.pem) in a fresh directory, which is returned.
-std::string make_certificate() {
-  const std::string dir = testing::make_temp_dir("twikit-tls");
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + dir +
-                          "/key.pem -out " + dir + "/cert.pem > /dev/null 2>&1";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  return dir;
-}
+std::string make_certificate() { return testing::make_self_signed_certificate(); }
 }  // namespace
 
 TEST_CASE("bcrypt hashes from exporter-toolkit configs verify passwords") {

@@ -123,3 +123,63 @@ TEST_CASE("a response body shared with its owner is sent in parts without a copy
   CHECK(res.body_parts()[0].data() == owner->data());
   CHECK(res.body() == "hello, world");
 }
+
+TEST_CASE("the guard answers at admission, after the method check and before the body limit") {
+  WebRouter router = sample_router();
+  router.set_guard([](const WebRequest& head, WebErrorFormat format) -> std::optional<WebResponse> {
+    if (head.headers.get("Authorization") == "Bearer ok") return std::nullopt;
+    return web_error(401, format, "no token");
+  });
+  const auto refused = router.admit(request("POST", "/-/reload"), 500'000'000);
+  REQUIRE(std::holds_alternative<WebResponse>(refused));
+  CHECK(std::get<WebResponse>(refused).status == 401);
+  CHECK(std::get<WebResponse>(refused).body() == R"({"error":"no token","errorType":"unauthorized","status":"error"})" "\n");
+  CHECK(std::get<WebResponse>(router.admit(request("GET", "/-/reload"), std::nullopt)).status == 405);
+  WebRequest authorized = request("POST", "/-/reload");
+  authorized.headers.set("Authorization", "Bearer ok");
+  CHECK(std::get<WebResponse>(router.admit(authorized, 11)).status == 413);
+  CHECK(std::holds_alternative<WebAdmission>(router.admit(authorized, 10)));
+}
+
+TEST_CASE("an error writer words the router's own errors and a 405 keeps its Allow") {
+  WebRouter router = sample_router();
+  router.set_error_writer([](const WebRequest& req, int status, WebErrorFormat, const std::string& message) {
+    WebResponse res;
+    res.status = status;
+    res.set_body(req.path + " " + std::to_string(status) + " [" + message + "]", "text/plain");
+    return res;
+  });
+  CHECK(router.handle(request("GET", "/nothing")).body() == "/nothing 404 []");
+  const WebResponse wrong = router.handle(request("DELETE", "/metrics"));
+  CHECK(wrong.body() == "/metrics 405 []");
+  CHECK(wrong.headers.get("Allow") == "GET, HEAD");
+  CHECK(std::get<WebResponse>(router.admit(request("POST", "/-/reload"), 11)).body() == "/-/reload 413 []");
+  CHECK(router.handle(request("GET", "/boom")).body() == "/boom 500 [it broke]");
+}
+
+TEST_CASE("an exception handler answers for a handler that throws") {
+  WebRouter router = sample_router();
+  router.set_exception_handler([](const WebRequest& req, WebErrorFormat, const std::string& what) {
+    WebResponse res;
+    res.status = 500;
+    res.set_body(req.path + ": " + what, "text/plain");
+    return res;
+  });
+  const WebResponse res = router.handle(request("GET", "/boom"));
+  CHECK(res.status == 500);
+  CHECK(res.body() == "/boom: it broke");
+}
+
+TEST_CASE("form_params puts a urlencoded POST body's parameters before the query string's") {
+  WebRequest post = request("POST", "/api/v1/query");
+  post.query = parse_query("time=1");
+  post.body = "query=up%7Bjob%3D%22a%22%7D&time=2";
+  post.headers.set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  CHECK(form_params(post) == WebParams{{"query", "up{job=\"a\"}"}, {"time", "2"}, {"time", "1"}});
+  post.headers.set("Content-Type", "application/json");
+  CHECK(form_params(post) == WebParams{{"time", "1"}});
+  WebRequest get = request("GET", "/api/v1/query");
+  get.body = "query=up";
+  get.headers.set("Content-Type", "application/x-www-form-urlencoded");
+  CHECK(form_params(get).empty());
+}

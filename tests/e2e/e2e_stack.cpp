@@ -74,15 +74,17 @@ std::string prometheus_config(const std::string& exporter_address, const std::st
 }
 
 WebhookReceiver::WebhookReceiver() {
-  server_.raw().Post("/alerts", [this](const httplib::Request& req, httplib::Response& res) {
-    auto doc = nlohmann::json::parse(req.body, nullptr, false);
-    {
-      std::lock_guard lock(mu_);
-      payloads_.push_back(doc.is_discarded() ? nlohmann::json(req.body) : std::move(doc));
-    }
-    res.set_content("", "text/plain");
-  });
-  server_.bind("127.0.0.1:0");
+  server_.router().add(
+      "/alerts",
+      [this](const WebRequest& req, WebResponse& res) {
+        auto doc = nlohmann::json::parse(req.body, nullptr, false);
+        {
+          std::lock_guard lock(mu_);
+          payloads_.push_back(doc.is_discarded() ? nlohmann::json(req.body) : std::move(doc));
+        }
+        res.set_body("", "text/plain");
+      },
+      testing::accepting({"POST"}));
   server_.start();
 }
 

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 #include "support/stack.h"
 
 namespace twikit::e2e {
@@ -51,7 +51,7 @@ class WebhookReceiver {
   std::vector<nlohmann::json> payloads() const;
 
  private:
-  HttpServer server_;
+  testing::LoopbackServer server_;
   mutable std::mutex mu_;
   std::vector<nlohmann::json> payloads_;
 };

@@ -4,7 +4,7 @@
 #include <map>
 #include <thread>
 
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 #include "exporter/collector.h"
 #include "exporter/health.h"
 #include "exporter/scheduler.h"
@@ -17,7 +17,7 @@ namespace {
 
 // One fake service whose answer each test chooses.
 struct FakeService {
-  HttpServer server;
+  testing::LoopbackServer server;
   int port = 0;
   std::atomic<int> status{200};
   std::atomic<int> delay_ms{0};
@@ -26,15 +26,14 @@ struct FakeService {
   std::mutex mu;
 
   FakeService() {
-    server.raw().Get("/status", [this](const httplib::Request&, httplib::Response& res) {
+    server.router().add("/status", [this](const WebRequest&, WebResponse& res) {
       ++hits;
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
       std::lock_guard lock(mu);
       res.status = status;
-      res.set_content(body, "application/json");
+      res.set_body(body, "application/json");
     });
-    port = server.bind("127.0.0.1:0");
-    server.start();
+    port = server.start();
   }
   // Stops serving before the members a late request reads are destroyed.
   ~FakeService() { server.stop(); }

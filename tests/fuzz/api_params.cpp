@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 
-#include <httplib.h>
 
 #include "alertd/api/monitoring_api.h"
 #include "alertd/api/monitoring_json.h"
@@ -66,13 +65,13 @@ twikit::persistence::AlertStore& empty_alert_store() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
-  httplib::Params params;
+  twikit::WebParams params;
   for (std::size_t start = 0; start <= input.size();) {
     const std::size_t end = std::min(input.find('\n', start), input.size());
     const std::string line = input.substr(start, end - start);
     parse_one_parameter(line);
     const std::size_t eq = line.find('=');
-    params.emplace(line.substr(0, eq), eq == std::string::npos ? "" : line.substr(eq + 1));
+    params.emplace_back(line.substr(0, eq), eq == std::string::npos ? "" : line.substr(eq + 1));
     start = end + 1;
   }
   const twikit::FakeClock clock(1'700'000'000'000);

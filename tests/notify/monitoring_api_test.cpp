@@ -1,10 +1,11 @@
 // The monitoring API over HTTP on loopback, backed by the whole notification stack with a fake clock.
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "alertd/app/notification_stack.h"
-#include "common/http_server.h"
+#include "common/web_server.h"
 #include "fakes.h"
 #include "harness.h"
 #include "receiver.h"
@@ -35,9 +36,11 @@ struct ApiFixture {
     auto cfg = config_from("receivers: [{name: log, system_log_configs: [{}]}]\nroute: {receiver: log}\n");
     cfg.api_bearer_token = "tok";
     stack->apply(cfg);
-    stack->register_routes(server.raw());
-    port = server.bind("127.0.0.1:0");
-    server.start();
+    WebRouter router;
+    stack->register_routes(router);
+    server = std::make_unique<WebServer>(std::move(router), WebServerOptions{});
+    port = server->bind("127.0.0.1:0");
+    server->start();
     client = std::make_unique<httplib::Client>("127.0.0.1", port);
   }
   httplib::Headers auth() const { return {{"Authorization", "Bearer tok"}}; }
@@ -49,7 +52,7 @@ struct ApiFixture {
   }
   FakeClock clock;
   std::unique_ptr<NotificationStack> stack;
-  HttpServer server;
+  std::unique_ptr<WebServer> server;
   int port = 0;
   std::unique_ptr<httplib::Client> client;
 };

@@ -1,12 +1,14 @@
 #pragma once
 // An HTTP receiver for integration tests: records requests and answers with a scripted status.
 
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "common/http_server.h"
+#include "support/loopback_server.h"
 
 namespace twikit::notify::testing {
 
@@ -21,14 +23,14 @@ struct ReceivedRequest {
 class TestReceiver {
  public:
   TestReceiver() {
-    server_.raw().Post(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    server_.router().add_prefix("/", [this](const WebRequest& req, WebResponse& res) {
       int status = 200;
       std::string retry_after;
       int delay_ms = 0;
       {
         std::lock_guard<std::mutex> lock(mu_);
         status = default_status_;
-        requests_.push_back({req.path, req.body, req.get_header_value("Authorization")});
+        requests_.push_back({req.path, req.body, req.headers.get("Authorization")});
         if (!script_.empty()) {
           status = script_.front().first;
           retry_after = script_.front().second;
@@ -39,11 +41,10 @@ class TestReceiver {
       }
       if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       res.status = status;
-      if (!retry_after.empty()) res.set_header("Retry-After", retry_after);
-      res.set_content("ok", "text/plain");
-    });
-    port_ = server_.bind("127.0.0.1:0");
-    server_.start();
+      if (!retry_after.empty()) res.headers.set("Retry-After", retry_after);
+      res.set_body("ok", "text/plain");
+    }, twikit::testing::accepting({"POST"}));
+    port_ = server_.start(16);
   }
   /// The URL of `path` on this receiver.
   std::string url(const std::string& path = "/hook") const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
@@ -76,7 +77,7 @@ class TestReceiver {
   // The server stops (its handler threads end) before the members they use are destroyed.
   ~TestReceiver() { server_.stop(); }
  private:
-  HttpServer server_;
+  twikit::testing::LoopbackServer server_;
   int port_ = 0;
   mutable std::mutex mu_;
   std::vector<ReceivedRequest> requests_;

@@ -339,3 +339,42 @@ TEST_CASE("the sim's metrics count status requests per service and code and show
     }));
   }
 }
+
+namespace {
+
+// Runs a shell command and returns what it wrote to stdout.
+std::string run(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  REQUIRE(pipe);
+  std::string out;
+  char buf[4096];
+  while (const std::size_t n = std::fread(buf, 1, sizeof buf, pipe.get())) out.append(buf, n);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("wrong methods get 405 with Allow, a body-less POST works, and connections are kept alive",
+          "[sim][integration]") {
+  const RunningSim sim = start_sim();
+  const std::string admin = "http://127.0.0.1:" + std::to_string(sim.admin);
+  const std::string service = "http://127.0.0.1:" + std::to_string(sim.services.at("rate_limit"));
+  const std::string curl = "curl -sS --max-time 10 ";
+  // -D - writes the response header; -o /dev/null drops the body; only the lines asked for are kept.
+  const auto status_and_allow = [&](const std::string& args) {
+    const std::string head = run(curl + "-D - -o /dev/null " + args);
+    const auto allow = head.find("\r\nAllow: ");
+    return head.substr(0, head.find("\r\n")) + " | " +
+           (allow == std::string::npos ? "" : head.substr(allow + 9, head.find("\r\n", allow + 9) - allow - 9));
+  };
+  CHECK(status_and_allow("-X DELETE " + admin + "/admin/reset") == "HTTP/1.1 405 Method Not Allowed | POST");
+  CHECK(status_and_allow("-X POST " + service + "/status") == "HTTP/1.1 405 Method Not Allowed | GET, HEAD");
+  CHECK(status_and_allow("-X GET " + admin + "/admin/services/rate_limit/fault") ==
+        "HTTP/1.1 405 Method Not Allowed | PUT");
+  CHECK(run(curl + "-X DELETE " + admin + "/admin/reset") == R"({"error":"Method Not Allowed","status":"error"})" "\n");
+  // `curl -X POST` without data sends no Content-Length and no body.
+  CHECK(run(curl + "-X POST " + admin + "/admin/reset") == R"({"status":"success"})" "\n");
+  // Two requests in one curl run: the second reuses the first's connection (no new connect).
+  CHECK(run(curl + "-o /dev/null -o /dev/null -w '%{http_code} %{num_connects}\\n' " + service + "/status " + service +
+            "/status") == "200 1\n200 0\n");
+}

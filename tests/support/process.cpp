@@ -109,6 +109,15 @@ std::string make_temp_dir(const std::string& prefix) {
   return tmpl;
 }
 
+std::string make_self_signed_certificate() {
+  const std::string dir = make_temp_dir("twikit-tls");
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+                          "-addext subjectAltName=IP:127.0.0.1 -keyout " + dir + "/key.pem -out " + dir +
+                          "/cert.pem > /dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl could not make a certificate");
+  return dir;
+}
+
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -66,6 +66,11 @@ void write_file(const std::string& path, const std::string& content);
 /// Reads the whole file at `path`; throws when it cannot.
 std::string read_file(const std::string& path);
 
+/// A self-signed certificate for 127.0.0.1 (cert.pem, key.pem; the address also as a subjectAltName, so
+/// that curl --cacert accepts it) made with openssl in a fresh directory, which is returned; throws when
+/// openssl fails.
+std::string make_self_signed_certificate();
+
 }  // namespace twikit::testing
 
 #include <thread>
