@@ -132,6 +132,7 @@ std::string App::metrics_text(ExpositionFormat format) const {
     families.push_back(std::move(alerts));
   }
   if (scrape_) scrape_->collect(families);
+  if (history_) history_->collect(families);
   if (hub_) hub_->collect(families);
   std::string out;
   write_exposition(out, families, format);

@@ -1,5 +1,5 @@
 #pragma once
-// The history tier's settings as plain values (storage.history in alertd.yaml, wired in a later step).
+// The history tier's settings as plain values (from storage.history in alertd.yaml).
 
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +17,8 @@ struct HistoryOptions {
   std::size_t samples_per_chunk = 120;          ///< A raw chunk is sealed at this many samples…
   std::int64_t max_chunk_span_ms = 2LL * 3600 * 1000;  ///< …or when it would span longer than this.
   std::size_t buckets_per_aggregate_chunk = 48;        ///< An aggregate chunk is sealed at this many buckets.
-  std::size_t max_pending_bytes = 64U << 20;  ///< Sealed chunks kept for a retry after failed flushes, at most.
+  std::size_t max_pending_bytes = 64U << 20;  ///< Sealed chunks waiting for a (slow or failing) flush, at most.
+  std::size_t max_series = 0;  ///< New series beyond this many are not recorded (0 = no limit).
 };
 
 }  // namespace twikit::history
