@@ -307,7 +307,10 @@ void App::register_routes() {
     if (bad_utf8(req, res)) return;
     const auto t = api::query_time(req.get_param_value("time"), clock_.now_ms());
     if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
+    const auto fanout = history_ ? history_->queryable(store_) : nullptr;
+    const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, source, std::get<TimestampMs>(t)); });
+    if (fanout && res.status == 200) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
   };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
@@ -317,7 +320,10 @@ void App::register_routes() {
                                      req.get_param_value("step"));
     if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
     const auto& r = std::get<api::RangeParams>(p);
-    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, r.start, r.end, r.step_ms); });
+    const auto fanout = history_ ? history_->queryable(store_) : nullptr;
+    const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+    answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
+    if (fanout && res.status == 200) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
   };
   s.Get("/api/v1/query_range", range_handler);
   s.Post("/api/v1/query_range", range_handler);
