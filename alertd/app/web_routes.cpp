@@ -310,7 +310,7 @@ void App::register_routes() {
     const auto fanout = history_ ? history_->queryable(store_) : nullptr;
     const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
     answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, source, std::get<TimestampMs>(t)); });
-    if (fanout && res.status == 200) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
+    if (fanout && res.status < 400) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
   };
   s.Get("/api/v1/query", query_handler);
   s.Post("/api/v1/query", query_handler);
@@ -323,7 +323,7 @@ void App::register_routes() {
     const auto fanout = history_ ? history_->queryable(store_) : nullptr;
     const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
     answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
-    if (fanout && res.status == 200) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
+    if (fanout && res.status < 400) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
   };
   s.Get("/api/v1/query_range", range_handler);
   s.Post("/api/v1/query_range", range_handler);
