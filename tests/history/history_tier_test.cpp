@@ -188,7 +188,7 @@ TEST_CASE("beyond the raw retention a query reads the 5-minute aggregates and wa
   clock.set_ms(kT0);
   memory.drop_before(kT0 - kHour);
   tier.enforce_retention();
-  CHECK(tier.store().stats().raw_chunks_deleted == 16);  // 960 samples in 120-sample chunks, two series
+  CHECK(tier.store().stats().raw_chunks_deleted == 8);  // 960 samples in 240-sample chunks, two series
   CHECK(tier.store().select(name_is("twikit_sessions"), 0, kT0).empty());
 
   const auto fanout = tier.queryable(memory);
