@@ -74,6 +74,12 @@ double bucket_value(const history::Aggregate& a, const std::string& aggregation)
   return a.sum / a.count;  // avg
 }
 
+Refusal too_many_raw(const HistoricalApiOptions& options, const history::HistoryOptions& ho) {
+  return {400, "exceeded maximum resolution of " + std::to_string(options.max_points) +
+                   " points per series in raw samples; use resolution=" + duration_text(ho.aggregation_interval_ms) +
+                   " or a shorter range"};
+}
+
 /// The parsed parameters of one request.
 struct Query {
   std::string key;     // :metric as asked
@@ -193,17 +199,21 @@ WebResponse historical_response(const WebRequest& request, history::HistoryTier&
     // Raw samples only: no aggregates stand in for deleted raw data.
     history::TierBounds raw_only = bounds;
     raw_only.raw_start = std::numeric_limits<TimestampMs>::min();
-    const history::FanoutQueryable queryable(memory, tier.store(), raw_only);
-    for (const auto& s : queryable.select(q.matchers, q.from, q.to)) {
+    // At most max_points per series is read (one more tells that a series has too many).
+    const std::size_t series_count = tier.store().series(q.matchers).size();
+    const history::FanoutQueryable queryable(memory, tier.store(), raw_only, series_count * options.max_points + 1);
+    std::vector<storage::SeriesSamples> selected;
+    try {
+      selected = queryable.select(q.matchers, q.from, q.to);
+    } catch (const std::runtime_error&) {
+      return error_response(too_many_raw(options, ho));
+    }
+    for (const auto& s : selected) {
       nlohmann::ordered_json points = nlohmann::ordered_json::array();
       std::size_t n = 0;
       for (const storage::Sample& sample : s.samples) {
         if (storage::is_stale_marker(sample.v)) continue;
-        if (++n > options.max_points) {
-          return error_response({400, "exceeded maximum resolution of " + std::to_string(options.max_points) +
-                                          " points per series in raw samples; use resolution=" +
-                                          duration_text(ho.aggregation_interval_ms) + " or a shorter range"});
-        }
+        if (++n > options.max_points) return error_response(too_many_raw(options, ho));
         points.push_back(point(sample.t, sample.v));
       }
       if (!points.empty()) series.push_back({{"labels", labels_json(*s.labels)}, {"points", std::move(points)}});

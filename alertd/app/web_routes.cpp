@@ -307,7 +307,7 @@ void App::register_routes() {
     if (bad_utf8(req, res)) return;
     const auto t = api::query_time(req.get_param_value("time"), clock_.now_ms());
     if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
-    const auto fanout = history_ ? history_->queryable(store_) : nullptr;
+    const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
     const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
     answer(req, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, source, std::get<TimestampMs>(t)); });
     if (fanout && res.status < 400) res.body = history::with_warnings(std::move(res.body), fanout->warnings());
@@ -320,7 +320,7 @@ void App::register_routes() {
                                      req.get_param_value("step"));
     if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
     const auto& r = std::get<api::RangeParams>(p);
-    const auto fanout = history_ ? history_->queryable(store_) : nullptr;
+    const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
     const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
     answer(req, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
     if (fanout && res.status < 400) res.body = history::with_warnings(std::move(res.body), fanout->warnings());

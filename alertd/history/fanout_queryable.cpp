@@ -35,20 +35,33 @@ bool counter_by_name(std::string_view name) {
          ends_with(name, "_bucket");
 }
 
-FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds)
-    : memory_(memory), history_(history), bounds_(bounds) {}
+FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
+                                 std::size_t max_samples)
+    : memory_(memory), history_(history), bounds_(bounds), max_samples_(max_samples) {}
 
 std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
                                                             TimestampMs mint, TimestampMs maxt) const {
   if (mint >= bounds_.memory_start || maxt < mint) return memory_.select(matchers, mint, maxt);
   used_history_ = true;
+  try {
+    return select_tiers(matchers, mint, maxt);
+  } catch (const HistoryLimitError&) {
+    throw std::runtime_error("query processing would load too many samples into memory in query execution");
+  }
+}
+
+std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vector<storage::LabelMatcher>& matchers,
+                                                                  TimestampMs mint, TimestampMs maxt) const {
+  std::size_t read = 0;
   // Per label set, the tiers in time order: aggregates, raw history, memory.
   std::map<Labels, std::vector<storage::Sample>> merged;
   const TimestampMs history_end = std::min(maxt, bounds_.memory_start - 1);
   if (mint < bounds_.raw_start) {
     const TimestampMs agg_end = std::min(history_end, bounds_.raw_start - 1);
     const std::int64_t width = bounds_.aggregate_interval_ms;
-    for (auto& series : history_.select_aggregated(matchers, mint, agg_end, width)) {
+    const auto aggregated = history_.select_aggregated(matchers, mint, agg_end, width, max_samples_);
+    for (const auto& series : aggregated) read += series.buckets.size();
+    for (auto& series : aggregated) {
       const bool counter = counter_by_name(label_value(series.labels, "__name__"));
       std::vector<storage::Sample> samples;
       for (const Aggregate& a : series.buckets) {
@@ -62,7 +75,9 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<st
     }
   }
   if (history_end >= std::max(mint, bounds_.raw_start)) {
-    for (auto& series : history_.select(matchers, std::max(mint, bounds_.raw_start), history_end)) {
+    const std::size_t budget = max_samples_ == 0 ? 0 : (read >= max_samples_ ? 1 : max_samples_ - read);
+    if (max_samples_ != 0 && read >= max_samples_) throw HistoryLimitError("over the limit");
+    for (auto& series : history_.select(matchers, std::max(mint, bounds_.raw_start), history_end, budget)) {
       append_after(merged[series.labels], series.samples);
     }
   }

@@ -11,6 +11,7 @@
 // window of at least two buckets (rate(x[15m]) with 5-minute buckets).
 
 #include <atomic>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,11 @@ bool counter_by_name(std::string_view name);
 /// history must outlive it.
 class FanoutQueryable final : public storage::Queryable {
  public:
-  /// Reads `memory` for [bounds.memory_start, ∞) and `history` before that.
-  FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds);
+  /// Reads `memory` for [bounds.memory_start, ∞) and `history` before that. A select() that would read more
+  /// than `max_samples` (0: no limit) from the history throws std::runtime_error with Prometheus' message
+  /// (the API answers 422), before holding them all.
+  FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
+                  std::size_t max_samples = 0);
 
   /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
   std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
@@ -54,7 +58,11 @@ class FanoutQueryable final : public storage::Queryable {
  private:
   const storage::Queryable& memory_;
   HistoryStore& history_;
+  std::vector<storage::SeriesSamples> select_tiers(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
+                                                   TimestampMs maxt) const;
+
   TierBounds bounds_;
+  std::size_t max_samples_;
   mutable std::atomic<bool> used_history_{false};
   mutable std::atomic<bool> used_aggregates_{false};
 };

@@ -373,6 +373,17 @@ void HistoryStore::start_flusher() {
   flusher_ = std::thread([this] { flusher_loop(); });
 }
 
+void HistoryStore::stop_flusher() {
+  {
+    std::lock_guard lock(flusher_mu_);
+    stopping_ = true;
+  }
+  flusher_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  std::lock_guard lock(flusher_mu_);
+  stopping_ = false;
+}
+
 void HistoryStore::flusher_loop() {
   std::unique_lock lock(flusher_mu_);
   while (!stopping_) {
@@ -404,7 +415,8 @@ std::vector<Labels> HistoryStore::series(const std::vector<storage::LabelMatcher
 }
 
 std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::LabelMatcher>& matchers,
-                                                TimestampMs start_ms, TimestampMs end_ms) {
+                                                TimestampMs start_ms, TimestampMs end_ms, std::size_t max_samples) {
+  std::size_t total = 0;
   std::vector<SeriesSamples> result;
   if (end_ms < start_ms) return result;
   const auto series = matching(matchers);
@@ -425,6 +437,10 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
           const TimestampMs t = decoded.timestamps[i];
           if (t < start_ms || t > end_ms) continue;
           if (!out.samples.empty() && t <= out.samples.back().t) continue;  // overlapping chunks: first wins
+          if (max_samples != 0 && ++total > max_samples) {
+            throw HistoryLimitError("the history read would return more than " + std::to_string(max_samples) +
+                                    " samples");
+          }
           out.samples.push_back({t, decoded.values[i]});
         }
       });
@@ -439,7 +455,8 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
 
 std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<storage::LabelMatcher>& matchers,
                                                               TimestampMs start_ms, TimestampMs end_ms,
-                                                              std::int64_t interval_ms) {
+                                                              std::int64_t interval_ms, std::size_t max_buckets) {
+  std::size_t total = 0;
   const std::int64_t base = options_.aggregation_interval_ms;
   if (interval_ms <= 0 || interval_ms % base != 0) {
     throw std::invalid_argument("history: the interval must be a positive multiple of the aggregation interval");
@@ -471,7 +488,13 @@ std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<
           const double* v = &decoded.values[i * 5];
           Aggregate stored{decoded.timestamps[i], v[0], v[1], v[2], v[3], v[4], ++order};
           auto [it, inserted] = buckets.try_emplace(target);
-          if (inserted) it->second.start = target;
+          if (inserted) {
+            it->second.start = target;
+            if (max_buckets != 0 && ++total > max_buckets) {
+              throw HistoryLimitError("the history read would return more than " + std::to_string(max_buckets) +
+                                      " buckets");
+            }
+          }
           it->second.merge(stored);
         }
       });

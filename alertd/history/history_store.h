@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -73,6 +74,12 @@ struct HistoryStats {
   std::uint64_t aggregate_chunks_deleted = 0;  ///< Aggregate chunks dropped by retention.
 };
 
+/// A read that would return more samples or buckets than its caller allowed.
+class HistoryLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// The durable history tier. Thread-safe: append() from any number of scrape threads; flush(), select(),
 /// select_aggregated() and enforce_retention() from any thread (reads use their own connection, so a
 /// flush does not block them for its duration). Copy/move deleted.
@@ -105,18 +112,22 @@ class HistoryStore {
   /// Writes everything buffered in one transaction. Returns false (and keeps the data for the next flush)
   /// when the write failed.
   bool flush();
-  /// Starts a thread that calls flush() every options.flush_interval_ms until the store is destroyed.
+  /// Starts a thread that calls flush() every options.flush_interval_ms until stop_flusher() or destruction.
   void start_flusher();
+  /// Stops that thread (waiting for a flush in progress); start_flusher() may start it again.
+  void stop_flusher();
 
-  /// Raw samples in [start_ms, end_ms] of every series matching all `matchers`, as flushed.
+  /// Raw samples in [start_ms, end_ms] of every series matching all `matchers`, as flushed. Throws
+  /// HistoryLimitError as soon as more than `max_samples` (0: no limit) would be returned.
   std::vector<SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs start_ms,
-                                    TimestampMs end_ms);
+                                    TimestampMs end_ms, std::size_t max_samples = 0);
   /// Buckets of `interval_ms` (a positive multiple of the aggregation interval; std::invalid_argument
   /// otherwise) aligned to the epoch, whose start lies in [bucket_start(start_ms), end_ms], built from
   /// the stored aggregates of every matching series, as flushed.
+  /// Throws HistoryLimitError when more than `max_buckets` (0: no limit) would be returned.
   std::vector<SeriesAggregates> select_aggregated(const std::vector<storage::LabelMatcher>& matchers,
                                                   TimestampMs start_ms, TimestampMs end_ms,
-                                                  std::int64_t interval_ms);
+                                                  std::int64_t interval_ms, std::size_t max_buckets = 0);
 
   /// Drops raw chunks that end before now - raw_retention and aggregate chunks that end before
   /// now - aggregated_retention (whole chunks: data up to one chunk span older may stay). Call it on a

@@ -51,6 +51,7 @@ void HistoryTier::stop() {
   }
   cv_.notify_all();
   if (retention_.joinable()) retention_.join();
+  store_->stop_flusher();
   store_->flush();
 }
 
@@ -82,8 +83,8 @@ TierBounds HistoryTier::bounds() const {
   return b;
 }
 
-std::unique_ptr<FanoutQueryable> HistoryTier::queryable(const storage::Queryable& memory) {
-  return std::make_unique<FanoutQueryable>(memory, *store_, bounds());
+std::unique_ptr<FanoutQueryable> HistoryTier::queryable(const storage::Queryable& memory, std::size_t max_samples) {
+  return std::make_unique<FanoutQueryable>(memory, *store_, bounds(), max_samples);
 }
 
 void HistoryTier::collect(std::vector<MetricFamily>& out) const { history::collect(*store_, out); }

@@ -45,8 +45,9 @@ class HistoryTier final : public scrape::SampleSink {
   void enforce_retention();
   /// Where the tiers meet now.
   TierBounds bounds() const;
-  /// A Queryable for one query over `memory` and the history (see FanoutQueryable).
-  std::unique_ptr<FanoutQueryable> queryable(const storage::Queryable& memory);
+  /// A Queryable for one query over `memory` and the history, reading at most `max_samples` from disk (0: no
+  /// limit; see FanoutQueryable).
+  std::unique_ptr<FanoutQueryable> queryable(const storage::Queryable& memory, std::size_t max_samples = 0);
   /// Appends alertd_history_* to `out`.
   void collect(std::vector<MetricFamily>& out) const;
   /// The store (for the historical API and tests).

@@ -161,6 +161,10 @@ TEST_CASE("a range query older than the in-memory window is answered from the hi
                                                               {kT0 - 2 * kHour, 60},   {kT0 - 90 * 60'000, 90},
                                                               {kT0 - kHour, 120},      {kT0 - 30 * 60'000, 150},
                                                               {kT0, 180}});
+  // A query may not read more from the disk than --query.max-samples allows: refused before holding it all.
+  CHECK_THROWS_WITH(tier.queryable(memory, 100)->select(name_is("twikit_proxies_healthy"), kT0 - 3 * kHour, kT0),
+                    "query processing would load too many samples into memory in query execution");
+  CHECK(tier.queryable(memory, 480)->select(name_is("twikit_proxies_healthy"), kT0 - 3 * kHour, kT0).at(0).samples.size() == 721);
   // A range inside the in-memory window does not touch the disk.
   const auto recent = tier.queryable(memory);
   CHECK(recent->select(name_is("twikit_proxies_healthy"), kT0 - 30 * 60'000, kT0).at(0).samples.size() == 121);
