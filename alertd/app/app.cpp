@@ -94,8 +94,13 @@ void App::start() {
     logger("app")->info("msg=\"restored the alerts active before the restart\" alerts={} remembered={}", restored,
                         remembered.size());
   }
+  if (cfg->storage.history.enabled) {
+    history_ = std::make_unique<history::HistoryTier>(cfg->storage, clock_);
+    history_->start();
+  }
   scrape_ = std::make_unique<scrape::ScrapeManager>(
-      *client_, store_, clock_, [this](const scrape::ScrapeTarget& target, TimestampMs) { scraped(target); });
+      *client_, store_, clock_, [this](const scrape::ScrapeTarget& target, TimestampMs) { scraped(target); },
+      history_.get());
   {
     std::lock_guard lock(config_mu_);
     config_ = cfg;
@@ -128,6 +133,7 @@ void App::stop() {
   loop_cv_.notify_all();
   if (rule_thread_.joinable()) rule_thread_.join();
   scrape_->stop();
+  if (history_) history_->stop();
   hub_->stop();
   logger("app")->info("alertd stopped");
 }

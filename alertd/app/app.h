@@ -13,6 +13,7 @@
 
 #include "alertd/app/notification_hub.h"
 #include "alertd/config/config.h"
+#include "alertd/history/history_tier.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
 #include "alertd/scrape/scrape_manager.h"
@@ -84,6 +85,8 @@ class App {
   storage::SeriesStore& store() { return store_; }
   /// The rule manager (for in-process tests; valid after start()).
   rules::RuleManager& rules() { return *rules_; }
+  /// The history tier (after start(); null when storage.history.enabled is false).
+  history::HistoryTier* history() { return history_.get(); }
 
  private:
   config::AlertdConfig load_config() const;
@@ -104,6 +107,7 @@ class App {
   storage::SeriesStore store_;
   promql::Engine engine_;
   std::unique_ptr<rules::RuleManager> rules_;
+  std::unique_ptr<history::HistoryTier> history_;  // before scrape_: the scrape loops write into it
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
   std::unique_ptr<WebServer> server_;

@@ -171,6 +171,7 @@ std::string App::metrics_text(ExpositionFormat format) const {
     families.push_back(std::move(alerts));
   }
   if (scrape_) scrape_->collect(families);
+  if (history_) history_->collect(families);
   if (hub_) hub_->collect(families);
   if (server_) {
     for (auto& f : web_server_families(server_->stats(), "alertd")) families.push_back(std::move(f));
@@ -338,7 +339,11 @@ WebRouter App::routes() {
         if (!read_params(req, res, params)) return;
         const auto t = api::query_time(first(params, "time"), clock_.now_ms());
         if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
-        answer(params, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, store_, std::get<TimestampMs>(t)); });
+        // The history tier answers what the in-memory window no longer holds (and warns when aggregates did).
+        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
+        const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+        answer(params, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, source, std::get<TimestampMs>(t)); });
+        if (fanout && res.status < 400) res.set_body(history::with_warnings(res.body(), fanout->warnings()), kJson);
       },
       route({"GET", "POST"}, "/api/"));
   router.add(
@@ -349,7 +354,10 @@ WebRouter App::routes() {
         const auto p = api::range_params(first(params, "start"), first(params, "end"), first(params, "step"));
         if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
         const auto& r = std::get<api::RangeParams>(p);
-        answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, store_, r.start, r.end, r.step_ms); });
+        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
+        const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+        answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
+        if (fanout && res.status < 400) res.set_body(history::with_warnings(res.body(), fanout->warnings()), kJson);
       },
       route({"GET", "POST"}, "/api/"));
   hub_->register_routes(router);

@@ -257,9 +257,42 @@ class Loader {
   void load_storage(const YAML::Node& node, StorageConfig& storage) {
     if (!node.IsDefined() || node.IsNull()) return;
     check_map(node, "storage");
-    check_keys(file_, node, {"path", "retention"});
+    check_keys(file_, node, {"path", "retention", "history"});
     if (node["path"]) storage.path = scalar_as<std::string>(file_, node["path"], "a file path");
     if (node["retention"]) storage.retention_ms = positive_duration(node["retention"]);
+    load_history(node["history"], storage.history);
+  }
+
+  void load_history(const YAML::Node& node, HistoryConfig& history) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    check_map(node, "storage.history");
+    check_keys(file_, node, {"enabled", "path", "raw_retention", "aggregate_retention", "aggregate_interval",
+                             "flush_interval", "max_series"});
+    if (node["enabled"]) history.enabled = scalar_as<bool>(file_, node["enabled"], "true or false");
+    if (node["path"]) {
+      history.path = scalar_as<std::string>(file_, node["path"], "a file path");
+      if (history.path.empty()) fail_at(file_, node["path"], "path must not be empty");
+    }
+    if (node["raw_retention"]) history.raw_retention_ms = positive_duration(node["raw_retention"]);
+    if (node["aggregate_retention"]) history.aggregate_retention_ms = positive_duration(node["aggregate_retention"]);
+    if (node["aggregate_interval"]) {
+      history.aggregate_interval_ms = positive_duration(node["aggregate_interval"]);
+      // Buckets are aligned to the epoch; dividing a day keeps 1h and 1d answers made of whole buckets.
+      constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+      if (history.aggregate_interval_ms % 1000 != 0 || kDayMs % history.aggregate_interval_ms != 0) {
+        fail_at(file_, node["aggregate_interval"], "aggregate_interval must be whole seconds that divide a day (e.g. 1m, 5m, 1h)");
+      }
+    }
+    if (node["flush_interval"]) history.flush_interval_ms = positive_duration(node["flush_interval"]);
+    if (node["max_series"]) {
+      const auto n = scalar_as<std::int64_t>(file_, node["max_series"], "a number of series");
+      if (n <= 0) fail_at(file_, node["max_series"], "max_series must be greater than 0");
+      history.max_series = static_cast<std::size_t>(n);
+    }
+    if (history.aggregate_retention_ms < history.raw_retention_ms) {
+      fail_at(file_, node["aggregate_retention"] ? node["aggregate_retention"] : node["raw_retention"],
+              "aggregate_retention must be at least raw_retention");
+    }
   }
 
   void load_web(const YAML::Node& node, WebConfig& web) {
@@ -295,6 +328,12 @@ class Loader {
 };
 
 }  // namespace
+
+std::string history_path(const StorageConfig& storage) {
+  if (!storage.history.path.empty()) return storage.history.path;
+  const std::filesystem::path dir = std::filesystem::path(storage.path).parent_path();
+  return (dir / "history.db").string();
+}
 
 AlertdConfig load_config_string(const std::string& text, const std::string& file, const std::string& base_dir,
                                 const notify::EnvLookup& env, const LoadOptions& options) {

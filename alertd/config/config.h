@@ -40,12 +40,35 @@ struct ScrapeConfig {
   std::vector<StaticConfig> static_configs;
 };
 
+/// The `storage.history` section: the durable history tier (raw samples on disk, 5-minute aggregates).
+struct HistoryConfig {
+  /// Whether scraped samples are also written to disk.
+  bool enabled = true;
+  /// The history's SQLite file; empty = history.db beside storage.path (see history_path()).
+  std::string path;
+  /// Raw samples older than this are deleted.
+  std::int64_t raw_retention_ms = 30LL * 24 * 3600 * 1000;
+  /// Aggregates older than this are deleted (at least raw_retention).
+  std::int64_t aggregate_retention_ms = 365LL * 24 * 3600 * 1000;
+  /// The width of one aggregation bucket (min, max, sum, count, last per series); divides a day.
+  std::int64_t aggregate_interval_ms = 5LL * 60 * 1000;
+  /// How often buffered samples are committed (fsynced): the most a crash can lose.
+  std::int64_t flush_interval_ms = 60'000;
+  /// Series beyond this many are not recorded (their samples are dropped and counted).
+  std::size_t max_series = 100'000;
+};
+
 /// The `storage` section: the SQLite file for alert state and how long scraped samples are kept in memory.
 struct StorageConfig {
   std::string path = "data/alertd.db";
   /// Samples older than this are dropped from the in-memory store (at least the longest rule range).
   std::int64_t retention_ms = 3'600'000;
+  /// The durable history tier.
+  HistoryConfig history;
 };
+
+/// The history file in effect: storage.history.path, or history.db in storage.path's directory.
+std::string history_path(const StorageConfig& storage);
 
 /// The `web` section.
 struct WebConfig {

@@ -41,20 +41,27 @@ std::uint64_t double_bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 constexpr int kMaxScale = 6;
 constexpr double kPow10[kMaxScale + 1] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
 
-// Whether `v` is exactly n / 10^scale (the division the decoder does gives back v's very bits).
-bool as_decimal(double v, int scale, std::int64_t& n) {
+// Whether `v` is n / 10^scale to within one unit in the last place: sets the integer n and `ulp`, the
+// difference of bit patterns (-1, 0 or +1) that turns the decoder's quotient n / 10^scale into v's very bits.
+// Values computed as decimals by other arithmetic (a percentage divided by 100, a sum of decimals) often
+// land one unit away from the quotient.
+bool as_decimal(double v, int scale, std::int64_t& n, int& ulp) {
   if (scale < 0 || !std::isfinite(v)) return false;
   const double scaled = v * kPow10[scale];
   if (!(std::fabs(scaled) < 9007199254740992.0)) return false;  // 2^53: integers stay exact
   n = std::llround(scaled);
-  return double_bits(static_cast<double>(n) / kPow10[scale]) == double_bits(v);
+  const auto diff = static_cast<std::int64_t>(double_bits(v) - double_bits(static_cast<double>(n) / kPow10[scale]));
+  if (diff < -1 || diff > 1 || (scale == 0 && diff != 0)) return false;  // integers are exact
+  ulp = static_cast<int>(diff);
+  return true;
 }
 
-// The fewest decimals (0…6) that represent `v` exactly, or -1.
+// The fewest decimals (0…6) that represent `v` as above, or -1.
 int decimal_scale(double v) {
   std::int64_t n = 0;
+  int ulp = 0;
   for (int k = 0; k <= kMaxScale; ++k) {
-    if (as_decimal(v, k, n)) return k;
+    if (as_decimal(v, k, n, ulp)) return k;
   }
   return -1;
 }
@@ -153,8 +160,12 @@ void ChunkEncoder::append_value(std::size_t column, double value) {
   int& scale = scale_[column];
   std::int64_t prev_n = 0;
   std::int64_t n = 0;
-  const bool decimal = as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n) && as_decimal(value, scale, n);
+  int prev_ulp = 0;
+  int ulp = 0;
+  const bool decimal =
+      as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n, prev_ulp) && as_decimal(value, scale, n, ulp);
   const std::int64_t diff = n - prev_n;
+  const int decimal_at = scale;  // the scale the decoder will use for this value
   const int value_scale = decimal_scale(value);
   if (value_scale > scale) scale = value_scale;
   if (decimal) {
@@ -163,6 +174,13 @@ void ChunkEncoder::append_value(std::size_t column, double value) {
         bits_.write(0b111, 3);
         bits_.write(cls.prefix, cls.prefix_bits);
         bits_.write(static_cast<std::uint64_t>(diff) & ((std::uint64_t{1} << cls.width) - 1), cls.width);
+        if (decimal_at == 0) {
+          // Integers: no correction.
+        } else if (ulp == 0) {
+          bits_.write_bit(false);
+        } else {
+          bits_.write(ulp > 0 ? 0b10 : 0b11, 2);
+        }
         return;
       }
     }
@@ -302,13 +320,23 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
         const DodClass& cls = kDecimalClasses[prefix];
         std::uint64_t payload = 0;
         if (!in.read(cls.width, payload)) return truncated();
+        // The correction (none at scale 0, integers being exact): '0' none, '10' one unit up, '11' one unit down.
+        std::uint64_t correction = 0;
+        if (scale[c] > 0 && !in.read_bit(bit)) return truncated();
+        if (scale[c] > 0 && bit) {
+          if (!in.read_bit(bit)) return truncated();
+          correction = bit ? ~std::uint64_t{0} : 1;
+        }
         std::int64_t prev_n = 0;
-        if (!as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n)) {
+        int prev_ulp = 0;
+        if (!as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n, prev_ulp)) {
           error = "chunk decimal delta without a decimal previous value";
           return false;
         }
-        const std::int64_t n = prev_n + sign_extend(payload, cls.width);
-        last_bits[c] = double_bits(static_cast<double>(n) / kPow10[scale[c]]);
+        // Unsigned so that damaged input wraps instead of overflowing.
+        const auto n = static_cast<std::int64_t>(static_cast<std::uint64_t>(prev_n) +
+                                                 static_cast<std::uint64_t>(sign_extend(payload, cls.width)));
+        last_bits[c] = double_bits(static_cast<double>(n) / kPow10[scale[c]]) + correction;
       } else if (code == 1 || code == 2) {
         if (code == 2) {
           std::uint64_t leading = 0;

@@ -13,10 +13,12 @@
 // column as one of: '0' (same value), '10' (XOR within the previous window), '110' (XOR with a new window),
 // '111' (decimal delta). The decimal form is this codec's addition to Gorilla: services report decimals
 // (two-decimal gauges, percentages turned into ratios, integer counters), whose XOR patterns are nearly
-// random, so when the previous and the current value are both exactly n / 10^s for the column's scale s
+// random, so when the previous and the current value are both n / 10^s (to within one unit in the last place) for the column's scale s
 // (the most decimals, up to 6, seen so far in the chunk; both sides derive it from the decoded values),
-// the difference of the integers n is written instead, in 6, 12, 20 or 32 bits. Every value is checked
-// to round-trip bit-exactly before it is written that way.
+// the difference of the integers n is written instead, in 6, 12, 20 or 32 bits, followed (when s > 0: an
+// integer is exact) by a correction of the quotient's bit pattern: '0' none, '10' +1, '11' -1 (values computed as decimals by other arithmetic,
+// such as a percentage divided by 100, are often one unit in the last place away from n / 10^s). Every value
+// is checked to round-trip bit-exactly before it is written that way.
 
 #include <cstddef>
 #include <cstdint>

@@ -109,6 +109,7 @@ void HistoryStore::open() {
       s->labels = std::move(*labels);
       s->persisted = true;
       series_[s->hash].push_back(std::move(s));
+      ++series_count_;
     });
   };
   try {
@@ -119,6 +120,7 @@ void HistoryStore::open() {
     logger("history")->error("history file damaged, moved aside path={} err={}", options_.path, logfmt_value(e.what()));
     write_db_.reset();
     series_.clear();
+    series_count_ = 0;
     next_id_ = 1;
     const std::string aside = options_.path + ".damaged";
     std::rename(options_.path.c_str(), aside.c_str());
@@ -140,18 +142,36 @@ void HistoryStore::open() {
   read_db_ = std::make_unique<HistoryDb>(options_.path);
 }
 
-SeriesState& HistoryStore::series_for(const Labels& labels) {
+SeriesState* HistoryStore::series_for(const Labels& labels) {
   const std::uint64_t hash = series_hash(labels);
-  auto& bucket = series_[hash];
-  for (auto& s : bucket) {
-    if (s->labels == labels) return *s;
+  const auto found = series_.find(hash);
+  if (found != series_.end()) {
+    for (auto& s : found->second) {
+      if (s->labels == labels) return s.get();
+    }
   }
+  if (options_.max_series != 0 && series_count_ >= options_.max_series) return nullptr;
   auto s = std::make_unique<SeriesState>();
   s->id = next_id_++;
   s->hash = hash;
   s->labels = labels;
+  auto& bucket = series_[hash];
   bucket.push_back(std::move(s));
-  return *bucket.back();
+  ++series_count_;
+  return bucket.back().get();
+}
+
+void HistoryStore::trim_pending_locked() {
+  // A disk slower than the scrapes (or failing) must not grow memory without bound: past the cap the
+  // oldest sealed chunks waiting for a flush are dropped and counted.
+  std::size_t drop = 0;
+  while (drop < pending_.size() && pending_bytes_ > options_.max_pending_bytes) {
+    pending_bytes_ -= pending_[drop].row.data.size();
+    stats_.samples_dropped += pending_[drop].samples;
+    unflushed_ -= std::min<std::uint64_t>(unflushed_, pending_[drop].samples);
+    ++drop;
+  }
+  if (drop > 0) pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
 void HistoryStore::seal_raw(SeriesState& s) {
@@ -161,6 +181,7 @@ void HistoryStore::seal_raw(SeriesState& s) {
   pending_.push_back(PendingChunk{ChunkKind::raw, std::move(row), samples});
   s.raw.reset();
   ++stats_.chunks_sealed;
+  if (pending_bytes_ > options_.max_pending_bytes) trim_pending_locked();
 }
 
 void HistoryStore::close_bucket(SeriesState& s) {
@@ -170,6 +191,7 @@ void HistoryStore::close_bucket(SeriesState& s) {
     pending_.push_back(PendingChunk{ChunkKind::aggregate, std::move(row), 0});
     s.agg.reset();
     ++stats_.chunks_sealed;
+    if (pending_bytes_ > options_.max_pending_bytes) trim_pending_locked();
   }
   if (!s.agg) {
     s.agg.emplace(ChunkEncoding::aggregate);
@@ -181,7 +203,29 @@ void HistoryStore::close_bucket(SeriesState& s) {
 
 void HistoryStore::append(const Labels& labels, std::span<const storage::Sample> samples) {
   std::lock_guard lock(mu_);
-  SeriesState& s = series_for(labels);
+  SeriesState* s = series_for(labels);
+  if (s == nullptr) {
+    ++stats_.series_rejected;
+    stats_.samples_series_limit += samples.size();
+    return;
+  }
+  append_locked(*s, samples);
+}
+
+void HistoryStore::append_batch(std::span<const BatchSample> samples) {
+  std::lock_guard lock(mu_);
+  for (const BatchSample& b : samples) {
+    SeriesState* s = series_for(*b.labels);
+    if (s == nullptr) {
+      ++stats_.series_rejected;
+      ++stats_.samples_series_limit;
+      continue;
+    }
+    append_locked(*s, std::span(&b.sample, 1));
+  }
+}
+
+void HistoryStore::append_locked(SeriesState& s, std::span<const storage::Sample> samples) {
   for (const storage::Sample& sample : samples) {
     if (sample.t <= s.last_t) {
       ++stats_.samples_out_of_order;
@@ -266,6 +310,7 @@ bool HistoryStore::flush() {
   }
   if (touched.empty() && sealed.empty()) return true;
 
+  const auto started = std::chrono::steady_clock::now();
   try {
     write_db_->begin();
     for (std::size_t i = 0; i < new_series.size(); ++i) {
@@ -314,15 +359,29 @@ bool HistoryStore::flush() {
     pending_bytes_ = bytes;
     return false;
   }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::lock_guard lock(mu_);
   ++stats_.flushes;
   stats_.samples_flushed += samples;
+  stats_.flush_seconds_total += seconds;
+  stats_.last_flush_seconds = seconds;
   return true;
 }
 
 void HistoryStore::start_flusher() {
   if (flusher_.joinable()) return;
   flusher_ = std::thread([this] { flusher_loop(); });
+}
+
+void HistoryStore::stop_flusher() {
+  {
+    std::lock_guard lock(flusher_mu_);
+    stopping_ = true;
+  }
+  flusher_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  std::lock_guard lock(flusher_mu_);
+  stopping_ = false;
 }
 
 void HistoryStore::flusher_loop() {
@@ -349,8 +408,15 @@ std::vector<std::pair<std::int64_t, Labels>> HistoryStore::matching(
   return out;
 }
 
+std::vector<Labels> HistoryStore::series(const std::vector<storage::LabelMatcher>& matchers) {
+  std::vector<Labels> out;
+  for (auto& [id, labels] : matching(matchers)) out.push_back(std::move(labels));
+  return out;
+}
+
 std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::LabelMatcher>& matchers,
-                                                TimestampMs start_ms, TimestampMs end_ms) {
+                                                TimestampMs start_ms, TimestampMs end_ms, std::size_t max_samples) {
+  std::size_t total = 0;
   std::vector<SeriesSamples> result;
   if (end_ms < start_ms) return result;
   const auto series = matching(matchers);
@@ -371,6 +437,10 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
           const TimestampMs t = decoded.timestamps[i];
           if (t < start_ms || t > end_ms) continue;
           if (!out.samples.empty() && t <= out.samples.back().t) continue;  // overlapping chunks: first wins
+          if (max_samples != 0 && ++total > max_samples) {
+            throw HistoryLimitError("the history read would return more than " + std::to_string(max_samples) +
+                                    " samples");
+          }
           out.samples.push_back({t, decoded.values[i]});
         }
       });
@@ -385,7 +455,8 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
 
 std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<storage::LabelMatcher>& matchers,
                                                               TimestampMs start_ms, TimestampMs end_ms,
-                                                              std::int64_t interval_ms) {
+                                                              std::int64_t interval_ms, std::size_t max_buckets) {
+  std::size_t total = 0;
   const std::int64_t base = options_.aggregation_interval_ms;
   if (interval_ms <= 0 || interval_ms % base != 0) {
     throw std::invalid_argument("history: the interval must be a positive multiple of the aggregation interval");
@@ -417,7 +488,13 @@ std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<
           const double* v = &decoded.values[i * 5];
           Aggregate stored{decoded.timestamps[i], v[0], v[1], v[2], v[3], v[4], ++order};
           auto [it, inserted] = buckets.try_emplace(target);
-          if (inserted) it->second.start = target;
+          if (inserted) {
+            it->second.start = target;
+            if (max_buckets != 0 && ++total > max_buckets) {
+              throw HistoryLimitError("the history read would return more than " + std::to_string(max_buckets) +
+                                      " buckets");
+            }
+          }
           it->second.merge(stored);
         }
       });
@@ -480,7 +557,7 @@ void HistoryStore::checkpoint() {
 HistoryStats HistoryStore::stats() const {
   std::lock_guard lock(mu_);
   HistoryStats out = stats_;
-  for (const auto& [hash, bucket] : series_) out.series += bucket.size();
+  out.series = series_count_;
   out.corrupted_chunks = corrupted_chunks_.load();
   out.corrupted_reads += corrupted_reads_.load();
   return out;

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -52,21 +53,31 @@ struct SeriesAggregates {
   std::vector<Aggregate> buckets;  ///< Buckets of the requested interval that hold at least one sample.
 };
 
-/// What the store has done since it was opened; exposed on alertd's /metrics in a later step.
+/// What the store has done since it was opened; exposed on alertd's /metrics by history_metrics.h.
 struct HistoryStats {
   std::uint64_t series = 0;                ///< Series known (stored or buffered).
   std::uint64_t samples_appended = 0;      ///< Samples accepted by append().
   std::uint64_t samples_out_of_order = 0;  ///< Samples dropped: timestamp not after the series' last one.
   std::uint64_t samples_flushed = 0;       ///< Accepted samples made durable by a completed flush.
-  std::uint64_t samples_dropped = 0;       ///< Samples lost because flushes kept failing (pending cap).
+  std::uint64_t samples_dropped = 0;       ///< Samples lost because the write backlog passed max_pending_bytes.
+  std::uint64_t samples_series_limit = 0;  ///< Samples dropped because their series was beyond max_series.
+  std::uint64_t series_rejected = 0;       ///< Appends refused a new series because of max_series.
   std::uint64_t chunks_sealed = 0;         ///< Raw and aggregate chunks written as final.
   std::uint64_t flushes = 0;               ///< Completed flushes.
   std::uint64_t flush_failures = 0;        ///< Flushes that failed and were rolled back (retried later).
+  double flush_seconds_total = 0;          ///< Time spent in flushes that wrote something.
+  double last_flush_seconds = 0;           ///< Duration of the last flush that wrote something.
   std::uint64_t corrupted_chunks = 0;      ///< Chunks skipped on read because they failed to decode.
   std::uint64_t corrupted_reads = 0;       ///< Series reads cut short by SQLite reporting a damaged page.
   std::uint64_t files_reset = 0;           ///< Damaged files moved aside at open (0 or 1).
   std::uint64_t raw_chunks_deleted = 0;    ///< Raw chunks dropped by retention.
   std::uint64_t aggregate_chunks_deleted = 0;  ///< Aggregate chunks dropped by retention.
+};
+
+/// A read that would return more samples or buckets than its caller allowed.
+class HistoryLimitError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// The durable history tier. Thread-safe: append() from any number of scrape threads; flush(), select(),
@@ -87,22 +98,36 @@ class HistoryStore {
   void append(const Labels& labels, std::span<const storage::Sample> samples);
   /// Buffers one sample.
   void append(const Labels& labels, storage::Sample sample) { append(labels, std::span(&sample, 1)); }
+  /// One sample of a batch: its series and the sample.
+  struct BatchSample {
+    const Labels* labels;    ///< Sorted labels of the series; must outlive the call.
+    storage::Sample sample;  ///< The sample (may be a staleness marker).
+  };
+  /// Buffers samples of many series under one lock (a whole scrape); per series in time order.
+  void append_batch(std::span<const BatchSample> samples);
+
+  /// The label sets of every known series (stored or buffered) matching all `matchers`, sorted.
+  std::vector<Labels> series(const std::vector<storage::LabelMatcher>& matchers);
 
   /// Writes everything buffered in one transaction. Returns false (and keeps the data for the next flush)
   /// when the write failed.
   bool flush();
-  /// Starts a thread that calls flush() every options.flush_interval_ms until the store is destroyed.
+  /// Starts a thread that calls flush() every options.flush_interval_ms until stop_flusher() or destruction.
   void start_flusher();
+  /// Stops that thread (waiting for a flush in progress); start_flusher() may start it again.
+  void stop_flusher();
 
-  /// Raw samples in [start_ms, end_ms] of every series matching all `matchers`, as flushed.
+  /// Raw samples in [start_ms, end_ms] of every series matching all `matchers`, as flushed. Throws
+  /// HistoryLimitError as soon as more than `max_samples` (0: no limit) would be returned.
   std::vector<SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs start_ms,
-                                    TimestampMs end_ms);
+                                    TimestampMs end_ms, std::size_t max_samples = 0);
   /// Buckets of `interval_ms` (a positive multiple of the aggregation interval; std::invalid_argument
   /// otherwise) aligned to the epoch, whose start lies in [bucket_start(start_ms), end_ms], built from
   /// the stored aggregates of every matching series, as flushed.
+  /// Throws HistoryLimitError when more than `max_buckets` (0: no limit) would be returned.
   std::vector<SeriesAggregates> select_aggregated(const std::vector<storage::LabelMatcher>& matchers,
                                                   TimestampMs start_ms, TimestampMs end_ms,
-                                                  std::int64_t interval_ms);
+                                                  std::int64_t interval_ms, std::size_t max_buckets = 0);
 
   /// Drops raw chunks that end before now - raw_retention and aggregate chunks that end before
   /// now - aggregated_retention (whole chunks: data up to one chunk span older may stay). Call it on a
@@ -120,7 +145,9 @@ class HistoryStore {
 
  private:
   void open();
-  SeriesState& series_for(const Labels& labels);
+  SeriesState* series_for(const Labels& labels);
+  void append_locked(SeriesState& s, std::span<const storage::Sample> samples);
+  void trim_pending_locked();
   void seal_raw(SeriesState& s);
   void close_bucket(SeriesState& s);
   std::vector<std::pair<std::int64_t, Labels>> matching(const std::vector<storage::LabelMatcher>& matchers);
@@ -137,6 +164,7 @@ class HistoryStore {
   std::size_t pending_bytes_ = 0;
   std::uint64_t unflushed_ = 0;  // samples accepted since the last flush snapshot
   std::int64_t next_id_ = 1;
+  std::size_t series_count_ = 0;
   HistoryStats stats_;
 
   // The write connection (flush, retention) and the read connection (queries), each with its lock.

@@ -1,5 +1,5 @@
 #pragma once
-// The history tier's settings as plain values (storage.history in alertd.yaml, wired in a later step).
+// The history tier's settings as plain values (from storage.history in alertd.yaml).
 
 #include <cstddef>
 #include <cstdint>
@@ -14,10 +14,11 @@ struct HistoryOptions {
   std::int64_t aggregated_retention_ms = 365LL * 24 * 3600 * 1000; ///< Aggregates older than this are dropped.
   std::int64_t aggregation_interval_ms = 5LL * 60 * 1000;          ///< Width of one aggregation bucket.
   std::int64_t flush_interval_ms = 60LL * 1000; ///< How often the background flusher commits (the crash window).
-  std::size_t samples_per_chunk = 120;          ///< A raw chunk is sealed at this many samples…
+  std::size_t samples_per_chunk = 240;          ///< A raw chunk is sealed at this many samples (1 h at 15 s)…
   std::int64_t max_chunk_span_ms = 2LL * 3600 * 1000;  ///< …or when it would span longer than this.
   std::size_t buckets_per_aggregate_chunk = 48;        ///< An aggregate chunk is sealed at this many buckets.
-  std::size_t max_pending_bytes = 64U << 20;  ///< Sealed chunks kept for a retry after failed flushes, at most.
+  std::size_t max_pending_bytes = 64U << 20;  ///< Sealed chunks waiting for a (slow or failing) flush, at most.
+  std::size_t max_series = 0;  ///< New series beyond this many are not recorded (0 = no limit).
 };
 
 }  // namespace twikit::history

@@ -9,8 +9,8 @@ namespace twikit::scrape {
 
 /// One target's loop: its scraper, its thread and the means to stop it.
 struct ScrapeManager::Loop {
-  Loop(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store, const Clock& clock)
-      : scraper(std::move(target), client, store, clock) {}
+  Loop(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store, const Clock& clock, SampleSink* sink)
+      : scraper(std::move(target), client, store, clock, sink) {}
   TargetScraper scraper;
   std::mutex mu;
   std::condition_variable cv;
@@ -19,8 +19,8 @@ struct ScrapeManager::Loop {
 };
 
 ScrapeManager::ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock,
-                             ScrapeObserver observer)
-    : client_(client), store_(store), clock_(clock), observer_(std::move(observer)) {}
+                             ScrapeObserver observer, SampleSink* sink)
+    : client_(client), store_(store), clock_(clock), observer_(std::move(observer)), sink_(sink) {}
 
 ScrapeManager::~ScrapeManager() { stop(); }
 
@@ -48,7 +48,7 @@ void ScrapeManager::apply(const std::vector<ScrapeTarget>& targets) {
   for (auto& loop : removed) stop_loop(std::move(loop));
   std::lock_guard lock(mu_);
   for (const auto& [key, target] : wanted) {
-    auto loop = std::make_unique<Loop>(*target, client_, store_, clock_);
+    auto loop = std::make_unique<Loop>(*target, client_, store_, clock_, sink_);
     Loop* raw = loop.get();
     loop->thread = std::thread([this, raw] { run(*raw); });
     loops_[key] = std::move(loop);

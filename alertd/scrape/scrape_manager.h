@@ -29,8 +29,9 @@ using ScrapeObserver = std::function<void(const ScrapeTarget& target, TimestampM
 class ScrapeManager {
  public:
   /// Scrapes with `client` into `store`; `clock` stamps the samples; `observer` (may be empty) hears of
-  /// every finished scrape.
-  ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock, ScrapeObserver observer = {});
+  /// every finished scrape; `sink` (may be null; must outlive the manager) receives every committed sample.
+  ScrapeManager(HttpClient& client, storage::SeriesStore& store, const Clock& clock, ScrapeObserver observer = {},
+                SampleSink* sink = nullptr);
   ~ScrapeManager();
   ScrapeManager(const ScrapeManager&) = delete;
   ScrapeManager& operator=(const ScrapeManager&) = delete;
@@ -59,6 +60,7 @@ class ScrapeManager {
   storage::SeriesStore& store_;
   const Clock& clock_;
   ScrapeObserver observer_;
+  SampleSink* sink_;
   std::mutex apply_mu_;  // serialises apply() and stop()
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Loop>> loops_;  // by ScrapeTarget::key()

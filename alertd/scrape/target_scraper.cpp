@@ -61,8 +61,25 @@ class TargetScraper::Collector final : public ExpositionHandler {
 };
 
 TargetScraper::TargetScraper(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store,
-                             const Clock& clock)
-    : target_(std::move(target)), client_(client), store_(store), clock_(clock) {}
+                             const Clock& clock, SampleSink* sink)
+    : target_(std::move(target)), client_(client), store_(store), clock_(clock), sink_(sink) {
+  for (const char* name : kReportNames) report_labels_.push_back(report_labels(target_.labels, name));
+}
+
+void TargetScraper::commit(const Labels& labels, TimestampMs t, double v) {
+  store_.append(labels, t, v);
+  if (sink_) sink_batch_.push_back({&labels, {t, v}});
+}
+
+void TargetScraper::commit_stale(const Labels& labels, TimestampMs t) {
+  store_.mark_stale(labels, t);
+  if (sink_) sink_batch_.push_back({&labels, {t, storage::stale_marker()}});
+}
+
+void TargetScraper::flush_sink() {
+  if (sink_ && !sink_batch_.empty()) sink_->consume(sink_batch_);
+  sink_batch_.clear();
+}
 
 TargetHealth TargetScraper::health() const {
   std::lock_guard lock(health_mu_);
@@ -84,7 +101,7 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
   const double duration = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
   if (error.empty()) {
     for (const auto& p : pending_) {
-      store_.append(p.series->labels, p.t, p.value);
+      commit(p.series->labels, p.t, p.value);
       p.series->last_seen = iteration_;
     }
     for (auto it = cache_.begin(); it != cache_.end();) {
@@ -94,7 +111,10 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
         continue;
       }
       // Gone since the previous scrape: end it now rather than letting it linger for 5 minutes.
-      if (s.last_seen + 1 == iteration_ && !s.explicit_timestamp) store_.mark_stale(s.labels, now_ms);
+      if (s.last_seen + 1 == iteration_ && !s.explicit_timestamp) {
+        stale_labels_.push_back(std::move(s.labels));  // kept until flush_sink(): the sink points at them
+        commit_stale(stale_labels_.back(), now_ms);
+      }
       it = cache_.erase(it);
     }
   } else {
@@ -103,16 +123,18 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
                            logfmt_value(error));
     for (auto& [key, s] : cache_) {
       if (s.last_seen != 0 && s.last_seen + 1 == iteration_ && !s.explicit_timestamp) {
-        store_.mark_stale(s.labels, now_ms);
+        commit_stale(s.labels, now_ms);
       }
     }
-    cache_.clear();
     scraped = 0;
     added = 0;
   }
   pending_.clear();
   const bool up = error.empty();
   write_report(now_ms, up, duration, scraped, added);
+  flush_sink();
+  stale_labels_.clear();
+  if (!up) cache_.clear();  // after the sink has seen the markers, which point into it
   std::lock_guard lock(health_mu_);
   health_.health = up ? "up" : "down";
   health_.last_error = std::move(error);
@@ -155,19 +177,18 @@ void TargetScraper::write_report(TimestampMs t, bool up, double duration_seconds
                                  std::size_t added) {
   const double values[] = {up ? 1.0 : 0.0, duration_seconds, static_cast<double>(scraped),
                            static_cast<double>(scraped), static_cast<double>(added)};
-  for (std::size_t i = 0; i < std::size(kReportNames); ++i) {
-    store_.append(report_labels(target_.labels, kReportNames[i]), t, values[i]);
-  }
+  for (std::size_t i = 0; i < std::size(kReportNames); ++i) commit(report_labels_[i], t, values[i]);
 }
 
 void TargetScraper::stale_all(TimestampMs now_ms) {
   for (auto& [key, s] : cache_) {
-    if (s.last_seen != 0 && s.last_seen == iteration_ && !s.explicit_timestamp) store_.mark_stale(s.labels, now_ms);
+    if (s.last_seen != 0 && s.last_seen == iteration_ && !s.explicit_timestamp) commit_stale(s.labels, now_ms);
   }
-  cache_.clear();
   if (iteration_ > 0) {
-    for (const char* name : kReportNames) store_.mark_stale(report_labels(target_.labels, name), now_ms);
+    for (const Labels& labels : report_labels_) commit_stale(labels, now_ms);
   }
+  flush_sink();
+  cache_.clear();
 }
 
 }  // namespace twikit::scrape

@@ -2,6 +2,7 @@
 // One target's scrape loop body: fetch, parse, append to the store, staleness, report series.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -9,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "alertd/scrape/sample_sink.h"
 #include "alertd/scrape/target.h"
 #include "alertd/storage/series_store.h"
 #include "common/exposition_parser.h"
@@ -38,11 +40,13 @@ struct TargetHealth {
 /// gets a staleness marker, a failed scrape (transport, HTTP status, malformed body) stales every
 /// series of the previous scrape; each scrape also writes `up`, `scrape_duration_seconds`,
 /// `scrape_samples_scraped`, `scrape_samples_post_metric_relabeling` and `scrape_series_added`.
-/// scrape_once() must not run concurrently with itself; health() is thread-safe.
+/// Every sample written to the store (markers included) also goes to the optional SampleSink, one call per
+/// scrape. scrape_once() must not run concurrently with itself; health() is thread-safe.
 class TargetScraper {
  public:
-  /// Scrapes `target` with `client` into `store`; `clock` measures durations.
-  TargetScraper(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store, const Clock& clock);
+  /// Scrapes `target` with `client` into `store` (and `sink`, when not null); `clock` measures durations.
+  TargetScraper(ScrapeTarget target, HttpClient& client, storage::SeriesStore& store, const Clock& clock,
+                SampleSink* sink = nullptr);
   TargetScraper(const TargetScraper&) = delete;
   TargetScraper& operator=(const TargetScraper&) = delete;
 
@@ -77,11 +81,19 @@ class TargetScraper {
   /// Fetches and parses the body into pending_; returns an error message or empty on success.
   std::string fetch_and_parse(TimestampMs now_ms, std::size_t& samples_scraped, std::size_t& series_added);
   void write_report(TimestampMs t, bool up, double duration_seconds, std::size_t scraped, std::size_t added);
+  // Writes to the store and notes the sample for the sink; `labels` must live until flush_sink().
+  void commit(const Labels& labels, TimestampMs t, double v);
+  void commit_stale(const Labels& labels, TimestampMs t);
+  void flush_sink();
 
   ScrapeTarget target_;
   HttpClient& client_;
   storage::SeriesStore& store_;
   const Clock& clock_;
+  SampleSink* sink_;
+  std::vector<SinkSample> sink_batch_;
+  std::vector<Labels> report_labels_;  // the synthetic series' labels, built once (the sink points at them)
+  std::deque<Labels> stale_labels_;    // labels of series erased from cache_ during this scrape (stable addresses)
   ExpositionParser parser_;
   std::unordered_map<std::string, Series, StringHash, std::equal_to<>> cache_;
   std::vector<Pending> pending_;

@@ -3,7 +3,7 @@
 // OpenMetrics, builds Prometheus TSDB blocks with `promtool tsdb create-blocks-from openmetrics` and
 // prints Prometheus' bytes per sample beside ours.
 //
-//   bench_history [--series 10000] [--days 3] [--dir /tmp/bench-history] [--promtool]
+//   bench_history [--series 10000] [--days 3] [--dir /tmp/bench-history] [--chunk-samples N] [--promtool]
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -15,6 +15,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include "alertd/history/chunk.h"
 #include "alertd/history/history_store.h"
@@ -135,6 +137,24 @@ double median_ms(int runs, F&& f) {
   return times[times.size() / 2];
 }
 
+// The encoded bytes of the chunks in `tables` (the rest of the file is SQLite's pages, rows and index).
+std::uint64_t blob_bytes(const std::string& path, std::initializer_list<const char*> tables) {
+  sqlite3* db = nullptr;
+  std::uint64_t total = 0;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    for (const char* table : tables) {
+      sqlite3_stmt* stmt = nullptr;
+      const std::string sql = std::string("SELECT total(length(data)) FROM ") + table;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+        total += static_cast<std::uint64_t>(sqlite3_column_double(stmt, 0));
+      }
+      sqlite3_finalize(stmt);
+    }
+  }
+  sqlite3_close(db);
+  return total;
+}
+
 long rss_kb(const char* field) {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -144,8 +164,8 @@ long rss_kb(const char* field) {
   return 0;
 }
 
-// The codec alone, per kind of value: 100 series of each kind over `steps` scrapes in 120-sample chunks.
-void print_codec_by_kind(std::int64_t steps) {
+// The codec alone, per kind of value: 100 series of each kind over `steps` scrapes in chunks of chunk_samples.
+void print_codec_by_kind(std::int64_t steps, std::size_t chunk_samples) {
   static const char* kKinds[] = {"counter (integer increments)", "integer gauge", "2-decimal gauge",
                                  "ratio (percent/100)", "0/1 flag"};
   for (int kind = 0; kind < 5; ++kind) {
@@ -155,7 +175,7 @@ void print_codec_by_kind(std::int64_t steps) {
       SeriesModel model(kind + 5 * n);
       ChunkEncoder encoder(ChunkEncoding::raw);
       for (std::int64_t s = 0; s < steps; ++s) {
-        if (encoder.count() == 120) {
+        if (encoder.count() == chunk_samples) {
           bytes += encoder.size_bytes();
           encoder = ChunkEncoder(ChunkEncoding::raw);
         }
@@ -175,6 +195,7 @@ int main(int argc, char** argv) {
   int series = 10000;
   double days = 3;
   bool promtool = false;
+  std::size_t chunk_samples = HistoryOptions{}.samples_per_chunk;
   std::string dir = "/tmp/bench-history";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -182,16 +203,17 @@ int main(int argc, char** argv) {
     else if (a == "--days" && i + 1 < argc) days = std::atof(argv[++i]);
     else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
     else if (a == "--promtool") promtool = true;
+    else if (a == "--chunk-samples" && i + 1 < argc) chunk_samples = static_cast<std::size_t>(std::atol(argv[++i]));
     else {
-      std::fprintf(stderr, "usage: bench_history [--series N] [--days D] [--dir DIR] [--promtool]\n");
+      std::fprintf(stderr, "usage: bench_history [--series N] [--days D] [--dir DIR] [--chunk-samples N] [--promtool]\n");
       return 2;
     }
   }
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto steps = static_cast<std::int64_t>(days * 86400 * 1000 / kStep);
-  std::printf("history bench: %d series x %.2f days at 15 s = %lld samples\n", series, days,
-              static_cast<long long>(steps) * series);
+  std::printf("history bench: %d series x %.2f days at 15 s = %lld samples, raw chunks of at most %zu samples\n",
+              series, days, static_cast<long long>(steps) * series, chunk_samples);
 
   std::vector<Labels> labels;
   std::vector<SeriesModel> models;
@@ -201,6 +223,7 @@ int main(int argc, char** argv) {
   }
   HistoryOptions options;
   options.path = dir + "/history.db";
+  options.samples_per_chunk = chunk_samples;
   auto store = std::make_unique<HistoryStore>(options);
   FakeClock clock(kT0);
 
@@ -248,7 +271,12 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(samples),
               static_cast<double>(bytes) / static_cast<double>(samples), series,
               static_cast<double>(bytes) / days * 30 / 1e6);
-  print_codec_by_kind(steps);
+  const auto per_sample = [samples](std::uint64_t b) { return static_cast<double>(b) / static_cast<double>(samples); };
+  const std::uint64_t raw_blobs = blob_bytes(options.path, {"raw_chunks", "raw_head"});
+  const std::uint64_t agg_blobs = blob_bytes(options.path, {"agg_chunks", "agg_head"});
+  std::printf("disk by part: raw chunk bytes %.3f, aggregate chunk bytes %.3f, SQLite pages/rows/index %.3f bytes/sample\n",
+              per_sample(raw_blobs), per_sample(agg_blobs), per_sample(bytes - raw_blobs - agg_blobs));
+  print_codec_by_kind(steps, chunk_samples);
   std::printf("memory: VmRSS %ld kB, VmHWM %ld kB\n", rss_kb("VmRSS:"), rss_kb("VmHWM:"));
 
   // Queries on a freshly opened store (cold statement caches, warm page cache).

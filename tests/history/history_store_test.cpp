@@ -156,7 +156,7 @@ TEST_CASE("retention on the injected clock drops raw data after 30 days and aggr
   HistoryStore store(options_in(dir));
   twikit::FakeClock clock(kT0);
   const Labels l = series("x", "a");
-  const auto day_one = every_15s(kT0, 4 * 240, 1, 1);  // 4 hours: 8 raw chunks, 48 buckets
+  const auto day_one = every_15s(kT0, 4 * 240, 1, 1);  // 4 hours: 4 raw chunks of 240, 48 buckets
   store.append(l, day_one);
   clock.set_ms(kT0 + 40 * kDay);
   store.append(l, every_15s(clock.now_ms(), 240, 5, 0));  // recent data that must survive
@@ -176,7 +176,7 @@ TEST_CASE("retention on the injected clock drops raw data after 30 days and aggr
   auto agg = store.select_aggregated(name_is("x"), kT0, kT0 + kDay, k5m);
   REQUIRE(agg.size() == 1);
   CHECK(agg[0].buckets.size() == 48);
-  CHECK(store.stats().raw_chunks_deleted == 8);
+  CHECK(store.stats().raw_chunks_deleted == 4);
 
   clock.set_ms(last_old + 365 * kDay + k5m + 1);  // past a year: old aggregates go too
   store.enforce_retention(clock.now_ms());
@@ -234,6 +234,7 @@ TEST_CASE("aggregates equal min, max, sum, count and last over the raw samples o
 TEST_CASE("a chunk damaged in the file is reported and skipped, and the rest is served") {
   const std::string dir = twikit::testing::make_temp_dir("history");
   HistoryOptions o = options_in(dir);
+  o.samples_per_chunk = 120;
   {
     HistoryStore store(o);
     store.append(series("x", "a"), every_15s(kT0, 360, 1, 1));  // three raw chunks

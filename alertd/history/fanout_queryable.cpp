@@ -1,0 +1,117 @@
+#include "alertd/history/fanout_queryable.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/json_text.h"
+#include "common/rfc3339.h"
+
+namespace twikit::history {
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).
+void append_after(std::vector<storage::Sample>& out, const std::vector<storage::Sample>& samples) {
+  for (const storage::Sample& s : samples) {
+    if (out.empty() || s.t > out.back().t) out.push_back(s);
+  }
+}
+
+std::string duration_text(std::int64_t ms) {
+  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
+  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
+  return std::to_string(ms / 1000) + "s";
+}
+
+}  // namespace
+
+bool counter_by_name(std::string_view name) {
+  return ends_with(name, "_total") || ends_with(name, "_count") || ends_with(name, "_sum") ||
+         ends_with(name, "_bucket");
+}
+
+FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
+                                 std::size_t max_samples)
+    : memory_(memory), history_(history), bounds_(bounds), max_samples_(max_samples) {}
+
+std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
+                                                            TimestampMs mint, TimestampMs maxt) const {
+  if (mint >= bounds_.memory_start || maxt < mint) return memory_.select(matchers, mint, maxt);
+  used_history_ = true;
+  try {
+    return select_tiers(matchers, mint, maxt);
+  } catch (const HistoryLimitError&) {
+    throw std::runtime_error("query processing would load too many samples into memory in query execution");
+  }
+}
+
+std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vector<storage::LabelMatcher>& matchers,
+                                                                  TimestampMs mint, TimestampMs maxt) const {
+  std::size_t read = 0;
+  // Per label set, the tiers in time order: aggregates, raw history, memory.
+  std::map<Labels, std::vector<storage::Sample>> merged;
+  const TimestampMs history_end = std::min(maxt, bounds_.memory_start - 1);
+  if (mint < bounds_.raw_start) {
+    const TimestampMs agg_end = std::min(history_end, bounds_.raw_start - 1);
+    const std::int64_t width = bounds_.aggregate_interval_ms;
+    const auto aggregated = history_.select_aggregated(matchers, mint, agg_end, width, max_samples_);
+    for (const auto& series : aggregated) read += series.buckets.size();
+    for (auto& series : aggregated) {
+      const bool counter = counter_by_name(label_value(series.labels, "__name__"));
+      std::vector<storage::Sample> samples;
+      for (const Aggregate& a : series.buckets) {
+        const TimestampMs t = a.start + width - 1;
+        if (t < mint || t > agg_end || a.count <= 0) continue;
+        samples.push_back({t, counter ? a.last : a.sum / a.count});
+      }
+      if (samples.empty()) continue;
+      used_aggregates_ = true;
+      append_after(merged[series.labels], samples);
+    }
+  }
+  if (history_end >= std::max(mint, bounds_.raw_start)) {
+    const std::size_t budget = max_samples_ == 0 ? 0 : (read >= max_samples_ ? 1 : max_samples_ - read);
+    if (max_samples_ != 0 && read >= max_samples_) throw HistoryLimitError("over the limit");
+    for (auto& series : history_.select(matchers, std::max(mint, bounds_.raw_start), history_end, budget)) {
+      append_after(merged[series.labels], series.samples);
+    }
+  }
+  if (maxt >= bounds_.memory_start) {
+    for (auto& series : memory_.select(matchers, bounds_.memory_start, maxt)) {
+      append_after(merged[*series.labels], series.samples);
+    }
+  }
+  std::vector<storage::SeriesSamples> out;
+  out.reserve(merged.size());
+  for (auto& [labels, samples] : merged) {
+    if (samples.empty()) continue;
+    storage::SeriesSamples s;
+    s.hash = storage::labels_hash(labels);
+    s.labels = std::make_shared<const Labels>(labels);
+    s.samples = std::move(samples);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> FanoutQueryable::warnings() const {
+  if (!used_aggregates_) return {};
+  return {"data before " + format_rfc3339(bounds_.raw_start) +
+          " is older than the raw retention: answered from " + duration_text(bounds_.aggregate_interval_ms) +
+          " aggregates (one sample per bucket at its end: the average for gauges, the last value for counters)"};
+}
+
+std::string with_warnings(std::string json, const std::vector<std::string>& warnings) {
+  if (warnings.empty()) return json;
+  const auto close = json.find_last_of('}');
+  if (close == std::string::npos) return json;
+  json.insert(close, ",\"warnings\":" + safe_dump(nlohmann::json(warnings)));
+  return json;
+}
+
+}  // namespace twikit::history

@@ -1,0 +1,74 @@
+#pragma once
+// One Queryable over the three tiers a range can touch: the in-memory window, the raw history on disk and,
+// older than the raw retention, the aggregates. The choice is made per select() from the asked range.
+//
+// Downsampled answers (Thanos' semantics, simplified to one value per bucket since the engine asks for
+// samples, not for aggregates): the part of a range older than the raw retention is answered with one
+// sample per aggregation bucket, stamped at the bucket's last millisecond; its value is the bucket's
+// `last` for counters (names ending in _total, _count, _sum or _bucket: rate() and increase() over
+// several buckets stay right, a reset inside one bucket loses that bucket's increase before the reset) and
+// the bucket's average (sum / count) for everything else. Range functions over downsampled data need a
+// window of at least two buckets (rate(x[15m]) with 5-minute buckets).
+
+#include <atomic>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "alertd/history/history_store.h"
+#include "alertd/storage/series_store.h"
+
+namespace twikit::history {
+
+/// Where the tiers meet at the time of one query.
+struct TierBounds {
+  /// The in-memory store holds every sample from here on (the later of its retention and alertd's start).
+  TimestampMs memory_start = 0;
+  /// Raw samples on disk are kept from here on (now - raw_retention); older data is aggregates only.
+  TimestampMs raw_start = 0;
+  /// The width of one aggregation bucket.
+  std::int64_t aggregate_interval_ms = 300'000;
+};
+
+/// Whether `name` is a counter by Prometheus' naming conventions (_total, _count, _sum, _bucket).
+bool counter_by_name(std::string_view name);
+
+/// A Queryable for one query (it records which tiers answered). Thread-safe: the PromQL engine may call
+/// select() from one thread at a time; the flags are atomics. Holds references: the memory store and the
+/// history must outlive it.
+class FanoutQueryable final : public storage::Queryable {
+ public:
+  /// Reads `memory` for [bounds.memory_start, ∞) and `history` before that. A select() that would read more
+  /// than `max_samples` (0: no limit) from the history throws std::runtime_error with Prometheus' message
+  /// (the API answers 422), before holding them all.
+  FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
+                  std::size_t max_samples = 0);
+
+  /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
+  std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
+                                             TimestampMs maxt) const override;
+
+  /// Whether any select() read the disk tier.
+  bool used_history() const { return used_history_; }
+  /// Whether any select() answered with aggregates (ranges older than the raw retention).
+  bool used_aggregates() const { return used_aggregates_; }
+  /// The API `warnings` this query's answer should carry (downsampled data), empty when none.
+  std::vector<std::string> warnings() const;
+
+ private:
+  const storage::Queryable& memory_;
+  HistoryStore& history_;
+  std::vector<storage::SeriesSamples> select_tiers(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
+                                                   TimestampMs maxt) const;
+
+  TierBounds bounds_;
+  std::size_t max_samples_;
+  mutable std::atomic<bool> used_history_{false};
+  mutable std::atomic<bool> used_aggregates_{false};
+};
+
+/// `json` (an API success body, a JSON object) with a top-level "warnings" array holding `warnings`; `json`
+/// unchanged when `warnings` is empty.
+std::string with_warnings(std::string json, const std::vector<std::string>& warnings);
+
+}  // namespace twikit::history
