@@ -5,9 +5,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "alertd/config/config.h"
+#include "alertd/dispatch/route.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
 #include "alertd/rules_api/rule_routes.h"
@@ -69,7 +71,10 @@ class Fixture {
     o.rule_files = [this] { return rule_files_; };
     o.snapshot = [this] { return manager_.snapshot(); };
     o.reload = [this] { return reload(); };
-    o.bearer_token = [] { return std::string(kToken); };
+    o.bearer_token = [this] {
+      std::lock_guard<std::mutex> lock(token_mu_);
+      return token_;
+    };
     o.clock = &clock_;
     api_ = std::make_unique<RulesApi>(o);
     WebRouter router(WebErrorFormat::json);
@@ -105,7 +110,17 @@ class Fixture {
     return names;
   }
 
+  /// Stores `value` for `metric{service="proxy"}` now and evaluates every group: the alerts to send.
+  std::vector<rules::Alert> evaluate_with(const std::string& metric, double value) {
+    store_.append(make_labels({{"__name__", metric}, {"service", "proxy"}}), clock_.now_ms(), value);
+    return manager_.evaluate_all(clock_.now_ms()).to_send;
+  }
+
   const std::string& dir() const { return dir_; }
+  void set_token(std::string token) {
+    std::lock_guard<std::mutex> lock(token_mu_);
+    token_ = std::move(token);
+  }
   const std::string& managed_dir() const { return managed_dir_; }
   void fail_reloads(bool fail) { fail_reload_ = fail; }
 
@@ -118,6 +133,8 @@ class Fixture {
   std::string managed_dir_;
   std::vector<std::string> rule_files_;
   bool fail_reload_ = false;
+  std::mutex token_mu_;
+  std::string token_ = kToken;
   std::unique_ptr<RulesApi> api_;
   std::unique_ptr<WebServer> server_;
   CurlHttpClient client_;
@@ -308,6 +325,47 @@ TEST_CASE("mutations without the bearer token answer 401 and change nothing") {
   CHECK(f.send("POST", "/api/monitoring/alert-rules", kSeedRule, {{"Authorization", "Bearer wrong"}}).status == 401);
   CHECK(f.send("DELETE", "/api/monitoring/alert-rules/0123456789abcdef", "", {}).status == 401);
   CHECK(!std::filesystem::exists(f.managed_dir() + "/api.yml"));
+}
+
+TEST_CASE("with no token configured, mutations answer 403") {
+  Fixture f;
+  f.set_token("");
+  const HttpResponse res = f.send("POST", "/api/monitoring/alert-rules", kSeedRule);
+  CHECK(res.status == 403);
+  CHECK(body_of(res) == json::parse(R"({"status":"error","errorType":"forbidden",
+    "error":"mutations are disabled: no API bearer token is configured"})"));
+  CHECK(f.send("GET", "/api/monitoring/alert-rules", "", {}).status == 200);
+}
+
+TEST_CASE("a rule created over the API fires, and the shipped routing tree sends it to the channels it names") {
+  Fixture f;
+  REQUIRE(f.send("POST", "/api/monitoring/alert-rules",
+                 R"({"name":"ProxyDown","metric":"twikit_up","condition":"eq","threshold":0,"severity":"info",
+                     "duration":0,"channels":["webhook","email"]})")
+              .status == 201);
+  const auto alerts = f.evaluate_with("twikit_up", 0);
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0].state == rules::AlertState::firing);
+  CHECK(alerts[0].labels == make_labels({{"alertname", "ProxyDown"}, {"channels", "webhook,email"},
+                                         {"service", "proxy"}, {"severity", "info"}}));
+
+  const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  std::string text = testing::read_file(std::string(TWIKIT_SOURCE_DIR) + "/deploy/alertd.yaml");
+  const std::string installed = "/etc/twikit-monitor/rules";
+  text.replace(text.find(installed), installed.size(), std::string(TWIKIT_SOURCE_DIR) + "/rules");
+  const auto cfg = config::load_config_string(text, "deploy/alertd.yaml", TWIKIT_SOURCE_DIR, no_env);
+  const dispatch::RouteNode tree = dispatch::build_route_tree(cfg.notification.route);
+  auto receivers = [&](const Labels& labels) {
+    std::vector<std::string> out;
+    for (const auto* node : dispatch::match_routes(tree, labels)) out.push_back(node->config->receiver);
+    return out;
+  };
+  CHECK(receivers(alerts[0].labels) == std::vector<std::string>{"ops-webhook", "ops-email"});
+  // A channel the tree has no route for falls back to the channels route's receiver; without channels an
+  // info alert goes to the log only and an error one by email.
+  CHECK(receivers(make_labels({{"alertname", "A"}, {"channels", "pager"}})) == std::vector<std::string>{"system-log"});
+  CHECK(receivers(make_labels({{"alertname", "A"}, {"severity", "info"}})) == std::vector<std::string>{"system-log"});
+  CHECK(receivers(make_labels({{"alertname", "A"}, {"severity", "error"}})) == std::vector<std::string>{"ops-email"});
 }
 
 TEST_CASE("a disabled rule stays stored, is not evaluated, and keeps its id across a restart") {
