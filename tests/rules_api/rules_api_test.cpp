@@ -3,6 +3,7 @@
 // way the App reloads (the config adds the managed directory's files to rule_files).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -427,4 +428,20 @@ TEST_CASE("the files the API writes pass promtool check rules") {
     CHECK(std::system(cmd.c_str()) == 0);
   }
   CHECK(checked == 3);  // api.yml, latency.yml and the disabled group's file
+}
+
+TEST_CASE("writes leave only the group files, the disabled directory and the history behind") {
+  Fixture f;
+  std::string off = kPrometheusRule;
+  off.insert(1, R"("enabled":false,)");
+  REQUIRE(f.send("POST", "/api/monitoring/alert-rules", kSeedRule).status == 201);
+  REQUIRE(f.send("POST", "/api/monitoring/alert-rules", off).status == 201);
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(f.managed_dir())) {
+    names.push_back(std::filesystem::relative(entry.path(), f.managed_dir()).string());
+  }
+  std::sort(names.begin(), names.end());
+  // SQLite's WAL files come and go with the connection; the temporary rule files never stay.
+  std::erase_if(names, [](const std::string& n) { return n == "history.db-wal" || n == "history.db-shm"; });
+  CHECK(names == std::vector<std::string>{"api.yml", "disabled", "disabled/latency.yml", "history.db"});
 }
