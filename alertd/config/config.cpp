@@ -41,7 +41,7 @@ class Loader {
       if (!root.IsMap()) fail_at(file_, root, "expected a mapping at the top level");
       for (const auto& kv : root) {
         const std::string key = kv.first.Scalar();
-        static const std::set<std::string> own = {"global", "scrape_configs", "rule_files", "storage", "web", "kpis"};
+        static const std::set<std::string> own = {"global", "scrape_configs", "rule_files", "storage", "rules", "web", "kpis"};
         if (!own.count(key) && !kNotificationRootKeys.count(key)) {
           fail_at(file_, kv.first, "unknown field \"" + key + "\"");
         }
@@ -50,6 +50,7 @@ class Loader {
       load_scrape_configs(root["scrape_configs"], cfg);
       load_rule_files(root["rule_files"], cfg);
       load_storage(root["storage"], cfg.storage);
+      load_rules(root["rules"], cfg);
       load_web(root["web"], cfg.web);
       cfg.kpis = load_kpis(file_, root["kpis"], default_kpi_table());
     }
@@ -73,6 +74,8 @@ class Loader {
     } else {
       cfg.web.api_bearer_token = cfg.notification.api_bearer_token;
     }
+    if (cfg.rules.managed_dir.empty()) cfg.rules.managed_dir = default_managed_dir(cfg.storage.path);
+    add_managed_rule_files(cfg);
     if (!options_.allow_empty) refuse_empty(root, cfg);
     return cfg;
   }
@@ -251,6 +254,37 @@ class Loader {
       globfree(&g);
       cfg.rule_file_globs.push_back(pattern);
     }
+    cfg.rule_files.assign(files.begin(), files.end());
+  }
+
+  void load_rules(const YAML::Node& node, AlertdConfig& cfg) {
+    if (!node.IsDefined() || node.IsNull()) return;
+    check_map(node, "rules");
+    check_keys(file_, node, {"managed_dir"});
+    if (node["managed_dir"]) {
+      const auto dir = scalar_as<std::string>(file_, node["managed_dir"], "a directory path");
+      if (dir.empty()) fail_at(file_, node["managed_dir"], "managed_dir is empty");
+      const std::filesystem::path p(dir);
+      cfg.rules.managed_dir = p.is_absolute() || base_dir_.empty() ? dir : (std::filesystem::path(base_dir_) / p).string();
+    }
+  }
+
+  /// `<directory of the storage file>/rules.d`, the storage file's directory taken as it is written.
+  static std::string default_managed_dir(const std::string& storage_path) {
+    const std::filesystem::path parent = std::filesystem::path(storage_path).parent_path();
+    return (parent.empty() ? std::filesystem::path("rules.d") : parent / "rules.d").string();
+  }
+
+  /// The files the rules API wrote are loaded like any rule file: `<managed_dir>/*.yml` joins rule_files
+  /// (its `disabled/` subdirectory, holding the disabled rules, does not).
+  static void add_managed_rule_files(AlertdConfig& cfg) {
+    const std::string pattern = (std::filesystem::path(cfg.rules.managed_dir) / "*.yml").string();
+    glob_t g{};
+    std::set<std::string> files(cfg.rule_files.begin(), cfg.rule_files.end());
+    if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+      for (std::size_t i = 0; i < g.gl_pathc; ++i) files.insert(g.gl_pathv[i]);
+    }
+    globfree(&g);
     cfg.rule_files.assign(files.begin(), files.end());
   }
 

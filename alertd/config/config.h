@@ -70,6 +70,13 @@ struct StorageConfig {
 /// The history file in effect: storage.history.path, or history.db in storage.path's directory.
 std::string history_path(const StorageConfig& storage);
 
+/// The `rules` section: where the rules API (/api/monitoring/alert-rules) writes its rule files.
+struct RulesConfig {
+  /// `rules.managed_dir`, resolved against the config file's directory; default `<storage.path's
+  /// directory>/rules.d`. Its `*.yml` files are always among rule_files.
+  std::string managed_dir;
+};
+
 /// The `web` section.
 struct WebConfig {
   std::string listen_address = "0.0.0.0:9878";
@@ -85,9 +92,11 @@ struct AlertdConfig {
   std::vector<ScrapeConfig> scrape_configs;
   /// The rule_files globs as written.
   std::vector<std::string> rule_file_globs;
-  /// The rule files the globs matched, resolved against the config file's directory, sorted.
+  /// The rule files the globs matched, resolved against the config file's directory, and the `*.yml` files of
+  /// rules.managed_dir; sorted.
   std::vector<std::string> rule_files;
   StorageConfig storage;
+  RulesConfig rules;
   WebConfig web;
   /// Receivers, routes, inhibition and escalation.
   notify::NotificationConfig notification;

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include "alertd/notify/severity.h"
 #include "alertd/notify/template_data.h"
 
 namespace twikit::notify {
@@ -156,7 +157,12 @@ std::size_t read_cb(char* buffer, std::size_t size, std::size_t nitems, void* us
 }  // namespace
 
 std::string email_subject(const Notification& n) {
-  return q_encode_header(header_safe(default_title(n, template_data(n))));
+  const TemplateData d = template_data(n);
+  std::string subject = default_title(n, d);
+  // The title names the severity when every alert shares it; otherwise the highest one is added.
+  const std::string severity = highest_severity(n);
+  if (!severity.empty() && label_value(d.common_labels, "severity").empty()) subject += " [" + severity + "]";
+  return q_encode_header(header_safe(subject));
 }
 
 std::string email_message(const Notification& n, const EmailConfig& config, std::int64_t date_unix_s) {

@@ -8,7 +8,8 @@
 
 namespace twikit::notify {
 
-/// The subject line, Alertmanager's default: "[FIRING:2] <group label values> (...)".
+/// The subject line, Alertmanager's default "[FIRING:2] <group label values> (...)", followed by " [critical]"
+/// (the highest severity of the firing alerts) when the alerts do not all share one severity.
 std::string email_subject(const Notification& n);
 
 /// The full RFC 5322 message (headers, multipart/alternative body) for `n`; `date_unix_s` feeds Date.

@@ -1,16 +1,19 @@
 #include "alertd/notify/slack.h"
 
+#include "alertd/notify/severity.h"
 #include "alertd/notify/template_data.h"
 #include "common/json_text.h"
 
 namespace twikit::notify {
 
 namespace {
+/// Slack's colour for the group: green when resolved, else by the highest firing severity: red for critical
+/// and error, orange for warning (and alerts without a severity, as before), blue for info.
 std::string colour(const Notification& n, const TemplateData& d) {
   if (d.status != "firing") return "good";
-  for (const auto& a : n.alerts) {
-    if (!a.resolved_at(n.now) && label_value(a.labels, "severity") == "critical") return "danger";
-  }
+  const int rank = severity_rank(highest_severity(n));
+  if (rank >= severity_rank("error")) return "danger";
+  if (rank == severity_rank("info")) return "#439FE0";
   return "warning";
 }
 

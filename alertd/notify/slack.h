@@ -11,7 +11,8 @@
 namespace twikit::notify {
 
 /// The message: one attachment with title "[FIRING:n] ...", a colour by status and severity
-/// ("danger" critical, "warning" otherwise firing, "good" resolved), and per-alert summary, description
+/// ("danger" critical or error, "warning" warning or none, "#439FE0" info, "good" resolved), and per-alert
+/// summary, description
 /// and runbook link in the text.
 nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config);
 

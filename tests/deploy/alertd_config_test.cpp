@@ -23,7 +23,7 @@ TEST_CASE("the example alertd.yaml loads with alertd's loader and says what it d
   CHECK(cfg.storage.path == "/var/lib/alertd/alertd.db");
   CHECK(cfg.web.listen_address == "0.0.0.0:9878");
   CHECK(cfg.notification.route.receiver == "system-log");
-  CHECK(cfg.notification.route.routes.size() == 2);
+  CHECK(cfg.notification.route.routes.size() == 3);  // channels (rules written over the API), critical, the rest
   CHECK(cfg.notification.inhibit_rules.size() == 2);
   CHECK(cfg.notification.escalation_policies.count("critical-oncall") == 1);
   for (const char* receiver : {"system-log", "ops-webhook", "ops-email", "alertmanager"}) {

@@ -103,6 +103,37 @@ TEST_CASE("the Slack message has Alertmanager's title, a colour by status and se
   CHECK(slack_payload(n, cfg)["attachments"][0]["title"] == "[RESOLVED] ServiceDown (warning)");
 }
 
+TEST_CASE("the Slack colour follows the highest firing severity of the four") {
+  Notification n = two_alerts();
+  n.alerts.pop_back();
+  const SlackConfig cfg;
+  auto colour_for = [&](const std::vector<std::string>& severities) {
+    n.alerts.clear();
+    for (const auto& s : severities) {
+      n.alerts.push_back(firing({{"alertname", "ServiceDown"}, {"service", s}, {"severity", s}}, kT0));
+    }
+    return slack_payload(n, cfg)["attachments"][0]["color"].get<std::string>();
+  };
+  CHECK(colour_for({"critical"}) == "danger");
+  CHECK(colour_for({"error"}) == "danger");
+  CHECK(colour_for({"warning"}) == "warning");
+  CHECK(colour_for({"info"}) == "#439FE0");
+  CHECK(colour_for({"info", "warning"}) == "warning");
+  CHECK(colour_for({"info", "error"}) == "danger");
+  CHECK(colour_for({"unknown"}) == "warning");
+}
+
+TEST_CASE("the email subject adds the highest firing severity when the alerts do not share one") {
+  Notification n = two_alerts();
+  n.alerts = {firing({{"alertname", "ServiceDown"}, {"service", "a"}, {"severity", "info"}}, kT0),
+              firing({{"alertname", "ServiceDown"}, {"service", "b"}, {"severity", "error"}}, kT0),
+              resolved(firing({{"alertname", "ServiceDown"}, {"service", "c"}, {"severity", "critical"}}, kT0),
+                       kT0 + 60'000)};
+  CHECK(email_subject(n) == "[FIRING:2] ServiceDown [error]");
+  n.alerts.resize(1);
+  CHECK(email_subject(n) == "[FIRING:1] ServiceDown (a info)");
+}
+
 TEST_CASE("the email has Alertmanager's subject and a plain text and an HTML part") {
   const Notification n = two_alerts();
   EmailConfig cfg;
