@@ -5,6 +5,7 @@
 
 #include "alertd/app/notification_stack_hub.h"
 #include "alertd/app/rule_state.h"
+#include "alertd/live/live_routes.h"
 #include "common/logging.h"
 #include "common/web_config.h"
 #include "common/yaml_errors.h"
@@ -105,7 +106,24 @@ void App::start() {
     std::lock_guard lock(config_mu_);
     config_ = cfg;
   }
+  live::LiveOptions live_options;
+  live_options.bearer_token = cfg->web.api_bearer_token;
+  live_ = std::make_unique<live::LiveHub>(live_options, clock_);
+  rules_api::RulesApiOptions rules_options;
+  rules_options.managed_dir = cfg->rules.managed_dir;
+  rules_options.rule_files = [this] { return config()->rule_files; };
+  rules_options.snapshot = [this] { return rules_->snapshot(); };
+  rules_options.reload = [this]() -> std::optional<std::string> {
+    std::string error;
+    if (reload(&error)) return std::nullopt;
+    return error;
+  };
+  rules_options.bearer_token = [this] { return config()->web.api_bearer_token; };
+  rules_options.kpis = [this] { return config()->kpis; };
+  rules_options.clock = &clock_;
+  rules_api_ = std::make_unique<rules_api::RulesApi>(rules_options);
   server_ = std::make_unique<WebServer>(routes(), std::move(web));
+  live::add_live_routes(*server_, *live_);
   const int port = server_->bind(cfg->web.listen_address);
   started_ = true;
   scrape_->apply(config::scrape_targets(*cfg));
@@ -201,6 +219,14 @@ void App::rule_loop() {
       eval_cycle_last_seconds_ = seconds;
     }
     if (result.groups_evaluated > 0) remember_alerts(now);
+    // The monitoring documents and live clients follow every evaluation; nothing here may end the loop.
+    if (result.groups_evaluated > 0 || now - last_dashboard_broadcast_ >= 5'000) {
+      try {
+        update_live(result.to_send, now);
+      } catch (const std::exception& e) {
+        logger("app")->error("msg=\"live update failed\" err={}", logfmt_value(e.what()));
+      }
+    }
     const auto cfg = config();
     // Nothing thrown while handing over or maintaining ends the rule thread (and the process with it).
     try {

@@ -10,12 +10,16 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "alertd/app/notification_hub.h"
 #include "alertd/config/config.h"
+#include "alertd/dashboard/dashboard_snapshots.h"
 #include "alertd/history/history_tier.h"
+#include "alertd/live/live_hub.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
+#include "alertd/rules_api/rules_api.h"
 #include "alertd/scrape/scrape_manager.h"
 #include "alertd/storage/series_store.h"
 #include "common/clock.h"
@@ -98,6 +102,11 @@ class App {
   // A scrape ended: wakes the rule loop so groups follow the fresh data (see evaluate_after_scrape).
   void scraped(const scrape::ScrapeTarget& target);
   std::string metrics_text(ExpositionFormat format) const;
+  // After an evaluation cycle (rule thread): rebuilds the monitoring documents, publishes the alert events
+  // of `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
+  void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
+  // alertd's own parts as the health document shows them.
+  std::vector<dashboard::ComponentStatus> components() const;
 
   AppOptions options_;
   SystemClock system_clock_;
@@ -110,6 +119,11 @@ class App {
   std::unique_ptr<history::HistoryTier> history_;  // before scrape_: the scrape loops write into it
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
+  // The monitoring documents (rebuilt after each evaluation), the live-update hub and the rules API; all
+  // are served by server_, which is declared after them so that it goes first.
+  dashboard::DashboardSnapshots dashboard_;
+  std::unique_ptr<live::LiveHub> live_;
+  std::unique_ptr<rules_api::RulesApi> rules_api_;
   std::unique_ptr<WebServer> server_;
 
   mutable std::mutex config_mu_;
@@ -134,6 +148,10 @@ class App {
   std::atomic<double> eval_cycle_last_seconds_{0};
   std::atomic<std::uint64_t> alerts_sent_total_{0};
   std::atomic<std::uint64_t> retention_series_dropped_{0};
+  // Live updates (rule thread only).
+  TimestampMs last_dashboard_broadcast_ = 0;
+  std::string last_health_status_;
+  std::unordered_map<std::uint64_t, rules::AlertState> live_alert_states_;  // by labels_hash
 };
 
 }  // namespace twikit::app

@@ -5,13 +5,16 @@
 #include <string_view>
 #include <variant>
 
+#include "alertd/api/historical_api.h"
 #include "alertd/api/monitoring_json.h"
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
 #include "alertd/app/process_metrics.h"
+#include "alertd/dashboard/dashboard_routes.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/alert_template.h"
 #include "alertd/rules/api_json.h"
+#include "alertd/rules_api/rule_routes.h"
 #include "alertd/api/monitoring_api.h"
 #include "common/exposition_response.h"
 #include "common/logging.h"
@@ -172,6 +175,7 @@ std::string App::metrics_text(ExpositionFormat format) const {
   }
   if (scrape_) scrape_->collect(families);
   if (history_) history_->collect(families);
+  if (live_) live_->collect(families);
   if (hub_) hub_->collect(families);
   if (server_) {
     for (auto& f : web_server_families(server_->stats(), "alertd")) families.push_back(std::move(f));
@@ -361,6 +365,15 @@ WebRouter App::routes() {
       },
       route({"GET", "POST"}, "/api/"));
   hub_->register_routes(router);
+  dashboard::add_dashboard_routes(router, dashboard_);
+  if (history_) {
+    api::add_historical_routes(router, *history_, store_, [this](std::string_view key) -> std::optional<std::string> {
+      const auto* kpi = config()->kpis.by_key(key);
+      if (kpi == nullptr) return std::nullopt;
+      return kpi->metric;
+    });
+  }
+  if (rules_api_) rules_api::add_alert_rule_routes(router, *rules_api_);
   return router;
 }
 

@@ -1,0 +1,113 @@
+// The App's live side: after every evaluation cycle the monitoring documents are rebuilt from what the App
+// holds, alert state changes go out as `alerts` events, the health document whenever its status changes, and
+// the dashboard document every update interval (as whole documents; docs/api-live.md).
+
+#include <nlohmann/json.hpp>
+
+#include "alertd/app/app.h"
+#include "alertd/storage/series_store.h"
+#include "common/logging.h"
+#include "common/rfc3339.h"
+
+namespace twikit::app {
+namespace {
+
+/// How often the dashboard document is broadcast (the seed's update_broadcast_interval).
+constexpr std::int64_t kDashboardBroadcastMs = 5'000;
+
+nlohmann::json labels_object(const Labels& labels) {
+  nlohmann::json o = nlohmann::json::object();
+  for (const auto& [k, v] : labels) o[k] = v;
+  return o;
+}
+
+nlohmann::json alert_event(const rules::Alert& a, const char* state) {
+  return nlohmann::json{{"state", state},
+                        {"labels", labels_object(a.labels)},
+                        {"annotations", labels_object(a.annotations)},
+                        {"value", a.value},
+                        {"activeAt", format_rfc3339(a.active_at)},
+                        {"firedAt", a.fired_at != 0 ? nlohmann::json(format_rfc3339(a.fired_at)) : nlohmann::json()}};
+}
+
+/// A document's JSON, or null when it is not valid JSON (never expected: the builder writes it).
+nlohmann::json parse(const std::shared_ptr<const std::string>& text) {
+  if (!text) return nullptr;
+  return nlohmann::json::parse(*text, nullptr, false);
+}
+
+}  // namespace
+
+std::vector<dashboard::ComponentStatus> App::components() const {
+  std::vector<dashboard::ComponentStatus> out;
+  std::size_t down = 0, targets = 0;
+  for (const auto& t : scrape_->targets()) {
+    ++targets;
+    if (t.health.health == "down") ++down;
+  }
+  out.push_back({"scraping", down == 0 ? dashboard::Health::healthy : dashboard::Health::degraded,
+                 down == 0 ? std::string() : std::to_string(down) + " of " + std::to_string(targets) + " targets down"});
+  std::size_t failing = 0;
+  for (const auto& g : rules_->snapshot()) {
+    for (const auto& r : g.rules) {
+      if (r.health == rules::RuleHealth::err) ++failing;
+    }
+  }
+  out.push_back({"rule_evaluation", failing == 0 ? dashboard::Health::healthy : dashboard::Health::degraded,
+                 failing == 0 ? std::string() : std::to_string(failing) + " rules failing"});
+  if (history_) out.push_back({"history", dashboard::Health::healthy, ""});
+  return out;
+}
+
+void App::update_live(const std::vector<rules::Alert>& sent, TimestampMs now) {
+  (void)sent;
+  const auto cfg = config();
+  const std::vector<rules::Alert> active = rules_->active_alerts();
+  dashboard::SnapshotInputs inputs;
+  inputs.store = &store_;
+  inputs.kpis = &cfg->kpis;
+  inputs.alerts = active;
+  inputs.targets = scrape_->targets();
+  inputs.components = components();
+  inputs.now = now;
+  dashboard_.rebuild(inputs);
+  if (!live_) return;
+
+  // Alert events: every change of state since the last cycle, resolved ones included.
+  std::unordered_map<std::uint64_t, rules::AlertState> states;
+  for (const auto& a : active) {
+    const std::uint64_t h = storage::labels_hash(a.labels);
+    states[h] = a.state;
+    const auto before = live_alert_states_.find(h);
+    if (before == live_alert_states_.end() || before->second != a.state) {
+      live_->publish(live::LiveTopic::alerts, alert_event(a, rules::alert_state_name(a.state)));
+    }
+  }
+  for (const auto& a : sent) {
+    if (a.resolved() && live_alert_states_.count(storage::labels_hash(a.labels)) != 0 &&
+        states.count(storage::labels_hash(a.labels)) == 0) {
+      live_->publish(live::LiveTopic::alerts, alert_event(a, "resolved"));
+    }
+  }
+  live_alert_states_ = std::move(states);
+
+  const nlohmann::json health = parse(dashboard_.health());
+  if (!health.is_null()) {
+    live_->set_snapshot(live::LiveTopic::health, health);
+    const std::string status = health.value("status", "");
+    if (status != last_health_status_) {
+      live_->publish(live::LiveTopic::health, health);
+      last_health_status_ = status;
+    }
+  }
+  const nlohmann::json doc = parse(dashboard_.dashboard());
+  if (!doc.is_null()) {
+    live_->set_snapshot(live::LiveTopic::dashboard, doc);
+    if (now - last_dashboard_broadcast_ >= kDashboardBroadcastMs) {
+      live_->publish(live::LiveTopic::dashboard, doc);
+      last_dashboard_broadcast_ = now;
+    }
+  }
+}
+
+}  // namespace twikit::app
