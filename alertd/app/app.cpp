@@ -64,12 +64,13 @@ std::shared_ptr<const config::AlertdConfig> App::config() const {
 config::AlertdConfig App::load_config() const {
   config::LoadOptions load_options;
   load_options.allow_empty = options_.allow_empty_config;
+  load_options.storage_path = options_.storage_path;  // before the defaults beside it (rules.managed_dir)
   config::AlertdConfig cfg =
       options_.config_file.empty()
-          ? config::load_config_string(config::default_config_yaml(config::shipped_rules_dir()), "<default>", "")
+          ? config::load_config_string(config::default_config_yaml(config::shipped_rules_dir()), "<default>", "",
+                                       notify::process_env(), load_options)
           : config::load_config_file(options_.config_file, load_options);
   if (!options_.listen_address.empty()) cfg.web.listen_address = options_.listen_address;
-  if (!options_.storage_path.empty()) cfg.storage.path = options_.storage_path;
   for (const auto& warning : cfg.notification.warnings) logger("app")->warn("msg={}", logfmt_value(warning));
   return cfg;
 }

@@ -132,7 +132,9 @@ int routes_command(const std::vector<std::string>& args, std::ostream& out, std:
   config::AlertdConfig cfg;
   try {
     // Routing needs no scrape targets or rule files: an Alertmanager-only file is fine here.
-    cfg = config::load_config_file(file, config::LoadOptions{.allow_empty = true});
+    config::LoadOptions options;
+    options.allow_empty = true;
+    cfg = config::load_config_file(file, options);
   } catch (const std::exception& e) {
     err << "alertd config routes: " << e.what() << "\n";
     return 1;

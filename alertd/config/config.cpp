@@ -74,6 +74,7 @@ class Loader {
     } else {
       cfg.web.api_bearer_token = cfg.notification.api_bearer_token;
     }
+    if (!options_.storage_path.empty()) cfg.storage.path = options_.storage_path;
     if (cfg.rules.managed_dir.empty()) cfg.rules.managed_dir = default_managed_dir(cfg.storage.path);
     add_managed_rule_files(cfg);
     if (!options_.allow_empty) refuse_empty(root, cfg);

@@ -109,6 +109,9 @@ struct LoadOptions {
   /// Accept a config with no scrape targets and no rule files (`--config.allow-empty`). Refused by default:
   /// such a file (empty, truncated, a template) would run an alertd that does nothing, and say it is fine.
   bool allow_empty = false;
+  /// Replaces storage.path before the defaults that depend on it (rules.managed_dir) are worked out
+  /// (`--storage.path`); empty = the file's.
+  std::string storage_path;
 };
 
 /// Loads and validates the config file at `path`. Throws twikit::ConfigError with

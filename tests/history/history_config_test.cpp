@@ -80,7 +80,7 @@ TEST_CASE("storage.history errors name the file, line and column") {
 TEST_CASE("the embedded default config keeps the history tier on with its defaults") {
   const auto cfg = load_config_string(twikit::config::default_config_yaml("/nonexistent-rules"), "<default>", "",
                                       [](const std::string&) -> std::optional<std::string> { return std::nullopt; },
-                                      {.allow_empty = true});
+                                      {.allow_empty = true, .storage_path = {}});
   CHECK(cfg.storage.history.enabled);
   CHECK(twikit::config::history_path(cfg.storage) == "data/history.db");
 }

@@ -16,22 +16,22 @@ const notify::EnvLookup kNoEnv = [](const std::string&) -> std::optional<std::st
 
 TEST_CASE("the managed directory defaults to rules.d beside the storage file") {
   const auto cfg = config::load_config_string("storage:\n  path: /var/lib/alertd/alertd.db\n", "a.yaml", "/etc/x",
-                                              kNoEnv, {.allow_empty = true});
+                                              kNoEnv, {.allow_empty = true, .storage_path = {}});
   CHECK(cfg.rules.managed_dir == "/var/lib/alertd/rules.d");
-  const auto plain = config::load_config_string("", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true});
+  const auto plain = config::load_config_string("", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true, .storage_path = {}});
   CHECK(plain.rules.managed_dir == "data/rules.d");
 }
 
 TEST_CASE("a relative managed directory resolves against the config file's directory") {
   const auto cfg = config::load_config_string("rules:\n  managed_dir: api-rules\n", "a.yaml", "/etc/x", kNoEnv,
-                                              {.allow_empty = true});
+                                              {.allow_empty = true, .storage_path = {}});
   CHECK(cfg.rules.managed_dir == "/etc/x/api-rules");
 }
 
 TEST_CASE("an unknown key or an empty managed_dir is an error at its position") {
-  CHECK_THROWS_WITH(config::load_config_string("rules:\n  managed: x\n", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true}),
+  CHECK_THROWS_WITH(config::load_config_string("rules:\n  managed: x\n", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true, .storage_path = {}}),
                     Catch::Matchers::StartsWith("a.yaml:2:3: "));
-  CHECK_THROWS_WITH(config::load_config_string("rules:\n  managed_dir: ''\n", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true}),
+  CHECK_THROWS_WITH(config::load_config_string("rules:\n  managed_dir: ''\n", "a.yaml", "/etc/x", kNoEnv, {.allow_empty = true, .storage_path = {}}),
                     "a.yaml:2:16: managed_dir is empty");
 }
 
@@ -50,4 +50,11 @@ TEST_CASE("the managed directory's rule files join rule_files, its disabled rule
       config::load_config_string("rules:\n  managed_dir: rules.d\n", "a.yaml", dir, kNoEnv);
   CHECK(managed_only.rule_files == std::vector<std::string>{dir + "/rules.d/api.yml"});
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("--storage.path moves the default managed rules directory with it") {
+  const auto cfg = config::load_config_string("", "a.yaml", "/etc/x", kNoEnv,
+                                              {.allow_empty = true, .storage_path = "/var/lib/alertd/alertd.db"});
+  CHECK(cfg.storage.path == "/var/lib/alertd/alertd.db");
+  CHECK(cfg.rules.managed_dir == "/var/lib/alertd/rules.d");
 }
