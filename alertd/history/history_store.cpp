@@ -423,7 +423,10 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
   std::lock_guard lock(read_mu_);
   DecodedChunk decoded;
   std::string error;
-  for (const auto& [id, labels] : series) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : series) {
+    const auto id = entry.first;
+    const auto& labels = entry.second;
     SeriesSamples out{labels, {}};
     try {
       read_db_->read_chunks(ChunkKind::raw, id, start_ms, end_ms, raw_span_, [&](const ChunkRow& row) {
@@ -471,7 +474,10 @@ std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<
   std::lock_guard lock(read_mu_);
   DecodedChunk decoded;
   std::string error;
-  for (const auto& [id, labels] : series) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (const auto& entry : series) {
+    const auto id = entry.first;
+    const auto& labels = entry.second;
     std::map<TimestampMs, Aggregate> buckets;
     TimestampMs order = 0;  // read order: a later chunk's `last` wins for the same bucket
     try {
