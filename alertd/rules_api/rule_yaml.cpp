@@ -1,35 +1,14 @@
 #include "alertd/rules_api/rule_yaml.h"
 
-#include <cstdio>
-
+#include "alertd/rules/go_format.h"
 #include "common/duration.h"
 
 namespace twikit::rules_api {
 namespace {
 
-/// A YAML double-quoted scalar: backslash, quote and control characters escaped, UTF-8 kept.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
-}
+/// A YAML double-quoted scalar: Go's quoting (backslash, quote and control characters escaped, UTF-8
+/// kept) is valid YAML.
+std::string quoted(const std::string& s) { return rules::go_quote(s); }
 
 void write_labels(std::string& out, const char* key, const Labels& labels, const std::string& indent) {
   if (labels.empty()) return;
