@@ -30,6 +30,13 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file) {
 }
 
 void check_duplicate_keys(const std::string& file, const YAML::Node& root) {
+  if (const auto dup = find_duplicate_key(root)) {
+    fail_at(file, dup->key,
+            "key \"" + dup->name + "\" already set in map (first at line " + std::to_string(dup->first_line) + ")");
+  }
+}
+
+std::optional<DuplicateKey> find_duplicate_key(const YAML::Node& root) {
   // Iterative, and bounded: aliases can make a small file a large tree, which the loaders bound elsewhere.
   constexpr std::size_t kMaxNodes = 1'000'000;
   std::vector<YAML::Node> todo{root};
@@ -42,10 +49,7 @@ void check_duplicate_keys(const std::string& file, const YAML::Node& root) {
       for (const auto& kv : node) {
         if (kv.first.IsScalar() && kv.first.Scalar() != "<<") {
           const auto [it, fresh] = seen.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
-          if (!fresh) {
-            fail_at(file, kv.first, "key \"" + kv.first.Scalar() + "\" already set in map (first at line " +
-                                        std::to_string(it->second) + ")");
-          }
+          if (!fresh) return DuplicateKey{kv.first, kv.first.Scalar(), it->second};
         }
         todo.push_back(kv.second);
       }
@@ -53,6 +57,7 @@ void check_duplicate_keys(const std::string& file, const YAML::Node& root) {
       for (const auto& item : node) todo.push_back(item);
     }
   }
+  return std::nullopt;
 }
 
 std::string read_config_text(const std::string& path) {

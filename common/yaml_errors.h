@@ -32,6 +32,17 @@ YAML::Node load_yaml_file(const std::string& path);
 /// Reads the whole file at `path`; throws ConfigError "path: cannot open file" when it cannot.
 std::string read_config_text(const std::string& path);
 
+/// A key written twice in one mapping.
+struct DuplicateKey {
+  YAML::Node key;          ///< The second occurrence (its Mark() is where to report).
+  std::string name;        ///< The key.
+  int first_line = 0;      ///< 1-based line of the first occurrence.
+};
+
+/// The first key written twice in any mapping under `root` (merge keys `<<` aside), or nullopt. Iterative
+/// and bounded to a million nodes (aliases can make a small file a large tree).
+std::optional<DuplicateKey> find_duplicate_key(const YAML::Node& root);
+
 /// Throws ConfigError at the second occurrence of a key in any mapping under `root`: a key written twice is
 /// a mistake (the first value would silently lose), and Prometheus and Alertmanager reject it too.
 void check_duplicate_keys(const std::string& file, const YAML::Node& root);

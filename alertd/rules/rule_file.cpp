@@ -9,6 +9,7 @@
 
 #include "alertd/rules/alert_template.h"
 #include "common/duration.h"
+#include "common/yaml_errors.h"
 
 namespace twikit::rules {
 
@@ -35,6 +36,12 @@ class Loader {
       root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
       error({e.mark.line + 1, e.mark.column + 1}, "yaml: " + e.msg);
+      return std::move(out_);
+    }
+    if (const auto dup = find_duplicate_key(root)) {
+      // promtool: "yaml: unmarshal errors:\n  line 6: mapping key "expr" already defined at line 5".
+      error(position_of(dup->key), "yaml: unmarshal errors: mapping key \"" + dup->name + "\" already defined at line " +
+                                       std::to_string(dup->first_line));
       return std::move(out_);
     }
     if (root.IsNull()) return std::move(out_);

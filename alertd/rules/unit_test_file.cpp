@@ -179,6 +179,12 @@ UnitTestFile load_unit_test_file(const std::string& path, bool ignore_unknown_fi
   } catch (const std::exception& e) {
     throw std::runtime_error(e.what());
   }
+  if (const auto dup = twikit::find_duplicate_key(root)) {
+    const auto mark = dup->key.Mark();
+    throw std::runtime_error(path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) +
+                             ": yaml: unmarshal errors: mapping key \"" + dup->name + "\" already defined at line " +
+                             std::to_string(dup->first_line));
+  }
   Reader reader(path, ignore_unknown_fields);
   UnitTestFile f = reader.read(root);
   // Rule files are relative to the test file; globs expand as in Prometheus.

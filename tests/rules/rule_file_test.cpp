@@ -151,3 +151,11 @@ TEST_CASE("YAML syntax errors and missing files carry a position or the path") {
   CHECK(load_rule_file("/nonexistent/rules.yml", {}).errors.size() == 1);
   CHECK(parse_rule_file("empty.yml", "", {}).errors.empty());
 }
+
+TEST_CASE("a key written twice in a rule is refused as promtool refuses it, not read as its last value") {
+  const RuleFile f = parse_rule_file("dup.yml", "groups:\n  - name: a\n    rules:\n      - alert: X\n        expr: up == 0\n"
+                                                "        expr: up == 1\n");
+  CHECK(messages(f) ==
+        std::vector<std::string>{"dup.yml:6:9: yaml: unmarshal errors: mapping key \"expr\" already defined at line 5"});
+  CHECK(f.groups.empty());
+}
