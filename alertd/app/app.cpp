@@ -99,6 +99,9 @@ void App::start() {
   if (cfg->storage.history.enabled) {
     history_ = std::make_unique<history::HistoryTier>(cfg->storage, clock_);
     history_->start();
+    history::HistoryTier* tier = history_.get();
+    history_trends_ = std::make_unique<dashboard::HistoryTrendSource>(
+        store_, tier->store(), [tier] { return tier->bounds().memory_start; }, tier->bounds().aggregate_interval_ms);
   }
   scrape_ = std::make_unique<scrape::ScrapeManager>(
       *client_, store_, clock_, [this](const scrape::ScrapeTarget& target, TimestampMs) { scraped(target); },

@@ -15,6 +15,7 @@
 #include "alertd/app/notification_hub.h"
 #include "alertd/config/config.h"
 #include "alertd/dashboard/dashboard_snapshots.h"
+#include "alertd/dashboard/history_trend_source.h"
 #include "alertd/history/history_tier.h"
 #include "alertd/live/live_hub.h"
 #include "alertd/promql/engine.h"
@@ -117,6 +118,7 @@ class App {
   promql::Engine engine_;
   std::unique_ptr<rules::RuleManager> rules_;
   std::unique_ptr<history::HistoryTier> history_;  // before scrape_: the scrape loops write into it
+  std::unique_ptr<dashboard::HistoryTrendSource> history_trends_;  // the dashboard's trends, when history_ is on
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
   // The monitoring documents (rebuilt after each evaluation), the live-update hub and the rules API; all

@@ -65,6 +65,7 @@ void App::update_live(const std::vector<rules::Alert>& sent, TimestampMs now) {
   const std::vector<rules::Alert> active = rules_->active_alerts();
   dashboard::SnapshotInputs inputs;
   inputs.store = &store_;
+  inputs.trends = history_trends_.get();  // null without history: trends from the store alone
   inputs.kpis = &cfg->kpis;
   inputs.alerts = active;
   inputs.targets = scrape_->targets();
