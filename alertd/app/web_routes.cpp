@@ -359,7 +359,7 @@ WebRouter App::routes() {
         const auto p = api::range_params(first(params, "start"), first(params, "end"), first(params, "step"));
         if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
         const auto& r = std::get<api::RangeParams>(p);
-        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
+        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms) : nullptr;
         const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
         answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
         if (fanout && res.status < 400) res.set_body(history::with_warnings(res.body(), fanout->warnings()), kJson);

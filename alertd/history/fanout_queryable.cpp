@@ -36,8 +36,14 @@ bool counter_by_name(std::string_view name) {
 }
 
 FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                                 std::size_t max_samples)
-    : memory_(memory), history_(history), bounds_(bounds), max_samples_(max_samples) {}
+                                 std::size_t max_samples, std::int64_t step_ms)
+    : memory_(memory),
+      history_(history),
+      bounds_(bounds),
+      max_samples_(max_samples),
+      aggregates_before_(bounds.aggregate_interval_ms > 0 && step_ms >= kDownsampleStepFactor * bounds.aggregate_interval_ms
+                             ? std::max(bounds.raw_start, bounds.memory_start)
+                             : bounds.raw_start) {}
 
 std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
                                                             TimestampMs mint, TimestampMs maxt) const {
@@ -56,8 +62,8 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
   // Per label set, the tiers in time order: aggregates, raw history, memory.
   std::map<Labels, std::vector<storage::Sample>> merged;
   const TimestampMs history_end = std::min(maxt, bounds_.memory_start - 1);
-  if (mint < bounds_.raw_start) {
-    const TimestampMs agg_end = std::min(history_end, bounds_.raw_start - 1);
+  if (mint < aggregates_before_) {
+    const TimestampMs agg_end = std::min(history_end, aggregates_before_ - 1);
     const std::int64_t width = bounds_.aggregate_interval_ms;
     const auto aggregated = history_.select_aggregated(matchers, mint, agg_end, width, max_samples_);
     for (const auto& series : aggregated) read += series.buckets.size();
@@ -74,10 +80,10 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
       append_after(merged[series.labels], samples);
     }
   }
-  if (history_end >= std::max(mint, bounds_.raw_start)) {
+  if (history_end >= std::max(mint, aggregates_before_)) {
     const std::size_t budget = max_samples_ == 0 ? 0 : (read >= max_samples_ ? 1 : max_samples_ - read);
     if (max_samples_ != 0 && read >= max_samples_) throw HistoryLimitError("over the limit");
-    for (auto& series : history_.select(matchers, std::max(mint, bounds_.raw_start), history_end, budget)) {
+    for (auto& series : history_.select(matchers, std::max(mint, aggregates_before_), history_end, budget)) {
       append_after(merged[series.labels], series.samples);
     }
   }
@@ -101,9 +107,14 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
 
 std::vector<std::string> FanoutQueryable::warnings() const {
   if (!used_aggregates_) return {};
-  return {"data before " + format_rfc3339(bounds_.raw_start) +
-          " is older than the raw retention: answered from " + duration_text(bounds_.aggregate_interval_ms) +
-          " aggregates (one sample per bucket at its end: the average for gauges, the last value for counters)"};
+  const std::string how = " aggregates (one sample per bucket at its end: the average for gauges, the last value for counters)";
+  if (aggregates_before_ > bounds_.raw_start) {
+    return {"data before " + format_rfc3339(aggregates_before_) + " answered from " +
+            duration_text(bounds_.aggregate_interval_ms) + how + ", as the step is at least " +
+            duration_text(kDownsampleStepFactor * bounds_.aggregate_interval_ms)};
+  }
+  return {"data before " + format_rfc3339(bounds_.raw_start) + " is older than the raw retention: answered from " +
+          duration_text(bounds_.aggregate_interval_ms) + how};
 }
 
 std::string with_warnings(std::string json, const std::vector<std::string>& warnings) {

@@ -9,6 +9,11 @@
 // several buckets stay right, a reset inside one bucket loses that bucket's increase before the reset) and
 // the bucket's average (sum / count) for everything else. Range functions over downsampled data need a
 // window of at least two buckets (rate(x[15m]) with 5-minute buckets).
+//
+// A range query whose step is at least five aggregation intervals (25 minutes with 5-minute buckets) reads
+// aggregates for everything before the memory window, raw retention or not: Thanos' automatic choice of
+// resolution (step / 5), so that a month at a 1-hour step reads 8,640 buckets per series instead of
+// 172,800 samples; its range functions see one sample per bucket, which a window of 25 minutes or more holds.
 
 #include <atomic>
 #include <cstddef>
@@ -30,6 +35,9 @@ struct TierBounds {
   std::int64_t aggregate_interval_ms = 300'000;
 };
 
+/// A step at least this many aggregation intervals wide reads aggregates before the memory window.
+inline constexpr std::int64_t kDownsampleStepFactor = 5;
+
 /// Whether `name` is a counter by Prometheus' naming conventions (_total, _count, _sum, _bucket).
 bool counter_by_name(std::string_view name);
 
@@ -41,8 +49,9 @@ class FanoutQueryable final : public storage::Queryable {
   /// Reads `memory` for [bounds.memory_start, ∞) and `history` before that. A select() that would read more
   /// than `max_samples` (0: no limit) from the history throws std::runtime_error with Prometheus' message
   /// (the API answers 422), before holding them all.
+  /// `step_ms` is the range query's step (0 for an instant query); see kDownsampleStepFactor.
   FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                  std::size_t max_samples = 0);
+                  std::size_t max_samples = 0, std::int64_t step_ms = 0);
 
   /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
   std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
@@ -50,7 +59,7 @@ class FanoutQueryable final : public storage::Queryable {
 
   /// Whether any select() read the disk tier.
   bool used_history() const { return used_history_; }
-  /// Whether any select() answered with aggregates (ranges older than the raw retention).
+  /// Whether any select() answered with aggregates (older than the raw retention, or a coarse step).
   bool used_aggregates() const { return used_aggregates_; }
   /// The API `warnings` this query's answer should carry (downsampled data), empty when none.
   std::vector<std::string> warnings() const;
@@ -63,6 +72,7 @@ class FanoutQueryable final : public storage::Queryable {
 
   TierBounds bounds_;
   std::size_t max_samples_;
+  TimestampMs aggregates_before_;  // raw_start, or memory_start for a coarse step
   mutable std::atomic<bool> used_history_{false};
   mutable std::atomic<bool> used_aggregates_{false};
 };

@@ -83,8 +83,9 @@ TierBounds HistoryTier::bounds() const {
   return b;
 }
 
-std::unique_ptr<FanoutQueryable> HistoryTier::queryable(const storage::Queryable& memory, std::size_t max_samples) {
-  return std::make_unique<FanoutQueryable>(memory, *store_, bounds(), max_samples);
+std::unique_ptr<FanoutQueryable> HistoryTier::queryable(const storage::Queryable& memory, std::size_t max_samples,
+                                                        std::int64_t step_ms) {
+  return std::make_unique<FanoutQueryable>(memory, *store_, bounds(), max_samples, step_ms);
 }
 
 void HistoryTier::collect(std::vector<MetricFamily>& out) const { history::collect(*store_, out); }

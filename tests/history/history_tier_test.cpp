@@ -274,3 +274,40 @@ TEST_CASE("a disk that falls behind costs the oldest buffered chunks, never memo
   CHECK(kept[0].samples.size() == 5);  // the open chunk
   CHECK(kept[0].samples.front().t == kT0 + 30'000);
 }
+
+TEST_CASE("a range query with a step of 25 minutes or more reads aggregates inside the raw retention too") {
+  const auto dir = testing::make_temp_dir("history-tier");
+  FakeClock clock(kT0 - 6 * kHour);
+  storage::SeriesStore memory;
+  history::HistoryTier tier(storage_in(dir), clock);
+  const Labels gauge = make_labels({{"__name__", "twikit_sessions"}, {"service", "session_manager"}});
+  // Two hours, six hours ago: the value is the sample's index within its 5-minute bucket (0..19).
+  const TimestampMs start = kT0 - 6 * kHour;
+  for (int i = 0; i < 480; ++i) {
+    clock.set_ms(start + i * 15'000);
+    record(memory, tier, gauge, {{clock.now_ms(), static_cast<double>(i % 20)}});
+  }
+  tier.store().flush();
+  clock.set_ms(kT0);
+  memory.drop_before(kT0 - kHour);
+
+  // A 15-minute step reads the raw samples ...
+  const auto fine = tier.queryable(memory, 0, 900'000);
+  const auto raw = fine->select(name_is("twikit_sessions"), start, start + kHour - 1);
+  REQUIRE(raw.size() == 1);
+  CHECK(raw[0].samples.size() == 240);
+  CHECK_FALSE(fine->used_aggregates());
+  CHECK(fine->warnings().empty());
+  // ... a 25-minute step one average per bucket (9.5), and says so.
+  const auto coarse = tier.queryable(memory, 0, 1'500'000);
+  const auto buckets = coarse->select(name_is("twikit_sessions"), start, start + kHour - 1);
+  REQUIRE(buckets.size() == 1);
+  REQUIRE(buckets[0].samples.size() == 12);
+  CHECK(buckets[0].samples[0].t == start + 300'000 - 1);
+  CHECK(buckets[0].samples[0].v == 9.5);
+  CHECK(coarse->used_aggregates());
+  CHECK(coarse->warnings() ==
+        std::vector<std::string>{"data before 2023-11-14T21:15:00Z answered from 5m aggregates (one sample per bucket at "
+                                 "its end: the average for gauges, the last value for counters), as the step is at "
+                                 "least 25m"});
+}
