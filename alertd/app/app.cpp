@@ -96,7 +96,12 @@ void App::start() {
     logger("app")->info("msg=\"restored the alerts active before the restart\" alerts={} remembered={}", restored,
                         remembered.size());
   }
-  if (cfg->storage.history.enabled) {
+  if (cfg->storage.history.enabled && cfg->storage.history.backend == config::HistoryConfig::Backend::prometheus) {
+    remote_history_ = std::make_unique<history::PrometheusQueryable>(
+        cfg->storage.history.url, *client_, std::chrono::milliseconds(cfg->storage.history.timeout_ms),
+        options_.query_max_samples);
+    remote_history_since_ = clock_.now_ms();
+  } else if (cfg->storage.history.enabled) {
     history_ = std::make_unique<history::HistoryTier>(cfg->storage, clock_);
     history_->start();
     history::HistoryTier* tier = history_.get();

@@ -17,6 +17,7 @@
 #include "alertd/dashboard/dashboard_snapshots.h"
 #include "alertd/dashboard/history_trend_source.h"
 #include "alertd/history/history_tier.h"
+#include "alertd/history/prometheus_queryable.h"
 #include "alertd/live/live_hub.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
@@ -106,6 +107,8 @@ class App {
   // After an evaluation cycle (rule thread): rebuilds the monitoring documents, publishes the alert events
   // of `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
   void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
+  // Memory, then the Prometheus backend before the memory window; null without that backend.
+  std::unique_ptr<storage::Queryable> remote_queryable() const;
   // alertd's own parts as the health document shows them.
   std::vector<dashboard::ComponentStatus> components() const;
 
@@ -119,6 +122,8 @@ class App {
   std::unique_ptr<rules::RuleManager> rules_;
   std::unique_ptr<history::HistoryTier> history_;  // before scrape_: the scrape loops write into it
   std::unique_ptr<dashboard::HistoryTrendSource> history_trends_;  // the dashboard's trends, when history_ is on
+  std::unique_ptr<history::PrometheusQueryable> remote_history_;   // storage.history.backend: prometheus
+  TimestampMs remote_history_since_ = 0;                           // the memory window starts no earlier
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
   // The monitoring documents (rebuilt after each evaluation), the live-update hub and the rules API; all

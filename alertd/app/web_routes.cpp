@@ -186,6 +186,13 @@ std::string App::metrics_text(ExpositionFormat format) const {
   return out;
 }
 
+std::unique_ptr<storage::Queryable> App::remote_queryable() const {
+  if (!remote_history_) return nullptr;
+  // The in-memory window: its retention back from now, and nothing from before alertd started.
+  const TimestampMs memory_start = std::max(remote_history_since_, clock_.now_ms() - config()->storage.retention_ms);
+  return std::make_unique<history::TwoTierQueryable>(store_, *remote_history_, memory_start);
+}
+
 WebRouter App::routes() {
   WebRouter router;
   // Runs once the header is in, before a body is read: /-/reload and the monitoring API's mutations need the
@@ -346,7 +353,8 @@ WebRouter App::routes() {
         if (const auto* error = std::get_if<api::ApiError>(&t)) return fail(res, *error);
         // The history tier answers what the in-memory window no longer holds (and warns when aggregates did).
         const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples) : nullptr;
-        const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+        const auto remote = remote_queryable();
+        const storage::Queryable& source = fanout ? *fanout : remote ? *remote : static_cast<const storage::Queryable&>(store_);
         answer(params, res, [&](const promql::Expr& expr) { return engine_.instant_query(expr, source, std::get<TimestampMs>(t)); });
         if (fanout && res.status < 400) res.set_body(history::with_warnings(res.body(), fanout->warnings()), kJson);
       },
@@ -360,7 +368,8 @@ WebRouter App::routes() {
         if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
         const auto& r = std::get<api::RangeParams>(p);
         const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms) : nullptr;
-        const storage::Queryable& source = fanout ? static_cast<const storage::Queryable&>(*fanout) : store_;
+        const auto remote = remote_queryable();
+        const storage::Queryable& source = fanout ? *fanout : remote ? *remote : static_cast<const storage::Queryable&>(store_);
         answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
         if (fanout && res.status < 400) res.set_body(history::with_warnings(res.body(), fanout->warnings()), kJson);
       },

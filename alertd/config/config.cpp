@@ -302,9 +302,29 @@ class Loader {
   void load_history(const YAML::Node& node, HistoryConfig& history) {
     if (!node.IsDefined() || node.IsNull()) return;
     check_map(node, "storage.history");
-    check_keys(file_, node, {"enabled", "path", "raw_retention", "aggregate_retention", "aggregate_interval",
-                             "flush_interval", "max_series"});
+    check_keys(file_, node, {"enabled", "backend", "url", "timeout", "path", "raw_retention", "aggregate_retention",
+                             "aggregate_interval", "flush_interval", "max_series"});
     if (node["enabled"]) history.enabled = scalar_as<bool>(file_, node["enabled"], "true or false");
+    if (node["backend"]) {
+      const auto backend = scalar_as<std::string>(file_, node["backend"], "local or prometheus");
+      if (backend == "local") history.backend = HistoryConfig::Backend::local;
+      else if (backend == "prometheus") history.backend = HistoryConfig::Backend::prometheus;
+      else fail_at(file_, node["backend"], "backend must be local or prometheus, not \"" + backend + "\"");
+    }
+    if (node["url"]) {
+      history.url = scalar_as<std::string>(file_, node["url"], "a URL");
+      if (history.backend != HistoryConfig::Backend::prometheus) {
+        fail_at(file_, node["url"], "url is for backend: prometheus");
+      }
+      const bool http = history.url.rfind("http://", 0) == 0 || history.url.rfind("https://", 0) == 0;
+      if (!http || history.url.find_first_of(" \t\r\n?#") != std::string::npos) {
+        fail_at(file_, node["url"], "url must be an http:// or https:// base URL such as http://prometheus:9090");
+      }
+    }
+    if (history.backend == HistoryConfig::Backend::prometheus && history.url.empty()) {
+      fail_at(file_, node["backend"], "backend prometheus needs url (the Prometheus-compatible API's base URL)");
+    }
+    if (node["timeout"]) history.timeout_ms = positive_duration(node["timeout"]);
     if (node["path"]) {
       history.path = scalar_as<std::string>(file_, node["path"], "a file path");
       if (history.path.empty()) fail_at(file_, node["path"], "path must not be empty");

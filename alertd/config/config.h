@@ -42,8 +42,15 @@ struct ScrapeConfig {
 
 /// The `storage.history` section: the durable history tier (raw samples on disk, 5-minute aggregates).
 struct HistoryConfig {
-  /// Whether scraped samples are also written to disk.
+  /// Whether queries reach past the in-memory window (and, with the local backend, samples go to disk).
   bool enabled = true;
+  /// `local`: alertd's own history file; `prometheus`: a Prometheus-compatible HTTP API at `url` that
+  /// scrapes the same targets (alertd then writes no history of its own).
+  enum class Backend { local, prometheus } backend = Backend::local;
+  /// The Prometheus-compatible API's base URL (backend prometheus), e.g. http://prometheus:9090.
+  std::string url;
+  /// How long one request to that API may take.
+  std::int64_t timeout_ms = 30'000;
   /// The history's SQLite file; empty = history.db beside storage.path (see history_path()).
   std::string path;
   /// Raw samples older than this are deleted.
