@@ -74,6 +74,7 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
         const TimestampMs t = a.start + width - 1;
         if (t < mint || t > agg_end || a.count <= 0) continue;
         samples.push_back({t, counter ? a.last : a.sum / a.count});
+        if (t >= bounds_.raw_start) used_step_aggregates_ = true;
       }
       if (samples.empty()) continue;
       used_aggregates_ = true;
@@ -108,7 +109,7 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
 std::vector<std::string> FanoutQueryable::warnings() const {
   if (!used_aggregates_) return {};
   const std::string how = " aggregates (one sample per bucket at its end: the average for gauges, the last value for counters)";
-  if (aggregates_before_ > bounds_.raw_start) {
+  if (used_step_aggregates_) {
     return {"data before " + format_rfc3339(aggregates_before_) + " answered from " +
             duration_text(bounds_.aggregate_interval_ms) + how + ", as the step is at least " +
             duration_text(kDownsampleStepFactor * bounds_.aggregate_interval_ms)};

@@ -75,6 +75,7 @@ class FanoutQueryable final : public storage::Queryable {
   TimestampMs aggregates_before_;  // raw_start, or memory_start for a coarse step
   mutable std::atomic<bool> used_history_{false};
   mutable std::atomic<bool> used_aggregates_{false};
+  mutable std::atomic<bool> used_step_aggregates_{false};  // aggregates inside the raw retention (a coarse step)
 };
 
 /// `json` (an API success body, a JSON object) with a top-level "warnings" array holding `warnings`; `json`
