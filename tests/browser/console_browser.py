@@ -178,6 +178,11 @@ async def run(args, page):
     check(sorted(names) == SERVICES, f'the overview lists {names}')
     log('the overview lists the ten services')
     await page.wait_for("document.querySelectorAll('#kpi-tiles [data-kpi]').length >= 6", 15, 'the KPI tiles')
+    # Keyboard: the focus stays on a service card when the live stream redraws the overview.
+    await page.eval("(window.__card = document.querySelector('#services [data-service=\"session_manager\"]')).focus()")
+    await page.wait_for("document.activeElement !== window.__card && document.activeElement.dataset.service === 'session_manager'",
+                        15, 'a live redraw that keeps the focus on the service card')
+    log('a live redraw keeps the keyboard focus')
     await page.eval("window.__consoleTestMarker = 'not reloaded'")
     await page.screenshot(args.out, 'overview')
     await page.send('Emulation.setDeviceMetricsOverride', {'width': 390, 'height': 844, 'deviceScaleFactor': 1, 'mobile': True})

@@ -100,3 +100,18 @@ export function severityRank(s) {
   const i = SEVERITIES.indexOf(s);
   return i < 0 ? SEVERITIES.length : i;
 }
+
+/**
+ * Runs `redraw`, which replaces what `container` holds, and gives the focus back to the element that had it
+ * (found again by its id, or its href), so that a live redraw does not throw a keyboard user out.
+ */
+export function keepFocus(container, redraw) {
+  const el = document.activeElement;
+  const inside = el && el !== container && container.contains(el);
+  const id = inside ? el.id : '';
+  const href = inside ? el.getAttribute('href') : null;
+  redraw();
+  if (!inside) return;
+  const again = id ? document.getElementById(id) : href ? container.querySelector(`[href="${CSS.escape(href)}"]`) : null;
+  if (again) again.focus({preventScroll: true});
+}

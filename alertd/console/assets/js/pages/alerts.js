@@ -60,12 +60,17 @@ export function mountList(main, params, query) {
   };
   replace(main, h('h1', {}, 'Alerts'), filterForm(query, (q) => { location.hash = `#/alerts?${q}`; }), error, table);
   load();
-  // Event-driven: an alert event from the live stream means the stored list may have changed.
+  // Driven by the stream: an alert event means the stored list may have changed (the notification side
+  // stores it about when the event goes out), and each dashboard document (every 5 s) catches what no
+  // alert event announces, such as someone else's acknowledgement.
   return subscribe((topic) => {
-    if (topic !== 'alerts' || state.lastAlertEvent === seen) return;
-    seen = state.lastAlertEvent;
-    clearTimeout(timer);
-    timer = setTimeout(load, 300);
+    if (topic === 'alerts' && state.lastAlertEvent !== seen) {
+      seen = state.lastAlertEvent;
+      clearTimeout(timer);
+      timer = setTimeout(load, 300);
+    } else if (topic === 'dashboard' && !table.contains(document.activeElement)) {
+      load();
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 // Overview: the platform status, the ten services' health grid, headline KPI tiles with sparklines and the
 // active alerts by severity. Redrawn from the live state on every dashboard or alert message.
 
-import {h, replace, pill, num, ago, labelChips, SEVERITIES} from '../dom.js';
+import {h, replace, pill, num, ago, keepFocus, SEVERITIES} from '../dom.js';
 import {state, subscribe, activeAlerts, alertKey} from '../store.js';
 import {sparkline} from '../chart.js';
 
@@ -131,6 +131,6 @@ export function mount(main) {
       h('h2', {}, 'Key indicators'), tiles(doc));
   };
   draw();
-  const off = subscribe(() => draw());
+  const off = subscribe(() => keepFocus(main, draw));
   return off;
 }

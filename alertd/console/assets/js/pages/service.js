@@ -2,7 +2,7 @@
 // over a chosen range from /api/monitoring/historical/:metric (or /api/v1/query_range when alertd runs
 // without the history tier).
 
-import {h, replace, pill, num, ago, when} from '../dom.js';
+import {h, replace, pill, num, when, keepFocus} from '../dom.js';
 import {state, subscribe, activeAlerts} from '../store.js';
 import {get, ApiError} from '../api.js';
 import {lineChart} from '../chart.js';
@@ -121,7 +121,7 @@ export function mount(main, params) {
   if (state.dashboard) { charted = true; drawCharts(); }
   if (!state.health) get('/api/monitoring/health').then((d) => { if (!state.health) { state.health = d; drawHeader(); } }).catch(() => {});
   return subscribe((topic) => {
-    if (topic === 'dashboard' || topic === 'alerts' || topic === 'health') drawHeader();
+    if (topic === 'dashboard' || topic === 'alerts' || topic === 'health') keepFocus(header, drawHeader);
     if (!charted && state.dashboard) { charted = true; drawCharts(); }
   });
 }
