@@ -8,8 +8,11 @@ browser_console_test.cpp started. It checks that:
   - the overview lists the ten services;
   - a fault injected in the sim shows as a firing alert on the open page, without a reload, within 2 s
     (times the sanitizer scale) of alertd firing it;
-  - acknowledging from the page is stored (read back over the API), and so is a silence made from the alert;
-  - the rule form shows a PromQL error at its field, and a rule created from the form appears in /api/v1/rules;
+  - acknowledging from the page is stored (read back over the API), and so are a silence made from the alert
+    and its expiry;
+  - the rule form shows a PromQL error at its field, a rule created from the form appears in /api/v1/rules,
+    and disabling it from the list stores it disabled;
+  - the keyboard: the focus survives live redraws, the first Tab reaches the skip link;
   - the service page draws its charts;
   - the browser console has no error (network errors only for the request the test provokes on purpose).
 
@@ -251,6 +254,12 @@ async def run(args, page):
     check(len(matched) == 1 and matched[0]['createdBy'] == 'console', f'stored silences: {silences}')
     log('silence stored: ' + ', '.join(f"{m['name']}={m['value']}" for m in matched[0]['matchers']))
     await page.screenshot(args.out, 'silences')
+    silence_id = matched[0]['id']
+    await click(page, f'button[aria-label="Expire silence {silence_id}"]')
+    await page.wait_for(f"!document.querySelector('#silence-table tr[data-silence=\"{silence_id}\"]')", 15, 'the expired silence to leave the list')
+    _, expired, _ = http('GET', f'{base}/api/monitoring/silences/{silence_id}')
+    check(expired['data']['status']['state'] == 'expired', f'the silence did not expire: {expired}')
+    log('silence expired from the page')
 
     # The rule form: a PromQL error shows at the expression; a rule in the simple form is created.
     await page.eval("location.hash = '#/rules/new'")
@@ -280,6 +289,15 @@ async def run(args, page):
     check('BrowserLowSessions' in names, f'/api/v1/rules does not have the rule created from the form: {names}')
     log('the rule created from the form is in /api/v1/rules')
     await page.screenshot(args.out, 'rules')
+    await click(page, 'button[aria-label="Disable BrowserLowSessions"]')
+    await page.wait_for("!!document.querySelector('#rule-table tr[data-rule=\"BrowserLowSessions\"][data-enabled=\"false\"]')", 20,
+                        'the rule shown disabled')
+    _, managed, _ = http('GET', base + '/api/monitoring/alert-rules')
+    stored = [r for r in managed['data']['rules'] if r['prometheus'].get('alert') == 'BrowserLowSessions']
+    check(len(stored) == 1 and stored[0]['enabled'] is False, f'the rule is not stored disabled: {stored}')
+    _, rules, _ = http('GET', base + '/api/v1/rules')
+    check('BrowserLowSessions' not in [r['name'] for g in rules['data']['groups'] for r in g['rules']], 'a disabled rule is still evaluated')
+    log('the rule disabled from the page is stored disabled and no longer evaluated')
 
     # A service's page draws its charts from the history.
     await page.eval("location.hash = '#/service/session_manager'")
