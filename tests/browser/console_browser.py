@@ -24,9 +24,11 @@ Exit 0 when every check passes, 1 when one fails, 77 (skipped) without chromium 
 import argparse
 import asyncio
 import base64
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -334,6 +336,11 @@ async def run(args, page):
     log(f'no error in the browser console ({len(page.network_errors)} expected network error(s) for the invalid rule)')
 
 
+def die_with_parent():
+    """In the browser's process, before exec: it gets SIGKILL when this driver dies, however it dies."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 async def main(args):
     profile = tempfile.mkdtemp(prefix='twikit-chromium-')
     cmd = [args.chromium, '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
@@ -341,7 +348,7 @@ async def main(args):
            '--disable-component-update', '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1',
            f'--user-data-dir={profile}', '--window-size=1280,800', 'about:blank']
     with open(os.path.join(args.out, 'chromium.log'), 'w') as err:
-        browser = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        browser = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=die_with_parent)
     try:
         port_file = os.path.join(profile, 'DevToolsActivePort')
         deadline = time.monotonic() + 30 * SCALE
@@ -383,6 +390,8 @@ if __name__ == '__main__':
         print(f'SKIPPED: chromium is not installed ({args.chromium}; scripts/setup.sh installs it)', flush=True)
         sys.exit(77)
     os.makedirs(args.out, exist_ok=True)
+    # The test's SIGTERM (on its timeout) ends the run through the finally blocks, which stop chromium.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         asyncio.run(main(args))
     except CheckFailed as e:
