@@ -1,6 +1,6 @@
 // What the live connection has told the page: the latest dashboard and health documents, the active
-// alerts (the dashboard's list, with the alert events since applied on top), and a short history of each
-// KPI's value seen live, so that sparklines move between the dashboard's 5-minute trend points.
+// alerts (the dashboard's list, with the alert events since applied on top), and the last 30 minutes of each
+// KPI's values seen live (one per dashboard document), for sparklines while alertd's own trend is short.
 
 const listeners = new Set();
 

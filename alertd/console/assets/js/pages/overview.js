@@ -70,14 +70,15 @@ function tiles(doc) {
     const found = findKpi(doc, key);
     if (!found) return null;
     const {service, kpi} = found;
-    // The dashboard's 5-minute trend points, then what the live stream has shown since the newest of them.
-    const trend = ((kpi.trend && kpi.trend.points) || []).slice();
-    const newest = trend.length ? trend[trend.length - 1][0] : 0;
-    const live = (state.live[`${service}|${key}`] || []).filter(([t]) => t > newest);
+    // The dashboard's trend (5-minute steps over the last hour); while it has only a few points (alertd
+    // started minutes ago), the values the live stream has shown since the page opened, every 5 s.
+    const trend = (kpi.trend && kpi.trend.points) || [];
+    const seen = state.live[`${service}|${key}`] || [];
+    const points = trend.length >= 6 || seen.length < 2 ? trend : seen;
     return h('a', {class: 'card tile', href: `#/service/${encodeURIComponent(service)}`, dataset: {kpi: key}},
       h('div', {class: 'label'}, title),
       h('div', {class: 'value'}, num(kpi.value, kpi.unit)),
-      sparkline(trend.concat(live), `${title} trend`));
+      sparkline(points, `${title} trend`));
   }));
 }
 
