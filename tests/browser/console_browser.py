@@ -267,6 +267,8 @@ async def run(args, page):
     await page.eval("location.hash = '#/rules/new'")
     await page.wait_for("!!document.getElementById('rule-form')", 15, 'the rule form')
     await click(page, '#tab-prom')
+    check(await page.eval("document.getElementById('f-name').offsetParent === null && document.getElementById('p-expr').offsetParent !== null"),
+          'the PromQL tab does not show only the PromQL fields')
     await set_value(page, '#p-alert', 'BrowserBrokenRule')
     await set_value(page, '#p-expr', 'rate(twikit_requests_total[5m]')
     await page.eval("document.getElementById('rule-form').requestSubmit()")
