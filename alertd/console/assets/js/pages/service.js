@@ -18,7 +18,8 @@ function scaleOf(unit) {
   return unit === 'percent' ? 100 : unit === 'ms' ? 1000 : 1;
 }
 
-async function history(metric, service, range) {
+/** `metric` (a KPI key or metric name) from the historical API, or `promMetric` from the in-memory window. */
+async function history(metric, promMetric, service, range) {
   const [, seconds, resolution, aggregation] = range;
   const to = Math.floor(Date.now() / 1000);
   const from = to - seconds;
@@ -31,7 +32,7 @@ async function history(metric, service, range) {
   }
   // Without the history tier: the in-memory window through PromQL, about 240 points.
   const step = Math.max(1, Math.round(seconds / 240));
-  const rq = new URLSearchParams({query: `${metric}{service="${service}"}`, start: String(from), end: String(to), step: String(step)});
+  const rq = new URLSearchParams({query: `${promMetric}{service="${service}"}`, start: String(from), end: String(to), step: String(step)});
   const data = await get(`/api/v1/query_range?${rq}`);
   return {from, to, series: (data.result || []).map((s) => ({name: service, points: s.values}))};
 }
@@ -84,15 +85,15 @@ export function mount(main, params) {
     const s = state.dashboard && state.dashboard.services && state.dashboard.services[name];
     if (!s) return;
     const range = RANGES[rangeIndex];
-    const charts = [{key: 'responseTime', metric: 'twikit_response_time_seconds', unit: 'ms'}]
-      .concat(kpiList(s).filter((k) => typeof k.value === 'number').map((k) => ({key: k.key, metric: k.key, unit: k.unit})));
+    const charts = [{key: 'responseTime', metric: 'twikit_response_time_seconds', prom: 'twikit_response_time_seconds', unit: 'ms'}]
+      .concat(kpiList(s).filter((k) => typeof k.value === 'number').map((k) => ({key: k.key, metric: k.key, prom: k.metric, unit: k.unit})));
     replace(chartsBox, charts.map((c) => h('figure', {class: 'panel', dataset: {chart: c.key}}, h('figcaption', {}, c.key, h('span', {class: 'muted'}, ` (${c.unit})`)),
       h('p', {class: 'muted'}, 'loading…'))));
     await Promise.all(charts.map(async (c, i) => {
       const fig = chartsBox.children[i];
       let body;
       try {
-        const r = await history(c.metric, name, range);
+        const r = await history(c.metric, c.prom, name, range);
         const k = scaleOf(c.unit);
         const series = r.series.map((x) => ({name: x.name, points: x.points.map(([t, v]) => [t, Number(v) * k])}));
         body = lineChart(series, r.from, r.to, `${c.key} over ${range[0]}`, fig.clientWidth - 32);
