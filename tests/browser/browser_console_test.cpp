@@ -93,4 +93,5 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
   }
   INFO("driver output:\n" << transcript << "driver stderr: " << dir << "/driver.log");
   CHECK(*code == 0);
+  if (*code == 0) std::filesystem::remove_all(dir);  // kept for a look when the test fails
 }
