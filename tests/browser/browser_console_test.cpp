@@ -35,6 +35,15 @@ std::string random_token() {
   return out;
 }
 
+/// A directory removed when this goes, unless `keep`.
+struct TempDir {
+  std::string path;
+  bool keep = true;
+  ~TempDir() {
+    if (!keep) std::filesystem::remove_all(path);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the console shows the stack live, acknowledges, silences and creates rules in a real browser", "[browser]") {
@@ -47,7 +56,9 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
   e2e::require_binary("exporter/twikit-exporter", "twikit-exporter");
   e2e::require_binary("alertd/alertd", "alertd");
 
-  const std::string dir = testing::make_temp_dir("twikit-browser");
+  // Declared before the processes, so destroyed after them: the directory goes once they have stopped.
+  TempDir temp{testing::make_temp_dir("twikit-browser")};
+  const std::string& dir = temp.path;
   const std::string rules_dir = dir + "/rules";
   std::filesystem::create_directories(rules_dir);
   REQUIRE(e2e::copy_rules(rules_dir, "1s") > 0);
@@ -93,5 +104,5 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
   }
   INFO("driver output:\n" << transcript << "driver stderr: " << dir << "/driver.log");
   CHECK(*code == 0);
-  if (*code == 0) std::filesystem::remove_all(dir);  // kept for a look when the test fails
+  temp.keep = *code != 0;  // kept for a look when the test fails
 }
