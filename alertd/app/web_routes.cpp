@@ -1,5 +1,5 @@
 // The App's HTTP routes: lifecycle (/-/healthy, /-/ready, /-/reload), /metrics, the Prometheus-shaped
-// /api/v1/* endpoints, the notification hub's routes and a landing page.
+// /api/v1/* endpoints, the notification hub's routes and the web console.
 
 #include <functional>
 #include <string_view>
@@ -9,6 +9,7 @@
 #include "alertd/api/monitoring_json.h"
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
+#include "alertd/console/console_routes.h"
 #include "alertd/dashboard/dashboard_routes.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/alert_template.h"
@@ -25,24 +26,6 @@ namespace twikit::app {
 namespace {
 
 constexpr const char* kJson = "application/json";
-
-const char* kLandingPage = R"(<!DOCTYPE html>
-<html><head><title>alertd</title></head>
-<body>
-<h1>alertd</h1>
-<p>Twikit's alerting daemon: scrapes Prometheus targets, evaluates Prometheus rule files, notifies.</p>
-<ul>
-<li><a href="/api/v1/alerts">/api/v1/alerts</a> — pending and firing alerts</li>
-<li><a href="/api/v1/rules">/api/v1/rules</a> — rule groups and their health</li>
-<li><a href="/api/v1/targets">/api/v1/targets</a> — scrape targets</li>
-<li><a href="/api/v1/query?query=up">/api/v1/query?query=up</a> — instant PromQL queries</li>
-<li>/api/v1/query_range?query=up&amp;start=…&amp;end=…&amp;step=15s — range PromQL queries</li>
-<li><a href="/api/monitoring/alerts">/api/monitoring/alerts</a> — alert history and acknowledgements</li>
-<li><a href="/metrics">/metrics</a> — alertd's own metrics</li>
-<li><a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></li>
-</ul>
-</body></html>
-)";
 
 constexpr std::size_t kMaxBody = api::kMaxRequestBodyBytes;
 
@@ -238,8 +221,8 @@ WebRouter App::routes() {
     res.set_body(api_error_body(500, "internal error; see alertd's log"), kJson);
     return res;
   });
-  router.add("/", [](const WebRequest&, WebResponse& res) { res.set_body(kLandingPage, "text/html; charset=utf-8"); },
-             route({"GET"}, "/"));
+  // / and /console/*: the web console (alertd/console/), told whether mutations need the token.
+  console::add_console_routes(router, [this] { return !config()->web.api_bearer_token.empty(); });
   router.add(
       "/-/healthy", [](const WebRequest&, WebResponse& res) { res.set_body("alertd is Healthy.\n", "text/plain; charset=utf-8"); },
       route({"GET"}, "/-/healthy"));
