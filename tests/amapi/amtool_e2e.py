@@ -7,7 +7,7 @@ token, then checks with amtool:
 - `silence add` (with --http.config.file carrying the bearer token; refused without it) creates a silence
   that /api/monitoring/silences shows and that silences its alert (`alert query` no longer lists it,
   `alert query -s` does);
-- `silence query` lists it; `silence expire ID` expires it (the monitoring API then says expired).
+- `silence query` lists it; `silence update ID` changes it in place (same id), `silence expire ID` expires it (the monitoring API then says expired).
 Then starts a real Alertmanager 0.25 on 127.0.0.1 with the same routes, POSTs it the same alerts, runs the
 same amtool commands against both and compares the table headers, the alert names listed and the key sets
 of `alert query -o json` and `silence query -o json`, and of the raw answers of GET /api/v2/alerts,
@@ -170,7 +170,11 @@ def scenario(amtool, monitoring_url):
     seen['silence_header'] = header(table)
     check(sid in table, '%s: silence query lists %s:\n%s' % (amtool.url, sid, table))
     check(amtool.out('silence', 'query', '-q').split() == [sid], '%s: silence query -q prints the id' % amtool.url)
+    amtool.out('silence', 'update', sid, '--duration=2h', '--comment=extended', auth=True)
+    check(amtool.out('silence', 'query', '-q').split() == [sid],
+          '%s: silence update of an active silence keeps its id (updated in place)' % amtool.url)
     seen['silences_json'] = amtool.json('silence', 'query')
+    check([s['comment'] for s in seen['silences_json']] == ['extended'], '%s: silence update changed the comment' % amtool.url)
     amtool.out('silence', 'expire', sid, auth=True)
     check(amtool.out('silence', 'query', '-q').split() == [], '%s: no active silence after expire' % amtool.url)
     check(sid in amtool.out('silence', 'query', '--expired', '-q').split(),
