@@ -12,6 +12,9 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # with TLS through OpenSSL.
 find_package(Boost 1.81 REQUIRED CONFIG)
 find_package(OpenSSL REQUIRED)
+# Time zones of Alertmanager's time intervals (alertd/notify/time_interval.cpp): Howard Hinnant's date library
+# (libhowardhinnant-date-dev) reading the system's zoneinfo, as GCC 12's <chrono> has no time zone database.
+find_package(date CONFIG REQUIRED)
 if(TWIKIT_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
   # cpp-httplib: only the tests' HTTP client (httplib::Client); the programs serve on common/web_server.

@@ -69,6 +69,7 @@ void NotificationStack::apply(const NotificationConfig& config) {
   popts.notify_resolved_silenced = gen->config.notify_resolved_silenced;
   popts.retry = options_.retry;
   popts.external_url = gen->config.external_url;
+  popts.time_intervals = gen->config.time_intervals;
   std::lock_guard<std::mutex> lock(mu_);
   // The old workers stop before the new ones pick up pending outbox entries, so none is sent twice.
   if (gen_) gen_->pipeline->stop();

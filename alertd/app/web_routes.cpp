@@ -10,7 +10,6 @@
 #include "alertd/api/monitoring_json.h"
 #include "alertd/api/prometheus_api.h"
 #include "alertd/app/app.h"
-#include "alertd/app/process_metrics.h"
 #include "alertd/dashboard/dashboard_routes.h"
 #include "alertd/promql/parser.h"
 #include "alertd/rules/alert_template.h"
@@ -19,6 +18,8 @@
 #include "alertd/api/monitoring_api.h"
 #include "common/exposition_response.h"
 #include "common/logging.h"
+#include "common/process_metrics.h"
+#include "common/regex_metrics.h"
 #include "common/web_server_metrics.h"
 
 namespace twikit::app {
@@ -119,8 +120,7 @@ MetricFamily single(const char* name, const char* help, MetricType type, double 
 }  // namespace
 
 std::string App::metrics_text(ExpositionFormat format) const {
-  std::vector<MetricFamily> families;
-  collect_process_metrics(families);
+  std::vector<MetricFamily> families = process_metrics();
   families.push_back(single("alertd_config_last_reload_successful", "Whether the last configuration reload attempt was successful.",
                             MetricType::gauge, last_reload_ok_ ? 1 : 0));
   families.push_back(single("alertd_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.",
@@ -178,6 +178,7 @@ std::string App::metrics_text(ExpositionFormat format) const {
   if (history_) history_->collect(families);
   if (live_) live_->collect(families);
   if (hub_) hub_->collect(families);
+  for (auto& f : regex_cache_families(regex_cache_stats(), "alertd")) families.push_back(std::move(f));
   if (server_) {
     for (auto& f : web_server_families(server_->stats(), "alertd")) families.push_back(std::move(f));
   }

@@ -57,7 +57,8 @@ void Dispatcher::flush_due(TimestampMs now) {
     for (const auto& [fp, a] : g.alerts) snapshot.push_back(a);
     std::sort(snapshot.begin(), snapshot.end(),
               [](const notify::Alert& a, const notify::Alert& b) { return a.labels < b.labels; });
-    notify::GroupFlush flush{cfg.receiver, g.key, g.labels, now, cfg.repeat_interval_ms};
+    notify::GroupFlush flush{cfg.receiver, g.key, g.labels, now, cfg.repeat_interval_ms, cfg.mute_time_intervals,
+                             cfg.active_time_intervals};
     sink_.flush(flush, snapshot);
     g.has_flushed = true;
     g.next_flush = now + cfg.group_interval_ms;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "alertd/notify/config_yaml.h"
+#include "alertd/notify/time_interval_yaml.h"
 #include "common/base64.h"
 #include "alertd/notify/duration.h"
 
@@ -48,6 +49,7 @@ class Loader {
     const bool has_route = route.IsDefined() && !route.IsNull();
     add_implicit_receivers(cfg, !has_route);
     load_escalations(root["escalation_policies"], cfg);
+    cfg.time_intervals = load_time_intervals(r_, root["time_intervals"], root["mute_time_intervals"]);
     if (has_route) {
       RouteConfig defaults;
       cfg.route = load_route(route, defaults, cfg, true);
@@ -426,7 +428,7 @@ class Loader {
   RouteConfig load_route(const YAML::Node& n, const RouteConfig& parent, const NotificationConfig& cfg, bool root) {
     r_.check_keys(n,
                   {"receiver", "group_by", "matchers", "match", "match_re", "continue", "group_wait", "group_interval",
-                   "repeat_interval", "escalation_policy", "routes"},
+                   "repeat_interval", "escalation_policy", "mute_time_intervals", "active_time_intervals", "routes"},
                   "route");
     RouteConfig rc;
     rc.receiver = parent.receiver;
@@ -502,6 +504,20 @@ class Loader {
       rc.escalation_policy = r_.str(n["escalation_policy"]);
       if (!rc.escalation_policy.empty() && !cfg.escalation_policies.count(rc.escalation_policy)) {
         r_.fail(n["escalation_policy"], "route refers to unknown escalation policy \"" + rc.escalation_policy + "\"");
+      }
+    }
+    // Not inherited: a route mutes or activates by its own intervals only, as in Alertmanager.
+    for (const char* key : {"mute_time_intervals", "active_time_intervals"}) {
+      const YAML::Node list = n[key];
+      if (!list.IsDefined() || list.IsNull()) continue;
+      const bool mute = key[0] == 'm';
+      if (root) r_.fail(list, std::string("root route must not have any ") + (mute ? "mute" : "active") + " time intervals");
+      std::vector<std::string>& names = mute ? rc.mute_time_intervals : rc.active_time_intervals;
+      names = r_.strings(list);
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (!cfg.time_intervals.count(names[i])) {
+          r_.fail(list[i], "undefined time interval \"" + names[i] + "\" used in route");
+        }
       }
     }
     const YAML::Node children = n["routes"];

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "alertd/notify/matcher.h"
+#include "alertd/notify/time_interval.h"
 
 namespace twikit::notify {
 
@@ -82,6 +83,8 @@ struct RouteConfig {
   std::int64_t group_interval_ms = 300'000; ///< Wait before notifying about new alerts in a group.
   std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< Wait before re-sending an unchanged notification.
   std::string escalation_policy;            ///< Name of an escalation policy, or empty.
+  std::vector<std::string> mute_time_intervals;   ///< Named time intervals when this route sends nothing (not inherited).
+  std::vector<std::string> active_time_intervals; ///< When non-empty, the only times this route sends (not inherited).
   std::vector<RouteConfig> routes;          ///< Child routes.
 };
 
@@ -110,6 +113,7 @@ struct NotificationConfig {
   RouteConfig route;                               ///< The root route (matches everything).
   std::vector<InhibitRuleConfig> inhibit_rules;    ///< Inhibition rules.
   std::map<std::string, EscalationPolicy> escalation_policies; ///< Policies by name.
+  TimeIntervals time_intervals;                    ///< `time_intervals` and `mute_time_intervals` by name.
   std::string external_url = "http://localhost:9878"; ///< Link to alertd in notifications (externalURL).
   bool notify_resolved_silenced = true;            ///< Send resolved notices for alerts silenced while firing.
   std::int64_t history_retention_ms = 30LL * 24 * 3'600'000; ///< How long alert history is kept.

@@ -17,6 +17,8 @@ struct GroupFlush {
   Labels group_labels;                   ///< group_by labels and values.
   TimestampMs now = 0;                   ///< Flush time.
   std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval.
+  std::vector<std::string> mute_time_intervals;   ///< The route's mute_time_intervals (names).
+  std::vector<std::string> active_time_intervals; ///< The route's active_time_intervals (names).
 };
 
 /// Receives flushed groups; the dispatcher's only dependency on the notification side.

@@ -19,6 +19,11 @@ void NotifyMetrics::gave_up(const std::string& integration) {
   dropped_[integration] += 1;
 }
 
+void NotifyMetrics::suppressed(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  suppressed_[reason] += 1;
+}
+
 void NotifyMetrics::set_outbox_depth_source(std::function<std::size_t()> source) {
   std::lock_guard<std::mutex> lock(mu_);
   outbox_depth_ = std::move(source);
@@ -52,6 +57,10 @@ std::vector<MetricFamily> NotifyMetrics::collect() const {
     MetricFamily dropped{"alertd_notifications_dropped_total",
                          "Notifications given up after a permanent failure or exhausted retries.", MetricType::counter, {}};
     for (const auto& [i, v] : dropped_) dropped.samples.push_back({{{"integration", i}}, v, "", std::nullopt});
+    MetricFamily suppressed{"alertd_notifications_suppressed_total",
+                            "Group flushes that sent nothing because of the route's time intervals, by reason.",
+                            MetricType::counter, {}};
+    for (const auto& [r, v] : suppressed_) suppressed.samples.push_back({{{"reason", r}}, v, "", std::nullopt});
     MetricFamily lat{"alertd_notification_latency_seconds", "Duration of delivery attempts.", MetricType::histogram, {}};
     for (const auto& [i, h] : latency_) {
       for (std::size_t b = 0; b < kBuckets.size(); ++b) {
@@ -61,7 +70,7 @@ std::vector<MetricFamily> NotifyMetrics::collect() const {
       lat.samples.push_back({{{"integration", i}}, h.sum, "_sum", std::nullopt});
       lat.samples.push_back({{{"integration", i}}, h.count, "_count", std::nullopt});
     }
-    out = {std::move(sent), std::move(failed), std::move(dropped), std::move(lat)};
+    out = {std::move(sent), std::move(failed), std::move(dropped), std::move(suppressed), std::move(lat)};
   }
   MetricFamily depth{"alertd_notification_outbox_depth", "Notifications written to the outbox and not yet delivered.",
                      MetricType::gauge, {}};

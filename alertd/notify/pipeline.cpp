@@ -48,6 +48,17 @@ void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
   try {
     alerts = inhibit_.exec(ctx, std::move(alerts));
     if (alerts.empty()) return;
+    // As Alertmanager's TimeActiveStage and TimeMuteStage: outside the route's active intervals, or inside
+    // a mute interval, the flush sends nothing and logs nothing, so the next flush after it sends.
+    const bool inactive = !group.active_time_intervals.empty() &&
+                          !in_time_intervals(options_.time_intervals, group.active_time_intervals, group.now);
+    if (inactive || in_time_intervals(options_.time_intervals, group.mute_time_intervals, group.now)) {
+      logger("notify")->debug("msg=\"notifications not sent, route is {}\" receiver={} group_key={}",
+                              inactive ? "not within active time" : "within mute time", logfmt_value(group.receiver),
+                              logfmt_value(group.group_key));
+      if (metrics_) metrics_->suppressed(inactive ? "active_time_interval" : "mute_time_interval");
+      return;
+    }
     alerts = silence_.exec(ctx, std::move(alerts));
     if (alerts.empty()) return;
   } catch (const std::exception& e) {

@@ -1,6 +1,6 @@
 #pragma once
 // The notification pipeline of alertd: for each flush of an aggregation group,
-// inhibit -> silence -> per integration (dedup -> outbox -> retry -> send on the integration's own worker).
+// inhibit -> time intervals -> silence -> per integration (dedup -> outbox -> retry -> send on the integration's own worker).
 
 #include <chrono>
 #include <map>
@@ -12,6 +12,7 @@
 #include "alertd/notify/flush_sink.h"
 #include "alertd/notify/integrations.h"
 #include "alertd/notify/stage.h"
+#include "alertd/notify/time_interval.h"
 
 namespace twikit::notify {
 
@@ -20,6 +21,7 @@ struct PipelineOptions {
   bool notify_resolved_silenced = true;           ///< Announce resolution of alerts silenced while firing.
   RetryPolicy retry;                              ///< Backoff for retryable failures.
   std::string external_url = "http://localhost:9878"; ///< externalURL in notifications.
+  TimeIntervals time_intervals;                   ///< The named intervals routes mute or activate by.
 };
 
 /// The pipeline with one DeliveryWorker per integration. Thread-safe; copy and move are deleted.

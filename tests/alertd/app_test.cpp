@@ -107,6 +107,8 @@ TEST_CASE("the App hands firing alerts to the notification hub with external lab
   CHECK_THAT(metrics->body, Catch::Contains("alertd_config_last_reload_successful 0"));
   CHECK_THAT(metrics->body, Catch::Contains("alertd_config_reload_failures_total 1"));
   CHECK_THAT(metrics->body, Catch::Contains("process_resident_memory_bytes "));
+  CHECK_THAT(metrics->body, Catch::Contains("# TYPE alertd_regex_cache_misses_total counter\nalertd_regex_cache_misses_total "));
+  CHECK_THAT(metrics->body, Catch::Contains("\nalertd_regex_cache_capacity_bytes 67108864\n"));
   CHECK_THAT(metrics->body, Catch::Contains("alertd_scrapes_total{instance=\"127.0.0.1:"));
   app.stop();
   CHECK(hub->stopped);

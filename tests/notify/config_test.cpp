@@ -300,3 +300,58 @@ TEST_CASE("inhibit rules take Alertmanager's legacy source_match_re and target_m
   CHECK(rule.target_matchers[0].matches_value("info"));
   CHECK_FALSE(rule.target_matchers[0].matches_value("critical"));
 }
+
+TEST_CASE("time_intervals are named, and routes mute or activate by name without inheriting them") {
+  const auto cfg = load(R"(
+receivers: [{name: ops}]
+mute_time_intervals:
+  - name: legacy
+    time_intervals: [{weekdays: [sunday]}]
+time_intervals:
+  - name: offhours
+    time_intervals:
+      - times: [{start_time: "20:00", end_time: "24:00"}]
+        weekdays: ['monday:friday']
+        location: Europe/Berlin
+      - weekdays: [saturday, sunday]
+route:
+  receiver: ops
+  routes:
+    - matchers: [team=db]
+      mute_time_intervals: [offhours, legacy]
+      routes:
+        - matchers: [severity=critical]
+    - matchers: [team=web]
+      active_time_intervals: [offhours]
+)");
+  REQUIRE(cfg.time_intervals.size() == 2);
+  REQUIRE(cfg.time_intervals.at("offhours").size() == 2);
+  const TimeInterval& evening = cfg.time_intervals.at("offhours")[0];
+  REQUIRE(evening.times.size() == 1);
+  CHECK(evening.times[0].start_minute == 1200);
+  CHECK(evening.times[0].end_minute == 1440);
+  CHECK(evening.location.name() == "Europe/Berlin");
+  CHECK(cfg.route.routes[0].mute_time_intervals == std::vector<std::string>{"offhours", "legacy"});
+  CHECK(cfg.route.routes[0].routes[0].mute_time_intervals.empty());
+  CHECK(cfg.route.routes[1].active_time_intervals == std::vector<std::string>{"offhours"});
+}
+
+TEST_CASE("time interval mistakes are refused at their line and column") {
+  const std::string head = "receivers: [{name: ops}]\n";
+  CHECK(error_of(head + "time_intervals:\n  - name: x\n    time_intervals: [{weekdays: ['friday:monday']}]\nroute: {receiver: ops}\n") ==
+        "alertd.yaml:4:34: start day cannot be before end day");
+  CHECK(error_of(head + "time_intervals:\n  - time_intervals: []\nroute: {receiver: ops}\n") ==
+        "alertd.yaml:3:5: missing name in time interval");
+  CHECK(error_of(head + "mute_time_intervals: [{name: x}]\ntime_intervals: [{name: x}]\nroute: {receiver: ops}\n") ==
+        "alertd.yaml:3:25: time interval \"x\" is not unique");
+  CHECK(error_of(head + "route:\n  receiver: ops\n  routes: [{matchers: [a=b], mute_time_intervals: [nope]}]\n") ==
+        "alertd.yaml:4:52: undefined time interval \"nope\" used in route");
+  CHECK(error_of(head + "time_intervals: [{name: x}]\nroute: {receiver: ops, active_time_intervals: [x]}\n") ==
+        "alertd.yaml:3:47: root route must not have any active time intervals");
+  CHECK(error_of(head + "time_intervals:\n  - name: x\n    time_intervals: [{location: Mars/Base}]\nroute: {receiver: ops}\n") ==
+        "alertd.yaml:4:33: unknown time zone Mars/Base");
+  CHECK(error_of(head + "time_intervals:\n  - name: x\n    time_intervals: [{times: [{start_time: '10:00', end_time: '09:00'}]}]\n"
+                        "route: {receiver: ops}\n") == "alertd.yaml:4:31: start time cannot be equal or greater than end time");
+  CHECK(error_of(head + "time_intervals:\n  - name: x\n    time_intervals: [{weekday: [monday]}]\nroute: {receiver: ops}\n")
+            .starts_with("alertd.yaml:4:23:"));
+}

@@ -254,3 +254,53 @@ TEST_CASE("a hung integration does not delay another receiver's delivery") {
   hold.unlock();
   CHECK(p.wait_idle(std::chrono::seconds(2)));
 }
+
+TEST_CASE("a route inside its mute time interval sends nothing, and sends at the first flush after it") {
+  // The harness' clock starts at 2023-11-14T22:13:20Z, a Tuesday.
+  Harness h(config_from(R"(
+receivers: [{name: ops}, {name: night}]
+time_intervals:
+  - name: late
+    time_intervals: [{times: [{start_time: "22:00", end_time: "22:30"}]}]
+route:
+  receiver: ops
+  group_by: [alertname]
+  group_wait: 30s
+  group_interval: 5m
+  routes:
+    - matchers: [team=db]
+      mute_time_intervals: [late]
+    - matchers: [team=web]
+      receiver: night
+      active_time_intervals: [late]
+)"));
+  const TimestampMs t0 = h.clock.now_ms();
+  h.put({firing({{"alertname", "Down"}, {"team", "db"}}, t0), firing({{"alertname", "Slow"}, {"team", "web"}}, t0)});
+  h.advance(30'000);  // 22:13:50: muted for db, active for web
+  CHECK(h.sent("ops").empty());
+  REQUIRE(h.sent("night").size() == 1);
+  h.advance(300'000);  // 22:18:50
+  h.advance(300'000);  // 22:23:50
+  CHECK(h.sent("ops").empty());
+  h.advance(300'000);  // 22:28:50, still muted
+  CHECK(h.sent("ops").empty());
+  h.advance(300'000);  // 22:33:50: the mute is over; nothing was logged, so this flush notifies
+  REQUIRE(h.sent("ops").size() == 1);
+  CHECK(h.sent("ops")[0].alerts.size() == 1);
+  h.put({firing({{"alertname", "Down"}, {"team", "db"}}, t0), firing({{"alertname", "Slow"}, {"team", "web"}}, t0),
+         firing({{"alertname", "Slow"}, {"team", "web"}, {"instance", "b"}}, h.clock.now_ms())});
+  h.advance(300'000);  // 22:38:50: web's group changed, but its route is no longer active
+  CHECK(h.sent("night").size() == 1);
+  const auto families = h.metrics.collect();
+  double muted = 0;
+  double inactive = 0;
+  for (const auto& f : families) {
+    if (f.name != "alertd_notifications_suppressed_total") continue;
+    for (const auto& s : f.samples) {
+      if (label_value(s.labels, "reason") == "mute_time_interval") muted = s.value;
+      if (label_value(s.labels, "reason") == "active_time_interval") inactive = s.value;
+    }
+  }
+  CHECK(muted == 4);
+  CHECK(inactive == 2);  // 22:33:50 and 22:38:50
+}

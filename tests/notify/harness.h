@@ -43,6 +43,7 @@ struct Harness {
     }
     PipelineOptions opts;
     opts.notify_resolved_silenced = config.notify_resolved_silenced;
+    opts.time_intervals = config.time_intervals;
     opts.retry.initial_backoff_ms = 1;
     opts.retry.max_backoff_ms = 5;
     opts.retry.max_elapsed_ms = 2000;
