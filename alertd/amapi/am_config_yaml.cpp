@@ -2,12 +2,18 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "common/duration.h"
 
 namespace twikit::amapi {
 namespace {
 
 constexpr const char* kSecret = "<secret>";
+// Alertmanager 0.25 writes a webhook URL in clear and reads it back as a URL (no "<secret>"); alertd treats it
+// as a secret (url_file), so it writes an address that parses and can never resolve (RFC 6761).
+constexpr const char* kRedactedUrl = "https://redacted.invalid/";
 
 void emit_strings(YAML::Emitter& out, const char* key, const std::vector<std::string>& values) {
   out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
@@ -34,6 +40,8 @@ void emit_route(YAML::Emitter& out, const notify::RouteConfig& r, const notify::
   if (!parent || group_by(r) != group_by(*parent)) emit_strings(out, "group_by", group_by(r));
   if (!r.matchers.empty()) emit_matchers(out, "matchers", r.matchers);
   if (r.continue_matching) out << YAML::Key << "continue" << YAML::Value << true;
+  if (!r.mute_time_intervals.empty()) emit_strings(out, "mute_time_intervals", r.mute_time_intervals);
+  if (!r.active_time_intervals.empty()) emit_strings(out, "active_time_intervals", r.active_time_intervals);
   const std::pair<const char*, std::int64_t notify::RouteConfig::*> timings[] = {
       {"group_wait", &notify::RouteConfig::group_wait_ms},
       {"group_interval", &notify::RouteConfig::group_interval_ms},
@@ -49,6 +57,49 @@ void emit_route(YAML::Emitter& out, const notify::RouteConfig& r, const notify::
   out << YAML::EndMap;
 }
 
+std::string range_text(const notify::InclusiveRange& r, const char* const* names) {
+  const auto one = [names](int v) { return names ? std::string(names[v]) : std::to_string(v); };
+  return r.begin == r.end ? one(r.begin) : one(r.begin) + ":" + one(r.end);
+}
+
+void emit_ranges(YAML::Emitter& out, const char* key, const std::vector<notify::InclusiveRange>& ranges,
+                 const char* const* names = nullptr) {
+  if (ranges.empty()) return;
+  std::vector<std::string> texts;
+  for (const auto& r : ranges) texts.push_back(range_text(r, names));
+  emit_strings(out, key, texts);
+}
+
+std::string time_of_day(int minute) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60 % 100, minute % 60);
+  return buf;
+}
+
+// Times of day are quoted: YAML 1.1 would read 22:00 as the base-60 number 1320.
+void emit_time_interval(YAML::Emitter& out, const notify::TimeInterval& t) {
+  static const char* const kWeekdays[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  out << YAML::BeginMap;
+  if (!t.times.empty()) {
+    out << YAML::Key << "times" << YAML::Value << YAML::BeginSeq;
+    for (const auto& m : t.times) {
+      out << YAML::Flow << YAML::BeginMap << YAML::Key << "start_time" << YAML::Value << YAML::DoubleQuoted
+          << time_of_day(m.start_minute) << YAML::Key << "end_time" << YAML::Value << YAML::DoubleQuoted
+          << time_of_day(m.end_minute) << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  const bool weekdays_valid = std::all_of(t.weekdays.begin(), t.weekdays.end(), [](const notify::InclusiveRange& r) {
+    return r.begin >= 0 && r.begin <= 6 && r.end >= 0 && r.end <= 6;
+  });
+  emit_ranges(out, "weekdays", t.weekdays, weekdays_valid ? kWeekdays : nullptr);
+  emit_ranges(out, "days_of_month", t.days_of_month);
+  emit_ranges(out, "months", t.months);
+  emit_ranges(out, "years", t.years);
+  if (t.location.name() != "UTC") out << YAML::Key << "location" << YAML::Value << t.location.name();
+  out << YAML::EndMap;
+}
+
 void emit_receiver(YAML::Emitter& out, const notify::ReceiverConfig& r) {
   out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
   if (!r.webhooks.empty()) {
@@ -60,7 +111,7 @@ void emit_receiver(YAML::Emitter& out, const notify::ReceiverConfig& r) {
             << YAML::Value << YAML::BeginMap << YAML::Key << "credentials" << YAML::Value << kSecret << YAML::EndMap
             << YAML::EndMap;
       }
-      out << YAML::Key << "url" << YAML::Value << kSecret << YAML::Key << "max_alerts" << YAML::Value << w.max_alerts
+      out << YAML::Key << "url" << YAML::Value << kRedactedUrl << YAML::Key << "max_alerts" << YAML::Value << w.max_alerts
           << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -108,6 +159,16 @@ std::string alertmanager_config_yaml(const notify::NotificationConfig& config) {
       emit_matchers(out, "target_matchers", rule.target_matchers);
       if (!rule.equal.empty()) emit_strings(out, "equal", rule.equal);
       out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!config.time_intervals.empty()) {
+    out << YAML::Key << "time_intervals" << YAML::Value << YAML::BeginSeq;
+    for (const auto& [name, intervals] : config.time_intervals) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name << YAML::Key << "time_intervals" << YAML::Value
+          << YAML::BeginSeq;
+      for (const auto& t : intervals) emit_time_interval(out, t);
+      out << YAML::EndSeq << YAML::EndMap;
     }
     out << YAML::EndSeq;
   }

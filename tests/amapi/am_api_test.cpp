@@ -304,7 +304,7 @@ TEST_CASE("the Alertmanager config writes integrations with their secrets hidden
   CHECK(yaml.find("pw") == std::string::npos);
   CHECK(yaml.find("abc") == std::string::npos);
   const YAML::Node doc = YAML::Load(yaml);
-  CHECK(doc["receivers"][0]["webhook_configs"][0]["url"].as<std::string>() == "<secret>");
+  CHECK(doc["receivers"][0]["webhook_configs"][0]["url"].as<std::string>() == "https://redacted.invalid/");
   CHECK(doc["receivers"][0]["webhook_configs"][0]["http_config"]["authorization"]["credentials"].as<std::string>() ==
         "<secret>");
   CHECK(doc["receivers"][0]["slack_configs"][0]["api_url"].as<std::string>() == "<secret>");
@@ -312,4 +312,42 @@ TEST_CASE("the Alertmanager config writes integrations with their secrets hidden
   CHECK(doc["receivers"][0]["email_configs"][0]["to"].as<std::string>() == "a@example.org, b@example.org");
   CHECK(doc["receivers"][0]["email_configs"][0]["auth_password"].as<std::string>() == "<secret>");
   CHECK(doc["route"]["receiver"].as<std::string>() == "ops");
+}
+
+TEST_CASE("the Alertmanager config carries time intervals and the routes' references to them", "[amapi][api]") {
+  const auto cfg = notify::load_notification_config(YAML::Load(R"(
+receivers: [{name: log, system_log_configs: [{}]}]
+route:
+  receiver: log
+  routes:
+    - matchers: ['team="ops"']
+      mute_time_intervals: [nights]
+      active_time_intervals: [workdays]
+time_intervals:
+  - name: nights
+    time_intervals:
+      - times: [{start_time: '22:00', end_time: '24:00'}]
+        location: Europe/Berlin
+  - name: workdays
+    time_intervals:
+      - weekdays: ['monday:friday', 'sunday']
+        days_of_month: ['1:5', '-1']
+        months: ['1:3']
+        years: ['2026']
+)"), "test.yaml", [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  const std::string yaml = alertmanager_config_yaml(cfg);
+  INFO(yaml);
+  CHECK(yaml.find("      mute_time_intervals: [nights]\n      active_time_intervals: [workdays]\n") != std::string::npos);
+  CHECK(yaml.find("time_intervals:\n"
+                  "  - name: nights\n"
+                  "    time_intervals:\n"
+                  "      - times:\n"
+                  "          - {start_time: \"22:00\", end_time: \"24:00\"}\n"
+                  "        location: Europe/Berlin\n"
+                  "  - name: workdays\n"
+                  "    time_intervals:\n"
+                  "      - weekdays: [monday:friday, sunday]\n"
+                  "        days_of_month: [1:5, -1]\n"
+                  "        months: [1:3]\n"
+                  "        years: [2026]\n") != std::string::npos);
 }

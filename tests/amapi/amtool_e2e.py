@@ -7,6 +7,7 @@ token, then checks with amtool:
 - `silence add` (with --http.config.file carrying the bearer token; refused without it) creates a silence
   that /api/monitoring/silences shows and that silences its alert (`alert query` no longer lists it,
   `alert query -s` does);
+- `amtool check-config` accepts what /api/v2/status reports as config.original;
 - `silence query` lists it; `silence update ID` changes it in place (same id), `silence expire ID` expires it (the monitoring API then says expired).
 Then starts a real Alertmanager 0.25 on 127.0.0.1 with the same routes, POSTs it the same alerts, runs the
 same amtool commands against both and compares the table headers, the alert names listed and the key sets
@@ -48,9 +49,24 @@ ROUTES = """route:
   routes:
     - matchers: ['severity="critical"']
       receiver: crit
+    - matchers: ['team="nobody"']
+      receiver: hook
+      mute_time_intervals: [weekends]
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [service]
+time_intervals:
+  - name: weekends
+    time_intervals:
+      - weekdays: ['saturday', 'sunday']
+        times: [{start_time: '00:00', end_time: '24:00'}]
 receivers:
   - name: log
   - name: crit
+  - name: hook
+    webhook_configs:
+      - url: http://127.0.0.1:9/never-called
 """
 
 failures = []
@@ -225,6 +241,13 @@ def main():
         if not wait_for(lambda: len(alertd_alerts()) == 2, 'alertd serves both firing alerts on /api/v2/alerts'):
             return 1
         ours = scenario(Amtool(amtool_bin, url, http_config), url)
+        # What /api/v2/status reports as config.original is an Alertmanager file amtool accepts.
+        status, body = http(url + '/api/v2/status')
+        original = json.loads(body)['config']['original'] if status == 200 else ''
+        with open(os.path.join(work, 'original.yml'), 'w') as f:
+            f.write(original)
+        rc, out, err = Amtool(amtool_bin, url, http_config).run('check-config', os.path.join(work, 'original.yml'))
+        check(rc == 0, 'amtool check-config accepts config.original (exit %d):\n%s%s%s' % (rc, original, out, err))
 
         if not am_bin:
             print('note: prometheus-alertmanager is not installed; the comparison with Alertmanager is left out')
