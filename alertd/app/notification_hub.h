@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "alertd/amapi/am_api.h"
 #include "alertd/notify/alert.h"
 #include "alertd/notify/config.h"
 #include "alertd/persistence/rule_state_store.h"
@@ -40,6 +41,8 @@ class NotificationHub {
   virtual void collect(std::vector<MetricFamily>& out) const = 0;
   /// Registers the hub's HTTP routes (the monitoring API); called once, before the server starts.
   virtual void register_routes(WebRouter& router) = 0;
+  /// The Alertmanager API v2 over the hub's alerts and silences, or null when the hub keeps none.
+  virtual amapi::AlertmanagerApi* alertmanager_api() { return nullptr; }
   /// Stops background work (delivery threads); called once at shutdown.
   virtual void stop() = 0;
 };

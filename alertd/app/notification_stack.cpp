@@ -24,6 +24,13 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   alert_store_ = std::make_unique<persistence::AlertStore>(*db_);
   rule_state_ = std::make_unique<persistence::RuleStateStore>(*db_);
   api_ = std::make_unique<api::MonitoringApi>(*alert_store_, *silences_, *clock_);
+  amapi::Sources am_sources;
+  am_sources.alerts = alert_store_.get();
+  am_sources.silences = silences_.get();
+  am_sources.clock = clock_;
+  am_sources.view = [this] { return notification_view(); };
+  am_sources.status = {TWIKIT_VERSION, clock_->now_ms()};
+  am_api_ = std::make_unique<amapi::AlertmanagerApi>(std::move(am_sources));
   // Firing alerts from before a restart come back so their groups and escalations continue.
   persistence::AlertQuery firing;
   firing.state = "firing";
@@ -173,6 +180,23 @@ void NotificationStack::collect(std::vector<MetricFamily>& out) const {
                  MetricType::gauge, {{{{"state", "firing"}}, static_cast<double>(firing), "", std::nullopt}}});
   out.push_back({"alertd_aggregation_groups", "Aggregation groups in the dispatcher.", MetricType::gauge,
                  {{{}, static_cast<double>(groups), "", std::nullopt}}});
+}
+
+amapi::NotificationView NotificationStack::notification_view() const {
+  amapi::NotificationView view;
+  std::shared_ptr<Generation> gen;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    gen = gen_;
+    for (const auto& [fp, a] : active_) view.ends_at[fp] = a.ends_at;
+  }
+  if (!gen) {
+    view.config = std::make_shared<const NotificationConfig>();
+    return view;
+  }
+  view.config = std::shared_ptr<const NotificationConfig>(gen, &gen->config);  // keeps the generation alive
+  view.inhibited_by = [gen](const Labels& labels, TimestampMs now) { return gen->inhibitor->inhibited_by(labels, now); };
+  return view;
 }
 
 void NotificationStack::register_routes(WebRouter& router) { api_->register_routes(router); }

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "alertd/amapi/am_api.h"
 #include "alertd/api/monitoring_api.h"
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/inhibit/inhibitor.h"
@@ -74,6 +75,10 @@ class NotificationStack {
   silence::Silences& silences() { return *silences_; }
   /// The rule engine's remembered alerts, in the same database.
   persistence::RuleStateStore& rule_state() const { return *rule_state_; }
+  /// The Alertmanager API v2 over the same alerts and silences as the monitoring API.
+  amapi::AlertmanagerApi& alertmanager_api() { return *am_api_; }
+  /// What the Alertmanager API sees of the running generation: its config, inhibitor and alert validity.
+  amapi::NotificationView notification_view() const;
   /// The delivery metrics.
   const notify::NotifyMetrics& metrics() const { return metrics_; }
 
@@ -102,6 +107,7 @@ class NotificationStack {
   std::unique_ptr<persistence::AlertStore> alert_store_;
   std::unique_ptr<persistence::RuleStateStore> rule_state_;
   std::unique_ptr<api::MonitoringApi> api_;
+  std::unique_ptr<amapi::AlertmanagerApi> am_api_;
   notify::NotifyMetrics metrics_;
 
   mutable std::mutex mu_;  // guards gen_ and active_

@@ -21,6 +21,7 @@ class StackHub final : public NotificationHub {
   void maintain() override { stack_.apply_retention(); }
   void collect(std::vector<MetricFamily>& out) const override { stack_.collect(out); }
   void register_routes(WebRouter& router) override { stack_.register_routes(router); }
+  amapi::AlertmanagerApi* alertmanager_api() override { return &stack_.alertmanager_api(); }
   void stop() override { stack_.stop(); }
 
  private:

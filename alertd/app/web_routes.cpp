@@ -5,6 +5,7 @@
 #include <string_view>
 #include <variant>
 
+#include "alertd/amapi/am_routes.h"
 #include "alertd/api/historical_api.h"
 #include "alertd/api/monitoring_json.h"
 #include "alertd/api/prometheus_api.h"
@@ -183,7 +184,7 @@ WebRouter App::routes() {
   // UTF-8. A refused request that announced a body gets "Connection: close" from the server.
   router.set_guard([this](const WebRequest& req, WebErrorFormat) -> std::optional<WebResponse> {
     const bool mutating = req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
-    const bool monitoring = req.path.starts_with("/api/monitoring/");
+    const bool monitoring = req.path.starts_with("/api/monitoring/") || req.path.starts_with("/api/v2/");
     if (mutating && (monitoring || req.path == "/-/reload")) {
       const std::string token = config()->web.api_bearer_token;
       if (!token.empty()) {
@@ -358,6 +359,7 @@ WebRouter App::routes() {
       },
       route({"GET", "POST"}, "/api/"));
   hub_->register_routes(router);
+  if (auto* am = hub_->alertmanager_api()) amapi::add_alertmanager_routes(router, *am, kMaxBody);
   dashboard::add_dashboard_routes(router, dashboard_);
   if (history_) {
     api::add_historical_routes(router, *history_, store_, [this](std::string_view key) -> std::optional<std::string> {

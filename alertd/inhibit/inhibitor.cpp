@@ -1,5 +1,7 @@
 #include "alertd/inhibit/inhibitor.h"
 
+#include <set>
+
 namespace twikit::inhibit {
 
 Inhibitor::Inhibitor(std::vector<notify::InhibitRuleConfig> rules) : rules_(std::move(rules)) {}
@@ -17,7 +19,8 @@ void Inhibitor::gc(TimestampMs now) {
   }
 }
 
-bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
+template <typename F>
+void Inhibitor::for_each_source(const Labels& labels, TimestampMs now, F found) const {
   const notify::Fingerprint target_fp = notify::fingerprint(labels);
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& rule : rules_) {
@@ -34,10 +37,27 @@ bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
           break;
         }
       }
-      if (equal) return true;
+      if (equal && !found(fp)) return;
     }
   }
-  return false;
+}
+
+bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
+  bool muted = false;
+  for_each_source(labels, now, [&](notify::Fingerprint) {
+    muted = true;
+    return false;
+  });
+  return muted;
+}
+
+std::vector<notify::Fingerprint> Inhibitor::inhibited_by(const Labels& labels, TimestampMs now) const {
+  std::set<notify::Fingerprint> sources;
+  for_each_source(labels, now, [&](notify::Fingerprint fp) {
+    sources.insert(fp);
+    return true;
+  });
+  return {sources.begin(), sources.end()};
 }
 
 }  // namespace twikit::inhibit

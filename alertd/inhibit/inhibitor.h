@@ -24,8 +24,15 @@ class Inhibitor final : public notify::Muter {
   /// Whether a firing source alert of some rule mutes an alert with `labels`. An alert matching both a
   /// rule's source and target cannot be muted by alerts that also match both (as in Alertmanager).
   bool mutes(const Labels& labels, TimestampMs now) const override;
+  /// The fingerprints of the firing source alerts that mute an alert with `labels` at `now`, ascending
+  /// (Alertmanager's inhibitedBy); empty when it is not inhibited.
+  std::vector<notify::Fingerprint> inhibited_by(const Labels& labels, TimestampMs now) const;
 
  private:
+  // Calls `found` with each muting source's fingerprint until it returns false.
+  template <typename F>
+  void for_each_source(const Labels& labels, TimestampMs now, F found) const;
+
   std::vector<notify::InhibitRuleConfig> rules_;
   mutable std::mutex mu_;
   std::map<notify::Fingerprint, notify::Alert> alerts_;

@@ -1,6 +1,7 @@
 #include "alertd/silence/silences.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace twikit::silence {
@@ -17,8 +18,7 @@ Silences::Silences(const Clock& clock, SilenceStore* store) : clock_(clock), sto
   }
 }
 
-std::string Silences::add(Silence s) {
-  const TimestampMs now = clock_.now_ms();
+void Silences::validate(Silence& s, TimestampMs now) const {
   if (s.matchers.empty()) throw std::invalid_argument("silence needs at least one matcher");
   if (std::all_of(s.matchers.begin(), s.matchers.end(), [](const notify::Matcher& m) { return m.matches_value(""); })) {
     throw std::invalid_argument("at least one matcher must not match the empty string");
@@ -41,8 +41,9 @@ std::string Silences::add(Silence s) {
   if (bytes > kMaxSilenceBytes) {
     throw std::invalid_argument("the silence is larger than " + std::to_string(kMaxSilenceBytes) + " bytes");
   }
-  s.updated_at = now;
-  std::lock_guard<std::mutex> lock(mu_);
+}
+
+std::string Silences::insert_locked(Silence s, TimestampMs now) {
   const auto live = std::count_if(silences_.begin(), silences_.end(), [now](const auto& kv) { return kv.second.ends_at > now; });
   if (static_cast<std::size_t>(live) >= kMaxActiveSilences) {
     throw std::invalid_argument("there are already " + std::to_string(kMaxActiveSilences) +
@@ -52,9 +53,67 @@ std::string Silences::add(Silence s) {
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng_()),
                 static_cast<unsigned long long>(rng_()));
   s.id = buf;
+  s.updated_at = now;
   if (store_) store_->save(s);
   silences_[s.id] = s;
   return s.id;
+}
+
+std::string Silences::add(Silence s) {
+  const TimestampMs now = clock_.now_ms();
+  validate(s, now);
+  std::lock_guard<std::mutex> lock(mu_);
+  return insert_locked(std::move(s), now);
+}
+
+namespace {
+
+bool same_matchers(const notify::Matchers& a, const notify::Matchers& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const notify::Matcher& x, const notify::Matcher& y) {
+    return x.name() == y.name() && x.op() == y.op() && x.value() == y.value();
+  });
+}
+
+// Alertmanager's canUpdate: whether `next` may replace `prev` under the same id at `now`.
+bool can_update(const Silence& prev, const Silence& next, TimestampMs now) {
+  if (!same_matchers(prev.matchers, next.matchers)) return false;
+  const std::string state = silence_state(prev, now);
+  if (state == "active") {
+    // Alertmanager compares the starts to the second (its clients round-trip RFC 3339 text).
+    const auto seconds = [](TimestampMs t) { return t >= 0 ? t / 1000 : (t - 999) / 1000; };
+    return seconds(next.starts_at) == seconds(prev.starts_at) && next.ends_at >= now;
+  }
+  if (state == "pending") return next.starts_at >= now;
+  return false;
+}
+
+}  // namespace
+
+std::string Silences::set(Silence s) {
+  const TimestampMs now = clock_.now_ms();
+  validate(s, now);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!s.id.empty()) {
+    auto it = silences_.find(s.id);
+    if (it == silences_.end()) throw SilenceNotFound("silence " + s.id + " not found");
+    Silence& prev = it->second;
+    if (can_update(prev, s, now)) {
+      s.updated_at = now;
+      if (store_) store_->save(s);
+      prev = s;
+      return s.id;
+    }
+    if (prev.ends_at > now) {  // expire the old one, as expire() does
+      Silence expired = prev;
+      expired.ends_at = now;
+      if (expired.starts_at > now) expired.starts_at = now;
+      expired.updated_at = now;
+      if (store_) store_->save(expired);
+      prev = std::move(expired);
+    }
+  }
+  if (s.starts_at < now) s.starts_at = now;
+  return insert_locked(std::move(s), now);
 }
 
 bool Silences::expire(const std::string& id) {

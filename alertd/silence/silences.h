@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ inline constexpr std::size_t kMaxActiveSilences = 1000;
 /// "pending", "active" or "expired" at `now`.
 std::string silence_state(const Silence& s, TimestampMs now);
 
+/// Thrown by Silences::set() for an id that names no silence.
+class SilenceNotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Persists silences (SQLite in the daemon). Implementations are thread-safe.
 class SilenceStore {
  public:
@@ -62,6 +69,12 @@ class Silences final : public notify::SilenceMuter {
   /// starts_at, ends_at is in the past, created_by is empty, a size cap above is exceeded, or
   /// kMaxActiveSilences are already active or pending. A zero starts_at means now.
   std::string add(Silence s);
+  /// Alertmanager's Set: without an id, adds `s` as add() does but starting no earlier than now; with the id
+  /// of an existing silence, updates it in place when Alertmanager allows (same matchers; an active one keeps
+  /// its start (to the second) and does not end in the past, a pending one does not start in the past),
+  /// otherwise expires it (unless already expired) and adds `s` under a fresh id. Returns the id. Throws
+  /// std::invalid_argument as add() does and SilenceNotFound for an unknown id.
+  std::string set(Silence s);
   /// Expires silence `id` now; false when it does not exist or has already expired.
   bool expire(const std::string& id);
   /// The silence `id`, if any.
@@ -73,6 +86,9 @@ class Silences final : public notify::SilenceMuter {
   bool muted_during(const Labels& labels, TimestampMs from, TimestampMs to) const override;
 
  private:
+  void validate(Silence& s, TimestampMs now) const;       // throws std::invalid_argument; fills a zero start
+  std::string insert_locked(Silence s, TimestampMs now);  // caps, fresh id, store; caller holds mu_
+
   const Clock& clock_;
   SilenceStore* store_;
   mutable std::mutex mu_;
