@@ -96,10 +96,15 @@ class Lexer {
   static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
   static bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+  // The 1-based line of offset `p`; counts on from the previous answer, so a lexer run stays linear in the
+  // text (a notification template file has thousands of tokens).
   int line_at(std::size_t p) const {
-    int line = 1;
-    for (std::size_t i = 0; i < p && i < in_.size(); ++i) line += in_[i] == '\n' ? 1 : 0;
-    return line;
+    if (p < line_pos_) {
+      line_pos_ = 0;
+      line_of_pos_ = 1;
+    }
+    for (; line_pos_ < p && line_pos_ < in_.size(); ++line_pos_) line_of_pos_ += in_[line_pos_] == '\n' ? 1 : 0;
+    return line_of_pos_;
   }
 
   [[noreturn]] void fail(const std::string& msg) const {
@@ -293,6 +298,8 @@ class Lexer {
   std::size_t pos_ = 0;
   int line_ = 1;
   std::vector<Token> tokens_;
+  mutable std::size_t line_pos_ = 0;
+  mutable int line_of_pos_ = 1;
 };
 
 class Parser {
