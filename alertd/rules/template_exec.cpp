@@ -290,7 +290,12 @@ class Executor {
         }
       }
     }
-    if (args) fail(line, "at <." + name + ">: " + name + " has arguments but cannot be invoked as function");
+    if (args) {
+      // Go's two wordings: a map key, and a struct field.
+      const bool is_struct = base.type() && base.type()->is_struct;
+      fail(line, "at <." + name + ">: " + name +
+                     (is_struct ? " has arguments but cannot be invoked as function" : " is not a method but has arguments"));
+    }
     if (base.is_map()) {
       const auto& m = base.as_map();
       const auto it = m.find(name);

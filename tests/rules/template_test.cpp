@@ -309,6 +309,10 @@ TEST_CASE("methods of a typed value answer fields and take arguments; a struct's
   CHECK(run_am("{{ .N }} {{ .Twice }} {{ .Plus 1 }} {{ 2 | .Plus }}", v) == "21 42 22 23");
   CHECK(error_of([&] { run_am("{{ .Nope }}", v); }) ==
         "template: am:1: executing \"am\" at <.Nope>: can't evaluate field Nope in type *test.T");
+  CHECK(error_of([&] { run_am("{{ .N 1 }}", v); }) ==
+        "template: am:1: executing \"am\" at <.N>: N has arguments but cannot be invoked as function");
+  CHECK(error_of([] { run("{{ .a 1 }}", TemplateValue(TemplateValue::Map{{"a", TemplateValue(1)}})); }) ==
+        "template: test:1: executing \"test\" at <.a>: a is not a method but has arguments");
   CHECK(error_of([&] { run_am("{{ .Twice 1 }}", v); }) ==
         "template: am:1: executing \"am\" at <.Twice>: wrong number of args for Twice: want 0 got 1");
 }
