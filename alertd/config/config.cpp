@@ -25,7 +25,8 @@ const std::set<std::string> kScrapeGlobalKeys = {"scrape_interval", "scrape_time
                                                  "external_labels"};
 
 const std::set<std::string> kNotificationRootKeys = {"receivers",           "route",          "inhibit_rules",
-                                                     "escalation_policies", "time_intervals", "mute_time_intervals"};
+                                                     "escalation_policies", "time_intervals", "mute_time_intervals",
+                                                     "templates"};
 
 bool has_glob_chars(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 

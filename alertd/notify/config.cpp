@@ -1,9 +1,16 @@
 #include "alertd/notify/config.h"
 
+#include <glob.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
+
+#include "alertd/notify/default_templates.h"
 
 #include "alertd/notify/config_yaml.h"
 #include "alertd/notify/time_interval_yaml.h"
@@ -40,6 +47,7 @@ class Loader {
     if (!root.IsDefined() || root.IsNull()) return finish(cfg, root, false);
     if (!root.IsMap()) r_.fail(root, "alertd config must be a mapping");
     load_global(root["global"], cfg);
+    load_templates(root["templates"], cfg);
     const YAML::Node receivers = root["receivers"];
     if (receivers.IsDefined() && !receivers.IsNull()) {
       if (!receivers.IsSequence()) r_.fail(receivers, "receivers must be a list");
@@ -108,6 +116,63 @@ class Loader {
       cfg.api_bearer_token = r_.read_secret_file(g["api_bearer_token_file"], "api_bearer_token_file");
       r_.check_token(g["api_bearer_token_file"], cfg.api_bearer_token, "api_bearer_token_file");
     }
+  }
+
+  // `templates:` file globs, relative to the config file's directory as Alertmanager resolves them; the
+  // defaults first, then each matched file in order, so a file may redefine `slack.default.title`.
+  void load_templates(const YAML::Node& list, NotificationConfig& cfg) {
+    templates_ = default_template_set();
+    if (!list.IsDefined() || list.IsNull()) {
+      cfg.templates = templates_;
+      return;
+    }
+    if (!list.IsSequence()) r_.fail(list, "templates must be a list of file globs");
+    const std::filesystem::path base = std::filesystem::path(r_.file()).parent_path();
+    auto set = std::make_shared<rules::TemplateSet>(*templates_);
+    for (const auto& entry : list) {
+      const std::string pattern_text = r_.str(entry);
+      if (pattern_text.empty()) r_.fail(entry, "templates: empty file glob");
+      std::filesystem::path pattern(pattern_text);
+      if (pattern.is_relative()) pattern = base / pattern;
+      glob_t g{};
+      const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+      std::vector<std::string> files;
+      if (rc == 0) {
+        for (std::size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+      }
+      globfree(&g);
+      if (rc != 0 && rc != GLOB_NOMATCH) r_.fail(entry, "templates: cannot read glob \"" + pattern_text + "\"");
+      for (const auto& file : files) {
+        try {
+          set->add(file, read_template_file(entry, file));
+        } catch (const rules::TemplateError& e) {
+          r_.fail(entry, std::string("templates: ") + e.what());
+        }
+        cfg.template_files.push_back(file);
+      }
+    }
+    templates_ = std::move(set);
+    cfg.templates = templates_;
+  }
+
+  std::string read_template_file(const YAML::Node& entry, const std::string& file) const {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) r_.fail(entry, "templates: cannot read " + file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // A receiver field that is a Go template: parsed now against the templates, so that a syntax error is a
+  // load error at its position (execution errors surface at send time).
+  std::string template_field(const YAML::Node& node, const std::string& what) const {
+    const std::string text = r_.str(node);
+    try {
+      (void)templates_->parse(what, text);
+    } catch (const rules::TemplateError& e) {
+      r_.fail(node, what + ": " + e.what());
+    }
+    return text;
   }
 
   void check_smarthost(const YAML::Node& node, const std::string& address, const std::string& what) const {
@@ -228,8 +293,22 @@ class Loader {
   }
 
   SlackConfig load_slack(const YAML::Node& n) {
-    r_.check_keys(n, {"api_url", "api_url_file", "channel", "username", "timeout", "send_resolved"}, "slack_configs");
+    r_.check_keys(n,
+                  {"api_url", "api_url_file", "channel", "username", "timeout", "send_resolved", "title", "title_link",
+                   "text", "pretext", "fallback", "footer", "icon_emoji", "icon_url", "callback_id", "color"},
+                  "slack_configs");
     SlackConfig s;
+    s.templates = templates_;
+    const std::pair<const char*, std::string SlackConfig::*> fields[] = {
+        {"channel", &SlackConfig::channel},   {"username", &SlackConfig::username},
+        {"title", &SlackConfig::title},       {"title_link", &SlackConfig::title_link},
+        {"text", &SlackConfig::text},         {"pretext", &SlackConfig::pretext},
+        {"fallback", &SlackConfig::fallback}, {"footer", &SlackConfig::footer},
+        {"icon_emoji", &SlackConfig::icon_emoji}, {"icon_url", &SlackConfig::icon_url},
+        {"callback_id", &SlackConfig::callback_id}, {"color", &SlackConfig::color}};
+    for (const auto& [key, member] : fields) {
+      if (n[key]) s.*member = template_field(n[key], std::string("slack_configs ") + key);
+    }
     if (n["api_url"] && n["api_url_file"]) r_.fail(n["api_url_file"], "slack_configs: at most one of api_url and api_url_file");
     if (n["api_url"]) {
       s.api_url = r_.str(n["api_url"]);
@@ -248,8 +327,6 @@ class Loader {
       r_.fail(n, std::string("slack_configs: missing secret api_url (set api_url_file, global.slack_api_url_file or ") +
                      kSlackUrlEnv + ")");
     }
-    if (n["channel"]) s.channel = r_.str(n["channel"]);
-    if (n["username"]) s.username = r_.str(n["username"]);
     if (n["timeout"]) s.timeout_ms = r_.duration(n["timeout"]);
     if (n["send_resolved"]) s.send_resolved = r_.boolean(n["send_resolved"]);
     return s;
@@ -258,9 +335,21 @@ class Loader {
   EmailConfig load_email(const YAML::Node& n) {
     r_.check_keys(n,
                   {"to", "from", "smarthost", "hello", "auth_username", "auth_password", "auth_password_file",
-                   "auth_password_env", "require_tls", "timeout", "send_resolved"},
+                   "auth_password_env", "require_tls", "timeout", "send_resolved", "headers", "html", "text"},
                   "email_configs");
     EmailConfig e;
+    e.templates = templates_;
+    if (n["html"]) e.html = template_field(n["html"], "email_configs html");
+    if (n["text"]) e.text = template_field(n["text"], "email_configs text");
+    if (const YAML::Node headers = n["headers"]; headers.IsDefined() && !headers.IsNull()) {
+      if (!headers.IsMap()) r_.fail(headers, "email_configs: headers must be a mapping");
+      for (const auto& kv : headers) {
+        const std::string name = canonical_header(r_.str(kv.first));
+        if (e.headers.count(name)) r_.fail(kv.first, "email_configs: duplicate header \"" + name + "\"");
+        e.headers[name] = template_field(kv.second, "email_configs headers " + name);
+      }
+    }
+    if (!e.headers.count("Subject")) e.headers["Subject"] = R"({{ template "email.default.subject" . }})";
     if (!n["to"]) r_.fail(n, "email_configs: missing to");
     e.to = r_.strings(n["to"], true);
     if (e.to.empty()) r_.fail(n["to"], "email_configs: to is empty");
@@ -289,7 +378,31 @@ class Loader {
     return e;
   }
 
+  // Go's textproto.CanonicalMIMEHeaderKey for the usual header names: "content-type" -> "Content-Type".
+  static std::string canonical_header(std::string name) {
+    bool upper = true;
+    for (char& c : name) {
+      c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+      upper = c == '-';
+    }
+    return name;
+  }
+
   ReceiverConfig load_receiver(const YAML::Node& n, const NotificationConfig& cfg) {
+    // Alertmanager's integrations alertd does not have: say so by name rather than "unknown field".
+    static const std::set<std::string> absent = {"pagerduty_configs", "pushover_configs", "opsgenie_configs",
+                                                  "victorops_configs", "wechat_configs", "sns_configs",
+                                                  "telegram_configs", "webex_configs", "discord_configs",
+                                                  "msteams_configs"};
+    if (n.IsMap()) {
+      for (const auto& kv : n) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        if (absent.count(key)) {
+          r_.fail(kv.first, "receiver integration " + key + " is not supported by alertd (alertd has webhook_configs, "
+                            "slack_configs, email_configs, system_log_configs and alertmanager_configs)");
+        }
+      }
+    }
     r_.check_keys(n,
                   {"name", "webhook_configs", "slack_configs", "email_configs", "system_log_configs",
                    "alertmanager_configs"},
@@ -593,6 +706,7 @@ class Loader {
   const EnvLookup& env_;
   std::vector<std::string> warnings_;  // collected while the route tree is read
   Globals globals_;
+  std::shared_ptr<const rules::TemplateSet> templates_ = default_template_set();
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "alertd/notify/matcher.h"
 #include "alertd/notify/time_interval.h"
+#include "alertd/rules/template_set.h"
 
 namespace twikit::notify {
 
@@ -28,11 +30,23 @@ struct WebhookConfig {
   bool send_resolved = true;      ///< Alertmanager's default for webhooks.
 };
 
-/// A Slack incoming-webhook integration.
+/// A Slack incoming-webhook integration. The message fields are Go templates executed with Alertmanager's
+/// notification data; each defaults to the template of Alertmanager's name (`slack.default.title`, ...).
 struct SlackConfig {
   std::string api_url;            ///< The incoming-webhook URL (a secret).
-  std::string channel;            ///< Optional channel override.
-  std::string username;           ///< Optional bot user name.
+  std::string channel = R"({{ template "slack.default.channel" . }})"; ///< Channel override; empty = the webhook's.
+  std::string username = R"({{ template "slack.default.username" . }})"; ///< Bot user name.
+  std::string title = R"({{ template "slack.default.title" . }})";       ///< Attachment title.
+  std::string title_link = R"({{ template "slack.default.titlelink" . }})"; ///< Link of the title.
+  std::string text = R"({{ template "slack.default.text" . }})";         ///< Attachment text.
+  std::string pretext = R"({{ template "slack.default.pretext" . }})";   ///< Text above the attachment.
+  std::string fallback = R"({{ template "slack.default.fallback" . }})"; ///< Plain-text summary.
+  std::string footer = R"({{ template "slack.default.footer" . }})";     ///< Attachment footer.
+  std::string icon_emoji = R"({{ template "slack.default.iconemoji" . }})"; ///< Bot icon emoji.
+  std::string icon_url = R"({{ template "slack.default.iconurl" . }})";  ///< Bot icon URL.
+  std::string callback_id = R"({{ template "slack.default.callbackid" . }})"; ///< Attachment callback id.
+  std::string color = R"({{ template "slack.default.color" . }})";       ///< Attachment colour.
+  std::shared_ptr<const rules::TemplateSet> templates; ///< The templates the fields call (nullptr: the defaults).
   std::int64_t timeout_ms = 10000;///< Per-request timeout.
   bool send_resolved = false;     ///< Alertmanager's default for Slack.
 };
@@ -48,6 +62,12 @@ struct EmailConfig {
   bool require_tls = true;        ///< Require STARTTLS (Alertmanager's default); false sends in clear text.
   std::int64_t timeout_ms = 10000;///< Per-delivery timeout.
   bool send_resolved = false;     ///< Alertmanager's default for email.
+  /// Extra or replaced headers (`headers:`), values are Go templates; Subject defaults to
+  /// `{{ template "email.default.subject" . }}`. Names are kept in Alertmanager's canonical form ("Subject").
+  std::map<std::string, std::string> headers;
+  std::string html = R"({{ template "email.default.html" . }})"; ///< HTML part (a template; empty = none).
+  std::string text = R"({{ template "email.default.text" . }})"; ///< Plain-text part (a template; empty = none).
+  std::shared_ptr<const rules::TemplateSet> templates; ///< The templates the fields call (nullptr: the defaults).
 };
 
 /// Writes one structured log line per notification.
@@ -114,6 +134,8 @@ struct NotificationConfig {
   std::vector<InhibitRuleConfig> inhibit_rules;    ///< Inhibition rules.
   std::map<std::string, EscalationPolicy> escalation_policies; ///< Policies by name.
   TimeIntervals time_intervals;                    ///< `time_intervals` and `mute_time_intervals` by name.
+  std::vector<std::string> template_files;         ///< The files `templates:` globs matched, in load order.
+  std::shared_ptr<const rules::TemplateSet> templates; ///< The default templates and those files'.
   std::string external_url = "http://localhost:9878"; ///< Link to alertd in notifications (externalURL).
   bool notify_resolved_silenced = true;            ///< Send resolved notices for alerts silenced while firing.
   std::int64_t history_retention_ms = 30LL * 24 * 3'600'000; ///< How long alert history is kept.

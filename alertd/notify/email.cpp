@@ -6,26 +6,13 @@
 
 #include <curl/curl.h>
 
-#include "alertd/notify/severity.h"
-#include "alertd/notify/template_data.h"
+#include "alertd/notify/template_render.h"
 
 namespace twikit::notify {
 
 namespace {
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+constexpr const char* kDefaultSubject = R"({{ template "email.default.subject" . }})";
 
 // Header values must not carry line breaks (header injection).
 std::string header_safe(std::string s) {
@@ -86,57 +73,6 @@ std::string q_encode_header(const std::string& v) {
   return out;
 }
 
-std::string plain_body(const Notification& n, const TemplateData& d) {
-  std::string t = default_title(n, d) + "\n\n";
-  for (const char* status : {"firing", "resolved"}) {
-    const std::size_t count = std::string(status) == "firing" ? d.firing : d.resolved;
-    if (count == 0) continue;
-    t += std::to_string(count) + " alert(s) " + status + ":\n\n";
-    for (const auto& a : n.alerts) {
-      if (alert_status(a, n.now) != status) continue;
-      t += "- " + label_value(a.labels, "alertname") + "\n";
-      t += "  Labels:\n";
-      for (const auto& [k, v] : a.labels) t += "    " + k + " = " + v + "\n";
-      if (!a.annotations.empty()) t += "  Annotations:\n";
-      for (const auto& [k, v] : a.annotations) t += "    " + k + " = " + v + "\n";
-      t += "  Started: " + format_rfc3339(a.starts_at) + "\n";
-      if (a.resolved_at(n.now)) t += "  Ended: " + format_rfc3339(a.ends_at) + "\n";
-      if (!a.generator_url.empty()) t += "  Source: " + a.generator_url + "\n";
-      t += "\n";
-    }
-  }
-  t += "Sent by alertd (" + n.external_url + ")\n";
-  return t;
-}
-
-std::string html_body(const Notification& n, const TemplateData& d) {
-  const std::string colour = d.status == "firing" ? "#e45959" : "#68b90f";
-  std::string h = "<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>" + html_escape(default_title(n, d)) +
-                  "</title></head><body style=\"font-family:sans-serif\">\n";
-  h += "<h2 style=\"background:" + colour + ";color:#fff;padding:8px\">" + html_escape(default_title(n, d)) + "</h2>\n";
-  for (const auto& a : n.alerts) {
-    const std::string status = alert_status(a, n.now);
-    h += "<div style=\"border:1px solid #ddd;margin:8px 0;padding:8px\">\n<strong>[" + status + "] " +
-         html_escape(label_value(a.labels, "alertname")) + "</strong><br>\n";
-    h += "<table>\n";
-    for (const auto& [k, v] : a.annotations) {
-      if (k == "runbook_url") {
-        h += "<tr><td>" + html_escape(k) + "</td><td><a href=\"" + html_escape(v) + "\">" + html_escape(v) + "</a></td></tr>\n";
-      } else {
-        h += "<tr><td>" + html_escape(k) + "</td><td>" + html_escape(v) + "</td></tr>\n";
-      }
-    }
-    for (const auto& [k, v] : a.labels) h += "<tr><td>" + html_escape(k) + "</td><td><code>" + html_escape(v) + "</code></td></tr>\n";
-    h += "<tr><td>started</td><td>" + format_rfc3339(a.starts_at) + "</td></tr>\n";
-    if (a.resolved_at(n.now)) h += "<tr><td>ended</td><td>" + format_rfc3339(a.ends_at) + "</td></tr>\n";
-    h += "</table>\n";
-    if (!a.generator_url.empty()) h += "<a href=\"" + html_escape(a.generator_url) + "\">Source</a>\n";
-    h += "</div>\n";
-  }
-  h += "<p>Sent by <a href=\"" + html_escape(n.external_url) + "\">alertd</a></p>\n</body></html>\n";
-  return h;
-}
-
 // Email bodies must use CRLF line endings and never a bare "." line handled by curl; curl dot-stuffs.
 std::string crlf(const std::string& s) {
   std::string out;
@@ -166,16 +102,18 @@ std::size_t read_cb(char* buffer, std::size_t size, std::size_t nitems, void* us
 }  // namespace
 
 std::string email_subject(const Notification& n) {
-  const TemplateData d = template_data(n);
-  std::string subject = default_title(n, d);
-  // The title names the severity when every alert shares it; otherwise the highest one is added.
-  const std::string severity = highest_severity(n);
-  if (!severity.empty() && label_value(d.common_labels, "severity").empty()) subject += " [" + severity + "]";
-  return q_encode_header(header_safe(subject));
+  NotificationTemplater t(nullptr, n, "email");
+  return q_encode_header(header_safe(t.text("headers Subject", kDefaultSubject)));
 }
 
 std::string email_message(const Notification& n, const EmailConfig& config, std::int64_t date_unix_s) {
-  const TemplateData d = template_data(n);
+  // Headers and both parts are templates (defaults: email.default.subject, .text and .html); the HTML part
+  // escapes what its actions print, as Alertmanager's html/template does.
+  NotificationTemplater t(config.templates, n, "email");
+  auto header = [&](const std::string& name, const std::string& fallback) {
+    const auto it = config.headers.find(name);
+    return header_safe(t.text("headers " + name, it == config.headers.end() ? fallback : it->second));
+  };
   const std::string boundary = "alertd-" + fingerprint_hex(fingerprint(n.group_labels)) + "-" + std::to_string(n.now);
   char date[64];
   const auto tt = static_cast<std::time_t>(date_unix_s);
@@ -189,17 +127,25 @@ std::string email_message(const Notification& n, const EmailConfig& config, std:
   }
   std::string m;
   m += "Date: " + std::string(date) + "\n";
-  m += "From: " + header_safe(config.from) + "\n";
-  m += "To: " + header_safe(to) + "\n";
-  m += "Subject: " + email_subject(n) + "\n";
+  m += "From: " + header("From", config.from) + "\n";
+  m += "To: " + header("To", to) + "\n";
+  m += "Subject: " + q_encode_header(header("Subject", kDefaultSubject)) + "\n";
+  for (const auto& [name, value] : config.headers) {
+    if (name == "From" || name == "To" || name == "Subject") continue;
+    m += name + ": " + q_encode_header(header(name, value)) + "\n";
+  }
   m += "Message-Id: <" + std::to_string(n.now) + "." + fingerprint_hex(fingerprint(n.group_labels)) + "@alertd>\n";
   m += "MIME-Version: 1.0\n";
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\n\n";
-  m += "--" + boundary + "\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n";
-  m += plain_body(n, d);
-  m += "\n--" + boundary + "\nContent-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n";
-  m += html_body(n, d);
-  m += "\n--" + boundary + "--\n";
+  if (const std::string text = t.text("text", config.text); !text.empty()) {
+    m += "--" + boundary + "\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n";
+    m += text + "\n";
+  }
+  if (const std::string html = t.html("html", config.html); !html.empty()) {
+    m += "--" + boundary + "\nContent-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n";
+    m += html + "\n";
+  }
+  m += "--" + boundary + "--\n";
   return crlf(m);
 }
 

@@ -1,5 +1,7 @@
 #include "alertd/notify/metrics.h"
 
+#include "alertd/notify/template_render.h"
+
 namespace twikit::notify {
 
 void NotifyMetrics::observe(const std::string& integration, bool delivered, const std::string& reason, double seconds) {
@@ -76,6 +78,14 @@ std::vector<MetricFamily> NotifyMetrics::collect() const {
                      MetricType::gauge, {}};
   depth.samples.push_back({{}, depth_source ? static_cast<double>(depth_source()) : 0.0, "", std::nullopt});
   out.push_back(std::move(depth));
+  MetricFamily templates{"alertd_notification_template_failures_total",
+                         "Receiver template fields that failed at send time (sent with the error in their place), by "
+                         "integration.",
+                         MetricType::counter, {}};
+  for (const auto& [i, v] : template_failure_counts()) {
+    templates.samples.push_back({{{"integration", i}}, static_cast<double>(v), "", std::nullopt});
+  }
+  out.push_back(std::move(templates));
   return out;
 }
 

@@ -30,7 +30,8 @@ class NotifyMetrics {
   void set_outbox_depth_source(std::function<std::size_t()> source);
   /// The families: alertd_notifications_total, alertd_notifications_failed_total,
   /// alertd_notification_requests_total, alertd_notification_latency_seconds, alertd_notifications_dropped_total,
-  /// alertd_notification_outbox_depth, alertd_notifications_suppressed_total.
+  /// alertd_notification_outbox_depth, alertd_notifications_suppressed_total,
+  /// alertd_notification_template_failures_total.
   std::vector<MetricFamily> collect() const;
   /// Successful notifications for `integration` so far (for tests).
   double sent(const std::string& integration) const;

@@ -1,54 +1,32 @@
 #include "alertd/notify/slack.h"
 
-#include "alertd/notify/severity.h"
-#include "alertd/notify/template_data.h"
+#include "alertd/notify/template_render.h"
 #include "common/json_text.h"
 
 namespace twikit::notify {
 
-namespace {
-/// Slack's colour for the group: green when resolved, else by the highest firing severity: red for critical
-/// and error, orange for warning (and alerts without a severity, as before), blue for info.
-std::string colour(const Notification& n, const TemplateData& d) {
-  if (d.status != "firing") return "good";
-  const int rank = severity_rank(highest_severity(n));
-  if (rank >= severity_rank("error")) return "danger";
-  if (rank == severity_rank("info")) return "#439FE0";
-  return "warning";
-}
-
-std::string alert_text(const Alert& a) {
-  std::string t;
-  const std::string& summary = label_value(a.annotations, "summary");
-  const std::string& severity = label_value(a.labels, "severity");
-  t += "*Alert:* " + (summary.empty() ? label_value(a.labels, "alertname") : summary);
-  if (!severity.empty()) t += " - `" + severity + "`";
-  t += "\n";
-  const std::string& description = label_value(a.annotations, "description");
-  if (!description.empty()) t += "*Description:* " + description + "\n";
-  const std::string& runbook = label_value(a.annotations, "runbook_url");
-  if (!runbook.empty()) t += "*Runbook:* <" + runbook + "|:spiral_note_pad:>\n";
-  t += "*Details:*\n";
-  for (const auto& [k, v] : a.labels) t += "  \xE2\x80\xA2 *" + k + ":* `" + v + "`\n";
-  return t;
-}
-}  // namespace
-
 nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config) {
-  const TemplateData d = template_data(n);
-  const std::string title = default_title(n, d);
-  std::string text;
-  for (const auto& a : n.alerts) text += alert_text(a);
-  nlohmann::ordered_json att;
-  att["title"] = title;
-  att["title_link"] = n.external_url;
-  att["text"] = text;
-  att["fallback"] = title;
-  att["color"] = colour(n, d);
+  // Every field is a template (defaults: Alertmanager's slack.default.*); empty ones are left out, as
+  // Alertmanager's omitempty JSON does.
+  NotificationTemplater t(config.templates, n, "slack");
+  nlohmann::ordered_json att = nlohmann::ordered_json::object();
+  auto put = [](nlohmann::ordered_json& o, const char* key, std::string value) {
+    if (!value.empty()) o[key] = std::move(value);
+  };
+  put(att, "title", t.text("title", config.title));
+  put(att, "title_link", t.text("title_link", config.title_link));
+  put(att, "pretext", t.text("pretext", config.pretext));
+  put(att, "text", t.text("text", config.text));
+  put(att, "fallback", t.text("fallback", config.fallback));
+  put(att, "callback_id", t.text("callback_id", config.callback_id));
+  put(att, "footer", t.text("footer", config.footer));
+  put(att, "color", t.text("color", config.color));
   att["mrkdwn_in"] = {"fallback", "pretext", "text"};
-  nlohmann::ordered_json p;
-  if (!config.channel.empty()) p["channel"] = config.channel;
-  if (!config.username.empty()) p["username"] = config.username;
+  nlohmann::ordered_json p = nlohmann::ordered_json::object();
+  put(p, "channel", t.text("channel", config.channel));
+  put(p, "username", t.text("username", config.username));
+  put(p, "icon_emoji", t.text("icon_emoji", config.icon_emoji));
+  put(p, "icon_url", t.text("icon_url", config.icon_url));
   p["attachments"] = nlohmann::ordered_json::array({att});
   return p;
 }

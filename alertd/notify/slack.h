@@ -10,10 +10,10 @@
 
 namespace twikit::notify {
 
-/// The message: one attachment with title "[FIRING:n] ...", a colour by status and severity
-/// ("danger" critical or error, "warning" warning or none, "#439FE0" info, "good" resolved), and per-alert
-/// summary, description
-/// and runbook link in the text.
+/// The message as Alertmanager builds it from the config's template fields: one attachment whose title,
+/// link, text, colour, ... are the executed templates (by default `slack.default.*`: title "[FIRING:n] ...",
+/// a colour by status and severity — "danger" critical or error, "warning" warning or none, "#439FE0" info,
+/// "good" resolved — and per-alert summary, description and runbook link in the text); empty fields are left out.
 nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config);
 
 /// POSTs the message to the incoming-webhook URL. Thread-safe.

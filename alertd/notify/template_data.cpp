@@ -1,7 +1,6 @@
 #include "alertd/notify/template_data.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace twikit::notify {
 
@@ -35,39 +34,6 @@ TemplateData template_data(const Notification& n) {
   d.common_labels = intersect(n.alerts, &Alert::labels);
   d.common_annotations = intersect(n.alerts, &Alert::annotations);
   return d;
-}
-
-std::string join_values(const Labels& labels) {
-  std::string out;
-  for (const auto& l : labels) {
-    if (!out.empty()) out += ' ';
-    out += l.second;
-  }
-  return out;
-}
-
-std::string default_title(const Notification& n, const TemplateData& d) {
-  std::string status = d.status;
-  std::transform(status.begin(), status.end(), status.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string title = "[";
-  title += status;
-  if (d.status == "firing") {
-    title += ':';
-    title += std::to_string(d.firing);
-  }
-  title += "] ";
-  title += join_values(n.group_labels);
-  if (d.common_labels.size() > n.group_labels.size()) {
-    Labels rest;
-    for (const auto& l : d.common_labels) {
-      if (label_value(n.group_labels, l.first).empty()) rest.push_back(l);
-    }
-    title += " (";
-    title += join_values(rest);
-    title += ')';
-  }
-  return title;
 }
 
 }  // namespace twikit::notify

@@ -1,5 +1,6 @@
 #pragma once
-// What every integration derives from a notification: status, common labels, counts and the default title.
+// What every integration derives from a notification: status, common labels and counts. (Titles and
+// messages are templates: default_templates.cpp.)
 
 #include <cstddef>
 #include <string>
@@ -23,10 +24,5 @@ TemplateData template_data(const Notification& n);
 /// "firing" or "resolved" for one alert at `now`.
 std::string alert_status(const Alert& a, TimestampMs now);
 
-/// Alertmanager's default title: "[FIRING:2] <group label values> (<other common label values>)".
-std::string default_title(const Notification& n, const TemplateData& d);
-
-/// The label values joined with spaces, in label-name order.
-std::string join_values(const Labels& labels);
 
 }  // namespace twikit::notify

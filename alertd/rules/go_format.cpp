@@ -283,6 +283,7 @@ std::string TemplateValue::to_string() const {
 }
 
 std::string TemplateValue::type_name() const {
+  if (type_) return type_->name;
   if (is_nil()) return "<nil>";
   if (is_bool()) return "bool";
   if (is_int()) return "int";

@@ -1,7 +1,8 @@
 #pragma once
-// A Go text/template engine, the subset Prometheus alert templates use: text, actions, pipelines,
-// variables, if/else if/else, range (maps and lists), with, comments, trim markers and Prometheus'
-// template functions. `query` and friends parse but report an error when executed (no PromQL here).
+// A Go text/template engine, the subset Prometheus alert templates and Alertmanager notification
+// templates use: text, actions, pipelines, variables, if/else if/else, range (maps and lists), with,
+// comments, trim markers, define/template/block, methods of typed values, and either Prometheus' or
+// Alertmanager's template functions. `query` and friends parse but report an error when executed.
 
 #include <cstddef>
 #include <map>
@@ -16,7 +17,14 @@ namespace twikit::rules {
 
 namespace tmpl {
 struct Node;
+struct Tree;
 }
+
+/// Which functions a template may call besides Go's builtins.
+enum class TemplateFunctions {
+  prometheus,   ///< Prometheus' alert-template functions (humanize, query, ...).
+  alertmanager  ///< Alertmanager's notification-template functions (join, stringSlice, trimSpace, ...).
+};
 
 /// Bounds on one template, so that a rule cannot stall or exhaust the rule thread. Go has none of these
 /// (Prometheus relies on templates being small); errors name the limit that was hit.
@@ -30,6 +38,9 @@ inline constexpr std::size_t kTemplateMaxOutputBytes = 1 << 20;
 inline constexpr std::size_t kTemplateMaxWorkBytes = 8 << 20;
 /// An expansion executing more than this many nodes and range iterations fails (`{{range 1000000000}}`).
 inline constexpr std::size_t kTemplateMaxSteps = 1'000'000;
+/// Control structures and `{{template}}` calls active at once during an execution; deeper fails with Go's
+/// "exceeded maximum template depth" (Go allows 100000), so a template calling itself stops here.
+inline constexpr int kTemplateMaxExecDepth = 256;
 
 /// A template that failed to parse or execute; what() reads like Go's ("template: NAME:LINE: ...").
 class TemplateError : public std::runtime_error {
@@ -37,28 +48,47 @@ class TemplateError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A parsed template; immutable and safe to execute from several threads at once.
+/// How to execute a template.
+struct ExecuteOptions {
+  /// HTML-escape what every action prints unless it is a safeHtml value (an approximation of Go's
+  /// html/template, which Alertmanager uses for email `html`: text context only).
+  bool escape_html = false;
+};
+
+/// A parsed template with the templates it defines (and, from a TemplateSet, the set's); immutable and
+/// safe to execute from several threads at once.
 class Template {
  public:
   /// Parses `text`; `name` appears in error messages. Throws TemplateError on a syntax error, an
   /// undefined variable or an unknown function, as Go's parser does.
-  static Template parse(const std::string& name, const std::string& text);
+  static Template parse(const std::string& name, const std::string& text,
+                        TemplateFunctions functions = TemplateFunctions::prometheus);
 
   /// Executes the template with `dot` as `.` and `$`; throws TemplateError on an execution error.
-  std::string execute(const TemplateValue& dot) const;
+  std::string execute(const TemplateValue& dot, const ExecuteOptions& options = {}) const;
 
   /// The name given to parse().
   const std::string& name() const { return name_; }
 
  private:
+  friend class TemplateSet;
   std::string name_;
-  std::shared_ptr<const std::vector<tmpl::Node>> root_;
+  TemplateFunctions functions_ = TemplateFunctions::prometheus;
+  std::shared_ptr<const tmpl::Tree> root_;
+  std::shared_ptr<const std::map<std::string, std::shared_ptr<const tmpl::Tree>>> defined_;
 };
 
-/// Whether `name` is a function templates may call (Go builtins plus Prometheus' functions).
-bool is_template_function(const std::string& name);
+/// Whether `name` is a function templates of `functions` may call (Go builtins plus that set).
+bool is_template_function(const std::string& name, TemplateFunctions functions = TemplateFunctions::prometheus);
 
 /// Calls template function `name`; throws std::runtime_error with Go's message on bad arguments.
-TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args);
+TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args,
+                                     TemplateFunctions functions = TemplateFunctions::prometheus);
+
+/// The Go type of safeHtml's result (html/template.HTML): printed without HTML escaping.
+const std::shared_ptr<const TemplateType>& template_html_type();
+
+/// Go's template.HTMLEscapeString: escapes <, >, &, ' and " (and NUL).
+std::string template_html_escape(const std::string& s);
 
 }  // namespace twikit::rules

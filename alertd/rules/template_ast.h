@@ -1,6 +1,7 @@
 #pragma once
 // The parse tree of a Go text/template (internal to the template engine).
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,12 +49,12 @@ struct Pipe {
 /// A node of the tree: text, an action, or a control structure with its branches.
 struct Node {
   /// What the node is.
-  enum class Kind { text, action, if_, range, with, break_, continue_ };
+  enum class Kind { text, action, if_, range, with, break_, continue_, template_ };
   /// The kind.
   Kind kind = Kind::text;
-  /// Text (Kind::text).
+  /// Text (Kind::text), or the name of the template called (Kind::template_).
   std::string text;
-  /// The pipeline of an action or control structure.
+  /// The pipeline of an action or control structure; for Kind::template_ the argument, or nullptr (nil).
   std::shared_ptr<Pipe> pipe;
   /// The branch taken when the pipeline is true / non-empty.
   std::vector<Node> list;
@@ -62,5 +63,20 @@ struct Node {
   /// 1-based line, for error messages.
   int line = 1;
 };
+
+/// A named template: one `{{define}}` or `{{block}}`, or the main text of a parse.
+struct Tree {
+  /// The name of the text it was parsed from (a file name), for error positions.
+  std::string parse_name;
+  /// Its nodes.
+  std::vector<Node> root;
+};
+
+/// Templates by name; a parse or a template set shares them immutably.
+using Trees = std::map<std::string, std::shared_ptr<const Tree>>;
+
+/// Whether a tree has no output but white space (Go's parse.IsEmptyTree): such a definition never replaces
+/// an earlier one of the same name.
+bool is_empty_tree(const std::vector<Node>& root);
 
 }  // namespace twikit::rules::tmpl

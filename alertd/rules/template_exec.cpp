@@ -19,7 +19,11 @@ enum class Flow { normal, break_, continue_ };
 
 class Executor {
  public:
-  Executor(const std::string& name, const TemplateValue& root) : name_(name) { vars_.emplace_back("$", root); }
+  Executor(const tmpl::Tree& tree, const std::string& name, const tmpl::Trees& defined, TemplateFunctions functions,
+           const ExecuteOptions& options, const TemplateValue& root)
+      : name_(name), parse_name_(tree.parse_name), defined_(defined), functions_(functions), options_(options) {
+    vars_.emplace_back("$", root);
+  }
 
   Flow walk(const std::vector<Node>& list, const TemplateValue& dot) {
     for (const Node& node : list) {
@@ -35,7 +39,44 @@ class Executor {
   [[noreturn]] void fail(int line, const std::string& msg) const {
     // Go writes `executing "NAME" at <context>: msg`; without a context, `executing "NAME": msg`.
     const char* sep = msg.starts_with("at <") ? "\" " : "\": ";
-    throw TemplateError("template: " + name_ + ":" + std::to_string(line) + ": executing \"" + name_ + sep + msg);
+    throw TemplateError("template: " + parse_name_ + ":" + std::to_string(line) + ": executing \"" + name_ + sep +
+                        msg);
+  }
+
+  // Counts one control structure or template call for as long as it runs (kTemplateMaxExecDepth).
+  class DepthGuard {
+   public:
+    DepthGuard(Executor& e, int line) : e_(e) {
+      if (++e_.depth_ > kTemplateMaxExecDepth) {
+        e_.fail(line, "exceeded maximum template depth (" + std::to_string(kTemplateMaxExecDepth) + ")");
+      }
+    }
+    ~DepthGuard() { --e_.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    Executor& e_;
+  };
+
+  // {{template "name" pipe}}: the named tree with the pipeline's value as `.` and `$`, in a scope of its own.
+  Flow walk_template(const Node& node, const TemplateValue& dot) {
+    const DepthGuard guard(*this, node.line);
+    const auto it = defined_.find(node.text);
+    if (it == defined_.end()) fail(node.line, "template \"" + node.text + "\" not defined");
+    TemplateValue arg = node.pipe ? eval_pipe(*node.pipe, dot) : TemplateValue();
+    std::vector<std::pair<std::string, TemplateValue>> saved_vars = std::move(vars_);
+    vars_.clear();
+    vars_.emplace_back("$", arg);
+    std::string saved_name = std::move(name_);
+    std::string saved_parse_name = std::move(parse_name_);
+    name_ = node.text;
+    parse_name_ = it->second->parse_name;
+    walk(it->second->root, arg);
+    name_ = std::move(saved_name);
+    parse_name_ = std::move(saved_parse_name);
+    vars_ = std::move(saved_vars);
+    return Flow::normal;
   }
 
   // Counts one node or range iteration against kTemplateMaxSteps.
@@ -63,12 +104,15 @@ class Executor {
         if (node.pipe->variables.empty()) emit(print_value(v), node.line);
         return Flow::normal;
       }
+      case Node::Kind::template_:
+        return walk_template(node, dot);
       case Node::Kind::break_:
         return Flow::break_;
       case Node::Kind::continue_:
         return Flow::continue_;
       case Node::Kind::if_:
       case Node::Kind::with: {
+        const DepthGuard guard(*this, node.line);
         const std::size_t mark = vars_.size();
         TemplateValue v = eval_pipe(*node.pipe, dot);
         Flow flow;
@@ -80,8 +124,10 @@ class Executor {
         vars_.resize(mark);
         return flow;
       }
-      case Node::Kind::range:
+      case Node::Kind::range: {
+        const DepthGuard guard(*this, node.line);
         return walk_range(node, dot);
+      }
     }
     return Flow::normal;
   }
@@ -162,7 +208,12 @@ class Executor {
       return call(first.name, args, line);
     }
     if (cmd.operands.size() > 1 || has_final) {
-      fail(line, "can't give argument to non-function " + describe(first));
+      // `.CommonLabels.Remove .GroupLabels.Names`: arguments go to the method the chain ends in.
+      if (first.fields.empty()) fail(line, "can't give argument to non-function " + describe(first));
+      std::vector<TemplateValue> args;
+      for (std::size_t i = 1; i < cmd.operands.size(); ++i) args.push_back(eval_operand(cmd.operands[i], dot, line));
+      if (has_final) args.push_back(final);
+      return eval_operand(first, dot, line, &args);
     }
     return eval_operand(first, dot, line);
   }
@@ -172,7 +223,7 @@ class Executor {
   TemplateValue call(const std::string& name, const std::vector<TemplateValue>& args, int line) {
     TemplateValue result;
     try {
-      result = call_template_function(name, args);
+      result = call_template_function(name, args, functions_);
     } catch (const TemplateError&) {
       throw;
     } catch (const std::exception& e) {
@@ -220,7 +271,46 @@ class Executor {
     return base;
   }
 
-  TemplateValue eval_operand(const Operand& op, const TemplateValue& dot, int line) {
+  // `.name` on `base`: a method of its type (called with `args`, or none), else a map key; a struct's
+  // missing field is an error, a map's missing key reads as "" (Prometheus and Alertmanager execute with
+  // missingkey=zero).
+  TemplateValue field(const TemplateValue& base, const std::string& name, const std::vector<TemplateValue>* args,
+                      int line) {
+    if (const TemplateType* type = base.type()) {
+      const auto m = type->methods.find(name);
+      if (m != type->methods.end()) {
+        try {
+          return m->second(base, args ? *args : std::vector<TemplateValue>{});
+        } catch (const TemplateError&) {
+          throw;
+        } catch (const std::exception& e) {
+          const std::string msg = e.what();
+          if (msg.starts_with("wrong number of args")) fail(line, "at <." + name + ">: " + msg);
+          fail(line, "at <." + name + ">: error calling " + name + ": " + msg);
+        }
+      }
+    }
+    if (args) {
+      // Go's two wordings: a map key, and a struct field.
+      const bool is_struct = base.type() && base.type()->is_struct;
+      fail(line, "at <." + name + ">: " + name +
+                     (is_struct ? " has arguments but cannot be invoked as function" : " is not a method but has arguments"));
+    }
+    if (base.is_map()) {
+      const auto& m = base.as_map();
+      const auto it = m.find(name);
+      if (it != m.end()) return it->second;
+      if (base.type() && base.type()->is_struct) {
+        fail(line, "at <." + name + ">: can't evaluate field " + name + " in type " + base.type_name());
+      }
+      return TemplateValue(std::string());
+    }
+    if (base.is_nil()) fail(line, "nil pointer evaluating interface {}." + name);
+    fail(line, "can't evaluate field " + name + " in type " + base.type_name());
+  }
+
+  TemplateValue eval_operand(const Operand& op, const TemplateValue& dot, int line,
+                             const std::vector<TemplateValue>* args = nullptr) {
     TemplateValue base;
     switch (op.kind) {
       case Operand::Kind::literal:
@@ -240,17 +330,8 @@ class Executor {
         base = eval_pipe(*op.pipe, dot);
         break;
     }
-    for (const auto& field : op.fields) {
-      if (base.is_map()) {
-        const auto& m = base.as_map();
-        const auto it = m.find(field);
-        // Prometheus executes with missingkey=zero: a missing label reads as "".
-        base = it == m.end() ? TemplateValue(std::string()) : it->second;
-      } else if (base.is_nil()) {
-        fail(line, "nil pointer evaluating interface {}." + field);
-      } else {
-        fail(line, "can't evaluate field " + field + " in type " + base.type_name());
-      }
+    for (std::size_t i = 0; i < op.fields.size(); ++i) {
+      base = field(base, op.fields[i], i + 1 == op.fields.size() ? args : nullptr, line);
     }
     return base;
   }
@@ -262,9 +343,17 @@ class Executor {
     fail(line, "undefined variable: " + name);
   }
 
-  static std::string print_value(const TemplateValue& v) { return v.to_string(); }
+  std::string print_value(const TemplateValue& v) const {
+    if (!options_.escape_html || v.type() == template_html_type().get()) return v.to_string();
+    return template_html_escape(v.to_string());
+  }
 
   std::string name_;
+  std::string parse_name_;
+  const tmpl::Trees& defined_;
+  TemplateFunctions functions_;
+  ExecuteOptions options_;
+  int depth_ = 0;
   std::vector<std::pair<std::string, TemplateValue>> vars_;
   std::string out_;
   std::size_t steps_ = 0;
@@ -273,9 +362,9 @@ class Executor {
 
 }  // namespace
 
-std::string Template::execute(const TemplateValue& dot) const {
-  Executor exec(name_, dot);
-  exec.walk(*root_, dot);
+std::string Template::execute(const TemplateValue& dot, const ExecuteOptions& options) const {
+  Executor exec(*root_, name_, *defined_, functions_, options, dot);
+  exec.walk(root_->root, dot);
   return std::move(exec.out());
 }
 

@@ -148,7 +148,7 @@ Regex template_regex(const std::string& pattern, const char* panic_prefix) {
   throw std::runtime_error(name + " is not supported by alertd templates (no PromQL access from templates)");
 }
 
-const std::unordered_map<std::string, Fn>& functions() {
+const std::unordered_map<std::string, Fn>& prometheus_functions() {
   static const std::unordered_map<std::string, Fn> fns = {
       // Go builtins.
       {"and",
@@ -432,15 +432,100 @@ const std::unordered_map<std::string, Fn>& functions() {
   return fns;
 }
 
-}  // namespace
-
-bool is_template_function(const std::string& name) {
-  return functions().count(name) > 0;
+// Go's strings.TrimSpace: white space off both ends (ASCII white space, U+0085 and U+00A0).
+std::string trim_space(const std::string& s) {
+  auto space_at_start = [&](std::size_t i) -> std::size_t {
+    const char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') return 1;
+    if (i + 1 < s.size() && s[i] == '\xC2' && (s[i + 1] == '\x85' || s[i + 1] == '\xA0')) return 2;
+    return 0;
+  };
+  std::size_t b = 0;
+  while (b < s.size()) {
+    const std::size_t n = space_at_start(b);
+    if (n == 0) break;
+    b += n;
+  }
+  std::size_t e = s.size();
+  while (e > b) {
+    if (e - b >= 2 && space_at_start(e - 2) == 2) {
+      e -= 2;
+    } else if (space_at_start(e - 1) == 1) {
+      e -= 1;
+    } else {
+      break;
+    }
+  }
+  return s.substr(b, e - b);
 }
 
-TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args) {
-  const auto it = functions().find(name);
-  if (it == functions().end()) throw std::runtime_error("function \"" + name + "\" not defined");
+// Alertmanager's template functions (template.DefaultFuncs of Alertmanager 0.25) with Go's builtins.
+const std::unordered_map<std::string, Fn>& alertmanager_functions() {
+  static const std::unordered_map<std::string, Fn> fns = [] {
+    std::unordered_map<std::string, Fn> m;
+    const auto& prom = prometheus_functions();
+    for (const char* name : {"and", "or", "not", "len", "index", "print", "println", "printf", "html", "urlquery", "js",
+                             "eq", "ne", "lt", "le", "gt", "ge", "slice", "call", "toUpper", "toLower", "title",
+                             "match", "reReplaceAll"}) {
+      m.emplace(name, prom.at(name));
+    }
+    m.emplace("trimSpace", [](const Args& a) {
+      want_args(a, 1);
+      return TemplateValue(trim_space(to_str(a[0])));
+    });
+    // join is strings.Join with the separator first, for pipelines: `.Values | join " "`.
+    m.emplace("join", [](const Args& a) {
+      want_args(a, 2);
+      if (!a[1].is_list()) {
+        throw std::runtime_error("wrong type for value; expected []string; got " + a[1].type_name());
+      }
+      std::string out;
+      bool first = true;
+      for (const auto& v : a[1].as_list()) {
+        if (!v.is_string()) throw std::runtime_error("wrong type for value; expected []string; got " + a[1].type_name());
+        if (!first) out += to_str(a[0]);
+        first = false;
+        out += v.as_string();
+      }
+      return TemplateValue(out);
+    });
+    m.emplace("stringSlice", [](const Args& a) {
+      TemplateValue::List l;
+      for (const auto& v : a) {
+        if (!v.is_string()) throw std::runtime_error("wrong type for value; expected string; got " + v.type_name());
+        l.push_back(v);
+      }
+      return TemplateValue(std::move(l));
+    });
+    m.emplace("safeHtml", [](const Args& a) {
+      want_args(a, 1);
+      return TemplateValue(to_str(a[0])).with_type(template_html_type());
+    });
+    return m;
+  }();
+  return fns;
+}
+
+const std::unordered_map<std::string, Fn>& functions(TemplateFunctions set) {
+  return set == TemplateFunctions::alertmanager ? alertmanager_functions() : prometheus_functions();
+}
+
+}  // namespace
+
+const std::shared_ptr<const TemplateType>& template_html_type() {
+  static const std::shared_ptr<const TemplateType> type =
+      std::make_shared<const TemplateType>(TemplateType{"template.HTML", {}, false});
+  return type;
+}
+
+std::string template_html_escape(const std::string& s) { return html_escape(s); }
+
+bool is_template_function(const std::string& name, TemplateFunctions set) { return functions(set).count(name) > 0; }
+
+TemplateValue call_template_function(const std::string& name, const std::vector<TemplateValue>& args,
+                                     TemplateFunctions set) {
+  const auto it = functions(set).find(name);
+  if (it == functions(set).end()) throw std::runtime_error("function \"" + name + "\" not defined");
   return it->second(args);
 }
 

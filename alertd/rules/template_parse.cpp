@@ -96,10 +96,15 @@ class Lexer {
   static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
   static bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+  // The 1-based line of offset `p`; counts on from the previous answer, so a lexer run stays linear in the
+  // text (a notification template file has thousands of tokens).
   int line_at(std::size_t p) const {
-    int line = 1;
-    for (std::size_t i = 0; i < p && i < in_.size(); ++i) line += in_[i] == '\n' ? 1 : 0;
-    return line;
+    if (p < line_pos_) {
+      line_pos_ = 0;
+      line_of_pos_ = 1;
+    }
+    for (; line_pos_ < p && line_pos_ < in_.size(); ++line_pos_) line_of_pos_ += in_[line_pos_] == '\n' ? 1 : 0;
+    return line_of_pos_;
   }
 
   [[noreturn]] void fail(const std::string& msg) const {
@@ -293,11 +298,14 @@ class Lexer {
   std::size_t pos_ = 0;
   int line_ = 1;
   std::vector<Token> tokens_;
+  mutable std::size_t line_pos_ = 0;
+  mutable int line_of_pos_ = 1;
 };
 
 class Parser {
  public:
-  Parser(std::string name, std::vector<Token> tokens) : name_(std::move(name)), toks_(std::move(tokens)) {
+  Parser(std::string name, std::vector<Token> tokens, TemplateFunctions functions)
+      : name_(std::move(name)), toks_(std::move(tokens)), functions_(functions) {
     vars_.push_back("$");
   }
 
@@ -307,6 +315,9 @@ class Parser {
     if (!end.empty()) fail("unexpected {{" + end + "}}");
     return list;
   }
+
+  /// The templates `{{define}}` and `{{block}}` named, after parse().
+  tmpl::Trees& defined() { return defined_; }
 
  private:
   [[noreturn]] void fail(const std::string& msg) const {
@@ -377,12 +388,79 @@ class Parser {
           out.push_back(Node{kw == "break" ? Node::Kind::break_ : Node::Kind::continue_, "", nullptr, {}, {}, line});
           continue;
         }
-        if (kw == "define" || kw == "template" || kw == "block") fail("{{" + kw + "}} is not supported");
+        if (kw == "define") {
+          // Go parses {{define}} only at the top level of a text.
+          if (depth_ > 0 || in_define_) fail("unexpected <define> in command");
+          next();
+          define(line);
+          continue;
+        }
+        if (kw == "template" || kw == "block") {
+          next();
+          out.push_back(template_call(kw, line));
+          continue;
+        }
       }
       Node action{Node::Kind::action, "", nullptr, {}, {}, peek().line};
       action.pipe = pipeline("command", true);
       out.push_back(std::move(action));
     }
+  }
+
+  // The quoted name after {{define}}, {{template}} or {{block}}.
+  std::string template_name(const std::string& clause) {
+    const Token& t = next();
+    if (t.type != Tok::string) fail("unexpected \"" + t.text + "\" in " + clause + " clause");
+    return t.text;
+  }
+
+  // A body of its own scope (only `$` defined, no enclosing range) up to its {{end}}, stored as `name`.
+  void body(const std::string& name, const std::string& clause) {
+    std::vector<std::string> saved_vars = std::move(vars_);
+    vars_ = {"$"};
+    const int saved_range = range_depth_;
+    range_depth_ = 0;
+    const bool saved_in_define = in_define_;
+    in_define_ = true;
+    auto tree = std::make_shared<tmpl::Tree>();
+    tree->parse_name = name_;
+    const std::string end = item_list(tree->root);
+    if (end.empty()) fail("unexpected EOF");
+    if (end != "end") fail("unexpected {{else}} in " + clause);
+    in_define_ = saved_in_define;
+    range_depth_ = saved_range;
+    vars_ = std::move(saved_vars);
+    // Go: a second non-empty definition in one text is an error; an empty one never replaces another.
+    const auto it = defined_.find(name);
+    if (it != defined_.end() && !tmpl::is_empty_tree(it->second->root)) {
+      if (tmpl::is_empty_tree(tree->root)) return;
+      fail("template: multiple definition of template \"" + name + "\"");
+    }
+    defined_[name] = std::move(tree);
+  }
+
+  void define(int line) {
+    (void)line;
+    const std::string name = template_name("define");
+    expect(Tok::right, "define clause");
+    body(name, "define");
+  }
+
+  // {{template "name" [pipeline]}} calls a named template; {{block "name" pipeline}}...{{end}} defines it
+  // and calls it.
+  Node template_call(const std::string& kw, int line) {
+    Node node{Node::Kind::template_, template_name(kw), nullptr, {}, {}, line};
+    if (peek().type == Tok::right) {
+      if (kw == "block") fail("missing value for block clause");
+      next();
+      return node;
+    }
+    node.pipe = pipeline(kw, false);
+    if (kw == "block") {
+      const DepthGuard guard(*this);
+      body(node.text, "block");
+    }
+    return node;
   }
 
   Node control(const std::string& kw, int line) {
@@ -524,7 +602,7 @@ class Parser {
         } else if (t.text == "nil") {
           op.literal = TemplateValue();
         } else {
-          if (!is_template_function(t.text)) fail("function \"" + t.text + "\" not defined");
+          if (!is_template_function(t.text, functions_)) fail("function \"" + t.text + "\" not defined");
           op.kind = Operand::Kind::function;
           op.name = t.text;
         }
@@ -586,16 +664,31 @@ class Parser {
   std::vector<std::string> vars_;
   int range_depth_ = 0;
   int depth_ = 0;  // control structures and parentheses open around the current token
+  TemplateFunctions functions_;
+  bool in_define_ = false;
+  tmpl::Trees defined_;
 };
 
 }  // namespace
 
-Template Template::parse(const std::string& name, const std::string& text) {
+bool tmpl::is_empty_tree(const std::vector<Node>& root) {
+  for (const Node& n : root) {
+    if (n.kind != Node::Kind::text) return false;
+    for (const char c : n.text) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+    }
+  }
+  return true;
+}
+
+Template Template::parse(const std::string& name, const std::string& text, TemplateFunctions functions) {
   Lexer lexer(name, text);
-  Parser parser(name, lexer.run());
+  Parser parser(name, lexer.run(), functions);
   Template t;
   t.name_ = name;
-  t.root_ = std::make_shared<const std::vector<tmpl::Node>>(parser.parse());
+  t.functions_ = functions;
+  t.root_ = std::make_shared<const tmpl::Tree>(tmpl::Tree{name, parser.parse()});
+  t.defined_ = std::make_shared<const tmpl::Trees>(std::move(parser.defined()));
   return t;
 }
 

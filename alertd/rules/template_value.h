@@ -2,6 +2,7 @@
 // The dynamic values a Prometheus alert template works with (Go's interface{} in text/template).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,6 +10,23 @@
 #include <vector>
 
 namespace twikit::rules {
+
+class TemplateValue;
+
+/// A Go named type for template values: its name in error messages and the methods a template can call on
+/// it (`.Alerts.Firing`, `.CommonLabels.SortedPairs`, `.CommonLabels.Remove .GroupLabels.Names`). A map
+/// value of a struct type answers only its fields; reading another one is an error, as in Go.
+struct TemplateType {
+  /// A method: receives the value it was called on and the template's arguments; throws
+  /// std::runtime_error with Go's message on bad arguments.
+  using Method = std::function<TemplateValue(const TemplateValue& self, const std::vector<TemplateValue>& args)>;
+  /// The Go type name ("template.KV", "*template.Data").
+  std::string name;
+  /// Methods by name; they take precedence over map keys, as Go looks up methods first.
+  std::map<std::string, Method> methods;
+  /// Whether map keys are the fields of a struct (a missing one is an error, not "").
+  bool is_struct = false;
+};
 
 /// One template value: nil, bool, int, float, string, a map (label sets, the root data) or a list.
 class TemplateValue {
@@ -67,6 +85,15 @@ class TemplateValue {
   /// The list (precondition: is_list()).
   const List& as_list() const { return *std::get<std::shared_ptr<const List>>(v_); }
 
+  /// This value with Go type `type` (nullptr: the plain type of its kind).
+  TemplateValue with_type(std::shared_ptr<const TemplateType> type) const {
+    TemplateValue v = *this;
+    v.type_ = std::move(type);
+    return v;
+  }
+  /// The Go type the value was given with with_type(), or nullptr.
+  const TemplateType* type() const { return type_.get(); }
+
   /// Go's truth: false, 0, nil and empty strings, maps and lists are false.
   bool truthy() const;
   /// Prints the value as Go's fmt %v does ("1e+06", "map[a:b]", "<no value>" for nil).
@@ -78,6 +105,7 @@ class TemplateValue {
   std::variant<std::monostate, bool, std::int64_t, double, std::string, std::shared_ptr<const Map>,
                std::shared_ptr<const List>>
       v_;
+  std::shared_ptr<const TemplateType> type_;
 };
 
 }  // namespace twikit::rules

@@ -91,7 +91,8 @@ TEST_CASE("the Slack message has Alertmanager's title, a colour by status and se
   const auto& att = p["attachments"][0];
   CHECK(att["title"] == "[FIRING:1] ServiceDown (critical)");
   CHECK(att["color"] == "danger");
-  CHECK(att["title_link"] == "http://alertd:9878");
+  // Alertmanager links to its alert list filtered by receiver (__alertmanagerURL).
+  CHECK(att["title_link"] == "http://alertd:9878/#/alerts?receiver=ops");
   const std::string text = att["text"];
   CHECK(text.find("*Alert:* proxy_rotation is down - `critical`") != std::string::npos);
   CHECK(text.find("*Runbook:* <http://runbooks/down|:spiral_note_pad:>") != std::string::npos);

@@ -163,3 +163,22 @@ TEST_CASE("Slack gets an incoming-webhook message like Alertmanager's default") 
   CHECK(j["attachments"][0]["color"] == "danger");
   CHECK(j["attachments"][0]["text"].get<std::string>().find("<http://rb/down|:spiral_note_pad:>") != std::string::npos);
 }
+
+TEST_CASE("a templates: file redefining slack.default.title changes the title Slack receives") {
+  TestReceiver r;
+  const std::string dir = twikit::testing::make_temp_dir("alertd-slack-tmpl");
+  twikit::testing::write_file(dir + "/slack.tmpl",
+                              "{{ define \"slack.default.title\" }}{{ .CommonLabels.alertname }} on "
+                              "{{ range .Alerts.Firing }}{{ .Labels.service }} {{ end }}({{ .Status }}){{ end }}\n");
+  Stack s("templates: ['" + dir + "/*.tmpl']\n"
+          "receivers:\n  - name: chat\n    slack_configs: [{channel: '#ops'}]\n"
+          "route: {receiver: chat, group_by: [alertname], group_wait: 0s}\n",
+          {{"SLACK_WEBHOOK_URL", r.url("/services/T0/B0/XX")}});
+  s.dispatcher->put({firing({{"alertname", "Down"}, {"severity", "critical"}, {"service", "a"}}, kT0),
+                     firing({{"alertname", "Down"}, {"severity", "critical"}, {"service", "b"}}, kT0)});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  const auto j = nlohmann::json::parse(r.delivered()[0].body);
+  CHECK(j["attachments"][0]["title"] == "Down on a b (firing)");
+  // The fallback calls slack.default.title, so it follows the redefinition too.
+  CHECK(j["attachments"][0]["fallback"] == "Down on a b (firing) | http://alertd.test:9878/#/alerts?receiver=chat");
+}

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <stdexcept>
 
 #include "alertd/rules/alert_template.h"
 #include "alertd/rules/template.h"
@@ -203,4 +206,117 @@ TEST_CASE("output, function results and steps are bounded with a clear error") {
 
 TEST_CASE("a template may produce bytes that are not UTF-8; they are kept as produced") {
   CHECK(expand("{{ \"\\xff\" }}") == "\xff");
+}
+
+namespace {
+
+std::string run_am(const std::string& text, const TemplateValue& dot = TemplateValue()) {
+  return Template::parse("am", text, TemplateFunctions::alertmanager).execute(dot);
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const TemplateError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("define and template call a named template with the pipeline's value as dot") {
+  CHECK(run("{{ define \"greet\" }}hello {{ . }}{{ end }}{{ template \"greet\" \"world\" }}!") == "hello world!");
+  CHECK(run("{{ define \"nil\" }}[{{ . }}]{{ end }}{{ template \"nil\" }}") == "[<no value>]");
+  // A defined template has its own scope: only $, which is its dot.
+  CHECK(run("{{ define \"d\" }}{{ $ }}{{ end }}{{ $x := 1 }}{{ template \"d\" 2 }}{{ $x }}") == "21");
+  CHECK(error_of([] { run("{{ define \"d\" }}{{ $x }}{{ end }}{{ $x := 1 }}"); }) ==
+        "template: test:1: undefined variable \"$x\"");
+  // Templates call each other in any order of definition.
+  CHECK(run("{{ template \"a\" 3 }}{{ define \"a\" }}a{{ template \"b\" . }}{{ end }}{{ define \"b\" }}b{{ . }}{{ end }}") ==
+        "ab3");
+}
+
+TEST_CASE("block defines a template and executes it in place") {
+  CHECK(run("<{{ block \"list\" . }}{{ range . }}{{ . }},{{ end }}{{ end }}>",
+            TemplateValue(TemplateValue::List{TemplateValue(1), TemplateValue(2)})) == "<1,2,>");
+  CHECK(error_of([] { run("{{ block \"b\" }}x{{ end }}"); }) == "template: test:1: missing value for block clause");
+}
+
+TEST_CASE("define, template and block errors read like Go's") {
+  CHECK(error_of([] { run("{{ template \"nope\" . }}"); }) ==
+        "template: test:1: executing \"test\": template \"nope\" not defined");
+  CHECK(error_of([] { run("{{ define \"a\" }}x{{ end }}{{ define \"a\" }}y{{ end }}"); }) ==
+        "template: test:1: template: multiple definition of template \"a\"");
+  CHECK(error_of([] { run("{{ if 1 }}{{ define \"a\" }}x{{ end }}{{ end }}"); }) ==
+        "template: test:1: unexpected <define> in command");
+  CHECK(error_of([] { run("{{ template nope }}"); }) == "template: test:1: unexpected \"nope\" in template clause");
+  // An empty definition does not replace a non-empty one.
+  CHECK(run("{{ define \"a\" }}x{{ end }}{{ define \"a\" }} {{ end }}{{ template \"a\" }}") == "x");
+  // The error names the template that failed and the text it came from.
+  CHECK(error_of([] { run("{{ define \"inner\" }}\n{{ len 3 }}{{ end }}{{ template \"inner\" }}"); }) ==
+        "template: test:2: executing \"inner\" at <len>: error calling len: len of type int");
+}
+
+TEST_CASE("a template calling itself stops at the depth limit instead of exhausting the stack") {
+  CHECK(error_of([] { run("{{ define \"loop\" }}{{ template \"loop\" . }}{{ end }}{{ template \"loop\" 1 }}"); }) ==
+        "template: test:1: executing \"loop\": exceeded maximum template depth (256)");
+  // Recursion that ends within the limit works: one "x" per level of a nested map.
+  TemplateValue nested = TemplateValue(TemplateValue::Map{{"end", TemplateValue(true)}});
+  for (int i = 0; i < 10; ++i) nested = TemplateValue(TemplateValue::Map{{"next", nested}});
+  CHECK(run("{{ define \"r\" }}{{ with .next }}x{{ template \"r\" . }}{{ end }}{{ end }}{{ template \"r\" . }}", nested) ==
+        "xxxxxxxxxx");
+}
+
+TEST_CASE("Alertmanager's template functions: join, stringSlice, trimSpace, toUpper, match, reReplaceAll, safeHtml") {
+  CHECK(run_am("{{ stringSlice \"a\" \"b\" \"c\" | join \", \" }}") == "a, b, c");
+  CHECK(run_am("[{{ trimSpace \"  \\t x y \\n\" }}]") == "[x y]");
+  CHECK(run_am("{{ toUpper \"firing\" }} {{ toLower \"ABC\" }} {{ title \"hello world\" }}") == "FIRING abc Hello World");
+  CHECK(run_am("{{ if match \"^web-[0-9]+$\" \"web-12\" }}yes{{ end }}") == "yes");
+  CHECK(run_am("{{ reReplaceAll \"(.*):.*\" \"$1\" \"host:9090\" }}") == "host");
+  CHECK(run_am("{{ safeHtml \"<b>\" }}") == "<b>");
+  CHECK(run_am("{{ len (stringSlice) }}") == "0");
+  CHECK(error_of([] { run_am("{{ join \",\" \"ab\" }}"); }) ==
+        "template: am:1: executing \"am\" at <join>: error calling join: wrong type for value; expected []string; got string");
+  // Prometheus' functions are not Alertmanager's, and the other way round, as in each of them.
+  CHECK(error_of([] { run_am("{{ humanize 1 }}"); }) == "template: am:1: function \"humanize\" not defined");
+  CHECK(error_of([] { run("{{ join \",\" . }}"); }) == "template: test:1: function \"join\" not defined");
+}
+
+TEST_CASE("html escaping escapes every printed value except safeHtml's, also in called templates") {
+  const Template t = Template::parse(
+      "h", "{{ define \"x\" }}<i>{{ . }}</i>{{ end }}<p>{{ . }}</p>{{ template \"x\" . }}{{ safeHtml \"<br>\" }}",
+      TemplateFunctions::alertmanager);
+  ExecuteOptions html;
+  html.escape_html = true;
+  CHECK(t.execute(TemplateValue("a<b & \"c\""), html) ==
+        "<p>a&lt;b &amp; &#34;c&#34;</p><i>a&lt;b &amp; &#34;c&#34;</i><br>");
+  CHECK(t.execute(TemplateValue("a<b")) == "<p>a<b</p><i>a<b</i><br>");
+}
+
+TEST_CASE("methods of a typed value answer fields and take arguments; a struct's unknown field is an error") {
+  auto type = std::make_shared<TemplateType>();
+  type->name = "*test.T";
+  type->is_struct = true;
+  type->methods["Twice"] = [](const TemplateValue& self, const std::vector<TemplateValue>& args) {
+    if (!args.empty()) throw std::runtime_error("wrong number of args for Twice: want 0 got " + std::to_string(args.size()));
+    return TemplateValue(self.as_map().at("N").as_int() * 2);
+  };
+  type->methods["Plus"] = [](const TemplateValue& self, const std::vector<TemplateValue>& args) {
+    return TemplateValue(self.as_map().at("N").as_int() + args.at(0).as_int());
+  };
+  const TemplateValue v = TemplateValue(TemplateValue::Map{{"N", TemplateValue(21)}}).with_type(type);
+  CHECK(run_am("{{ .N }} {{ .Twice }} {{ .Plus 1 }} {{ 2 | .Plus }}", v) == "21 42 22 23");
+  CHECK(error_of([&] { run_am("{{ .Nope }}", v); }) ==
+        "template: am:1: executing \"am\" at <.Nope>: can't evaluate field Nope in type *test.T");
+  CHECK(error_of([&] { run_am("{{ .N 1 }}", v); }) ==
+        "template: am:1: executing \"am\" at <.N>: N has arguments but cannot be invoked as function");
+  CHECK(error_of([] { run("{{ .a 1 }}", TemplateValue(TemplateValue::Map{{"a", TemplateValue(1)}})); }) ==
+        "template: test:1: executing \"test\" at <.a>: a is not a method but has arguments");
+  CHECK(error_of([&] { run_am("{{ .Twice 1 }}", v); }) ==
+        "template: am:1: executing \"am\" at <.Twice>: wrong number of args for Twice: want 0 got 1");
+}
+
+TEST_CASE("alert templates may define and call templates, as Prometheus' do") {
+  CHECK(expand("{{ define \"inst\" }}{{ .instance }}{{ end }}on {{ template \"inst\" $labels }}") == "on host:9090");
 }
