@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "alertd/app/alert_activity.h"
 #include "alertd/app/notification_hub.h"
 #include "alertd/config/config.h"
 #include "alertd/dashboard/dashboard_snapshots.h"
@@ -105,6 +106,8 @@ class App {
   // After an evaluation cycle (rule thread): rebuilds the monitoring documents, publishes the alert events
   // of `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
   void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
+  // An acknowledgement, silence or escalation as an `alerts` event (live_updates.cpp; any thread).
+  void publish_activity(const AlertActivity& activity);
   // alertd's own parts as the health document shows them.
   std::vector<dashboard::ComponentStatus> components() const;
 

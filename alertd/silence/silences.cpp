@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace twikit::silence {
 
@@ -11,7 +12,8 @@ std::string silence_state(const Silence& s, TimestampMs now) {
   return "active";
 }
 
-Silences::Silences(const Clock& clock, SilenceStore* store) : clock_(clock), store_(store), rng_(std::random_device{}()) {
+Silences::Silences(const Clock& clock, SilenceStore* store, SilenceListener listener)
+    : clock_(clock), store_(store), listener_(std::move(listener)), rng_(std::random_device{}()) {
   if (store_) {
     for (auto& s : store_->load_all()) silences_[s.id] = std::move(s);
   }
@@ -42,7 +44,7 @@ std::string Silences::add(Silence s) {
     throw std::invalid_argument("the silence is larger than " + std::to_string(kMaxSilenceBytes) + " bytes");
   }
   s.updated_at = now;
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   const auto live = std::count_if(silences_.begin(), silences_.end(), [now](const auto& kv) { return kv.second.ends_at > now; });
   if (static_cast<std::size_t>(live) >= kMaxActiveSilences) {
     throw std::invalid_argument("there are already " + std::to_string(kMaxActiveSilences) +
@@ -54,18 +56,23 @@ std::string Silences::add(Silence s) {
   s.id = buf;
   if (store_) store_->save(s);
   silences_[s.id] = s;
+  lock.unlock();
+  if (listener_) listener_(s, SilenceChange::created);
   return s.id;
 }
 
 bool Silences::expire(const std::string& id) {
   const TimestampMs now = clock_.now_ms();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = silences_.find(id);
   if (it == silences_.end() || it->second.ends_at <= now) return false;
   it->second.ends_at = now;
   if (it->second.starts_at > now) it->second.starts_at = now;
   it->second.updated_at = now;
   if (store_) store_->save(it->second);
+  const Silence expired = it->second;
+  lock.unlock();
+  if (listener_) listener_(expired, SilenceChange::expired);
   return true;
 }
 
