@@ -19,14 +19,11 @@ import time
 import urllib.error
 import urllib.request
 
-try:
-    import websockets
-    import websockets.exceptions
-except ImportError:
-    print("skipped: python3-websockets is not installed (scripts/setup.sh installs it)")
-    sys.exit(77)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the harness imported below
+from live_harness import SCALE, deadline, eventually, recv_json, run_tests  # exits 77 without websockets
+import websockets
+import websockets.exceptions
 
-SCALE = int(os.environ.get("TWIKIT_TIMEOUT_SCALE", "1"))
 ALERTD = sys.argv[1]
 TOKEN = "live-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -70,24 +67,10 @@ groups:
 """
 
 
-def deadline(seconds):
-    return seconds * SCALE
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def eventually(condition, seconds=10):
-    end = time.monotonic() + deadline(seconds)
-    while True:
-        if condition():
-            return True
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.05)
 
 
 class Alertd:
@@ -138,10 +121,6 @@ class Alertd:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
-
-
-async def recv_json(ws, seconds=5):
-    return json.loads(await asyncio.wait_for(ws.recv(), deadline(seconds)))
 
 
 async def next_alert_event(ws, state, alertname, seconds):
@@ -253,29 +232,12 @@ async def test_max_live_clients_refuses_a_third_client_with_503_and_a_json_body(
 
 def main():
     tmp = tempfile.mkdtemp(prefix="alertd_live_test_")
-    tests = [(name, fn) for name, fn in globals().items() if name.startswith("test_")]
-    only = os.environ.get("LIVE_TEST_ONLY")
-    failed = ran = 0
     alertd = Alertd(tmp)
     try:
-        for name, fn in tests:
-            if only and only not in name:
-                continue
-            ran += 1
-            start = time.monotonic()
-            try:
-                asyncio.run(fn(alertd))
-                print(f"ok   {name} ({time.monotonic() - start:.2f} s)", flush=True)
-            except Exception as e:  # noqa: BLE001 - report every failure, then go on
-                failed += 1
-                print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        return run_tests(globals(), alertd, lambda: print("alertd log:\n" + alertd.log_text()))
     finally:
         alertd.stop()
-        if failed:
-            print("alertd log:\n" + alertd.log_text())
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{ran - failed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
