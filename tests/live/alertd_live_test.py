@@ -234,7 +234,13 @@ def main():
     tmp = tempfile.mkdtemp(prefix="alertd_live_test_")
     alertd = Alertd(tmp)
     try:
-        return run_tests(globals(), alertd, lambda: print("alertd log:\n" + alertd.log_text()))
+        status = run_tests(globals(), alertd, lambda: print("alertd log:\n" + alertd.log_text()))
+        alertd.stop()
+        # A clean exit: a sanitizer report (use after free, leak) would make it non-zero.
+        if alertd.proc.returncode != 0:
+            print(f"FAIL alertd exited with {alertd.proc.returncode}; its log:\n" + alertd.log_text())
+            status = 1
+        return status
     finally:
         alertd.stop()
         shutil.rmtree(tmp, ignore_errors=True)
