@@ -2,7 +2,7 @@
 // The event-driven HTTP server: a few threads running one event loop serve every connection, so idle or
 // slow clients cost a socket and a few kilobytes, never a thread. Requests go through a WebRouter, and
 // WebSocket upgrades through the acceptors added with add_websocket(); the server library stays inside
-// web_server.cpp.
+// web_server.cpp (the acceptor) and common/web_server/ (the connection, the sessions and their send path).
 
 #include <chrono>
 #include <cstddef>
@@ -55,10 +55,8 @@ struct WebServerStats {
   /// Connections closed because a header, body, idle or write deadline passed (a WebSocket peer that did
   /// not answer a ping included).
   std::uint64_t connections_timed_out = 0;
-  /// WebSocket connections open now (also counted in connections_open).
-  std::uint64_t websockets_open = 0;
-  /// WebSocket connections closed because their outgoing queue overflowed (a client too slow to read).
-  std::uint64_t websockets_dropped_slow = 0;
+  // WebSocket and event-stream clients, and those cut off as slow, are counted by whoever serves them (the
+  // live hub: WebSocketConnection::send() says when a client was cut off), not twice.
 };
 
 /// Serves a router on a listen address. Handlers run on handler threads; everything else on the event
@@ -81,7 +79,7 @@ class WebServer {
   /// Serves GET requests for exactly `path` as Server-Sent Events (text/event-stream) with the same acceptor
   /// and endpoint as a WebSocket: each message sent becomes one event (`data:` lines), a comment line every
   /// ping_interval finds dead peers, on_text is never called, and the close code only ends the stream.
-  /// Called before start(); counts against max_connections and in websockets_open.
+  /// Called before start(); counts against max_connections.
   void add_event_stream(std::string path, WebSocketAcceptor acceptor, WebSocketOptions options = {});
   /// Binds `listen_address` ("host:port", ":port", "[::1]:0"; port 0 picks a free port) and returns the
   /// bound port; throws std::runtime_error when it cannot be bound (a port in use is refused, not shared).

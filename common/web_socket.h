@@ -1,7 +1,7 @@
 #pragma once
 // RFC 6455 WebSocket as handlers see it, free of any server library: a route's acceptor decides from the
 // upgrade request, an endpoint receives the connection's events, and a connection handle sends text
-// without blocking. The server side lives in web_server.cpp.
+// without blocking. The server side lives in common/web_server/ (websocket_session.cpp, event_stream_session.cpp).
 
 #include <chrono>
 #include <cstddef>

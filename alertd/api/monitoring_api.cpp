@@ -5,6 +5,7 @@
 #include "common/json_text.h"
 
 #include <charconv>
+#include <utility>
 
 namespace twikit::api {
 
@@ -14,8 +15,9 @@ ApiResponse api_error(int status, const std::string& type, const std::string& me
 
 ApiResponse api_success(nlohmann::json data) { return {200, {{"status", "success"}, {"data", std::move(data)}}}; }
 
-MonitoringApi::MonitoringApi(persistence::AlertStore& alerts, silence::Silences& silences, const Clock& clock)
-    : alerts_(alerts), silences_(silences), clock_(clock) {}
+MonitoringApi::MonitoringApi(persistence::AlertStore& alerts, silence::Silences& silences, const Clock& clock,
+                             AckListener on_ack)
+    : alerts_(alerts), silences_(silences), clock_(clock), on_ack_(std::move(on_ack)) {}
 
 void MonitoringApi::set_token(std::string token) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -137,7 +139,10 @@ ApiResponse MonitoringApi::acknowledge(const std::string& authorization, const s
   if (!alerts_.acknowledge(fp, *by, comment.value_or(""), clock_.now_ms())) {
     return api_error(409, "conflict", "alert " + id + " is not firing");
   }
-  return api_success(alert_json(*alerts_.get(fp)));
+  const auto acked = alerts_.get(fp);
+  if (!acked) return api_error(404, "not_found", "no alert with id " + id);  // deleted by retention meanwhile
+  if (on_ack_) on_ack_(*acked);
+  return api_success(alert_json(*acked));
 }
 
 ApiResponse MonitoringApi::list_silences(const WebParams& params) {

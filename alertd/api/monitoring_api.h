@@ -3,6 +3,7 @@
 // JSON in and out; mutations need the configured bearer token; bad input gets a 4xx with a JSON error.
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -24,11 +25,17 @@ struct ApiResponse {
   nlohmann::json body;    ///< {"status":"success","data":...} or {"status":"error","errorType":...,"error":...}.
 };
 
+/// Hears each acknowledgement made through the API: the alert as stored afterwards (its `ack` set). Called on
+/// the handler thread, after the acknowledgement is stored; it must not block.
+using AckListener = std::function<void(const persistence::AlertRecord& alert)>;
+
 /// Serves the monitoring API over an AlertStore and Silences. Thread-safe; the stores must outlive it.
 class MonitoringApi {
  public:
-  /// Reads and writes `alerts` and `silences`; timestamps come from `clock`.
-  MonitoringApi(persistence::AlertStore& alerts, silence::Silences& silences, const Clock& clock);
+  /// Reads and writes `alerts` and `silences`; timestamps come from `clock`; `on_ack` (may be empty) hears
+  /// the acknowledgements.
+  MonitoringApi(persistence::AlertStore& alerts, silence::Silences& silences, const Clock& clock,
+                AckListener on_ack = {});
 
   /// Sets the bearer token mutations require; with none set, mutations are refused (403).
   void set_token(std::string token);
@@ -61,6 +68,7 @@ class MonitoringApi {
   persistence::AlertStore& alerts_;
   silence::Silences& silences_;
   const Clock& clock_;
+  const AckListener on_ack_;
   mutable std::mutex mu_;
   std::string token_;
 };

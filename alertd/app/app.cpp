@@ -86,7 +86,15 @@ void App::start() {
   if (auto errors = rules_->load(cfg->rule_files, clock_.now_ms()); !errors.empty()) {
     throw ConfigError(join_rule_errors(errors));
   }
-  hub_ = options_.hub_factory ? options_.hub_factory(*cfg) : make_notification_stack_hub(*cfg, clock_);
+  // The live hub first: the notification side reports acknowledgements, silences and escalations to it.
+  live::LiveOptions live_options;
+  live_options.bearer_token = cfg->web.api_bearer_token;
+  live_options.max_clients = cfg->web.max_live_clients;
+  live_ = std::make_unique<live::LiveHub>(live_options, clock_);
+  hub_ = options_.hub_factory ? options_.hub_factory(*cfg)
+                              : make_notification_stack_hub(*cfg, clock_, [this](const AlertActivity& activity) {
+                                  publish_activity(activity);
+                                });
   // Alerts active before a restart carry on: firing ones from their original time (the next evaluation
   // keeps them, and the notification log knows them, or resolves them at once), pending ones with their
   // `for` progress.
@@ -115,9 +123,6 @@ void App::start() {
     std::lock_guard lock(config_mu_);
     config_ = cfg;
   }
-  live::LiveOptions live_options;
-  live_options.bearer_token = cfg->web.api_bearer_token;
-  live_ = std::make_unique<live::LiveHub>(live_options, clock_);
   rules_api::RulesApiOptions rules_options;
   rules_options.managed_dir = cfg->rules.managed_dir;
   rules_options.rule_files = [this] { return config()->rule_files; };
@@ -178,12 +183,12 @@ bool App::reload(std::string* error) {
     hub_->apply(cfg->notification);
     scrape_->apply(config::scrape_targets(*cfg));
     const auto old = config();
-    if (old->web.listen_address != cfg->web.listen_address ||
+    if (old->web.listen_address != cfg->web.listen_address || old->web.max_live_clients != cfg->web.max_live_clients ||
         old->global.evaluation_interval_ms != cfg->global.evaluation_interval_ms ||
         old->global.external_labels != cfg->global.external_labels) {
       // The HTTP listener and the rule manager (its default interval, $externalLabels in templates) are
       // built once; notifications already use the new external labels.
-      logger("app")->warn("web.listen_address, global.evaluation_interval and global.external_labels "
+      logger("app")->warn("web.listen_address, web.max_live_clients, global.evaluation_interval and global.external_labels "
                           "changes take full effect on restart file={}", logfmt_value(cfg->file));
     }
     {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "alertd/app/alert_activity.h"
 #include "alertd/app/notification_hub.h"
 #include "alertd/config/config.h"
 #include "alertd/dashboard/dashboard_snapshots.h"
@@ -109,6 +110,8 @@ class App {
   void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
   // Memory, then the Prometheus backend before the memory window; null without that backend.
   std::unique_ptr<storage::Queryable> remote_queryable() const;
+  // An acknowledgement, silence or escalation as an `alerts` event (live_updates.cpp; any thread).
+  void publish_activity(const AlertActivity& activity);
   // alertd's own parts as the health document shows them.
   std::vector<dashboard::ComponentStatus> components() const;
 

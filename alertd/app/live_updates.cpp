@@ -1,6 +1,7 @@
 // The App's live side: after every evaluation cycle the monitoring documents are rebuilt from what the App
 // holds, alert state changes go out as `alerts` events, the health document whenever its status changes, and
-// the dashboard document every update interval (as whole documents; docs/api-live.md).
+// the dashboard document every update interval (as whole documents; docs/api-live.md); acknowledgements,
+// silences and escalations as `alerts` events when the notification side reports them.
 
 #include <nlohmann/json.hpp>
 
@@ -21,13 +22,53 @@ nlohmann::json labels_object(const Labels& labels) {
   return o;
 }
 
-nlohmann::json alert_event(const rules::Alert& a, const char* state) {
+/// The identity the notification side and the monitoring API give the alert: its labels with the
+/// external labels it lacks, hashed.
+notify::Fingerprint notify_fingerprint(const rules::Alert& a, const Labels& external_labels) {
+  Labels labels = a.labels;
+  for (const auto& [name, value] : external_labels) {
+    if (label_value(labels, name).empty()) set_label(labels, name, value);
+  }
+  return notify::fingerprint(labels);
+}
+
+nlohmann::json alert_event(const rules::Alert& a, const char* state, const Labels& external_labels) {
   return nlohmann::json{{"state", state},
+                        {"fingerprint", notify::fingerprint_hex(notify_fingerprint(a, external_labels))},
                         {"labels", labels_object(a.labels)},
                         {"annotations", labels_object(a.annotations)},
                         {"value", a.value},
                         {"activeAt", format_rfc3339(a.active_at)},
                         {"firedAt", a.fired_at != 0 ? nlohmann::json(format_rfc3339(a.fired_at)) : nlohmann::json()}};
+}
+
+/// An acknowledgement, silence or escalation as the data of an `alerts` event.
+nlohmann::json activity_event(const AlertActivity& a) {
+  nlohmann::json j{{"state", alert_activity_name(a.kind)},
+                   {"fingerprint", notify::fingerprint_hex(a.fingerprint)},
+                   {"labels", labels_object(a.labels)},
+                   {"at", format_rfc3339(a.at)}};
+  switch (a.kind) {
+    case AlertActivity::Kind::acknowledged:
+      j["by"] = a.by;
+      j["comment"] = a.comment;
+      break;
+    case AlertActivity::Kind::silenced:
+      j["silenceID"] = a.silence_id;
+      j["createdBy"] = a.by;
+      j["comment"] = a.comment;
+      j["endsAt"] = format_rfc3339(a.ends_at);
+      break;
+    case AlertActivity::Kind::unsilenced:
+      j["silenceID"] = a.silence_id;
+      break;
+    case AlertActivity::Kind::escalated:
+      j["policy"] = a.policy;
+      j["step"] = a.step + 1;
+      j["receivers"] = a.receivers;
+      break;
+  }
+  return j;
 }
 
 /// A document's JSON, or null when it is not valid JSON (never expected: the builder writes it).
@@ -37,6 +78,10 @@ nlohmann::json parse(const std::shared_ptr<const std::string>& text) {
 }
 
 }  // namespace
+
+void App::publish_activity(const AlertActivity& activity) {
+  if (live_) live_->publish(live::LiveTopic::alerts, activity_event(activity));
+}
 
 std::vector<dashboard::ComponentStatus> App::components() const {
   std::vector<dashboard::ComponentStatus> out;
@@ -81,13 +126,13 @@ void App::update_live(const std::vector<rules::Alert>& sent, TimestampMs now) {
     states[h] = a.state;
     const auto before = live_alert_states_.find(h);
     if (before == live_alert_states_.end() || before->second != a.state) {
-      live_->publish(live::LiveTopic::alerts, alert_event(a, rules::alert_state_name(a.state)));
+      live_->publish(live::LiveTopic::alerts, alert_event(a, rules::alert_state_name(a.state), cfg->global.external_labels));
     }
   }
   for (const auto& a : sent) {
     if (a.resolved() && live_alert_states_.count(storage::labels_hash(a.labels)) != 0 &&
         states.count(storage::labels_hash(a.labels)) == 0) {
-      live_->publish(live::LiveTopic::alerts, alert_event(a, "resolved"));
+      live_->publish(live::LiveTopic::alerts, alert_event(a, "resolved", cfg->global.external_labels));
     }
   }
   live_alert_states_ = std::move(states);

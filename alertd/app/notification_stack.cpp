@@ -20,10 +20,29 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   outbox_ = std::make_unique<persistence::SqliteOutbox>(*db_);
   nflog_ = std::make_unique<persistence::SqliteNotificationLog>(*db_);
   silence_store_ = std::make_unique<persistence::SqliteSilenceStore>(*db_);
-  silences_ = std::make_unique<silence::Silences>(*clock_, silence_store_.get());
+  silence::SilenceListener on_silence;
+  api::AckListener on_ack;
+  if (options_.on_activity) {
+    on_silence = [this](const silence::Silence& silence, silence::SilenceChange change) {
+      silence_changed(silence, change);
+    };
+    on_ack = [this](const persistence::AlertRecord& alert) {
+      AlertActivity a;
+      a.kind = AlertActivity::Kind::acknowledged;
+      a.fingerprint = alert.fingerprint;
+      a.labels = alert.labels;
+      if (alert.ack) {
+        a.at = alert.ack->at;
+        a.by = alert.ack->by;
+        a.comment = alert.ack->comment;
+      }
+      options_.on_activity(a);
+    };
+  }
+  silences_ = std::make_unique<silence::Silences>(*clock_, silence_store_.get(), std::move(on_silence));
   alert_store_ = std::make_unique<persistence::AlertStore>(*db_);
   rule_state_ = std::make_unique<persistence::RuleStateStore>(*db_);
-  api_ = std::make_unique<api::MonitoringApi>(*alert_store_, *silences_, *clock_);
+  api_ = std::make_unique<api::MonitoringApi>(*alert_store_, *silences_, *clock_, std::move(on_ack));
   amapi::Sources am_sources;
   am_sources.alerts = alert_store_.get();
   am_sources.silences = silences_.get();
@@ -77,6 +96,20 @@ void NotificationStack::apply(const NotificationConfig& config) {
                                              *outbox_, *clock_, &metrics_, popts);
   gen->escalator = std::make_unique<dispatch::Escalator>(gen->config.escalation_policies, *gen->pipeline, *clock_,
                                                          alert_store_.get());
+  if (options_.on_activity) {
+    gen->escalator->set_listener([this](const std::string& policy, std::size_t step, const Alert& alert,
+                                        const std::vector<std::string>& step_receivers, TimestampMs now) {
+      AlertActivity a;
+      a.kind = AlertActivity::Kind::escalated;
+      a.fingerprint = fingerprint(alert);
+      a.labels = alert.labels;
+      a.at = now;
+      a.policy = policy;
+      a.step = step;
+      a.receivers = step_receivers;
+      options_.on_activity(a);
+    });
+  }
   gen->dispatcher = std::make_unique<dispatch::Dispatcher>(gen->config.route, *gen->pipeline, *clock_, gen->escalator.get());
   api_->set_token(gen->config.api_bearer_token);
   const std::size_t recovered = gen->pipeline->recover();
@@ -122,6 +155,32 @@ void NotificationStack::record_alerts(const std::vector<Alert>& alerts, Timestam
     alert_store_->record(alerts, now);
   } catch (const std::exception& e) {
     logger("notify")->error("msg=\"cannot record alerts\" alerts={} err={}", alerts.size(), logfmt_value(e.what()));
+  }
+}
+
+void NotificationStack::silence_changed(const silence::Silence& silence, silence::SilenceChange change) {
+  const TimestampMs now = clock_->now_ms();
+  if (change == silence::SilenceChange::created && silence.starts_at > now) return;  // mutes nothing yet
+  std::vector<Alert> matched;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [fp, a] : active_) {
+      if (!a.resolved_at(now) && matches_all(silence.matchers, a.labels)) matched.push_back(a);
+    }
+  }
+  for (const auto& alert : matched) {
+    // An expired silence unmutes only the alerts no other silence still mutes.
+    if (change == silence::SilenceChange::expired && silences_->mutes(alert.labels, now)) continue;
+    AlertActivity a;
+    a.kind = change == silence::SilenceChange::created ? AlertActivity::Kind::silenced : AlertActivity::Kind::unsilenced;
+    a.fingerprint = fingerprint(alert);
+    a.labels = alert.labels;
+    a.at = now;
+    a.by = silence.created_by;
+    a.comment = silence.comment;
+    a.silence_id = silence.id;
+    a.ends_at = silence.ends_at;
+    options_.on_activity(a);
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "alertd/amapi/am_api.h"
 #include "alertd/api/monitoring_api.h"
+#include "alertd/app/alert_activity.h"
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/inhibit/inhibitor.h"
 #include "alertd/notify/config.h"
@@ -34,6 +35,7 @@ struct StackOptions {
   const Clock* clock = nullptr;           ///< Time source; null = the system clock.
   bool run_timer_thread = true;           ///< Drive group timers from a thread (tests call tick() instead).
   notify::RetryPolicy retry;                      ///< Delivery retry policy.
+  AlertActivityListener on_activity;      ///< Hears acknowledgements, silences and escalations; may be empty.
 };
 
 /// The notification side behind one interface: apply(config), send(alerts), collect(), register_routes(),
@@ -84,6 +86,8 @@ class NotificationStack {
 
  private:
   void record_alerts(const std::vector<notify::Alert>& alerts, TimestampMs now);  // logs instead of throwing
+  // Reports the firing alerts a silence created or expired now mutes or no longer mutes (on_activity).
+  void silence_changed(const silence::Silence& silence, silence::SilenceChange change);
 
   // Everything built from one config; replaced as a whole on reload.
   struct Generation {

@@ -30,12 +30,14 @@ class StackHub final : public NotificationHub {
 
 }  // namespace
 
-std::unique_ptr<NotificationHub> make_notification_stack_hub(const config::AlertdConfig& config, const Clock& clock) {
+std::unique_ptr<NotificationHub> make_notification_stack_hub(const config::AlertdConfig& config, const Clock& clock,
+                                                             AlertActivityListener on_activity) {
   const std::filesystem::path db(config.storage.path);
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   StackOptions options;
   options.database_path = config.storage.path;
   options.clock = &clock;
+  options.on_activity = std::move(on_activity);
   auto hub = std::make_unique<StackHub>(std::move(options));
   hub->apply(config.notification);
   return hub;

@@ -355,7 +355,12 @@ class Loader {
   void load_web(const YAML::Node& node, WebConfig& web) {
     if (!node.IsDefined() || node.IsNull()) return;
     check_map(node, "web");
-    check_keys(file_, node, {"listen_address", "api_bearer_token_file"});
+    check_keys(file_, node, {"listen_address", "api_bearer_token_file", "max_live_clients"});
+    if (node["max_live_clients"]) {
+      const auto n = scalar_as<std::int64_t>(file_, node["max_live_clients"], "a number of clients");
+      if (n <= 0) fail_at(file_, node["max_live_clients"], "max_live_clients must be greater than 0");
+      web.max_live_clients = static_cast<std::size_t>(n);
+    }
     if (node["listen_address"]) {
       web.listen_address = scalar_as<std::string>(file_, node["listen_address"], "a listen address");
       try {

@@ -2,6 +2,7 @@
 // alertd.yaml as plain values: global settings, scrape configs, rule files, storage and web, plus the
 // notification sections (receivers, route, inhibit_rules, escalation_policies) owned by alertd/notify.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -89,6 +90,8 @@ struct WebConfig {
   std::string listen_address = "0.0.0.0:9878";
   /// Bearer token that mutating endpoints (POST /-/reload, the monitoring API) require; empty = none.
   std::string api_bearer_token;
+  /// Live-update clients (WebSocket and Server-Sent Events together) beyond which a new one gets 503.
+  std::size_t max_live_clients = 1000;
 };
 
 /// The whole alertd.yaml.

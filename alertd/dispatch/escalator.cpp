@@ -44,6 +44,7 @@ void Escalator::tick(TimestampMs now) {
         g.repeat_interval_ms = std::int64_t{365} * 24 * 3'600'000;
         sink_.flush(g, {t.alert});
       }
+      if (listener_) listener_(t.policy, t.next_step, t.alert, step.receivers, now);
       ++t.next_step;
     }
     ++it;

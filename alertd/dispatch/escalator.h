@@ -2,15 +2,24 @@
 // Escalation policies: an alert that stays firing and unacknowledged is sent, step by step, to more
 // receivers; acknowledging or resolving it stops the escalation.
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "alertd/notify/config.h"
 #include "alertd/dispatch/ack_lookup.h"
 #include "alertd/notify/flush_sink.h"
 
 namespace twikit::dispatch {
+
+/// Hears each escalation step as it is sent: the policy, the step's index (from 0), the alert, the step's
+/// receivers and the time. Called under the escalator's lock: it must not block or call back into it.
+using EscalationListener = std::function<void(const std::string& policy, std::size_t step, const notify::Alert& alert,
+                                              const std::vector<std::string>& receivers, TimestampMs now)>;
 
 /// Tracks alerts on routes with an escalation policy and notifies each step's receivers once the alert
 /// has fired unacknowledged for the step's `after`. Thread-safe.
@@ -28,6 +37,8 @@ class Escalator {
   TimestampMs next_due() const;
   /// Number of alerts being tracked.
   std::size_t tracked() const;
+  /// Sets who hears the steps sent; call before the escalator is shared with other threads.
+  void set_listener(EscalationListener listener) { listener_ = std::move(listener); }
 
  private:
   struct Tracked {
@@ -39,6 +50,7 @@ class Escalator {
   notify::FlushSink& sink_;
   const Clock& clock_;
   const AckLookup* acks_;
+  EscalationListener listener_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, notify::Fingerprint>, Tracked> alerts_;
 };

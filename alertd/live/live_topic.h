@@ -12,7 +12,7 @@ namespace twikit::live {
 enum class LiveTopic : std::size_t {
   /// The dashboard document, broadcast every update interval.
   dashboard = 0,
-  /// Alert events: pending, firing, resolved, acknowledged, silenced, escalated.
+  /// Alert events: pending, firing, resolved, acknowledged, silenced, unsilenced, escalated.
   alerts = 1,
   /// Health status changes.
   health = 2,

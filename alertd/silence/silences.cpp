@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 namespace twikit::silence {
 
@@ -12,7 +13,8 @@ std::string silence_state(const Silence& s, TimestampMs now) {
   return "active";
 }
 
-Silences::Silences(const Clock& clock, SilenceStore* store) : clock_(clock), store_(store), rng_(std::random_device{}()) {
+Silences::Silences(const Clock& clock, SilenceStore* store, SilenceListener listener)
+    : clock_(clock), store_(store), listener_(std::move(listener)), rng_(std::random_device{}()) {
   if (store_) {
     for (auto& s : store_->load_all()) silences_[s.id] = std::move(s);
   }
@@ -62,8 +64,12 @@ std::string Silences::insert_locked(Silence s, TimestampMs now) {
 std::string Silences::add(Silence s) {
   const TimestampMs now = clock_.now_ms();
   validate(s, now);
-  std::lock_guard<std::mutex> lock(mu_);
-  return insert_locked(std::move(s), now);
+  std::unique_lock<std::mutex> lock(mu_);
+  const std::string id = insert_locked(std::move(s), now);
+  const Silence created = silences_.at(id);
+  lock.unlock();
+  if (listener_) listener_(created, SilenceChange::created);
+  return id;
 }
 
 namespace {
@@ -92,7 +98,8 @@ bool can_update(const Silence& prev, const Silence& next, TimestampMs now) {
 std::string Silences::set(Silence s) {
   const TimestampMs now = clock_.now_ms();
   validate(s, now);
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  std::optional<Silence> expired_old;
   if (!s.id.empty()) {
     auto it = silences_.find(s.id);
     if (it == silences_.end()) throw SilenceNotFound("silence " + s.id + " not found");
@@ -101,6 +108,8 @@ std::string Silences::set(Silence s) {
       s.updated_at = now;
       if (store_) store_->save(s);
       prev = s;
+      lock.unlock();
+      if (listener_) listener_(s, SilenceChange::created);
       return s.id;
     }
     if (prev.ends_at > now) {  // expire the old one, as expire() does
@@ -109,22 +118,31 @@ std::string Silences::set(Silence s) {
       if (expired.starts_at > now) expired.starts_at = now;
       expired.updated_at = now;
       if (store_) store_->save(expired);
+      expired_old = expired;
       prev = std::move(expired);
     }
   }
   if (s.starts_at < now) s.starts_at = now;
-  return insert_locked(std::move(s), now);
+  const std::string id = insert_locked(std::move(s), now);
+  const Silence created = silences_.at(id);
+  lock.unlock();
+  if (listener_ && expired_old) listener_(*expired_old, SilenceChange::expired);
+  if (listener_) listener_(created, SilenceChange::created);
+  return id;
 }
 
 bool Silences::expire(const std::string& id) {
   const TimestampMs now = clock_.now_ms();
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto it = silences_.find(id);
   if (it == silences_.end() || it->second.ends_at <= now) return false;
   it->second.ends_at = now;
   if (it->second.starts_at > now) it->second.starts_at = now;
   it->second.updated_at = now;
   if (store_) store_->save(it->second);
+  const Silence expired = it->second;
+  lock.unlock();
+  if (listener_) listener_(expired, SilenceChange::expired);
   return true;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Silences: matchers plus a time window that mute matching alerts, with who created them and why.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -58,11 +59,22 @@ class SilenceStore {
   virtual std::vector<Silence> load_all() = 0;
 };
 
+/// What happened to a silence, as a SilenceListener hears it.
+enum class SilenceChange {
+  created,  ///< add() stored it.
+  expired,  ///< expire() ended it.
+};
+
+/// Hears every silence created or expired, after the change and outside the set's lock, on the thread that
+/// made it; it may read the set (mutes(), get()) but must not block.
+using SilenceListener = std::function<void(const Silence& silence, SilenceChange change)>;
+
 /// The set of silences; a SilenceMuter for the pipeline. Thread-safe.
 class Silences final : public notify::SilenceMuter {
  public:
-  /// Loads existing silences from `store` (may be null: memory only; must outlive this object).
-  Silences(const Clock& clock, SilenceStore* store);
+  /// Loads existing silences from `store` (may be null: memory only; must outlive this object); `listener`
+  /// (may be empty) hears the silences created and expired from now on.
+  Silences(const Clock& clock, SilenceStore* store, SilenceListener listener = {});
 
   /// Validates and adds `s` (a fresh id is assigned) and returns the id. Throws std::invalid_argument when
   /// there are no matchers or more than kMaxMatchers, every matcher matches the empty string, ends_at <=
@@ -91,6 +103,7 @@ class Silences final : public notify::SilenceMuter {
 
   const Clock& clock_;
   SilenceStore* store_;
+  const SilenceListener listener_;
   mutable std::mutex mu_;
   std::map<std::string, Silence> silences_;
   std::mt19937_64 rng_;

@@ -177,3 +177,11 @@ TEST_CASE("an empty config file with allow_empty is the all-defaults config") {
   CHECK(cfg.global.scrape_interval_ms == 60'000);
   CHECK(cfg.storage.retention_ms == 3'600'000);
 }
+
+TEST_CASE("web.max_live_clients defaults to 1000, takes a positive number and names the place of a bad one") {
+  CHECK(load("").web.max_live_clients == 1000);
+  CHECK(load("web: {max_live_clients: 2}\n").web.max_live_clients == 2);
+  CHECK(error_of("web:\n  max_live_clients: 0\n") == "alertd.yaml:2:21: max_live_clients must be greater than 0");
+  CHECK(error_of("web:\n  max_live_clients: -5\n") == "alertd.yaml:2:21: max_live_clients must be greater than 0");
+  CHECK(error_of("web:\n  max_live_clients: lots\n") == "alertd.yaml:2:21: expected a number of clients, got 'lots'");
+}

@@ -96,8 +96,6 @@ int main(int argc, char** argv) {
                                 {"resumes_replayed", s.resumes_replayed},
                                 {"resumes_reset", s.resumes_reset},
                                 {"client_errors", s.client_errors},
-                                {"websockets_open", w.websockets_open},
-                                {"websockets_dropped_slow", w.websockets_dropped_slow},
                                 {"connections_open", w.connections_open}}
                      .dump(),
                  "application/json");

@@ -17,20 +17,13 @@ import tempfile
 import time
 import urllib.request
 
-try:
-    import websockets
-    import websockets.exceptions
-except ImportError:
-    print("skipped: python3-websockets is not installed (scripts/setup.sh installs it)")
-    sys.exit(77)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the harness imported below
+from live_harness import SCALE, deadline, eventually, recv_json, run_tests  # exits 77 without websockets
+import websockets
+import websockets.exceptions
 
-SCALE = int(os.environ.get("TWIKIT_TIMEOUT_SCALE", "1"))
 SERVER = sys.argv[1]
 WS_PATH = "/api/monitoring/ws"
-
-
-def deadline(seconds):
-    return seconds * SCALE
 
 
 class Server:
@@ -76,20 +69,6 @@ class Server:
             self.proc.wait()
         # A clean exit: a sanitizer report (use after free, leak) would make it non-zero.
         assert self.proc.returncode == 0, f"live_test_server exited with {self.proc.returncode}"
-
-
-def eventually(condition, seconds=10):
-    end = time.monotonic() + deadline(seconds)
-    while True:
-        if condition():
-            return True
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.02)
-
-
-async def recv_json(ws, seconds=5):
-    return json.loads(await asyncio.wait_for(ws.recv(), deadline(seconds)))
 
 
 async def recv_until(ws, msg_type, seconds=5):
@@ -200,8 +179,8 @@ async def test_slow_client_is_dropped_while_fast_client_gets_everything():
         took = time.monotonic() - start
         assert got == list(range(1, count + 1)), got[:10]
         assert took < 5 * SCALE, f"the fast client took {took:.2f} s"
+        # Counted once, by the hub, when the server refused its message and cut it off.
         assert eventually(lambda: s.stats()["clients_dropped_slow"] == 1)
-        assert s.stats()["websockets_dropped_slow"] == 1
         # The slow client, reading at last, finds its connection closed (1008, or 1006 when the close frame
         # could not be written in time).
         try:
@@ -392,25 +371,10 @@ async def test_server_stop_closes_clients_with_1001():
 
 def main():
     tmp = tempfile.mkdtemp(prefix="live_ws_test_")
-    tests = [(name, fn) for name, fn in globals().items() if name.startswith("test_")]
-    only = os.environ.get("LIVE_TEST_ONLY")
-    failed = ran = 0
     try:
-        for name, fn in tests:
-            if only and only not in name:
-                continue
-            ran += 1
-            start = time.monotonic()
-            try:
-                asyncio.run(fn(tmp) if fn.__code__.co_argcount else fn())
-                print(f"ok   {name} ({time.monotonic() - start:.2f} s)", flush=True)
-            except Exception as e:  # noqa: BLE001 - report every failure, then go on
-                failed += 1
-                print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        return run_tests(globals(), tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{ran - failed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

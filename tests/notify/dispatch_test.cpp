@@ -304,3 +304,62 @@ route:
   CHECK(muted == 4);
   CHECK(inactive == 2);  // 22:33:50 and 22:38:50
 }
+
+TEST_CASE("each escalation step sent is reported to the escalator's listener: policy, step, alert, receivers") {
+  Harness h(config_from(kConfig));
+  struct Step {
+    std::string policy;
+    std::size_t step;
+    Labels labels;
+    std::vector<std::string> receivers;
+    TimestampMs at;
+  };
+  std::vector<Step> heard;
+  h.escalator->set_listener([&heard](const std::string& policy, std::size_t step, const Alert& alert,
+                                     const std::vector<std::string>& receivers, TimestampMs now) {
+    heard.push_back({policy, step, alert.labels, receivers, now});
+  });
+  const TimestampMs t0 = h.clock.now_ms();
+  const Alert a = firing({{"alertname", "Stuck"}, {"escalate", "yes"}}, t0);
+  h.put({a});
+  h.advance(15 * 60'000 - 1);
+  CHECK(heard.empty());
+  h.advance(1);
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0].policy == "oncall");
+  CHECK(heard[0].step == 0);
+  CHECK(heard[0].labels == a.labels);
+  CHECK(heard[0].receivers == std::vector<std::string>{"pager"});
+  CHECK(heard[0].at == t0 + 15 * 60'000);
+  h.acks.ack(fingerprint(a));
+  h.advance(2 * 3'600'000);
+  CHECK(heard.size() == 1);  // acknowledged: no further step, nothing heard
+}
+
+TEST_CASE("a silence listener hears each silence created and expired, after the change is in force") {
+  FakeClock clock(1'700'000'000'000);
+  std::vector<std::pair<std::string, silence::SilenceChange>> heard;
+  std::vector<bool> muted_when_heard;
+  const Labels labels = make_labels({{"alertname", "Down"}});
+  std::unique_ptr<silence::Silences> silences;
+  silences = std::make_unique<silence::Silences>(
+      clock, nullptr, [&](const silence::Silence& s, silence::SilenceChange change) {
+        heard.emplace_back(s.id, change);
+        muted_when_heard.push_back(silences->mutes(labels, clock.now_ms()));
+      });
+  silence::Silence s;
+  s.matchers = parse_matchers("alertname=Down");
+  s.ends_at = clock.now_ms() + 3'600'000;
+  s.created_by = "alice";
+  const std::string id = silences->add(s);
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0] == std::make_pair(id, silence::SilenceChange::created));
+  CHECK(muted_when_heard[0]);
+  CHECK(silences->expire(id));
+  CHECK_FALSE(silences->expire(id));  // already expired: nothing more to hear
+  REQUIRE(heard.size() == 2);
+  CHECK(heard[1] == std::make_pair(id, silence::SilenceChange::expired));
+  CHECK_FALSE(muted_when_heard[1]);
+  CHECK_THROWS(silences->add(silence::Silence{}));  // refused: nothing heard
+  CHECK(heard.size() == 2);
+}
