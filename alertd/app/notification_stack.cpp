@@ -67,8 +67,23 @@ void NotificationStack::apply(const NotificationConfig& config) {
   if (gen_) gen_->pipeline->stop();
   gen->pipeline = std::make_unique<Pipeline>(std::move(receivers), gen->inhibitor.get(), silences_.get(), *nflog_,
                                              *outbox_, *clock_, &metrics_, popts);
+  // Each step is written to the alert's history and counted (the escalator knows neither). A restarted
+  // escalator hands over the steps it passed again, which the notification log drops: the history, which
+  // holds each step of an episode once, decides what counts.
+  auto on_escalation = [this](const dispatch::Escalation& e) {
+    bool first = true;
+    try {
+      first = alert_store_->record_escalation(e.fingerprint, e.level, e.policy, e.receivers, e.at);
+    } catch (const std::exception& ex) {
+      logger("notify")->error("msg=\"cannot record escalation\" fingerprint={} err={}",
+                              fingerprint_hex(e.fingerprint), logfmt_value(ex.what()));
+    }
+    if (first) {
+      for (const auto& receiver : e.receivers) metrics_.escalated(receiver, e.level);
+    }
+  };
   gen->escalator = std::make_unique<dispatch::Escalator>(gen->config.escalation_policies, *gen->pipeline, *clock_,
-                                                         alert_store_.get());
+                                                         alert_store_.get(), on_escalation);
   gen->dispatcher = std::make_unique<dispatch::Dispatcher>(gen->config.route, *gen->pipeline, *clock_, gen->escalator.get());
   api_->set_token(gen->config.api_bearer_token);
   const std::size_t recovered = gen->pipeline->recover();

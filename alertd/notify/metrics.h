@@ -23,11 +23,13 @@ class NotifyMetrics {
   void observe(const std::string& integration, bool delivered, const std::string& reason, double seconds);
   /// Counts a notification that was given up after retries or a permanent failure.
   void gave_up(const std::string& integration);
+  /// Counts one escalation step (level 1 = first step) sent to `receiver`.
+  void escalated(const std::string& receiver, std::size_t level);
   /// The function that reports the current outbox depth (called at collect time).
   void set_outbox_depth_source(std::function<std::size_t()> source);
   /// The families: alertd_notifications_total, alertd_notifications_failed_total,
   /// alertd_notification_requests_total, alertd_notification_latency_seconds, alertd_notifications_dropped_total,
-  /// alertd_notification_outbox_depth.
+  /// alertd_escalations_total, alertd_notification_outbox_depth.
   std::vector<MetricFamily> collect() const;
   /// Successful notifications for `integration` so far (for tests).
   double sent(const std::string& integration) const;
@@ -44,6 +46,7 @@ class NotifyMetrics {
   std::map<std::string, double> sent_;
   std::map<std::pair<std::string, std::string>, double> failed_;
   std::map<std::string, double> dropped_;
+  std::map<std::pair<std::string, std::string>, double> escalations_;  // (receiver, level)
   std::map<std::string, Histogram> latency_;
   std::function<std::size_t()> outbox_depth_;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "alertd/notify/flush_sink.h"
+
 namespace twikit::notify {
 
 namespace {
@@ -50,19 +52,26 @@ std::string default_title(const Notification& n, const TemplateData& d) {
   std::string status = d.status;
   std::transform(status.begin(), status.end(), status.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string title = "[";
+  // An escalation step's alerts carry escalation_level: the title says so up front and leaves the level out
+  // of the label values it lists.
+  const bool escalated = !label_value(d.common_labels, kEscalationLevelLabel).empty();
+  std::string title = escalated ? "[ESCALATED] [" : "[";
   title += status;
   if (d.status == "firing") {
     title += ':';
     title += std::to_string(d.firing);
   }
   title += "] ";
-  title += join_values(n.group_labels);
-  if (d.common_labels.size() > n.group_labels.size()) {
-    Labels rest;
-    for (const auto& l : d.common_labels) {
-      if (label_value(n.group_labels, l.first).empty()) rest.push_back(l);
-    }
+  Labels grouped;
+  for (const auto& l : n.group_labels) {
+    if (l.first != kEscalationLevelLabel) grouped.push_back(l);
+  }
+  title += join_values(grouped);
+  Labels rest;
+  for (const auto& l : d.common_labels) {
+    if (l.first != kEscalationLevelLabel && label_value(n.group_labels, l.first).empty()) rest.push_back(l);
+  }
+  if (!rest.empty()) {
     title += " (";
     title += join_values(rest);
     title += ')';

@@ -175,15 +175,17 @@ std::optional<AlertRecord> AlertStore::get(notify::Fingerprint fp) {
   return decode(read_raw(s));
 }
 
-bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now) {
+AckOutcome AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment,
+                                   TimestampMs now) {
   const std::string hex = notify::fingerprint_hex(fp);
   std::lock_guard<std::recursive_mutex> lock(db_.mutex());
   auto q = db_.prepare("SELECT state FROM alerts WHERE fingerprint=?");
   q.bind(1, hex);
-  if (!q.step() || q.text(0) != "firing") return false;
+  if (!q.step() || q.text(0) != "firing") return AckOutcome::not_firing;
+  // record() and acknowledge() both hold the database lock, so the check and the insert see one state.
+  if (acknowledged(fp)) return AckOutcome::already_acknowledged;
   db_.exec("BEGIN IMMEDIATE");
   try {
-    db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1").bind(1, hex).run();
     db_.prepare("INSERT INTO acknowledgements(fingerprint, acked_by, comment, at) VALUES (?,?,?,?)")
         .bind(1, hex)
         .bind(2, by)
@@ -199,6 +201,25 @@ bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, cons
   }
   std::lock_guard<std::mutex> ack_lock(ack_mu_);
   acks_[fp] = {by, comment, now};
+  return AckOutcome::acknowledged;
+}
+
+bool AlertStore::record_escalation(notify::Fingerprint fp, std::size_t level, const std::string& policy,
+                                   const std::vector<std::string>& receivers, TimestampMs now) {
+  const std::string hex = notify::fingerprint_hex(fp);
+  std::string detail = "level=" + std::to_string(level) + " policy=" + policy + " receivers=";
+  for (std::size_t i = 0; i < receivers.size(); ++i) {
+    if (i) detail += ',';
+    detail += receivers[i];
+  }
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto episode = db_.prepare("SELECT active_at FROM alerts WHERE fingerprint=?");
+  episode.bind(1, hex);
+  if (!episode.step()) return false;
+  auto seen = db_.prepare("SELECT 1 FROM alert_history WHERE fingerprint=? AND event='escalated' AND detail=? AND at>=?");
+  seen.bind(1, hex).bind(2, detail).bind(3, episode.integer(0));
+  if (seen.step()) return false;
+  add_history(hex, "escalated", now, detail);
   return true;
 }
 
@@ -228,6 +249,13 @@ std::size_t AlertStore::apply_retention(TimestampMs now, std::int64_t retention_
 bool AlertStore::acknowledged(notify::Fingerprint fp) const {
   std::lock_guard<std::mutex> lock(ack_mu_);
   return acks_.count(fp) > 0;
+}
+
+bool AlertStore::resolved(notify::Fingerprint fp) const {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto q = db_.prepare("SELECT state FROM alerts WHERE fingerprint=?");
+  q.bind(1, notify::fingerprint_hex(fp));
+  return q.step() && q.text(0) == "resolved";
 }
 
 }  // namespace twikit::persistence
