@@ -30,7 +30,8 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   firing.limit = 1'000'000;
   for (const auto& r : alert_store_->query(firing)) {
     // Valid for Alertmanager's resolve_timeout (5m) unless the rule engine sends it again.
-    active_[r.fingerprint] = Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url};
+    active_[r.fingerprint] =
+        Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url, r.rule_active_at};
   }
   if (options_.run_timer_thread) timer_ = std::thread([this] { timer_loop(); });
 }

@@ -28,7 +28,9 @@ struct AlertRecord {
   Labels annotations;                    ///< Latest annotations.
   std::string generator_url;             ///< Link to the rule.
   std::string state;                     ///< "firing" or "resolved".
-  TimestampMs active_at = 0;             ///< When the alert became active (its startsAt).
+  TimestampMs active_at = 0;             ///< When the alert started firing (its startsAt); names the episode.
+  TimestampMs rule_active_at = 0;        ///< When its rule's condition first held (Prometheus' activeAt, the
+                                         ///< pending start); 0 when not known (rows from before it was kept).
   TimestampMs fired_at = 0;              ///< When alertd first saw it firing.
   TimestampMs resolved_at = 0;           ///< When it resolved (0 while firing).
   TimestampMs updated_at = 0;            ///< Last change.
@@ -95,7 +97,7 @@ class AlertStore final : public dispatch::AckLookup {
   // One row of the alerts table as SQLite returned it, copied out so the lock can be released.
   struct RawRow {
     std::string fingerprint, labels, annotations, generator_url, state;
-    TimestampMs active_at = 0, fired_at = 0, resolved_at = 0, updated_at = 0;
+    TimestampMs active_at = 0, fired_at = 0, resolved_at = 0, updated_at = 0, rule_active_at = 0;
   };
   void add_history(const std::string& fp_hex, const std::string& event, TimestampMs at, const std::string& detail);
   static RawRow read_raw(Statement& s);

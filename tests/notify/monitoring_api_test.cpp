@@ -106,6 +106,24 @@ TEST_CASE("alerts can be listed with filters, fetched with history and acknowled
   CHECK(one["data"]["history"][1]["event"] == "acknowledged");
 }
 
+TEST_CASE("activeAt is Prometheus' activeAt, the pending start, as in /api/v1/alerts; firedAt the firing start") {
+  ApiFixture f;
+  Alert a = firing({{"alertname", "Slow"}}, kT0);
+  a.active_at = kT0 - 120'000;  // pending for 2m (`for: 2m`) before it fired
+  f.stack->send({a});
+  const json listed = f.get("/api/monitoring/alerts");
+  REQUIRE(listed["data"].size() == 1);
+  CHECK(listed["data"][0]["activeAt"] == "2023-11-14T22:11:20Z");
+  CHECK(listed["data"][0]["firedAt"] == "2023-11-14T22:13:20Z");
+  f.clock.advance_ms(60'000);
+  a.ends_at = f.clock.now_ms();
+  f.stack->send({a});
+  const json one = f.get("/api/monitoring/alerts/" + fingerprint_hex(fingerprint(a)));
+  CHECK(one["data"]["state"] == "resolved");
+  CHECK(one["data"]["activeAt"] == "2023-11-14T22:11:20Z");
+  CHECK(one["data"]["resolvedAt"] == "2023-11-14T22:14:20Z");
+}
+
 TEST_CASE("bad input gets a 4xx with a JSON error body") {
   ApiFixture f;
   CHECK(f.get("/api/monitoring/alerts?state=sleeping", 400)["errorType"] == "bad_data");
