@@ -39,10 +39,34 @@ function(twikit_target_defaults target)
   endif()
 endfunction()
 
-# twikit_add_test(NAME name SOURCES a.cpp ... LIBS lib ... [LABELS l ...])
-# Builds one Catch2 test binary (linked to the shared Catch2 main) and registers it with CTest.
+# Prometheus' conformance data (PromQL scripts, promtool's test files) is read from beside the checkout,
+# never copied in; TWIKIT_CONFORMANCE_DIR overrides the location at test time (README, "Tests that need
+# Prometheus' data").
+set(TWIKIT_CONFORMANCE_DEFAULT_DIR ${PROJECT_SOURCE_DIR}/../shared/conformance)
+
+# twikit_add_conformance_test(NAME name SUBDIR promql|promtool [CD] COMMAND cmd args...)
+# Registers a CTest entry that needs the conformance data's SUBDIR: without it the entry is reported as
+# skipped with the reason (exit 77), never passed or failed. CD runs the command inside that directory.
+function(twikit_add_conformance_test)
+  cmake_parse_arguments(C "CD" "NAME;SUBDIR" "COMMAND" ${ARGN})
+  set(cd_flag)
+  if(C_CD)
+    set(cd_flag --cd)
+  endif()
+  add_test(NAME ${C_NAME}
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/support/with_conformance_data.sh
+                   ${TWIKIT_CONFORMANCE_DEFAULT_DIR} ${C_SUBDIR} ${cd_flag} -- ${C_COMMAND})
+  set_tests_properties(${C_NAME} PROPERTIES SKIP_RETURN_CODE 77)
+endfunction()
+
+# twikit_add_test(NAME name SOURCES a.cpp ... LIBS lib ... [LABELS l ...] [TIMEOUT s]
+#                 [CONFORMANCE_DATA promql|promtool [CONFORMANCE_ONLY]])
+# Builds one Catch2 test binary (linked to the shared Catch2 main) and registers it with CTest. With
+# CONFORMANCE_DATA, the test cases tagged [conformance-data] run as a second entry, <name>_conformance_data,
+# which is skipped with the reason when the data is absent; with CONFORMANCE_ONLY every case needs the data
+# and the one entry, <name>, runs them that way.
 function(twikit_add_test)
-  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "CONFORMANCE_ONLY" "NAME;TIMEOUT;CONFORMANCE_DATA" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   twikit_target_defaults(${T_NAME})
   target_link_libraries(${T_NAME} PRIVATE twikit_catch_main ${T_LIBS})
@@ -50,12 +74,26 @@ function(twikit_add_test)
     TWIKIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     TWIKIT_BINARY_DIR="${PROJECT_BINARY_DIR}"
     TWIKIT_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
-  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
   if(NOT TWIKIT_SANITIZE STREQUAL "")
     math(EXPR T_TIMEOUT "${T_TIMEOUT} * ${TWIKIT_TEST_TIMEOUT_SCALE}")
   endif()
-  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+  set(entries)
+  if(NOT T_CONFORMANCE_DATA)
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    list(APPEND entries ${T_NAME})
+  else()
+    set(data_entry ${T_NAME})
+    if(NOT T_CONFORMANCE_ONLY)
+      add_test(NAME ${T_NAME} COMMAND ${T_NAME} "~[conformance-data]")
+      list(APPEND entries ${T_NAME})
+      set(data_entry ${T_NAME}_conformance_data)
+    endif()
+    twikit_add_conformance_test(NAME ${data_entry} SUBDIR ${T_CONFORMANCE_DATA}
+                                COMMAND $<TARGET_FILE:${T_NAME}> "[conformance-data]")
+    list(APPEND entries ${data_entry})
+  endif()
+  set_tests_properties(${entries} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
 endfunction()

@@ -82,6 +82,21 @@ void check_keys(const std::string& file, const YAML::Node& node,
   }
 }
 
+void check_keys(const std::string& file, const YAML::Node& node, const std::string& section,
+                std::initializer_list<const char*> allowed) {
+  if (!node.IsMap()) fail_at(file, node, section + ": expected a mapping");
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) fail_at(file, kv.first, section + ": expected a field name");
+    const std::string key = kv.first.Scalar();
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || key == a;
+    if (ok) continue;
+    std::string known;
+    for (const char* a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+    fail_at(file, kv.first, "field " + key + " not found in " + section + " (allowed: " + known + ")");
+  }
+}
+
 std::int64_t duration_ms_at(const std::string& file, const YAML::Node& node) {
   if (!node.IsScalar()) fail_at(file, node, "expected a duration");
   auto ms = parse_duration_ms(node.Scalar());

@@ -56,6 +56,12 @@ YAML::Node load_yaml_string(const std::string& text, const std::string& file);
 void check_keys(const std::string& file, const YAML::Node& node,
                 std::initializer_list<const char*> allowed);
 
+/// Like check_keys() above, naming where `node` is and what it accepts:
+/// "file:line:col: field intervall not found in collection (allowed: mode, interval, ...)". `section` is the
+/// mapping's path in the file, e.g. "collection", "targets[2]", "services.session_manager[0].state_set".
+void check_keys(const std::string& file, const YAML::Node& node, const std::string& section,
+                std::initializer_list<const char*> allowed);
+
 /// Reads a scalar as `T`; throws ConfigError at the node with "expected <what>" when it does not convert.
 template <typename T>
 T scalar_as(const std::string& file, const YAML::Node& node, const char* what) {

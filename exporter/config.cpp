@@ -26,8 +26,8 @@ std::vector<std::pair<std::string, std::string>> string_pairs(const std::string&
   return out;
 }
 
-MetricSpec load_metric(const std::string& file, const YAML::Node& node) {
-  check_keys(file, node, {"name", "help", "type", "path", "each", "labels", "scale", "value_map",
+MetricSpec load_metric(const std::string& file, const YAML::Node& node, const std::string& section) {
+  check_keys(file, node, section, {"name", "help", "type", "path", "each", "labels", "scale", "value_map",
                           "state_set", "value"});
   MetricSpec spec;
   spec.name = required_string(file, node, "name");
@@ -61,7 +61,7 @@ MetricSpec load_metric(const std::string& file, const YAML::Node& node) {
     }
   }
   if (const YAML::Node ss = node["state_set"]) {
-    check_keys(file, ss, {"label", "states"});
+    check_keys(file, ss, section + ".state_set", {"label", "states"});
     spec.state_label = required_string(file, ss, "label");
     if (!is_valid_label_name(spec.state_label)) fail_at(file, ss["label"], "invalid label name '" + spec.state_label + "'");
     const YAML::Node states = ss["states"];
@@ -71,15 +71,17 @@ MetricSpec load_metric(const std::string& file, const YAML::Node& node) {
   return spec;
 }
 
-std::vector<MetricSpec> load_metrics(const std::string& file, const YAML::Node& node) {
+std::vector<MetricSpec> load_metrics(const std::string& file, const YAML::Node& node, const std::string& section) {
   if (!node.IsSequence()) fail_at(file, node, "expected a list of metrics");
   std::vector<MetricSpec> out;
-  for (const auto& m : node) out.push_back(load_metric(file, m));
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    out.push_back(load_metric(file, node[i], section + "[" + std::to_string(i) + "]"));
+  }
   return out;
 }
 
-Target load_target(const std::string& file, const YAML::Node& node) {
-  check_keys(file, node, {"name", "url", "service", "timeout", "headers"});
+Target load_target(const std::string& file, const YAML::Node& node, const std::string& section) {
+  check_keys(file, node, section, {"name", "url", "service", "timeout", "headers"});
   Target t;
   t.name = required_string(file, node, "name");
   t.url = required_string(file, node, "url");
@@ -96,7 +98,7 @@ Target load_target(const std::string& file, const YAML::Node& node) {
 }
 
 void load_collection(const std::string& file, const YAML::Node& node, CollectionConfig& c) {
-  check_keys(file, node, {"mode", "interval", "max_concurrent_collections", "scrape_timeout_offset",
+  check_keys(file, node, "collection", {"mode", "interval", "max_concurrent_collections", "scrape_timeout_offset",
                           "max_body_bytes"});
   if (node["mode"]) {
     const auto mode = scalar_as<std::string>(file, node["mode"], "a mode");
@@ -165,22 +167,25 @@ ExporterConfig load_config_string(const std::string& text, const std::string& fi
     if (!options.allow_empty) check_not_empty(file, root, cfg);
     return cfg;
   }
-  check_keys(file, root, {"web", "collection", "targets", "common_metrics", "services"});
+  check_keys(file, root, "the top level", {"web", "collection", "targets", "common_metrics", "services"});
   if (const YAML::Node web = root["web"]) {
-    check_keys(file, web, {"listen_address"});
+    check_keys(file, web, "web", {"listen_address"});
     if (web["listen_address"]) cfg.listen_address = scalar_as<std::string>(file, web["listen_address"], "host:port");
   }
   if (root["collection"]) load_collection(file, root["collection"], cfg.collection);
-  if (root["common_metrics"]) cfg.common_metrics = load_metrics(file, root["common_metrics"]);
+  if (root["common_metrics"]) cfg.common_metrics = load_metrics(file, root["common_metrics"], "common_metrics");
   if (const YAML::Node services = root["services"]) {
     if (!services.IsMap()) fail_at(file, services, "services must map service names to metric lists");
-    for (const auto& kv : services) cfg.services[kv.first.Scalar()] = load_metrics(file, kv.second);
+    for (const auto& kv : services) {
+      cfg.services[kv.first.Scalar()] = load_metrics(file, kv.second, "services." + kv.first.Scalar());
+    }
   }
   if (const YAML::Node targets = root["targets"]; targets && !targets.IsNull()) {
     if (!targets.IsSequence()) fail_at(file, targets, "targets must be a list");
     std::set<std::string> names;
-    for (const auto& t : targets) {
-      Target target = load_target(file, t);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const YAML::Node t = targets[i];
+      Target target = load_target(file, t, "targets[" + std::to_string(i) + "]");
       if (!names.insert(target.name).second) fail_at(file, t["name"], "duplicate target name '" + target.name + "'");
       if (!cfg.services.count(target.service)) {
         fail_at(file, t["service"] ? t["service"] : t["name"], "no mapping for service '" + target.service + "' under 'services'");

@@ -10,6 +10,7 @@ packages=(
   prometheus prometheus-alertmanager prometheus-pushgateway wrk python3 python3-aiosmtpd python3-yaml python3-websockets chromium
   dpkg-dev help2man lintian
   clang libclang-rt-14-dev llvm
+  gcovr
 )
 
 missing=()

@@ -29,7 +29,7 @@ struct MetricsModel {
   void (*step)(nlohmann::json& metrics, RandomWalk& walk, const ModelContext& ctx);
 };
 
-/// One of the ten services of the contract (DESIGN.md, "The Twikit service contract").
+/// One of the ten services of the contract (docs/service-contract.md).
 struct ServiceSpec {
   /// The service name, as in `"service"` and in the admin API paths.
   std::string name;

@@ -136,8 +136,17 @@ ApiResponse MonitoringApi::acknowledge(const std::string& authorization, const s
   }
   const auto r = alerts_.get(fp);
   if (!r) return api_error(404, "not_found", "no alert with id " + id);
-  if (!alerts_.acknowledge(fp, *by, comment.value_or(""), clock_.now_ms())) {
-    return api_error(409, "conflict", "alert " + id + " is not firing");
+  switch (alerts_.acknowledge(fp, *by, comment.value_or(""), clock_.now_ms())) {
+    case persistence::AckOutcome::not_firing:
+      return api_error(409, "conflict", "alert " + id + " is not firing");
+    case persistence::AckOutcome::already_acknowledged: {
+      // The first acknowledgement stands; the answer carries it so the caller sees who has it.
+      ApiResponse conflict = api_error(409, "conflict", "alert " + id + " is already acknowledged");
+      if (const auto current = alerts_.get(fp)) conflict.body["data"] = alert_json(*current);
+      return conflict;
+    }
+    case persistence::AckOutcome::acknowledged:
+      break;
   }
   const auto acked = alerts_.get(fp);
   if (!acked) return api_error(404, "not_found", "no alert with id " + id);  // deleted by retention meanwhile

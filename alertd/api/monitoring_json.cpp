@@ -19,7 +19,9 @@ nlohmann::json alert_json(const persistence::AlertRecord& r) {
                       {"labels", notify::labels_to_json(r.labels)},
                       {"annotations", notify::labels_to_json(r.annotations)},
                       {"state", r.state},
-                      {"activeAt", time_or_null(r.active_at)},
+                      // Prometheus' activeAt, as in /api/v1/alerts: when the condition first held (the pending
+                      // start); startsAt for rows stored before alertd kept it. firedAt is the firing start.
+                      {"activeAt", time_or_null(r.rule_active_at != 0 ? r.rule_active_at : r.active_at)},
                       {"firedAt", time_or_null(r.fired_at)},
                       {"resolvedAt", time_or_null(r.resolved_at)},
                       {"updatedAt", time_or_null(r.updated_at)},

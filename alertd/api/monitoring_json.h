@@ -14,7 +14,8 @@
 namespace twikit::api {
 
 /// {"id", "fingerprint", "labels", "annotations", "state", "activeAt", "firedAt", "resolvedAt",
-///  "updatedAt", "generatorURL", "acknowledged", "acknowledgement"} with RFC 3339 times (null when unset).
+///  "updatedAt", "generatorURL", "acknowledged", "acknowledgement"} with RFC 3339 times (null when unset);
+///  activeAt is Prometheus' (the pending start, as in /api/v1/alerts), firedAt when alertd recorded it firing.
 nlohmann::json alert_json(const persistence::AlertRecord& r);
 /// One history line: {"event", "at", "detail"}.
 nlohmann::json history_json(const persistence::HistoryEvent& e);

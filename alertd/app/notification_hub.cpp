@@ -48,6 +48,7 @@ std::vector<notify::Alert> to_notify_alerts(const std::vector<rules::Alert>& ale
     n.starts_at = a.fired_at != 0 ? a.fired_at : a.active_at;
     n.ends_at = a.resolved_at != 0 ? a.resolved_at : a.valid_until;
     n.generator_url = external_url + "/api/v1/alerts";
+    n.active_at = a.active_at;
     out.push_back(std::move(n));
   }
   return out;

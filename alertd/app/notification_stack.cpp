@@ -56,7 +56,8 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   firing.limit = 1'000'000;
   for (const auto& r : alert_store_->query(firing)) {
     // Valid for Alertmanager's resolve_timeout (5m) unless the rule engine sends it again.
-    active_[r.fingerprint] = Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url};
+    active_[r.fingerprint] =
+        Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url, r.rule_active_at};
   }
   if (options_.run_timer_thread) timer_ = std::thread([this] { timer_loop(); });
 }
@@ -94,8 +95,23 @@ void NotificationStack::apply(const NotificationConfig& config) {
   if (gen_) gen_->pipeline->stop();
   gen->pipeline = std::make_unique<Pipeline>(std::move(receivers), gen->inhibitor.get(), silences_.get(), *nflog_,
                                              *outbox_, *clock_, &metrics_, popts);
+  // Each step is written to the alert's history and counted (the escalator knows neither). A restarted
+  // escalator hands over the steps it passed again, which the notification log drops: the history, which
+  // holds each step of an episode once, decides what counts.
+  auto on_escalation = [this](const dispatch::Escalation& e) {
+    bool first = true;
+    try {
+      first = alert_store_->record_escalation(e.fingerprint, e.level, e.policy, e.receivers, e.at);
+    } catch (const std::exception& ex) {
+      logger("notify")->error("msg=\"cannot record escalation\" fingerprint={} err={}",
+                              fingerprint_hex(e.fingerprint), logfmt_value(ex.what()));
+    }
+    if (first) {
+      for (const auto& receiver : e.receivers) metrics_.escalated(receiver, e.level);
+    }
+  };
   gen->escalator = std::make_unique<dispatch::Escalator>(gen->config.escalation_policies, *gen->pipeline, *clock_,
-                                                         alert_store_.get());
+                                                         alert_store_.get(), on_escalation);
   if (options_.on_activity) {
     gen->escalator->set_listener([this](const std::string& policy, std::size_t step, const Alert& alert,
                                         const std::vector<std::string>& step_receivers, TimestampMs now) {

@@ -3,8 +3,8 @@
 namespace twikit::dispatch {
 
 Escalator::Escalator(const std::map<std::string, notify::EscalationPolicy>& policies, notify::FlushSink& sink,
-                     const Clock& clock, const AckLookup* acks)
-    : policies_(policies), sink_(sink), clock_(clock), acks_(acks) {}
+                     const Clock& clock, const AckLookup* acks, EscalationObserver observer)
+    : policies_(policies), sink_(sink), clock_(clock), acks_(acks), observer_(std::move(observer)) {}
 
 void Escalator::track(const std::string& policy, const notify::Alert& alert) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -23,8 +23,14 @@ void Escalator::tick(TimestampMs now) {
   for (auto it = alerts_.begin(); it != alerts_.end();) {
     Tracked& t = it->second;
     auto policy = policies_.find(t.policy);
-    if (policy == policies_.end() || t.alert.resolved_at(now) || t.next_step >= policy->second.steps.size()) {
+    if (policy == policies_.end() || t.alert.resolved_at(now)) {
       it = alerts_.erase(it);
+      continue;
+    }
+    // An alert past its last step stays tracked, silent, until it resolves: dropped, the next cycle's
+    // track() would start it over at the first step.
+    if (t.next_step >= policy->second.steps.size()) {
+      ++it;
       continue;
     }
     const notify::Fingerprint fp = it->first.second;
@@ -33,18 +39,32 @@ void Escalator::tick(TimestampMs now) {
       continue;
     }
     const auto& steps = policy->second.steps;
+    if (t.alert.starts_at + steps[t.next_step].after_ms > now) {
+      ++it;
+      continue;
+    }
+    // The store records a cycle's alerts before the dispatcher hands them here, and its resolution ends the
+    // acknowledgement: between the two, this copy still looks firing and unacknowledged. The store decides.
+    if (acks_ && acks_->resolved(fp)) {
+      it = alerts_.erase(it);
+      continue;
+    }
     while (t.next_step < steps.size() && t.alert.starts_at + steps[t.next_step].after_ms <= now) {
       const auto& step = steps[t.next_step];
+      const std::size_t level = t.next_step + 1;
+      notify::Alert escalated = t.alert;
+      set_label(escalated.labels, notify::kEscalationLevelLabel, std::to_string(level));
       for (const auto& receiver : step.receivers) {
         notify::GroupFlush g;
         g.receiver = receiver;
         g.group_key = "escalation/" + t.policy + "/" + std::to_string(t.next_step) + ":" + notify::fingerprint_hex(fp);
-        g.group_labels = t.alert.labels;
+        g.group_labels = escalated.labels;
         g.now = now;
         g.repeat_interval_ms = std::int64_t{365} * 24 * 3'600'000;
-        sink_.flush(g, {t.alert});
+        sink_.flush(g, {escalated});
       }
       if (listener_) listener_(t.policy, t.next_step, t.alert, step.receivers, now);
+      if (observer_) observer_(Escalation{fp, t.policy, level, step.receivers, now});
       ++t.next_step;
     }
     ++it;

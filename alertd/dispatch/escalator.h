@@ -20,18 +20,35 @@ namespace twikit::dispatch {
 /// receivers and the time. Called under the escalator's lock: it must not block or call back into it.
 using EscalationListener = std::function<void(const std::string& policy, std::size_t step, const notify::Alert& alert,
                                               const std::vector<std::string>& receivers, TimestampMs now)>;
+/// One escalation step handed to delivery.
+struct Escalation {
+  notify::Fingerprint fingerprint = 0;  ///< The alert escalated.
+  std::string policy;                   ///< The escalation policy's name.
+  std::size_t level = 0;                ///< The step, 1 for the first (the alerts' escalation_level label).
+  std::vector<std::string> receivers;   ///< The step's receivers.
+  TimestampMs at = 0;                   ///< When the step was sent.
+};
+
+/// Told of every step sent (the alert's history, alertd_escalations_total). Called under the escalator's
+/// lock: it must not call back into the escalator.
+using EscalationObserver = std::function<void(const Escalation&)>;
 
 /// Tracks alerts on routes with an escalation policy and notifies each step's receivers once the alert
-/// has fired unacknowledged for the step's `after`. Thread-safe.
+/// has fired unacknowledged for the step's `after`. The alerts of a step carry the label
+/// `escalation_level` (notify::kEscalationLevelLabel). Thread-safe.
 class Escalator {
  public:
-  /// `policies`, `sink`, `clock` and `acks` (may be null: nothing is acknowledged) must outlive it.
+  /// `policies`, `sink`, `clock` and `acks` (may be null: nothing is acknowledged) must outlive it;
+  /// `observer` (may be empty) hears of each step sent.
   Escalator(const std::map<std::string, notify::EscalationPolicy>& policies, notify::FlushSink& sink,
-            const Clock& clock, const AckLookup* acks);
+            const Clock& clock, const AckLookup* acks, EscalationObserver observer = {});
 
   /// Records the latest state of `alert` under `policy` (resolved alerts stop being tracked at the next tick).
   void track(const std::string& policy, const notify::Alert& alert);
-  /// Sends the steps that are due at `now`; drops resolved and finished alerts.
+  /// Sends the steps that are due at `now`; drops resolved alerts (finished ones stay, silent, until they
+  /// resolve). Before sending it asks the
+  /// alert store too, whose state may be newer than this escalator's copy: an alert acknowledged, or
+  /// recorded as resolved there, is not escalated.
   void tick(TimestampMs now);
   /// The earliest time a step becomes due, or -1.
   TimestampMs next_due() const;
@@ -51,6 +68,7 @@ class Escalator {
   const Clock& clock_;
   const AckLookup* acks_;
   EscalationListener listener_;
+  EscalationObserver observer_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, notify::Fingerprint>, Tracked> alerts_;
 };

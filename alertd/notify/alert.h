@@ -18,6 +18,8 @@ struct Alert {
   TimestampMs starts_at = 0; ///< When the alert became active (ms since epoch).
   TimestampMs ends_at = 0;   ///< When it resolved, or the time it will be considered resolved; 0 = unknown.
   std::string generator_url; ///< Link back to the rule that produced the alert.
+  TimestampMs active_at = 0; ///< When the rule's condition first held (Prometheus' activeAt: the pending
+                             ///< phase's start); 0 when not known. Not sent to receivers.
 
   /// Whether the alert is resolved at `now` (ends_at set and not in the future).
   bool resolved_at(TimestampMs now) const { return ends_at != 0 && ends_at <= now; }

@@ -15,10 +15,13 @@ const char* const kDefaultTemplates = R"TMPL(
 {{- define "__alertmanager" }}alertd{{ end }}
 {{- define "__alertmanagerURL" }}{{ .ExternalURL }}/#/alerts?receiver={{ urlquery .Receiver }}{{ end }}
 
-{{- /* "[FIRING:2] <group label values> (<other common label values>)", as Alertmanager titles a group. */ -}}
+{{- /* "[FIRING:2] <group label values> (<other common label values>)", as Alertmanager titles a group;
+       alertd: an escalation step's alerts (label escalation_level) start with "[ESCALATED] " and leave the
+       level out of the values. */ -}}
 {{- define "__subject" -}}
-[{{ toUpper .Status }}{{ if eq .Status "firing" }}:{{ len .Alerts.Firing }}{{ end }}] {{ join " " .GroupLabels.SortedPairs.Values }} {{ if gt (len .CommonLabels) (len .GroupLabels) -}}
-({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ join " " .Values }}{{ end }})
+{{ if .CommonLabels.escalation_level }}[ESCALATED] {{ end -}}
+[{{ toUpper .Status }}{{ if eq .Status "firing" }}:{{ len .Alerts.Firing }}{{ end }}] {{ with .GroupLabels.Remove (stringSlice "escalation_level") }}{{ join " " .SortedPairs.Values }}{{ end }} {{ if gt (len .CommonLabels) (len .GroupLabels) -}}
+({{ with .CommonLabels.Remove .GroupLabels.Names }}{{ with .Remove (stringSlice "escalation_level") }}{{ join " " .Values }}{{ end }}{{ end }})
 {{- end }}
 {{- end }}
 {{- define "__description" }}{{ end }}

@@ -10,6 +10,10 @@
 
 namespace twikit::notify {
 
+/// The label the escalator adds to the alerts of an escalation step: the step's level, "1" for the first.
+/// Receivers can route on it; the default title then starts with "[ESCALATED]".
+inline constexpr const char* kEscalationLevelLabel = "escalation_level";
+
 /// What the dispatcher knows about the group being flushed.
 struct GroupFlush {
   std::string receiver;                  ///< Receiver name.

@@ -43,6 +43,11 @@ double NotifyMetrics::failed(const std::string& integration, const std::string& 
   return it == failed_.end() ? 0 : it->second;
 }
 
+void NotifyMetrics::escalated(const std::string& receiver, std::size_t level) {
+  std::lock_guard<std::mutex> lock(mu_);
+  escalations_[{receiver, std::to_string(level)}] += 1;
+}
+
 std::vector<MetricFamily> NotifyMetrics::collect() const {
   std::function<std::size_t()> depth_source;
   std::vector<MetricFamily> out;
@@ -72,7 +77,14 @@ std::vector<MetricFamily> NotifyMetrics::collect() const {
       lat.samples.push_back({{{"integration", i}}, h.sum, "_sum", std::nullopt});
       lat.samples.push_back({{{"integration", i}}, h.count, "_count", std::nullopt});
     }
-    out = {std::move(sent), std::move(failed), std::move(dropped), std::move(suppressed), std::move(lat)};
+    MetricFamily escalations{"alertd_escalations_total",
+                             "Escalation steps sent, by receiver and level (1 = an escalation policy's first step).",
+                             MetricType::counter, {}};
+    for (const auto& [k, v] : escalations_) {
+      escalations.samples.push_back({{{"level", k.second}, {"receiver", k.first}}, v, "", std::nullopt});
+    }
+    out = {std::move(sent), std::move(failed), std::move(dropped), std::move(suppressed), std::move(lat),
+           std::move(escalations)};
   }
   MetricFamily depth{"alertd_notification_outbox_depth", "Notifications written to the outbox and not yet delivered.",
                      MetricType::gauge, {}};

@@ -26,12 +26,14 @@ class NotifyMetrics {
   /// Counts a group flush that sent nothing because of the route's time intervals; `reason` is
   /// "mute_time_interval" or "active_time_interval".
   void suppressed(const std::string& reason);
+  /// Counts one escalation step (level 1 = first step) sent to `receiver`.
+  void escalated(const std::string& receiver, std::size_t level);
   /// The function that reports the current outbox depth (called at collect time).
   void set_outbox_depth_source(std::function<std::size_t()> source);
   /// The families: alertd_notifications_total, alertd_notifications_failed_total,
   /// alertd_notification_requests_total, alertd_notification_latency_seconds, alertd_notifications_dropped_total,
   /// alertd_notification_outbox_depth, alertd_notifications_suppressed_total,
-  /// alertd_notification_template_failures_total.
+  /// alertd_notification_template_failures_total, alertd_escalations_total.
   std::vector<MetricFamily> collect() const;
   /// Successful notifications for `integration` so far (for tests).
   double sent(const std::string& integration) const;
@@ -49,6 +51,7 @@ class NotifyMetrics {
   std::map<std::pair<std::string, std::string>, double> failed_;
   std::map<std::string, double> dropped_;
   std::map<std::string, double> suppressed_;
+  std::map<std::pair<std::string, std::string>, double> escalations_;  // (receiver, level)
   std::map<std::string, Histogram> latency_;
   std::function<std::size_t()> outbox_depth_;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "alertd/notify/flush_sink.h"
+
 namespace twikit::notify {
 
 namespace {

@@ -10,7 +10,8 @@ namespace twikit::persistence {
 
 namespace {
 const char* kColumns =
-    "fingerprint, labels, annotations, generator_url, state, active_at, fired_at, resolved_at, updated_at";
+    "fingerprint, labels, annotations, generator_url, state, active_at, fired_at, resolved_at, updated_at, "
+    "rule_active_at";
 }
 
 AlertStore::AlertStore(Database& db) : db_(db) {
@@ -32,13 +33,16 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
   std::lock_guard<std::recursive_mutex> lock(db_.mutex());
   // Statements are prepared once per call: a burst of a thousand alerts is one transaction.
   auto select = db_.prepare("SELECT state, active_at FROM alerts WHERE fingerprint=?");
-  auto touch = db_.prepare("UPDATE alerts SET annotations=?, generator_url=? WHERE fingerprint=?");
+  auto touch = db_.prepare(
+      "UPDATE alerts SET annotations=?, generator_url=?, "
+      "rule_active_at=CASE WHEN ?<>0 THEN ? ELSE rule_active_at END WHERE fingerprint=?");
   auto upsert = db_.prepare(
       "INSERT INTO alerts(fingerprint, alertname, severity, labels, annotations, generator_url, state, active_at, "
-      "fired_at, resolved_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint) DO UPDATE SET "
-      "annotations=excluded.annotations, generator_url=excluded.generator_url, state=excluded.state, "
+      "fired_at, resolved_at, updated_at, rule_active_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(fingerprint) "
+      "DO UPDATE SET annotations=excluded.annotations, generator_url=excluded.generator_url, state=excluded.state, "
       "active_at=excluded.active_at, fired_at=CASE WHEN ? THEN excluded.fired_at ELSE alerts.fired_at END, "
-      "resolved_at=excluded.resolved_at, updated_at=excluded.updated_at");
+      "resolved_at=excluded.resolved_at, updated_at=excluded.updated_at, "
+      "rule_active_at=CASE WHEN excluded.rule_active_at<>0 THEN excluded.rule_active_at ELSE alerts.rule_active_at END");
   auto history = db_.prepare("INSERT INTO alert_history(fingerprint, event, at, detail) VALUES (?,?,?,'')");
   auto end_acks = db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1");
   db_.exec("BEGIN IMMEDIATE");
@@ -56,7 +60,12 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
         const bool new_episode = !exists || (old_state == "resolved" && state == "firing");
         if (exists && old_state == state && old_active == a.starts_at) {
           touch.reset();
-          touch.bind(1, safe_dump(notify::labels_to_json(a.annotations))).bind(2, a.generator_url).bind(3, hex).run();
+          touch.bind(1, safe_dump(notify::labels_to_json(a.annotations)))
+              .bind(2, a.generator_url)
+              .bind(3, a.active_at)
+              .bind(4, a.active_at)
+              .bind(5, hex)
+              .run();
           continue;
         }
         if (!exists && state == "resolved") continue;  // never seen firing: nothing to record
@@ -72,7 +81,7 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
             .bind(9, now);
         if (state == "resolved") upsert.bind(10, a.ends_at);
         else upsert.bind_null(10);
-        upsert.bind(11, now).bind(12, std::int64_t{new_episode ? 1 : 0}).run();
+        upsert.bind(11, now).bind(12, a.active_at).bind(13, std::int64_t{new_episode ? 1 : 0}).run();
         if (old_state != state) {
           history.reset();
           history.bind(1, hex).bind(2, state).bind(3, state == "resolved" ? a.ends_at : now).run();
@@ -97,8 +106,8 @@ void AlertStore::record(const std::vector<notify::Alert>& alerts, TimestampMs no
 }
 
 AlertStore::RawRow AlertStore::read_raw(Statement& s) {
-  return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-          s.integer(5), s.integer(6), s.integer(7), s.integer(8)};
+  return {s.text(0),    s.text(1),    s.text(2),    s.text(3),    s.text(4),
+          s.integer(5), s.integer(6), s.integer(7), s.integer(8), s.integer(9)};
 }
 
 std::optional<AlertRecord> AlertStore::decode(const RawRow& raw) const {
@@ -127,6 +136,7 @@ std::optional<AlertRecord> AlertStore::decode(const RawRow& raw) const {
   r.fired_at = raw.fired_at;
   r.resolved_at = raw.resolved_at;
   r.updated_at = raw.updated_at;
+  r.rule_active_at = raw.rule_active_at;
   std::lock_guard<std::mutex> lock(ack_mu_);
   if (auto it = acks_.find(r.fingerprint); it != acks_.end()) r.ack = it->second;
   return r;
@@ -175,15 +185,17 @@ std::optional<AlertRecord> AlertStore::get(notify::Fingerprint fp) {
   return decode(read_raw(s));
 }
 
-bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now) {
+AckOutcome AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment,
+                                   TimestampMs now) {
   const std::string hex = notify::fingerprint_hex(fp);
   std::lock_guard<std::recursive_mutex> lock(db_.mutex());
   auto q = db_.prepare("SELECT state FROM alerts WHERE fingerprint=?");
   q.bind(1, hex);
-  if (!q.step() || q.text(0) != "firing") return false;
+  if (!q.step() || q.text(0) != "firing") return AckOutcome::not_firing;
+  // record() and acknowledge() both hold the database lock, so the check and the insert see one state.
+  if (acknowledged(fp)) return AckOutcome::already_acknowledged;
   db_.exec("BEGIN IMMEDIATE");
   try {
-    db_.prepare("UPDATE acknowledgements SET active=0 WHERE fingerprint=? AND active=1").bind(1, hex).run();
     db_.prepare("INSERT INTO acknowledgements(fingerprint, acked_by, comment, at) VALUES (?,?,?,?)")
         .bind(1, hex)
         .bind(2, by)
@@ -199,6 +211,25 @@ bool AlertStore::acknowledge(notify::Fingerprint fp, const std::string& by, cons
   }
   std::lock_guard<std::mutex> ack_lock(ack_mu_);
   acks_[fp] = {by, comment, now};
+  return AckOutcome::acknowledged;
+}
+
+bool AlertStore::record_escalation(notify::Fingerprint fp, std::size_t level, const std::string& policy,
+                                   const std::vector<std::string>& receivers, TimestampMs now) {
+  const std::string hex = notify::fingerprint_hex(fp);
+  std::string detail = "level=" + std::to_string(level) + " policy=" + policy + " receivers=";
+  for (std::size_t i = 0; i < receivers.size(); ++i) {
+    if (i) detail += ',';
+    detail += receivers[i];
+  }
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto episode = db_.prepare("SELECT active_at FROM alerts WHERE fingerprint=?");
+  episode.bind(1, hex);
+  if (!episode.step()) return false;
+  auto seen = db_.prepare("SELECT 1 FROM alert_history WHERE fingerprint=? AND event='escalated' AND detail=? AND at>=?");
+  seen.bind(1, hex).bind(2, detail).bind(3, episode.integer(0));
+  if (seen.step()) return false;
+  add_history(hex, "escalated", now, detail);
   return true;
 }
 
@@ -228,6 +259,13 @@ std::size_t AlertStore::apply_retention(TimestampMs now, std::int64_t retention_
 bool AlertStore::acknowledged(notify::Fingerprint fp) const {
   std::lock_guard<std::mutex> lock(ack_mu_);
   return acks_.count(fp) > 0;
+}
+
+bool AlertStore::resolved(notify::Fingerprint fp) const {
+  std::lock_guard<std::recursive_mutex> lock(db_.mutex());
+  auto q = db_.prepare("SELECT state FROM alerts WHERE fingerprint=?");
+  q.bind(1, notify::fingerprint_hex(fp));
+  return q.step() && q.text(0) == "resolved";
 }
 
 }  // namespace twikit::persistence

@@ -28,19 +28,29 @@ struct AlertRecord {
   Labels annotations;                    ///< Latest annotations.
   std::string generator_url;             ///< Link to the rule.
   std::string state;                     ///< "firing" or "resolved".
-  TimestampMs active_at = 0;             ///< When the alert became active (its startsAt).
+  TimestampMs active_at = 0;             ///< When the alert started firing (its startsAt); names the episode.
+  TimestampMs rule_active_at = 0;        ///< When its rule's condition first held (Prometheus' activeAt, the
+                                         ///< pending start); 0 when not known (rows from before it was kept).
   TimestampMs fired_at = 0;              ///< When alertd first saw it firing.
   TimestampMs resolved_at = 0;           ///< When it resolved (0 while firing).
   TimestampMs updated_at = 0;            ///< Last change.
   std::optional<Acknowledgement> ack;    ///< The current episode's acknowledgement, if any.
 };
 
-/// One line of an alert's history: fired, resolved, acknowledged.
+/// One line of an alert's history: fired, resolved, acknowledged, escalated.
 struct HistoryEvent {
   notify::Fingerprint fingerprint = 0;   ///< Which alert.
-  std::string event;                     ///< "firing", "resolved" or "acknowledged".
+  std::string event;                     ///< "firing", "resolved", "acknowledged" or "escalated".
   TimestampMs at = 0;                    ///< When.
-  std::string detail;                    ///< E.g. "by=alice comment=..." for acknowledgements.
+  std::string detail;                    ///< E.g. "by=alice comment=..." for acknowledgements,
+                                         ///< "level=1 policy=oncall receivers=pager" for escalations.
+};
+
+/// What AlertStore::acknowledge() did.
+enum class AckOutcome {
+  acknowledged,          ///< The firing episode is now acknowledged.
+  already_acknowledged,  ///< It already was; the first acknowledgement is kept (AlertRecord::ack).
+  not_firing,            ///< The alert is unknown or resolved: nothing to acknowledge.
 };
 
 /// Filters for AlertStore::query(); unset fields do not filter.
@@ -68,19 +78,26 @@ class AlertStore final : public dispatch::AckLookup {
   std::vector<AlertRecord> query(const AlertQuery& q);
   /// One alert.
   std::optional<AlertRecord> get(notify::Fingerprint fp);
-  /// Acknowledges a firing alert; false when it is unknown or not firing.
-  bool acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now);
+  /// Acknowledges a firing alert once per firing episode: a second acknowledgement does not replace the
+  /// first (already_acknowledged); unknown or resolved alerts are not_firing.
+  AckOutcome acknowledge(notify::Fingerprint fp, const std::string& by, const std::string& comment, TimestampMs now);
+  /// Adds an "escalated" event to the alert's history; false, and nothing written, for an alert it has never
+  /// recorded or a step already recorded in this firing episode (a restarted escalator sends its passed steps
+  /// again, which the notification log then drops).
+  bool record_escalation(notify::Fingerprint fp, std::size_t level, const std::string& policy,
+                         const std::vector<std::string>& receivers, TimestampMs now);
   /// The alert's history, oldest first.
   std::vector<HistoryEvent> history(notify::Fingerprint fp);
   /// Deletes history and resolved alerts older than `now - retention_ms`; returns the rows deleted.
   std::size_t apply_retention(TimestampMs now, std::int64_t retention_ms);
   bool acknowledged(notify::Fingerprint fp) const override;
+  bool resolved(notify::Fingerprint fp) const override;
 
  private:
   // One row of the alerts table as SQLite returned it, copied out so the lock can be released.
   struct RawRow {
     std::string fingerprint, labels, annotations, generator_url, state;
-    TimestampMs active_at = 0, fired_at = 0, resolved_at = 0, updated_at = 0;
+    TimestampMs active_at = 0, fired_at = 0, resolved_at = 0, updated_at = 0, rule_active_at = 0;
   };
   void add_history(const std::string& fp_hex, const std::string& event, TimestampMs at, const std::string& detail);
   static RawRow read_raw(Statement& s);

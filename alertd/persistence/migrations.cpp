@@ -81,6 +81,11 @@ CREATE TABLE rule_state (
   saved_at INTEGER NOT NULL
 );
 )"},
+      // Prometheus' activeAt (the pending start) beside startsAt, so /api/monitoring/alerts means by activeAt
+      // what /api/v1/alerts does.
+      {3, R"(
+ALTER TABLE alerts ADD COLUMN rule_active_at INTEGER NOT NULL DEFAULT 0;
+)"},
   };
   return migrations;
 }

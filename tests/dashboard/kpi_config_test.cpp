@@ -75,8 +75,9 @@ TEST_CASE("the kpis section overrides fields of a default row, appends new rows 
   CHECK(t.by_key("queue.processedTotal")->kind == KpiKind::counter);
   CHECK(t.by_key("queue.processedTotal")->platform == KpiAggregation::sum);
   CHECK(t.by_key("sessions.failedTotal") == nullptr);
-  CHECK(t.rows().size() == 46);
+  REQUIRE(t.rows().size() == 46);
   CHECK(t.rows().back().key == "queue.processedTotal");
+  REQUIRE_FALSE(t.groups().empty());
   CHECK(t.groups().back() == "queue");
 }
 

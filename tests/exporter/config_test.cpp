@@ -73,7 +73,23 @@ TEST_CASE("configuration errors name the file, line and column") {
         "exporter.yml:3:14: counter 'x_count' must end in _total");
   CHECK(error_of("targets:\n  - {name: a, url: 'http://x/status'}\n") ==
         "exporter.yml:2:12: no mapping for service 'a' under 'services'");
-  CHECK(error_of("colection: {}\n") == "exporter.yml:1:1: field colection not found in type");
+  CHECK(error_of("colection: {}\n") ==
+        "exporter.yml:1:1: field colection not found in the top level "
+        "(allowed: web, collection, targets, common_metrics, services)");
+}
+
+TEST_CASE("an unknown field is reported with the section it is in and the fields that section takes") {
+  CHECK(error_of("collection:\n  intervall: 15s\n") ==
+        "exporter.yml:2:3: field intervall not found in collection "
+        "(allowed: mode, interval, max_concurrent_collections, scrape_timeout_offset, max_body_bytes)");
+  CHECK(error_of("web:\n  listen: ':1'\n") == "exporter.yml:2:3: field listen not found in web (allowed: listen_address)");
+  CHECK(error_of("services: {a: []}\ntargets:\n  - {name: a, url: 'http://x/'}\n  - {name: b, uri: 'http://y/'}\n") ==
+        "exporter.yml:4:15: field uri not found in targets[1] (allowed: name, url, service, timeout, headers)");
+  CHECK(error_of("services:\n  session_manager:\n    - {name: a, path: x}\n    - {name: b, path: y, lables: {}}\n") ==
+        "exporter.yml:4:26: field lables not found in services.session_manager[1] "
+        "(allowed: name, help, type, path, each, labels, scale, value_map, state_set, value)");
+  CHECK(error_of("common_metrics:\n  - {name: r, path: x, state_set: {label: l, states: [a], default: a}}\n") ==
+        "exporter.yml:2:59: field default not found in common_metrics[0].state_set (allowed: label, states)");
   CHECK(error_of("targets: [\n") .rfind("exporter.yml:2:", 0) == 0);
 }
 

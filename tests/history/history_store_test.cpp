@@ -171,7 +171,7 @@ TEST_CASE("retention on the injected clock drops raw data after 30 days and aggr
   store.enforce_retention(clock.now_ms());
   auto raw = store.select(name_is("x"), kT0, kT0 + kDay * 400);
   REQUIRE(raw.size() == 1);
-  CHECK(raw[0].samples.size() == 240);
+  REQUIRE(raw[0].samples.size() == 240);
   CHECK(raw[0].samples.front().t == kT0 + 40 * kDay);
   auto agg = store.select_aggregated(name_is("x"), kT0, kT0 + kDay, k5m);
   REQUIRE(agg.size() == 1);
@@ -266,7 +266,7 @@ TEST_CASE("a chunk damaged in the file is reported and skipped, and the rest is 
   HistoryStore store(o);
   const auto got = store.select({}, kT0, kT0 + kDay);
   REQUIRE(got.size() == 2);
-  CHECK(got[0].samples.size() == 240);
+  REQUIRE(got[0].samples.size() == 240);
   CHECK(got[0].samples[119].t == kT0 + 119 * 15'000);
   CHECK(got[0].samples[120].t == kT0 + 240 * 15'000);
   CHECK(got[1].samples.size() == 360);

@@ -221,7 +221,9 @@ TEST_CASE("an alert that stays firing and unacknowledged escalates step by step;
   h.acks.ack(fingerprint(b));
   h.advance(45 * 60'000);  // 1h since start
   REQUIRE(h.sent("boss").size() == 1);
-  CHECK(h.sent("boss")[0].alerts.at(0).labels == a.labels);
+  Labels level2 = a.labels;
+  set_label(level2, "escalation_level", "2");
+  CHECK(h.sent("boss")[0].alerts.at(0).labels == level2);
   h.put({resolved(a, h.clock.now_ms()), b});
   h.advance(3 * 3'600'000);
   CHECK(h.sent("boss").size() == 1);

@@ -11,12 +11,16 @@
 
 namespace twikit::notify::testing {
 
-/// Acknowledgements kept in a set.
+/// Acknowledgements and resolutions kept in sets, as the alert store would report them.
 class SetAcks final : public dispatch::AckLookup {
  public:
   bool acknowledged(Fingerprint fp) const override {
     std::lock_guard<std::mutex> lock(mu_);
     return acked_.count(fp) > 0;
+  }
+  bool resolved(Fingerprint fp) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return resolved_.count(fp) > 0;
   }
   void ack(Fingerprint fp) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -26,6 +30,7 @@ class SetAcks final : public dispatch::AckLookup {
  private:
   mutable std::mutex mu_;
   std::set<Fingerprint> acked_;
+  std::set<Fingerprint> resolved_;
 };
 
 /// A config's receivers each backed by one RecordingNotifier, plus the whole pipeline and dispatcher.

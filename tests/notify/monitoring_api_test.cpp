@@ -88,9 +88,40 @@ TEST_CASE("alerts can be listed with filters, fetched with history and acknowled
   CHECK(f.get("/api/monitoring/alerts?acknowledged=true")["data"].size() == 1);
   CHECK(f.get("/api/monitoring/alerts?acknowledged=false")["data"][0]["labels"]["alertname"] == "Slow");
 
+  // Acknowledging again is a conflict that shows who has it; the first acknowledgement stands.
+  auto again = f.client->Post(("/api/monitoring/alerts/" + id + "/acknowledge").c_str(), f.auth(),
+                              R"({"by":"bob","comment":"mine"})", "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 409);
+  const json conflict = json::parse(again->body);
+  CHECK(conflict["status"] == "error");
+  CHECK(conflict["errorType"] == "conflict");
+  CHECK(conflict["error"] == "alert " + id + " is already acknowledged");
+  CHECK(conflict["data"]["acknowledgement"] ==
+        json{{"by", "alice"}, {"comment", "on it"}, {"at", "2023-11-14T22:13:20Z"}});
+
   const json one = f.get("/api/monitoring/alerts/" + id);
+  CHECK(one["data"]["acknowledgement"]["by"] == "alice");
   REQUIRE(one["data"]["history"].size() == 2);
   CHECK(one["data"]["history"][1]["event"] == "acknowledged");
+}
+
+TEST_CASE("activeAt is Prometheus' activeAt, the pending start, as in /api/v1/alerts; firedAt the firing start") {
+  ApiFixture f;
+  Alert a = firing({{"alertname", "Slow"}}, kT0);
+  a.active_at = kT0 - 120'000;  // pending for 2m (`for: 2m`) before it fired
+  f.stack->send({a});
+  const json listed = f.get("/api/monitoring/alerts");
+  REQUIRE(listed["data"].size() == 1);
+  CHECK(listed["data"][0]["activeAt"] == "2023-11-14T22:11:20Z");
+  CHECK(listed["data"][0]["firedAt"] == "2023-11-14T22:13:20Z");
+  f.clock.advance_ms(60'000);
+  a.ends_at = f.clock.now_ms();
+  f.stack->send({a});
+  const json one = f.get("/api/monitoring/alerts/" + fingerprint_hex(fingerprint(a)));
+  CHECK(one["data"]["state"] == "resolved");
+  CHECK(one["data"]["activeAt"] == "2023-11-14T22:11:20Z");
+  CHECK(one["data"]["resolvedAt"] == "2023-11-14T22:14:20Z");
 }
 
 TEST_CASE("bad input gets a 4xx with a JSON error body") {
@@ -201,7 +232,7 @@ TEST_CASE("escalation carries on across a restart: passed steps are not re-sent,
     stack.apply(config_from(yaml));
     if (run == 0) {
       stack.send({a, b});
-      REQUIRE(stack.alerts().acknowledge(fingerprint(b), "alice", "on it", kT0));
+      REQUIRE(stack.alerts().acknowledge(fingerprint(b), "alice", "on it", kT0) == persistence::AckOutcome::acknowledged);
       run_until(stack, kT0 + 20 * 60'000);
       CHECK(to("/ops") == 2);
       CHECK(to("/pager") == 1);  // only the unacknowledged alert escalates

@@ -25,10 +25,10 @@ TEST_CASE("the database runs in WAL mode and records applied migrations once") {
   {
     Database db(path, alertd_migrations());
     CHECK(db.journal_mode() == "wal");
-    CHECK(db.schema_version() == 2);
+    CHECK(db.schema_version() == 3);
   }
   Database again(path, alertd_migrations());
-  CHECK(again.schema_version() == 2);
+  CHECK(again.schema_version() == 3);
 }
 
 TEST_CASE("the rule engine's active alerts and the time they were last current survive a reopen") {
@@ -146,8 +146,10 @@ TEST_CASE("alerts keep state, acknowledgement and history; retention drops old h
   crit.severity = "critical";
   CHECK(store.query(crit).size() == 1);
   CHECK_FALSE(store.acknowledged(fingerprint(a)));
-  CHECK(store.acknowledge(fingerprint(a), "alice", "looking", t0 + 3000));
+  CHECK(store.acknowledge(fingerprint(a), "alice", "looking", t0 + 3000) == AckOutcome::acknowledged);
   CHECK(store.acknowledged(fingerprint(a)));
+  // A second acknowledgement of the same episode does not replace the first.
+  CHECK(store.acknowledge(fingerprint(a), "bob", "mine now", t0 + 3500) == AckOutcome::already_acknowledged);
   AlertQuery acked;
   acked.acknowledged = true;
   REQUIRE(store.query(acked).size() == 1);
@@ -168,7 +170,7 @@ TEST_CASE("alerts keep state, acknowledgement and history; retention drops old h
   CHECK(h[1].event == "acknowledged");
   CHECK(h[1].detail == "by=alice comment=looking");
   CHECK(h[2].event == "resolved");
-  CHECK_FALSE(store.acknowledge(fingerprint(a), "alice", "", t0 + 6000));  // not firing
+  CHECK(store.acknowledge(fingerprint(a), "alice", "", t0 + 6000) == AckOutcome::not_firing);
   const std::int64_t day = 86'400'000;
   CHECK(store.apply_retention(t0 + 31 * day, 30 * day) > 0);
   CHECK_FALSE(store.get(fingerprint(a)));

@@ -141,7 +141,7 @@ TEST_CASE("a range query over the whole int64 range is refused, not overflowed",
   // A step that would step past INT64_MAX ends at the last point instead.
   const Value v = engine.range_query(*e, store, INT64_MAX - 10, INT64_MAX, 6);
   REQUIRE(v.matrix.size() == 1);
-  CHECK(v.matrix[0].points.size() == 2);
+  REQUIRE(v.matrix[0].points.size() == 2);
   CHECK(v.matrix[0].points[1].t == INT64_MAX - 4);
 }
 

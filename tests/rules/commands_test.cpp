@@ -5,12 +5,14 @@
 #include <sstream>
 
 #include "alertd/rules/commands.h"
+#include "support/conformance_data.h"
 
 using namespace twikit::rules;
 
 namespace {
 
-const std::string kPromtool = std::string(TWIKIT_SHARED_DIR) + "/conformance/promtool/";
+// Read at run time from the conformance data (tests/support/conformance_data.h).
+const std::string kPromtool = twikit::testing::conformance_dir() + "promtool/";
 
 struct Run {
   int code;
@@ -34,14 +36,14 @@ Run test_rules(const std::string& file, std::vector<std::string> flags = {}) {
 
 }  // namespace
 
-TEST_CASE("check rules reports success with the rule count, like promtool") {
+TEST_CASE("check rules reports success with the rule count, like promtool", "[conformance-data]") {
   const Run r = run({"check", "rules", kPromtool + "rules.yml"});
   CHECK(r.code == 0);
   CHECK(r.out == "Checking " + kPromtool + "rules.yml\n  SUCCESS: 5 rules found\n\n");
   CHECK(r.err.empty());
 }
 
-TEST_CASE("check rules fails with file:line:col errors and exit code 1") {
+TEST_CASE("check rules fails with file:line:col errors and exit code 1", "[conformance-data]") {
   const Run r = run({"check", "rules", kPromtool + "rules-bad.yml", kPromtool + "rules.yml"});
   CHECK(r.code == 1);
   CHECK(r.err ==
@@ -54,7 +56,7 @@ TEST_CASE("check rules fails with file:line:col errors and exit code 1") {
   CHECK(run({"check", "rules", "/nonexistent.yml"}).code == 1);
 }
 
-TEST_CASE("duplicate rules are reported as promtool's lint finding without failing") {
+TEST_CASE("duplicate rules are reported as promtool's lint finding without failing", "[conformance-data]") {
   const Run r = run({"check", "rules", kPromtool + "prometheus-rules.lint.yml"});
   CHECK(r.code == 0);
   CHECK(r.err ==
@@ -62,7 +64,7 @@ TEST_CASE("duplicate rules are reported as promtool's lint finding without faili
         "Might cause inconsistency while recording expressions\n");
 }
 
-TEST_CASE("promtool's passing unit-test files pass") {
+TEST_CASE("promtool's passing unit-test files pass", "[conformance-data]") {
   for (const char* file : {"long-period.yml", "at-modifier-test.yml", "negative-offset-test.yml",
                            "no-test-group-interval.yml", "start-time-test.yml"}) {
     const Run r = test_rules(file);
@@ -72,7 +74,7 @@ TEST_CASE("promtool's passing unit-test files pass") {
   }
 }
 
-TEST_CASE("--run selects test groups and --ignore-unknown-fields skips extra fields") {
+TEST_CASE("--run selects test groups and --ignore-unknown-fields skips extra fields", "[conformance-data]") {
   CHECK(test_rules("rules_run.yml").code == 1);
   CHECK(test_rules("rules_run.yml", {"--run=correct"}).code == 0);
   // promtool joins the patterns with '|' into one unanchored Go regexp.
@@ -84,13 +86,13 @@ TEST_CASE("--run selects test groups and --ignore-unknown-fields skips extra fie
   CHECK(test_rules("rules_run_extrafields.yml", {"--ignore-unknown-fields"}).code == 0);
 }
 
-TEST_CASE("fuzzy_compare tolerates rounding noise but not larger differences") {
+TEST_CASE("fuzzy_compare tolerates rounding noise but not larger differences", "[conformance-data]") {
   CHECK(test_rules("rules_run_fuzzy.yml", {"--run=correct"}).code == 0);
   CHECK(test_rules("rules_run_fuzzy.yml", {"--run=wrong"}).code == 1);
   CHECK(test_rules("rules_run_no_fuzzy.yml").code == 1);
 }
 
-TEST_CASE("failing.yml fails with promtool's report") {
+TEST_CASE("failing.yml fails with promtool's report", "[conformance-data]") {
   const Run r = test_rules("failing.yml");
   CHECK(r.code == 1);
   CHECK(r.err ==
@@ -125,7 +127,7 @@ TEST_CASE("failing.yml fails with promtool's report") {
         "            ]\n");
 }
 
-TEST_CASE("broken inputs, rules and queries fail the test file") {
+TEST_CASE("broken inputs, rules and queries fail the test file", "[conformance-data]") {
   for (const char* file :
        {"bad-input-series.yml", "bad-promql.yml", "bad-rules-error-test.yml", "bad-rules-syntax-test.yml"}) {
     const Run r = test_rules(file);
@@ -137,7 +139,7 @@ TEST_CASE("broken inputs, rules and queries fail the test file") {
         std::string::npos);
 }
 
-TEST_CASE("unittest.yml passes apart from its native-histogram test group") {
+TEST_CASE("unittest.yml passes apart from its native-histogram test group", "[conformance-data]") {
   const Run r = test_rules("unittest.yml");
   INFO(r.err);
   // The first test group loads native histograms, which alertd's PromQL does not implement;

@@ -3,6 +3,7 @@
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
 #include "alertd/storage/sample.h"
+#include "support/conformance_data.h"
 
 using namespace twikit;
 using namespace twikit::rules;
@@ -76,12 +77,14 @@ TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and 
 
   f.set_ratio(kMin, 0.95);
   f.manager.evaluate_all(kMin);
+  REQUIRE(f.only_alert() != nullptr);
   CHECK(f.only_alert()->state == AlertState::pending);
   CHECK(label_value(f.only_alert()->annotations, "summary") == "api errors at 95%");
 
   f.set_ratio(2 * kMin, 0.95);
   const auto sent = f.manager.evaluate_all(2 * kMin).to_send;
   a = f.only_alert();
+  REQUIRE(a != nullptr);
   CHECK(a->state == AlertState::firing);
   CHECK(a->fired_at == 2 * kMin);
   CHECK(a->value == 0.95);
@@ -94,6 +97,7 @@ TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and 
   f.set_ratio(3 * kMin, 0.1);
   f.manager.evaluate_all(3 * kMin);
   a = f.only_alert();
+  REQUIRE(a != nullptr);
   CHECK(a->state == AlertState::firing);
   CHECK(a->keep_firing_since == 3 * kMin);
   CHECK(f.manager.active_alerts().size() == 1);
@@ -101,6 +105,7 @@ TEST_CASE("an alert goes inactive -> pending -> firing -> resolved with for and 
   f.set_ratio(4 * kMin, 0.1);
   const auto resolved = f.manager.evaluate_all(4 * kMin).to_send;
   a = f.only_alert();
+  REQUIRE(a != nullptr);
   CHECK(a->state == AlertState::inactive);
   CHECK(a->resolved());
   CHECK(a->resolved_at == 4 * kMin);
@@ -146,6 +151,8 @@ TEST_CASE("recording rules write their results back under the new name, visible 
   f.manager.evaluate_all(0);
   CHECK(f.query("service:error_ratio:max{service=\"api\"}", 0) == 0.3);
   const auto groups = f.manager.snapshot();
+  REQUIRE(groups.size() == 1);
+  REQUIRE(groups[0].rules.size() == 2);
   CHECK(groups[0].rules[0].health == RuleHealth::ok);
   CHECK(groups[0].rules[1].health == RuleHealth::ok);
   CHECK(groups[0].last_evaluation == 0);
@@ -158,13 +165,16 @@ TEST_CASE("group labels are added to every rule and the limit fails a rule that 
                    0);
   f.store.append(make_labels({{"__name__", "up"}, {"service", "a"}}), 0, 1);
   f.manager.evaluate_all(0);
-  auto rule = f.manager.snapshot()[0].rules[0];
+  REQUIRE(f.manager.snapshot().size() == 1);
+  auto rule = f.manager.snapshot()[0].rules.at(0);
   CHECK(rule.health == RuleHealth::ok);
-  CHECK(label_value(rule.alerts.at(0).labels, "team") == "core");
+  REQUIRE(rule.alerts.size() == 1);
+  CHECK(label_value(rule.alerts[0].labels, "team") == "core");
   f.store.append(make_labels({{"__name__", "up"}, {"service", "b"}}), kMin, 1);
   f.store.append(make_labels({{"__name__", "up"}, {"service", "a"}}), kMin, 1);
   f.manager.evaluate_all(kMin);
-  rule = f.manager.snapshot()[0].rules[0];
+  REQUIRE(f.manager.snapshot().size() == 1);
+  rule = f.manager.snapshot()[0].rules.at(0);
   CHECK(rule.health == RuleHealth::err);
   CHECK(rule.last_error == "exceeded limit of 1 with 2 alerts");
   CHECK(rule.alerts.empty());
@@ -177,6 +187,7 @@ TEST_CASE("a reload keeps the state of alerts whose rule is unchanged") {
     f.set_ratio(m * kMin, 0.8);
     f.manager.evaluate_all(m * kMin);
   }
+  REQUIRE(f.only_alert() != nullptr);
   REQUIRE(f.only_alert()->state == AlertState::firing);
   f.manager.update({group_from(kAlertGroup)}, 2 * kMin + 1);
   REQUIRE(f.only_alert() != nullptr);
@@ -187,7 +198,8 @@ TEST_CASE("a reload keeps the state of alerts whose rule is unchanged") {
   const std::string relabelled =
       std::string(kAlertGroup).replace(std::string(kAlertGroup).find("      owner"), 0, "      team: core\n");
   f.manager.update({group_from(relabelled)}, 3 * kMin);
-  CHECK(f.manager.snapshot()[0].rules[1].alerts.empty());
+  REQUIRE(f.manager.snapshot().size() == 1);
+  CHECK(f.manager.snapshot()[0].rules.at(1).alerts.empty());
 }
 
 TEST_CASE("groups are evaluated on their own interval at aligned slots") {
@@ -221,14 +233,15 @@ TEST_CASE("groups are evaluated on their own interval at aligned slots") {
   CHECK((start + 10 * kMin - groups[1].last_evaluation) < kMin);
 }
 
-TEST_CASE("loading rule files that fail keeps the running rules") {
+TEST_CASE("loading rule files that fail keeps the running rules", "[conformance-data]") {
   Fixture f;
-  const std::string dir = std::string(TWIKIT_SHARED_DIR) + "/conformance/promtool/";
-  CHECK(f.manager.load({dir + "at-modifier.yml"}, 0).empty());
-  CHECK(f.manager.num_groups() == 1);
+  const std::string dir = twikit::testing::conformance_dir() + "promtool/";
+  REQUIRE(f.manager.load({dir + "at-modifier.yml"}, 0).empty());
+  REQUIRE(f.manager.num_groups() == 1);
   CHECK_FALSE(f.manager.load({dir + "bad-rules-syntax.yml"}, 0).empty());
-  CHECK(f.manager.num_groups() == 1);
-  CHECK(f.manager.snapshot()[0].name == "at-modifier");
+  const auto groups = f.manager.snapshot();
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].name == "at-modifier");
 }
 
 TEST_CASE("alerts restored after a restart keep their activation time and fire on schedule") {

@@ -3,12 +3,14 @@
 #include <algorithm>
 
 #include "alertd/rules/rule_file.h"
+#include "support/conformance_data.h"
 
 using namespace twikit::rules;
 
 namespace {
 
-const std::string kPromtool = std::string(TWIKIT_SHARED_DIR) + "/conformance/promtool/";
+// Read at run time from the conformance data (tests/support/conformance_data.h).
+const std::string kPromtool = twikit::testing::conformance_dir() + "promtool/";
 
 std::vector<std::string> messages(const RuleFile& f) {
   std::vector<std::string> out;
@@ -29,7 +31,7 @@ std::size_t count_rules(const RuleFile& f) {
 
 }  // namespace
 
-TEST_CASE("promtool's valid rule file loads with its groups, rules and durations") {
+TEST_CASE("promtool's valid rule file loads with its groups, rules and durations", "[conformance-data]") {
   const RuleFile f = load_rule_file(kPromtool + "rules.yml");
   INFO(Catch::Detail::stringify(messages(f)));
   REQUIRE(f.errors.empty());
@@ -45,7 +47,7 @@ TEST_CASE("promtool's valid rule file loads with its groups, rules and durations
   CHECK(f.groups[1].rules[1].expr == "1");
 }
 
-TEST_CASE("an annotation with an undefined template variable is rejected as promtool does") {
+TEST_CASE("an annotation with an undefined template variable is rejected as promtool does", "[conformance-data]") {
   const RuleFile f = load_rule_file(kPromtool + "rules-bad.yml");
   REQUIRE(f.errors.size() == 1);
   CHECK(f.errors[0].to_string() ==
@@ -54,7 +56,7 @@ TEST_CASE("an annotation with an undefined template variable is rejected as prom
             "template: __alert_InstanceDown:1: undefined variable \"$label\"");
 }
 
-TEST_CASE("unknown fields are errors at their position") {
+TEST_CASE("unknown fields are errors at their position", "[conformance-data]") {
   const RuleFile f = load_rule_file(kPromtool + "rules_extrafields.yml");
   CHECK(messages(f) ==
         std::vector<std::string>{
@@ -62,13 +64,13 @@ TEST_CASE("unknown fields are errors at their position") {
             kPromtool + "rules_extrafields.yml:21:5: field ownership not found in type rulefmt.RuleGroup"});
 }
 
-TEST_CASE("invalid recording rule names are reported at the record value") {
+TEST_CASE("invalid recording rule names are reported at the record value", "[conformance-data]") {
   const RuleFile f = load_rule_file(kPromtool + "features.yml", {});
   CHECK(has_error(f, kPromtool + "features.yml:5:17: group \"features\", rule 1, \"promql-experimental-functions\": "
                                  "invalid recording rule name: promql-experimental-functions"));
 }
 
-TEST_CASE("an expression that does not parse is reported with both positions") {
+TEST_CASE("an expression that does not parse is reported with both positions", "[conformance-data]") {
   const RuleFile f = load_rule_file(kPromtool + "bad-rules-syntax.yml");
   CHECK(messages(f) ==
         std::vector<std::string>{kPromtool +
@@ -79,7 +81,7 @@ TEST_CASE("an expression that does not parse is reported with both positions") {
   CHECK(load_rule_file(kPromtool + "bad-rules-error.yml").errors.empty());
 }
 
-TEST_CASE("duplicate rules are a lint warning, not an error") {
+TEST_CASE("duplicate rules are a lint warning, not an error", "[conformance-data]") {
   const RuleFile dup = load_rule_file(kPromtool + "rules_duplicates.yml");
   CHECK(dup.errors.empty());
   CHECK(lint_duplicate_rules(dup) == std::vector<std::string>{"Metric: job:test:count_over_time1m\nLabel(s):\n"});

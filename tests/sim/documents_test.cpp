@@ -23,7 +23,7 @@ const ServiceSpec& spec(const std::string& name) {
   throw;
 }
 
-// The `metrics` fields of DESIGN.md's contract table; "[]" marks the fields of every list entry.
+// The `metrics` fields of the contract (docs/service-contract.md); "[]" marks the fields of every list entry.
 const std::map<std::string, std::vector<std::string>> kContract = {
     {"session_manager",
      {"/sessions/total", "/sessions/active", "/sessions/healthy", "/sessions/successRate", "/sessions/createdTotal",
