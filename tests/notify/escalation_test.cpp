@@ -152,7 +152,7 @@ TEST_CASE("an escalated notification says so: label, Slack title, history entry 
                                             {"service", "account_health"}});
   REQUIRE(slack.size() == 1);
   CHECK(json::parse(slack[0].body)["attachments"][0]["title"] ==
-        "[ESCALATED] [FIRING:1] TwikitServiceDown account_health");
+        "[ESCALATED] [FIRING:1] TwikitServiceDown account_health ");
 
   const auto history = stack.alerts().history(fingerprint(a));
   REQUIRE(history.size() == 2);
