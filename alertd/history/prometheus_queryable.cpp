@@ -26,6 +26,12 @@ std::string form_encode(const std::string& s) {
   return out;
 }
 
+// Whether object `obj` has `key` holding the string `expected` (is_string() then get_ref(): json::value()'s
+// inlined conversion is reported by GCC 12 as a possible null dereference).
+bool has_string(const nlohmann::json& obj, const char* key, const char* expected) {
+  return obj.is_object() && obj.contains(key) && obj.at(key) == expected;
+}
+
 std::string seconds_text(TimestampMs t) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(t) / 1000.0);
@@ -69,13 +75,15 @@ std::vector<storage::SeriesSamples> PrometheusQueryable::select(const std::vecto
   } catch (const nlohmann::json::exception&) {
     throw RemoteHistoryError("history backend " + where + ": HTTP " + std::to_string(res.status) + ", not Prometheus' JSON");
   }
-  if (res.status != 200 || body.value("status", "") != "success") {
-    const std::string error = body.is_object() && body.contains("error") && body["error"].is_string()
-                                  ? body["error"].get<std::string>() : "no error message";
+  if (res.status != 200 || !has_string(body, "status", "success")) {
+    std::string error = "no error message";
+    if (body.is_object() && body.contains("error") && body.at("error").is_string()) {
+      error = body.at("error").get_ref<const std::string&>();
+    }
     throw RemoteHistoryError("history backend " + where + ": HTTP " + std::to_string(res.status) + ": " + error);
   }
   const nlohmann::json* result = nullptr;
-  if (body.contains("data") && body["data"].is_object() && body["data"].value("resultType", "") == "matrix" &&
+  if (body.contains("data") && body["data"].is_object() && has_string(body["data"], "resultType", "matrix") &&
       body["data"].contains("result") && body["data"]["result"].is_array()) {
     result = &body["data"]["result"];
   }
@@ -90,7 +98,7 @@ std::vector<storage::SeriesSamples> PrometheusQueryable::select(const std::vecto
     std::vector<Label> labels;
     for (const auto& [name, value] : series["metric"].items()) {
       if (!value.is_string()) throw RemoteHistoryError("history backend " + where + ": a label value that is not a string");
-      labels.emplace_back(name, value.get<std::string>());
+      labels.emplace_back(name, value.get_ref<const std::string&>());
     }
     storage::SeriesSamples s;
     for (const auto& point : series["values"]) {
@@ -100,7 +108,7 @@ std::vector<storage::SeriesSamples> PrometheusQueryable::select(const std::vecto
       const TimestampMs t = std::llround(point[0].get<double>() * 1000.0);
       if (t < mint || t > maxt) continue;
       double v = 0;
-      const std::string text = point[1].get<std::string>();
+      const std::string& text = point[1].get_ref<const std::string&>();  // is_string() checked above
       try {
         std::size_t used = 0;
         v = std::stod(text, &used);
