@@ -1,7 +1,7 @@
 #include "alertd/amapi/am_json.h"
 
+#include <algorithm>
 #include <cstdio>
-#include <ctime>
 
 #include "common/rfc3339.h"
 
@@ -10,20 +10,14 @@ namespace twikit::amapi {
 const char* AlertView::state() const { return silenced_by.empty() && inhibited_by.empty() ? "active" : "suppressed"; }
 
 std::string am_time(TimestampMs t) {
-  if (t == 0) return "0001-01-01T00:00:00.000Z";
-  std::int64_t secs = t / 1000;
-  std::int64_t ms = t % 1000;
-  if (ms < 0) {
-    ms += 1000;
-    secs -= 1;
-  }
-  const auto tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  // Alertmanager always prints three digits of milliseconds; format_rfc3339 trims them.
+  std::string text = format_rfc3339(t);
+  text.erase(std::min(text.find('.'), text.size() - 1));  // without the fraction and the 'Z'
+  const int ms = static_cast<int>(((t % 1000) + 1000) % 1000);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03dZ", ms);
+  text += frac;
+  return text;
 }
 
 namespace {

@@ -15,13 +15,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).
-void append_after(std::vector<storage::Sample>& out, const std::vector<storage::Sample>& samples) {
-  for (const storage::Sample& s : samples) {
-    if (out.empty() || s.t > out.back().t) out.push_back(s);
-  }
-}
-
 std::string duration_text(std::int64_t ms) {
   if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
   if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
@@ -29,6 +22,26 @@ std::string duration_text(std::int64_t ms) {
 }
 
 }  // namespace
+
+void append_after(std::vector<storage::Sample>& out, const std::vector<storage::Sample>& samples) {
+  for (const storage::Sample& s : samples) {
+    if (out.empty() || s.t > out.back().t) out.push_back(s);
+  }
+}
+
+std::vector<storage::SeriesSamples> merged_series(std::map<Labels, std::vector<storage::Sample>>& merged) {
+  std::vector<storage::SeriesSamples> out;
+  out.reserve(merged.size());
+  for (auto& [labels, samples] : merged) {
+    if (samples.empty()) continue;
+    storage::SeriesSamples s;
+    s.hash = storage::labels_hash(labels);
+    s.labels = std::make_shared<const Labels>(labels);
+    s.samples = std::move(samples);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
 
 bool counter_by_name(std::string_view name) {
   return ends_with(name, "_total") || ends_with(name, "_count") || ends_with(name, "_sum") ||
@@ -93,17 +106,7 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
       append_after(merged[*series.labels], series.samples);
     }
   }
-  std::vector<storage::SeriesSamples> out;
-  out.reserve(merged.size());
-  for (auto& [labels, samples] : merged) {
-    if (samples.empty()) continue;
-    storage::SeriesSamples s;
-    s.hash = storage::labels_hash(labels);
-    s.labels = std::make_shared<const Labels>(labels);
-    s.samples = std::move(samples);
-    out.push_back(std::move(s));
-  }
-  return out;
+  return merged_series(merged);
 }
 
 std::vector<std::string> FanoutQueryable::warnings() const {

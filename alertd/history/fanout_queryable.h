@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,12 @@ class FanoutQueryable final : public storage::Queryable {
   mutable std::atomic<bool> used_aggregates_{false};
   mutable std::atomic<bool> used_step_aggregates_{false};  // aggregates inside the raw retention (a coarse step)
 };
+
+/// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).
+void append_after(std::vector<storage::Sample>& out, const std::vector<storage::Sample>& samples);
+
+/// Tiers merged per label set as a select() answer: one SeriesSamples per label set that has samples.
+std::vector<storage::SeriesSamples> merged_series(std::map<Labels, std::vector<storage::Sample>>& merged);
 
 /// `json` (an API success body, a JSON object) with a top-level "warnings" array holding `warnings`; `json`
 /// unchanged when `warnings` is empty.

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alertd/history/fanout_queryable.h"
+
 namespace twikit::history {
 namespace {
 
@@ -142,24 +144,9 @@ std::vector<storage::SeriesSamples> TwoTierQueryable::select(const std::vector<s
     merged[*s.labels] = std::move(s.samples);
   }
   if (maxt >= memory_start_) {
-    for (auto& s : memory_.select(matchers, memory_start_, maxt)) {
-      auto& samples = merged[*s.labels];
-      for (const storage::Sample& p : s.samples) {
-        if (samples.empty() || p.t > samples.back().t) samples.push_back(p);
-      }
-    }
+    for (auto& s : memory_.select(matchers, memory_start_, maxt)) append_after(merged[*s.labels], s.samples);
   }
-  std::vector<storage::SeriesSamples> out;
-  out.reserve(merged.size());
-  for (auto& [labels, samples] : merged) {
-    if (samples.empty()) continue;
-    storage::SeriesSamples s;
-    s.hash = storage::labels_hash(labels);
-    s.labels = std::make_shared<const Labels>(labels);
-    s.samples = std::move(samples);
-    out.push_back(std::move(s));
-  }
-  return out;
+  return merged_series(merged);
 }
 
 }  // namespace twikit::history
