@@ -364,8 +364,47 @@ def check_install():
     shutil.rmtree(prefix)
 
 
+# ---------------------------------------------------------------------------------------------------------
+def check_ha():
+    """The HA pair's files agree: the Kubernetes pair runs deploy/ha/alertd.yaml but for its addresses; it
+    forwards to every pod of the Alertmanager StatefulSet, whose peers name every pod too; no alertd receiver
+    of its own (both replicas would call it)."""
+    shipped = load_all(f"{SRC}/deploy/ha/alertd.yaml")[0]
+    pair = {d["kind"]: d for d in load_all(f"{SRC}/deploy/kubernetes/ha/alertd-pair.yaml")}
+    am = {d["kind"]: d for d in load_all(f"{SRC}/deploy/kubernetes/ha/alertmanager.yaml")}
+    in_cluster = yaml.safe_load(pair["ConfigMap"]["data"]["alertd.yaml"])
+    for key in ("global", "route"):
+        a = {k: v for k, v in shipped[key].items() if k != "external_url"}
+        b = {k: v for k, v in in_cluster[key].items() if k != "external_url"}
+        if a != b:
+            fail(f"deploy/kubernetes/ha/alertd-pair.yaml: {key} differs from deploy/ha/alertd.yaml: {b} vs {a}")
+    for name, config in (("deploy/ha/alertd.yaml", shipped), ("deploy/kubernetes/ha/alertd-pair.yaml", in_cluster)):
+        receivers = config.get("receivers", [])
+        if len(receivers) != 1 or set(receivers[0]) != {"name", "alertmanager_configs"}:
+            fail(f"{name}: an HA pair needs exactly one receiver, alertmanager_configs only; found {receivers}")
+        if not config["global"].get("external_labels"):
+            fail(f"{name}: no external_labels")
+    sts = am["StatefulSet"]
+    replicas = sts["spec"]["replicas"]
+    service = sts["spec"]["serviceName"]
+    namespace = sts["metadata"]["namespace"]
+    pods = [f"{sts['metadata']['name']}-{i}.{service}.{namespace}.svc" for i in range(replicas)]
+    args = sts["spec"]["template"]["spec"]["containers"][0]["args"]
+    peers = sorted(a.split("=", 1)[1].rsplit(":", 1)[0] for a in args if a.startswith("--cluster.peer="))
+    if peers != sorted(pods):
+        fail(f"alertmanager.yaml: --cluster.peer names {peers}, the StatefulSet's pods are {pods}")
+    urls = sorted(c["url"] for c in in_cluster["receivers"][0]["alertmanager_configs"])
+    if urls != sorted(f"http://{p}:9093" for p in pods):
+        fail(f"alertd-pair.yaml forwards to {urls}, not to every Alertmanager pod {pods}")
+    if am["Service"]["spec"].get("clusterIP") != "None" or am["Service"]["metadata"]["name"] != service:
+        fail("alertmanager.yaml: the StatefulSet's service must be headless (clusterIP: None)")
+    if pair["StatefulSet"]["spec"]["replicas"] != 2:
+        fail("alertd-pair.yaml: a pair has two replicas")
+
+
 CHECKS = {"yaml": check_yaml, "dashboards": check_dashboards, "prometheusrule": check_prometheusrule,
-          "promtool": check_promtool, "systemd": check_systemd, "install": check_install}
+          "promtool": check_promtool, "systemd": check_systemd, "install": check_install,
+          "ha": check_ha}
 
 if __name__ == "__main__":
     CHECKS[sys.argv[1]]()
