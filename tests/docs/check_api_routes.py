@@ -11,7 +11,8 @@ is the top directory of the file.
 Endpoints are read from docs/api.md's headings: a heading naming `METHOD[, METHOD…] /path` (path
 parameters as `:name`) under a `## ` section whose title names the program (alertd, twikit-exporter,
 twikit-sim). An exact route must be documented by that path; a prefix route (`add_prefix`, ending in "/")
-by at least one path below it.
+by at least one path below it. Each such heading must be followed, before the next heading, by a curl
+example of each method it names on its path.
 
 usage: check_api_routes.py SOURCE_DIR   Exit 0 when both hold, 1 with what does not.
 """
@@ -103,17 +104,57 @@ def registered_routes(source_dir):
 
 
 def documented_endpoints(doc_path):
-    """{program: {path: line}} from the headings of docs/api.md."""
+    """{program: {path: line}} from the headings of docs/api.md, and the headings without an example."""
     endpoints = {p: {} for p in PROGRAMS.values()}
-    program = None
+    sections = []  # [heading line, methods, path, sh blocks]
+    program, in_sh, block = None, False, []
     for n, line in enumerate(open(doc_path, encoding='utf-8'), 1):
-        if line.startswith('## '):
-            program = next((p for p in sorted(PROGRAMS.values(), key=len, reverse=True) if p in line), None)
+        if in_sh:
+            if line.rstrip() == '```':
+                in_sh = False
+                if sections:
+                    sections[-1][3].append('\n'.join(block))
+            else:
+                block.append(line.rstrip('\n'))
             continue
-        m = HEADING.match(line)
-        if m and program:
-            endpoints[program].setdefault(m.group(2), n)
-    return endpoints
+        if line.rstrip() == '```sh':
+            in_sh, block = True, []
+            continue
+        if line.startswith('#'):
+            if line.startswith('## '):
+                program = next((p for p in sorted(PROGRAMS.values(), key=len, reverse=True) if p in line), None)
+            m = HEADING.match(line)
+            if m and program:
+                endpoints[program].setdefault(m.group(2), n)
+                sections.append([n, m.group(1).split(', '), m.group(2), []])
+            elif line.startswith('### ') or line.startswith('## ') or m:
+                sections.append([n, None, None, []])
+    missing = []
+    for n, methods, path, blocks in sections:
+        if path is None:
+            continue
+        for method in methods:
+            if not any(example_calls(b, method, path) for b in blocks):
+                missing.append('docs/api.md:%d: no example of %s %s under its heading' % (n, method, path))
+    return endpoints, missing
+
+
+def example_calls(command, method, path):
+    """Whether the curl `command` sends `method` to `path` (whose `:name` / `{name}` segments match any)."""
+    command = command.replace('\\\n', ' ')
+    m = re.search(r'-X\s*(\w+)', command)
+    if m:
+        used = m.group(1)
+    elif re.search(r'\s-(?:s)?I\b', command):
+        used = 'HEAD'
+    elif re.search(r'\s-G\b', command):
+        used = 'GET'
+    elif re.search(r'\s(?:-d|--data\S*)\s', command):
+        used = 'POST'
+    else:
+        used = 'GET'
+    pattern = re.sub(r'(?::[A-Za-z_]+|\\\{[A-Za-z_]+\\\})', r'[^/?"]+', re.escape(path))
+    return used == method and re.search(r'"\$[A-Z_]+' + pattern + r'(?:[?"])', command) is not None
 
 
 def covers(route, kind, doc_path):
@@ -133,8 +174,7 @@ def main():
     except ValueError as e:
         print('FAIL: %s' % e)
         return 1
-    endpoints = documented_endpoints(doc)
-    failures = []
+    endpoints, failures = documented_endpoints(doc)
     for program in PROGRAMS.values():
         if not routes[program]:
             failures.append('%s: no route registration found in the sources' % program)
