@@ -5,8 +5,8 @@ endpoint docs/api.md documents is registered.
 Routes are read from the sources: every call `X.add(`, `X.add_prefix(`, `X.add_websocket(` and
 `X.add_event_stream(` under alertd/, exporter/ and sim/ whose first argument is a path — a string literal, a
 `constexpr` name defined in the sources, `std::string(NAME)`, or a `+` of those. A registration whose path
-cannot be read that way fails the check (so a new way of registering is noticed, not skipped). The program
-is the top directory of the file.
+cannot be read that way fails the check (so a new way of registering is noticed, not skipped), as does any
+argument of `add(` on a receiver named like a router or server. The program is the top directory of the file.
 
 Endpoints are read from docs/api.md's headings: a heading naming `METHOD[, METHOD…] /path` (path
 parameters as `:name`) under a `## ` section whose title names the program (alertd, twikit-exporter,
@@ -21,7 +21,7 @@ import re
 import sys
 
 PROGRAMS = {'alertd': 'alertd', 'exporter': 'twikit-exporter', 'sim': 'twikit-sim'}
-CALL = re.compile(r'\b\w+(?:\.|->)(add|add_prefix|add_websocket|add_event_stream)\s*\(')
+CALL = re.compile(r'\b(\w+)(?:\.|->)(add|add_prefix|add_websocket|add_event_stream)\s*\(')
 CONSTANT = re.compile(r'\b(k\w+)(?:\[\])?\s*(?:=|\{)\s*"([^"]*)"')
 HEADING = re.compile(r'^#{2,6}\s.*?`((?:GET|HEAD|POST|PUT|PATCH|DELETE)(?:, (?:GET|HEAD|POST|PUT|PATCH|DELETE))*) (/[^`\s?]*)')
 
@@ -87,14 +87,16 @@ def registered_routes(source_dir):
         program = PROGRAMS[os.path.relpath(path, source_dir).split(os.sep)[0]]
         constants = dict(shared, **dict(CONSTANT.findall(text)))
         for m in CALL.finditer(text):
-            kind = m.group(1)
+            receiver, kind = m.group(1), m.group(2)
             arg = first_argument(text, m.end()).strip()
             where = '%s:%d' % (os.path.relpath(path, source_dir), text.count('\n', 0, m.start()) + 1)
             value = evaluate(arg, constants)
             if value is None or not value.startswith('/'):
-                # `add(` is also a method of counters and sets: only a path-like argument is a route. The
-                # other three exist only for routes, so an argument they cannot read is a problem.
-                if kind != 'add' or arg.startswith('"/') or re.match(r'(std::string\()?k[A-Z]', arg):
+                # `add(` is also a method of counters and sets: only a path-like argument, or any argument
+                # of a router's or server's add(), is a route. The other three exist only for routes, so an
+                # argument they cannot read is a problem.
+                if (kind != 'add' or arg.startswith('"/') or re.match(r'(std::string\()?k[A-Z]', arg) or
+                        re.search(r'(?i)router|server', receiver)):
                     problems.append('%s: cannot read the path of %s(%s)' % (where, kind, arg))
                 continue
             routes[program][value] = ('prefix' if kind == 'add_prefix' else 'exact', where)
