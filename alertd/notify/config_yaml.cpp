@@ -121,4 +121,22 @@ void Reader::check_token(const YAML::Node& node, const std::string& token, const
   if (const auto problem = token_problem(token)) fail(node, "invalid bearer token in " + what + ": " + *problem);
 }
 
+void Reader::check_env_url(const char* var, const std::string& url) const {
+  if (const auto problem = url_problem(url)) {
+    throw ConfigError(file_ + ": invalid URL in environment variable " + var + ": " + *problem);
+  }
+}
+
+void Reader::check_env_token(const char* var, const std::string& token) const {
+  if (const auto problem = token_problem(token)) {
+    throw ConfigError(file_ + ": invalid bearer token in environment variable " + var + ": " + *problem);
+  }
+}
+
+std::optional<std::string> env_value(const EnvLookup& env, const std::string& name) {
+  auto v = env(name);
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
 }  // namespace twikit::notify::yaml

@@ -2,6 +2,7 @@
 // Small helpers for reading YAML with `file:line:col: message` errors (the notification config's loader).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,19 @@ class Reader {
   void check_url(const YAML::Node& node, const std::string& url, const std::string& what) const;
   /// Fails at `node` when `token` (from `what`) cannot be a bearer token.
   void check_token(const YAML::Node& node, const std::string& token, const std::string& what) const;
+  /// Throws ConfigError "file: invalid URL in environment variable VAR: problem" (an environment value has
+  /// no position; the message never quotes it).
+  void check_env_url(const char* var, const std::string& url) const;
+  /// As check_env_url for a bearer token.
+  void check_env_token(const char* var, const std::string& token) const;
   /// The file being read.
   const std::string& file() const { return file_; }
 
  private:
   std::string file_;
 };
+
+/// The value of environment variable `name` from `env`; nullopt when unset or empty.
+std::optional<std::string> env_value(const EnvLookup& env, const std::string& name);
 
 }  // namespace twikit::notify::yaml

@@ -1,0 +1,17 @@
+#pragma once
+// Reads Alertmanager's `http_config:` (Prometheus' common HTTP client config) for the HTTP integrations.
+
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "alertd/notify/config_yaml.h"
+
+namespace twikit::notify {
+
+/// The Authorization header `h` asks for ("" for none). What alertd's HTTP client cannot do (TLS settings,
+/// proxies, OAuth 2) is a load error naming the key, never accepted and ignored; conflicting schemes fail
+/// with prometheus/common's "at most one of" words.
+std::string load_http_config(const yaml::Reader& r, const YAML::Node& h);
+
+}  // namespace twikit::notify
