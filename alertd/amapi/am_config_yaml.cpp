@@ -106,7 +106,7 @@ void emit_receiver(YAML::Emitter& out, const notify::ReceiverConfig& r) {
     out << YAML::Key << "webhook_configs" << YAML::Value << YAML::BeginSeq;
     for (const auto& w : r.webhooks) {
       out << YAML::BeginMap << YAML::Key << "send_resolved" << YAML::Value << w.send_resolved;
-      if (!w.authorization.empty()) {
+      if (w.auth.scheme != notify::HttpAuth::Scheme::none) {
         out << YAML::Key << "http_config" << YAML::Value << YAML::BeginMap << YAML::Key << "authorization"
             << YAML::Value << YAML::BeginMap << YAML::Key << "credentials" << YAML::Value << kSecret << YAML::EndMap
             << YAML::EndMap;

@@ -80,19 +80,22 @@ class Loader {
     if (g["smtp_from"]) globals_.smtp_from = r_.str(g["smtp_from"]);
     if (g["smtp_hello"]) globals_.smtp_hello = r_.str(g["smtp_hello"]);
     if (g["smtp_auth_username"]) globals_.smtp_auth_username = r_.str(g["smtp_auth_username"]);
+    if (g["smtp_auth_password"] && g["smtp_auth_password_file"]) {
+      r_.fail(g["smtp_auth_password_file"], "at most one of smtp_auth_password & smtp_auth_password_file must be configured");
+    }
     if (g["smtp_auth_password"]) globals_.smtp_auth_password = r_.str(g["smtp_auth_password"]);
     if (g["smtp_auth_password_file"]) {
-      globals_.smtp_auth_password = r_.read_secret_file(g["smtp_auth_password_file"], "smtp_auth_password_file");
+      globals_.smtp_auth_password = r_.secret_file(g["smtp_auth_password_file"], "smtp_auth_password_file");
     }
     if (g["smtp_require_tls"]) globals_.smtp_require_tls = r_.boolean(g["smtp_require_tls"]);
+    if (g["slack_api_url"] && g["slack_api_url_file"]) {
+      r_.fail(g["slack_api_url_file"], "at most one of slack_api_url & slack_api_url_file must be configured");
+    }
     if (g["slack_api_url"]) {
       globals_.slack_api_url = r_.str(g["slack_api_url"]);
-      r_.check_url(g["slack_api_url"], globals_.slack_api_url, "slack_api_url");
+      r_.check_url(g["slack_api_url"], globals_.slack_api_url.value, "slack_api_url");
     }
-    if (g["slack_api_url_file"]) {
-      globals_.slack_api_url = r_.read_secret_file(g["slack_api_url_file"], "slack_api_url_file");
-      r_.check_url(g["slack_api_url_file"], globals_.slack_api_url, "slack_api_url_file");
-    }
+    if (g["slack_api_url_file"]) globals_.slack_api_url = r_.secret_file(g["slack_api_url_file"], "slack_api_url_file");
     if (g["notify_resolved_silenced"]) cfg.notify_resolved_silenced = r_.boolean(g["notify_resolved_silenced"]);
     if (g["history_retention"]) cfg.history_retention_ms = r_.duration(g["history_retention"]);
     if (g["api_bearer_token_file"]) {

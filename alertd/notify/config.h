@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "alertd/notify/config_secret.h"
 #include "alertd/notify/matcher.h"
 #include "alertd/notify/time_interval.h"
 #include "alertd/rules/template_set.h"
@@ -21,10 +22,10 @@ namespace twikit::notify {
 
 /// A webhook integration: Alertmanager's webhook payload version "4" POSTed to `url`.
 struct WebhookConfig {
-  std::string url;                ///< Where to POST.
-  /// The Authorization header value ("Bearer <token>", "Basic <base64>", "<type> <credentials>"); empty =
-  /// no header. From bearer_token_file, http_config or $MONITORING_WEBHOOK_TOKEN.
-  std::string authorization;
+  Secret url;                     ///< Where to POST (`url`, or `url_file` read at each send).
+  /// The Authorization header to send: from http_config, the webhook's own bearer_token_file, or
+  /// $MONITORING_WEBHOOK_TOKEN; files are read at each send.
+  HttpAuth auth;
   std::size_t max_alerts = 0;     ///< At most this many alerts per payload (0 = all); the rest count as truncated.
   std::int64_t timeout_ms = 10000;///< Per-request timeout.
   bool send_resolved = true;      ///< Alertmanager's default for webhooks.
@@ -33,7 +34,8 @@ struct WebhookConfig {
 /// A Slack incoming-webhook integration. The message fields are Go templates executed with Alertmanager's
 /// notification data; each defaults to the template of Alertmanager's name (`slack.default.title`, ...).
 struct SlackConfig {
-  std::string api_url;            ///< The incoming-webhook URL (a secret).
+  Secret api_url;                 ///< The incoming-webhook URL (`api_url_file` is read at each send).
+  HttpAuth auth;                  ///< http_config's Authorization header, if any.
   std::string channel = R"({{ template "slack.default.channel" . }})"; ///< Channel override; empty = the webhook's.
   std::string username = R"({{ template "slack.default.username" . }})"; ///< Bot user name.
   std::string title = R"({{ template "slack.default.title" . }})";       ///< Attachment title.
@@ -58,7 +60,7 @@ struct EmailConfig {
   std::string smarthost;          ///< "host:port" of the SMTP server.
   std::string hello = "localhost";///< EHLO name.
   std::string auth_username;      ///< SMTP AUTH user; empty = no authentication.
-  std::string auth_password;      ///< SMTP AUTH password (a secret, from env or file).
+  Secret auth_password;           ///< SMTP AUTH password (inline, from env, or a file read at each send).
   bool require_tls = true;        ///< Require STARTTLS (Alertmanager's default); false sends in clear text.
   std::int64_t timeout_ms = 10000;///< Per-delivery timeout.
   bool send_resolved = false;     ///< Alertmanager's default for email.

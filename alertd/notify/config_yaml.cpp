@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -111,6 +112,13 @@ std::string Reader::read_secret_file(const YAML::Node& node, const std::string& 
   std::string s = ss.str();
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+Secret Reader::secret_file(const YAML::Node& node, const std::string& key) const {
+  std::filesystem::path path(str(node));
+  if (path.empty()) fail(node, key + " is empty");
+  if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+  return Secret::from_file(path.string(), key);
 }
 
 void Reader::check_url(const YAML::Node& node, const std::string& url, const std::string& what) const {

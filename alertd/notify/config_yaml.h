@@ -39,6 +39,9 @@ class Reader {
   /// The trimmed content of the file named by `node` (the value of key `key`); fails at `node` when it
   /// cannot be read. Neither the path nor the content is quoted in errors (a URL pasted as a path is a secret).
   std::string read_secret_file(const YAML::Node& node, const std::string& key) const;
+  /// A secret kept as the file named by `node` (the value of key `key`), read when it is used; a relative path
+  /// is resolved against the config file's directory, as Alertmanager does. The file is not read now.
+  Secret secret_file(const YAML::Node& node, const std::string& key) const;
   /// Fails at `node` when `url` (from `what`, e.g. "webhook_configs url_file") is not an http(s) URL.
   void check_url(const YAML::Node& node, const std::string& url, const std::string& what) const;
   /// Fails at `node` when `token` (from `what`) cannot be a bearer token.

@@ -152,6 +152,12 @@ std::string email_message(const Notification& n, const EmailConfig& config, std:
 EmailNotifier::EmailNotifier(EmailConfig config) : config_(std::move(config)) {}
 
 DeliveryResult EmailNotifier::notify(const Notification& n) {
+  std::string password;
+  try {
+    password = resolve(config_.auth_password);  // auth_password_file is read at each send, as Alertmanager does
+  } catch (const SecretFileError& e) {
+    return DeliveryResult::failure(true, "other", e.what());
+  }
   const std::string message = email_message(n, config_, std::time(nullptr));
   CURL* curl = curl_easy_init();
   if (!curl) return DeliveryResult::failure(true, "other", "curl_easy_init failed");
@@ -171,7 +177,7 @@ DeliveryResult EmailNotifier::notify(const Notification& n) {
   curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(config_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
   if (!config_.auth_username.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, config_.auth_username.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.auth_password.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
   }
   const CURLcode rc = curl_easy_perform(curl);
   long smtp_code = 0;

@@ -19,7 +19,8 @@ std::string email_message(const Notification& n, const EmailConfig& config, std:
 /// 5xx are permanent. Thread-safe (one curl handle per call).
 class EmailNotifier final : public Notifier {
  public:
-  /// Uses `config` as loaded (secrets already resolved).
+  /// Uses `config` as loaded; auth_password_file is read at each send (a file that cannot be read fails the
+  /// attempt, reason "other", retried).
   explicit EmailNotifier(EmailConfig config);
   DeliveryResult notify(const Notification& n) override;
   std::string integration() const override { return "email"; }

@@ -4,12 +4,11 @@
 #include <cctype>
 #include <set>
 
-#include "common/base64.h"
-
 namespace twikit::notify {
 
-std::string load_http_config(const yaml::Reader& r, const YAML::Node& h) {
-  if (h.IsNull()) return {};
+HttpAuth load_http_config(const yaml::Reader& r, const YAML::Node& h) {
+  HttpAuth auth;
+  if (h.IsNull()) return auth;
   if (!h.IsMap()) r.fail(h, "http_config must be a mapping");
   static const std::set<std::string> unsupported = {"oauth2", "tls_config", "proxy_url", "no_proxy",
                                                     "proxy_from_environment", "proxy_connect_header",
@@ -18,59 +17,72 @@ std::string load_http_config(const yaml::Reader& r, const YAML::Node& h) {
     const std::string key = r.str(kv.first);
     if (unsupported.count(key)) {
       r.fail(kv.first, "http_config: " + key + " is not supported by alertd (remove it, or send through an "
-                        "Alertmanager with alertmanager_configs)");
+                       "Alertmanager with alertmanager_configs)");
     }
   }
   r.check_keys(h, {"authorization", "basic_auth", "bearer_token", "bearer_token_file"}, "http_config");
-  const int schemes = (h["authorization"] ? 1 : 0) + (h["basic_auth"] ? 1 : 0) +
-                      ((h["bearer_token"] || h["bearer_token_file"]) ? 1 : 0);
-  if (schemes > 1) {
-    r.fail(h, "http_config: at most one of basic_auth, authorization, bearer_token & bearer_token_file must be configured");
-  }
+  // prometheus/common's checks, in its order and words.
+  const bool bearer = h["bearer_token"] || h["bearer_token_file"];
   if (h["bearer_token"] && h["bearer_token_file"]) {
-    r.fail(h["bearer_token_file"], "http_config: at most one of bearer_token & bearer_token_file must be configured");
+    r.fail(h["bearer_token_file"], "at most one of bearer_token & bearer_token_file must be configured");
   }
-  if (h["bearer_token"] || h["bearer_token_file"]) {
-    const bool file = static_cast<bool>(h["bearer_token_file"]);
-    const YAML::Node node = file ? h["bearer_token_file"] : h["bearer_token"];
-    const std::string token = file ? r.read_secret_file(node, "bearer_token_file") : r.str(node);
-    r.check_token(node, token, file ? "http_config bearer_token_file" : "http_config bearer_token");
-    return "Bearer " + token;
+  if (h["basic_auth"] && bearer) {
+    r.fail(h, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
   }
-  if (const YAML::Node auth = h["authorization"]; auth.IsDefined() && !auth.IsNull()) {
-    r.check_keys(auth, {"type", "credentials", "credentials_file"}, "authorization");
-    std::string type = auth["type"] ? r.str(auth["type"]) : "Bearer";
-    std::string lower = type;
+  if (h["authorization"] && bearer) {
+    r.fail(h["authorization"], "authorization is not compatible with bearer_token & bearer_token_file");
+  }
+  if (h["authorization"] && h["basic_auth"]) {
+    r.fail(h, "at most one of basic_auth, oauth2 & authorization must be configured");
+  }
+  if (bearer) {
+    auth.scheme = HttpAuth::Scheme::authorization;
+    if (h["bearer_token_file"]) {
+      auth.credentials = r.secret_file(h["bearer_token_file"], "bearer_token_file");
+    } else {
+      auth.credentials = r.str(h["bearer_token"]);
+      r.check_token(h["bearer_token"], auth.credentials.value, "http_config bearer_token");
+    }
+    return auth;
+  }
+  if (const YAML::Node a = h["authorization"]; a.IsDefined() && !a.IsNull()) {
+    r.check_keys(a, {"type", "credentials", "credentials_file"}, "authorization");
+    auth.scheme = HttpAuth::Scheme::authorization;
+    if (a["credentials"] && a["credentials_file"]) {
+      r.fail(a["credentials_file"], "at most one of authorization credentials & credentials_file must be configured");
+    }
+    if (a["type"]) {
+      auth.type = r.str(a["type"]);
+      auth.type.erase(0, auth.type.find_first_not_of(" \t\r\n"));
+      auth.type.erase(auth.type.find_last_not_of(" \t\r\n") + 1);
+      if (auth.type.empty()) auth.type = "Bearer";
+    }
+    std::string lower = auth.type;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "basic") r.fail(auth["type"], "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-    if (auth["credentials"] && auth["credentials_file"]) {
-      r.fail(auth["credentials_file"], "at most one of authorization credentials & credentials_file must be configured");
+    if (lower == "basic") r.fail(a["type"], "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+    if (a["credentials_file"]) {
+      auth.credentials = r.secret_file(a["credentials_file"], "credentials_file");
+    } else if (a["credentials"]) {
+      auth.credentials = r.str(a["credentials"]);
+      r.check_token(a["credentials"], auth.credentials.value, "http_config authorization credentials");
     }
-    std::string credentials;
-    if (auth["credentials_file"]) {
-      credentials = r.read_secret_file(auth["credentials_file"], "credentials_file");
-      r.check_token(auth["credentials_file"], credentials, "http_config authorization credentials_file");
-    } else if (auth["credentials"]) {
-      credentials = r.str(auth["credentials"]);
-      r.check_token(auth["credentials"], credentials, "http_config authorization credentials");
-    }
-    return credentials.empty() ? std::string() : type + " " + credentials;
+    return auth;
   }
-  if (const YAML::Node basic = h["basic_auth"]; basic.IsDefined() && !basic.IsNull()) {
-    r.check_keys(basic, {"username", "username_file", "password", "password_file"}, "basic_auth");
-    if (basic["username"] && basic["username_file"]) {
-      r.fail(basic["username_file"], "at most one of basic_auth username & username_file must be configured");
+  if (const YAML::Node b = h["basic_auth"]; b.IsDefined() && !b.IsNull()) {
+    r.check_keys(b, {"username", "username_file", "password", "password_file"}, "basic_auth");
+    auth.scheme = HttpAuth::Scheme::basic;
+    if (b["username"] && b["username_file"]) {
+      r.fail(b["username_file"], "at most one of basic_auth username & username_file must be configured");
     }
-    if (basic["password"] && basic["password_file"]) {
-      r.fail(basic["password_file"], "at most one of basic_auth password & password_file must be configured");
+    if (b["password"] && b["password_file"]) {
+      r.fail(b["password_file"], "at most one of basic_auth password & password_file must be configured");
     }
-    const std::string user = basic["username_file"] ? r.read_secret_file(basic["username_file"], "username_file")
-                                                    : (basic["username"] ? r.str(basic["username"]) : "");
-    const std::string password = basic["password_file"] ? r.read_secret_file(basic["password_file"], "password_file")
-                                                        : (basic["password"] ? r.str(basic["password"]) : "");
-    return "Basic " + base64_encode(user + ":" + password);
+    if (b["username_file"]) auth.username = r.secret_file(b["username_file"], "username_file");
+    if (b["username"]) auth.username = r.str(b["username"]);
+    if (b["password_file"]) auth.password = r.secret_file(b["password_file"], "password_file");
+    if (b["password"]) auth.password = r.str(b["password"]);
   }
-  return {};
+  return auth;
 }
 
 }  // namespace twikit::notify

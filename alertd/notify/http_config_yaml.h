@@ -9,9 +9,9 @@
 
 namespace twikit::notify {
 
-/// The Authorization header `h` asks for ("" for none). What alertd's HTTP client cannot do (TLS settings,
-/// proxies, OAuth 2) is a load error naming the key, never accepted and ignored; conflicting schemes fail
-/// with prometheus/common's "at most one of" words.
-std::string load_http_config(const yaml::Reader& r, const YAML::Node& h);
+/// The credentials `h` asks for; its `*_file` keys are kept as files to read at send time. What alertd's
+/// HTTP client cannot do (TLS settings, proxies, OAuth 2) is a load error naming the key, never accepted and
+/// ignored; conflicting schemes fail with prometheus/common's "at most one of" words.
+HttpAuth load_http_config(const yaml::Reader& r, const YAML::Node& h);
 
 }  // namespace twikit::notify

@@ -45,28 +45,25 @@ WebhookConfig ReceiverReader::webhook(const YAML::Node& n) const {
   r_.check_keys(n, {"url", "url_file", "bearer_token_file", "http_config", "max_alerts", "timeout", "send_resolved"},
                 "webhook_configs");
   WebhookConfig w;
-  if (n["url"] && n["url_file"]) r_.fail(n["url_file"], "webhook_configs: at most one of url and url_file");
+  if (n["url"] && n["url_file"]) r_.fail(n["url_file"], "at most one of url & url_file must be configured");
   if (n["url"]) {
     w.url = r_.str(n["url"]);
-    r_.check_url(n["url"], w.url, "webhook_configs url");
+    r_.check_url(n["url"], w.url.value, "webhook_configs url");
   }
-  if (n["url_file"]) {
-    w.url = r_.read_secret_file(n["url_file"], "url_file");
-    r_.check_url(n["url_file"], w.url, "webhook_configs url_file");
-  }
+  if (n["url_file"]) w.url = r_.secret_file(n["url_file"], "url_file");
   if (!n["url"] && !n["url_file"]) r_.fail(n, "webhook_configs: missing url");
   if (n["bearer_token_file"] && n["http_config"]) {
     r_.fail(n["bearer_token_file"], "webhook_configs: at most one of bearer_token_file and http_config");
   }
   if (n["bearer_token_file"]) {
-    const std::string token = r_.read_secret_file(n["bearer_token_file"], "bearer_token_file");
-    r_.check_token(n["bearer_token_file"], token, "webhook_configs bearer_token_file");
-    w.authorization = "Bearer " + token;
+    w.auth.scheme = HttpAuth::Scheme::authorization;
+    w.auth.credentials = r_.secret_file(n["bearer_token_file"], "bearer_token_file");
   } else if (n["http_config"]) {
-    w.authorization = load_http_config(r_, n["http_config"]);
+    w.auth = load_http_config(r_, n["http_config"]);
   } else if (auto token = yaml::env_value(env_, kWebhookTokenEnv)) {
     r_.check_env_token(kWebhookTokenEnv, *token);
-    w.authorization = "Bearer " + *token;
+    w.auth.scheme = HttpAuth::Scheme::authorization;
+    w.auth.credentials = *token;
   }
   if (n["max_alerts"]) w.max_alerts = static_cast<std::size_t>(r_.uint(n["max_alerts"]));
   if (n["timeout"]) w.timeout_ms = r_.duration(n["timeout"]);
@@ -76,8 +73,8 @@ WebhookConfig ReceiverReader::webhook(const YAML::Node& n) const {
 
 SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
   r_.check_keys(n,
-                {"api_url", "api_url_file", "channel", "username", "timeout", "send_resolved", "title", "title_link",
-                 "text", "pretext", "fallback", "footer", "icon_emoji", "icon_url", "callback_id", "color"},
+                {"api_url", "api_url_file", "http_config", "channel", "username", "timeout", "send_resolved", "title",
+                 "title_link", "text", "pretext", "fallback", "footer", "icon_emoji", "icon_url", "callback_id", "color"},
                 "slack_configs");
   SlackConfig s;
   s.templates = templates_;
@@ -91,20 +88,18 @@ SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
   for (const auto& [key, member] : fields) {
     if (n[key]) s.*member = template_field(n[key], std::string("slack_configs ") + key);
   }
-  if (n["api_url"] && n["api_url_file"]) r_.fail(n["api_url_file"], "slack_configs: at most one of api_url and api_url_file");
+  if (n["api_url"] && n["api_url_file"]) r_.fail(n["api_url_file"], "at most one of api_url & api_url_file must be configured");
   if (n["api_url"]) {
     s.api_url = r_.str(n["api_url"]);
-    r_.check_url(n["api_url"], s.api_url, "slack_configs api_url");
+    r_.check_url(n["api_url"], s.api_url.value, "slack_configs api_url");
   }
-  if (n["api_url_file"]) {
-    s.api_url = r_.read_secret_file(n["api_url_file"], "api_url_file");
-    r_.check_url(n["api_url_file"], s.api_url, "slack_configs api_url_file");
-  }
+  if (n["api_url_file"]) s.api_url = r_.secret_file(n["api_url_file"], "api_url_file");
   if (s.api_url.empty()) s.api_url = globals_.slack_api_url;  // validated where global sets it
   if (s.api_url.empty()) {
     s.api_url = yaml::env_value(env_, kSlackUrlEnv).value_or("");
-    if (!s.api_url.empty()) r_.check_env_url(kSlackUrlEnv, s.api_url);
+    if (!s.api_url.empty()) r_.check_env_url(kSlackUrlEnv, s.api_url.value);
   }
+  if (n["http_config"]) s.auth = load_http_config(r_, n["http_config"]);
   if (s.api_url.empty()) {
     r_.fail(n, std::string("slack_configs: missing secret api_url (set api_url_file, global.slack_api_url_file or ") +
                    kSlackUrlEnv + ")");
@@ -141,9 +136,14 @@ EmailConfig ReceiverReader::email(const YAML::Node& n) const {
   if (n["smarthost"]) check_smarthost(n["smarthost"], e.smarthost, "email_configs smarthost");
   e.hello = n["hello"] ? r_.str(n["hello"]) : globals_.smtp_hello;
   e.auth_username = n["auth_username"] ? r_.str(n["auth_username"]) : globals_.smtp_auth_username;
+  const int passwords = (n["auth_password"] ? 1 : 0) + (n["auth_password_file"] ? 1 : 0) + (n["auth_password_env"] ? 1 : 0);
+  if (passwords > 1) {
+    r_.fail(n, "at most one of auth_password & auth_password_file & auth_password_env must be configured");
+  }
+  // As Alertmanager: the global password (or its file) only when the integration sets neither.
   e.auth_password = globals_.smtp_auth_password;
   if (n["auth_password"]) e.auth_password = r_.str(n["auth_password"]);
-  if (n["auth_password_file"]) e.auth_password = r_.read_secret_file(n["auth_password_file"], "auth_password_file");
+  if (n["auth_password_file"]) e.auth_password = r_.secret_file(n["auth_password_file"], "auth_password_file");
   if (n["auth_password_env"]) {
     const std::string var = r_.str(n["auth_password_env"]);
     auto v = yaml::env_value(env_, var);
@@ -225,7 +225,8 @@ void ReceiverReader::add_implicit_receivers(NotificationConfig& cfg, bool add_de
     const std::string token = yaml::env_value(env_, kWebhookTokenEnv).value_or("");
     if (!token.empty()) {
       r_.check_env_token(kWebhookTokenEnv, token);
-      w.authorization = "Bearer " + token;
+      w.auth.scheme = HttpAuth::Scheme::authorization;
+      w.auth.credentials = token;
     }
     combined.webhooks.push_back(w);
     if (!cfg.find_receiver("monitoring-webhook")) {

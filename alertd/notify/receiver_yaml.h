@@ -25,9 +25,9 @@ struct ReceiverGlobals {
   std::string smtp_from = "alertd@localhost"; ///< Default sender.
   std::string smtp_hello = "localhost";       ///< Default EHLO name.
   std::string smtp_auth_username;             ///< Default SMTP AUTH user.
-  std::string smtp_auth_password;             ///< Default SMTP AUTH password.
+  Secret smtp_auth_password;                  ///< Default SMTP AUTH password (inline or file).
   bool smtp_require_tls = true;               ///< Default STARTTLS requirement.
-  std::string slack_api_url;                  ///< Default Slack webhook URL.
+  Secret slack_api_url;                       ///< Default Slack webhook URL (inline or file).
 };
 
 /// Reads receivers of one file against the globals and templates read before them.

@@ -37,8 +37,15 @@ SlackNotifier::SlackNotifier(SlackConfig config, std::shared_ptr<HttpClient> htt
 DeliveryResult SlackNotifier::notify(const Notification& n) {
   HttpRequest req;
   req.method = "POST";
-  req.url = config_.api_url;
+  std::string authorization;
+  try {
+    req.url = resolve_url(config_.api_url);  // api_url_file is read at each send, as Alertmanager does
+    authorization = authorization_header(config_.auth);
+  } catch (const SecretFileError& e) {
+    return DeliveryResult::failure(true, "other", e.what());
+  }
   req.headers.emplace_back("Content-Type", "application/json");
+  if (!authorization.empty()) req.headers.emplace_back("Authorization", authorization);
   req.body = safe_dump(slack_payload(n, config_));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;

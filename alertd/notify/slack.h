@@ -16,7 +16,8 @@ namespace twikit::notify {
 /// "good" resolved — and per-alert summary, description and runbook link in the text); empty fields are left out.
 nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config);
 
-/// POSTs the message to the incoming-webhook URL. Thread-safe.
+/// POSTs the message to the incoming-webhook URL (api_url_file read at each send; a file that cannot be read
+/// fails the attempt, reason "other", retried). Thread-safe.
 class SlackNotifier final : public Notifier {
  public:
   /// Sends through `http` (shared, thread-safe).

@@ -51,10 +51,17 @@ WebhookNotifier::WebhookNotifier(WebhookConfig config, std::shared_ptr<HttpClien
 DeliveryResult WebhookNotifier::notify(const Notification& n) {
   HttpRequest req;
   req.method = "POST";
-  req.url = config_.url;
+  std::string authorization;
+  try {
+    // Secret files are read at each send, as Alertmanager does: a rotated file needs no reload.
+    req.url = resolve_url(config_.url);
+    authorization = authorization_header(config_.auth);
+  } catch (const SecretFileError& e) {
+    return DeliveryResult::failure(true, "other", e.what());
+  }
   req.headers.emplace_back("Content-Type", "application/json");
   req.headers.emplace_back("User-Agent", "alertd/" TWIKIT_VERSION);
-  if (!config_.authorization.empty()) req.headers.emplace_back("Authorization", config_.authorization);
+  if (!authorization.empty()) req.headers.emplace_back("Authorization", authorization);
   req.body = safe_dump(webhook_payload(n, config_.max_alerts));
   req.timeout = std::chrono::milliseconds(config_.timeout_ms);
   req.max_body_bytes = 1 << 20;

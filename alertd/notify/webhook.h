@@ -19,7 +19,8 @@ nlohmann::ordered_json webhook_payload(const Notification& n, std::size_t max_al
 /// A label set as a JSON object (keys in label order).
 nlohmann::ordered_json labels_json(const Labels& labels);
 
-/// POSTs the v4 payload with an optional bearer token. Thread-safe.
+/// POSTs the v4 payload with http_config's Authorization header; secret files are read at each send, and
+/// one that cannot be read fails the attempt (reason "other", retried). Thread-safe.
 class WebhookNotifier final : public Notifier {
  public:
   /// Sends through `http` (shared, thread-safe).

@@ -283,7 +283,8 @@ TEST_CASE("the Alertmanager config writes integrations with their secrets hidden
   r.name = "ops";
   notify::WebhookConfig w;
   w.url = "http://hook.example/secret-path";
-  w.authorization = "Bearer abc";
+  w.auth.scheme = notify::HttpAuth::Scheme::authorization;
+  w.auth.credentials = "abc";
   r.webhooks.push_back(w);
   notify::SlackConfig s;
   s.api_url = "https://hooks.slack.com/services/T/B/X";

@@ -110,8 +110,8 @@ TEST_CASE("errors name the file, line and column of what is wrong") {
             .rfind("alertd.yaml:3:21: slack_configs: missing secret api_url", 0) == 0);
   CHECK(error_of("receivers:\n  - name: e\n    email_configs: [{to: a@x, smarthost: 'h:25', auth_username: u}]\n")
             .find("missing secret auth password") != std::string::npos);
-  CHECK(error_of("receivers:\n  - name: w\n    webhook_configs: [{url: 'http://x', bearer_token_file: /nonexistent}]\n")
-            .find("cannot read secret file") != std::string::npos);
+  CHECK(error_of("receivers:\n  - name: w\n    webhook_configs: [{url: 'http://x', url_file: /u}]\n") ==
+        "alertd.yaml:3:51: at most one of url & url_file must be configured");
   CHECK(error_of("receivers: [{name: a}]\nroute: {receiver: a, group_wiat: 1s}\n")
             .find("unknown field \"group_wiat\" in route") != std::string::npos);
   CHECK(error_of("receivers: [{name: a}]\nroute: {receiver: a, escalation_policy: nope}\n")
@@ -131,9 +131,78 @@ receivers:
 route: {receiver: env}
 )",
                         {{"MONITORING_WEBHOOK_TOKEN", "env-token"}, {"SLACK_WEBHOOK_URL", "http://127.0.0.1:3/s"}});
-  CHECK(cfg.find_receiver("env")->webhooks.at(0).authorization == "Bearer env-token");
-  CHECK(cfg.find_receiver("env")->slacks.at(0).api_url == "http://127.0.0.1:3/s");
-  CHECK(cfg.find_receiver("file")->webhooks.at(0).authorization == "Bearer file-token");
+  CHECK(authorization_header(cfg.find_receiver("env")->webhooks.at(0).auth) == "Bearer env-token");
+  CHECK(resolve(cfg.find_receiver("env")->slacks.at(0).api_url) == "http://127.0.0.1:3/s");
+  // A file is kept as a file, read when sending (trimmed of the trailing newline).
+  CHECK(cfg.find_receiver("file")->webhooks.at(0).auth.credentials.file == dir + "/token");
+  CHECK(authorization_header(cfg.find_receiver("file")->webhooks.at(0).auth) == "Bearer file-token");
+}
+
+TEST_CASE("a secret and its file are exclusive, in Alertmanager's words, and the file is not read at load") {
+  CHECK(error_of("global: {slack_api_url: 'http://h/', slack_api_url_file: /s}\n") ==
+        "alertd.yaml:1:58: at most one of slack_api_url & slack_api_url_file must be configured");
+  CHECK(error_of("global: {smtp_auth_password: p, smtp_auth_password_file: /p}\n") ==
+        "alertd.yaml:1:58: at most one of smtp_auth_password & smtp_auth_password_file must be configured");
+  CHECK(error_of("receivers: [{name: s, slack_configs: [{api_url: 'http://h/', api_url_file: /s}]}]\n") ==
+        "alertd.yaml:1:76: at most one of api_url & api_url_file must be configured");
+  CHECK(error_of("receivers: [{name: e, email_configs: [{to: a@x, smarthost: 'h:25', auth_username: u,"
+                 " auth_password: p, auth_password_file: /p}]}]\n") ==
+        "alertd.yaml:1:39: at most one of auth_password & auth_password_file & auth_password_env must be configured");
+  CHECK(error_of("receivers: [{name: w, webhook_configs: [{url: 'http://h/', http_config: "
+                 "{bearer_token: a, bearer_token_file: /t}}]}]\n") ==
+        "alertd.yaml:1:110: at most one of bearer_token & bearer_token_file must be configured");
+  CHECK(error_of("receivers: [{name: w, webhook_configs: [{url: 'http://h/', http_config: "
+                 "{authorization: {credentials: a, credentials_file: /t}}}]}]\n") ==
+        "alertd.yaml:1:124: at most one of authorization credentials & credentials_file must be configured");
+  // Files that do not exist yet load (Alertmanager reads them when sending); relative paths are resolved
+  // against the config file's directory, as Alertmanager resolves them.
+  const auto cfg = load_notification_config(
+      YAML::Load("global: {slack_api_url_file: secrets/slack, smtp_auth_password_file: /run/smtp}\n"
+                 "receivers:\n  - name: a\n    webhook_configs: [{url_file: secrets/hook, http_config: "
+                 "{basic_auth: {username: u, password_file: secrets/pw}}}]\n"
+                 "    slack_configs: [{}]\n    email_configs: [{to: a@x, smarthost: 'h:25', auth_username: u}]\n"
+                 "route: {receiver: a}\n"),
+      "/etc/alertd/alertd.yaml", [](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  const auto* a = cfg.find_receiver("a");
+  REQUIRE(a);
+  CHECK(a->webhooks.at(0).url.file == "/etc/alertd/secrets/hook");
+  CHECK(a->webhooks.at(0).auth.password.file == "/etc/alertd/secrets/pw");
+  CHECK(a->slacks.at(0).api_url.file == "/etc/alertd/secrets/slack");
+  CHECK(a->emails.at(0).auth_password.file == "/run/smtp");
+}
+
+TEST_CASE("a secret file is read at each use, trimmed as Go's strings.TrimSpace, and a missing one is named") {
+  const std::string dir = testing::make_temp_dir("notify-secret-files");
+  testing::write_file(dir + "/token", " \tfirst\r\n\n");
+  const Secret s = Secret::from_file(dir + "/token", "credentials_file");
+  CHECK(resolve(s) == "first");
+  testing::write_file(dir + "/token", "second");
+  CHECK(resolve(s) == "second");
+  std::filesystem::remove(dir + "/token");
+  try {
+    (void)resolve(s);
+    FAIL("a missing secret file must fail");
+  } catch (const SecretFileError& e) {
+    CHECK(std::string(e.what()) == "cannot read credentials_file \"" + dir + "/token\": No such file or directory");
+  }
+  testing::write_file(dir + "/token", "SECRET-s3cr3t\r\nX-Injected: 1\n");
+  HttpAuth auth;
+  auth.scheme = HttpAuth::Scheme::authorization;
+  auth.credentials = s;
+  try {
+    (void)authorization_header(auth);
+    FAIL("credentials with a line break must fail");
+  } catch (const SecretFileError& e) {
+    CHECK(std::string(e.what()) == "credentials_file \"" + dir + "/token\": the credentials contain control characters");
+  }
+  testing::write_file(dir + "/url", "hxxps://hooks.example.com/SECRET-s3cr3t\n");
+  try {
+    (void)resolve_url(Secret::from_file(dir + "/url", "url_file"));
+    FAIL("a URL file with another scheme must fail");
+  } catch (const SecretFileError& e) {
+    CHECK(std::string(e.what()) == "url_file \"" + dir + "/url\": invalid URL: the scheme must be http or https");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("the seed's environment variables become implicit receivers") {
@@ -144,10 +213,10 @@ TEST_CASE("the seed's environment variables become implicit receivers") {
   CHECK(cfg.route.receiver == "default");
   const auto* def = cfg.find_receiver("default");
   REQUIRE(def);
-  CHECK(def->webhooks.at(0).url == "http://127.0.0.1:9/hook");
-  CHECK(def->webhooks.at(0).authorization == "Bearer t");
+  CHECK(def->webhooks.at(0).url.value == "http://127.0.0.1:9/hook");
+  CHECK(authorization_header(def->webhooks.at(0).auth) == "Bearer t");
   CHECK(def->emails.at(0).to.size() == 2);
-  CHECK(def->slacks.at(0).api_url == "http://127.0.0.1:9/slack");
+  CHECK(def->slacks.at(0).api_url.value == "http://127.0.0.1:9/slack");
   CHECK(cfg.find_receiver("monitoring-webhook"));
   CHECK(cfg.find_receiver("monitoring-email"));
   CHECK(cfg.find_receiver("slack"));
@@ -181,22 +250,14 @@ inhibit_rules:
 TEST_CASE("a bad receiver URL or token is reported by where it came from, never by its value") {
   const std::string dir = testing::make_temp_dir("notify-config-secrets");
   const std::string secret = "hxxps://hooks.example.com/services/T0/B0/SECRET-s3cr3t";
-  testing::write_file(dir + "/url", secret + "\n");
-  testing::write_file(dir + "/token", "SECRET-s3cr3t token\n");
   struct Case {
     std::string yaml;
     std::map<std::string, std::string> env;
     std::string error;
   };
   const std::vector<Case> cases = {
-      {"global: {slack_api_url_file: " + dir + "/url}\n", {},
-       "alertd.yaml:1:30: invalid URL in slack_api_url_file: the scheme must be http or https"},
       {"global: {slack_api_url: '" + secret + "'}\n", {},
        "alertd.yaml:1:25: invalid URL in slack_api_url: the scheme must be http or https"},
-      {"receivers: [{name: s, slack_configs: [{api_url_file: " + dir + "/url}]}]\n", {},
-       "alertd.yaml:1:54: invalid URL in slack_configs api_url_file: the scheme must be http or https"},
-      {"receivers: [{name: w, webhook_configs: [{url_file: " + dir + "/url}]}]\n", {},
-       "alertd.yaml:1:52: invalid URL in webhook_configs url_file: the scheme must be http or https"},
       {"receivers: [{name: w, webhook_configs: [{url: '" + secret + "'}]}]\n", {},
        "alertd.yaml:1:47: invalid URL in webhook_configs url: the scheme must be http or https"},
       {"receivers: [{name: w, webhook_configs: [{url: 'https://SECRET-s3cr3t@/x'}]}]\n", {},
@@ -205,11 +266,6 @@ TEST_CASE("a bad receiver URL or token is reported by where it came from, never 
        "alertd.yaml:1:47: invalid URL in webhook_configs url: it contains whitespace or control characters"},
       {"receivers: [{name: a, alertmanager_configs: [{url: 'ftp://u:SECRET-s3cr3t@am:9093'}]}]\n", {},
        "alertd.yaml:1:52: invalid URL in alertmanager_configs url: the scheme must be http or https"},
-      {"receivers: [{name: w, webhook_configs: [{url: 'http://h/', bearer_token_file: " + dir + "/token}]}]\n", {},
-       "alertd.yaml:1:79: invalid bearer token in webhook_configs bearer_token_file: it contains whitespace or "
-       "control characters"},
-      {"receivers: [{name: w, webhook_configs: [{url_file: " + dir + "/SECRET-s3cr3t}]}]\n", {},
-       "alertd.yaml:1:52: cannot read secret file named by url_file: No such file or directory"},
       {"", {{"MONITORING_WEBHOOK_URL", secret}},
        "alertd.yaml: invalid URL in environment variable MONITORING_WEBHOOK_URL: the scheme must be http or https"},
       {"", {{"MONITORING_WEBHOOK_URL", "SECRET-s3cr3t"}},
@@ -264,7 +320,7 @@ TEST_CASE("http_config settings alertd cannot honour are load errors, never acce
         "Alertmanager with alertmanager_configs)");
   CHECK(error("{proxy_url: 'http://proxy:3128'}").find("proxy_url is not supported") != std::string::npos);
   CHECK(error("{basic_auth: {username: u, password: p}, bearer_token: t}").find(
-            "at most one of basic_auth, authorization, bearer_token & bearer_token_file") != std::string::npos);
+            "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured") != std::string::npos);
   CHECK(error("{authorization: {type: Basic, credentials: x}}").find(
             "authorization type cannot be set to \"basic\", use \"basic_auth\" instead") != std::string::npos);
   CHECK(error("{basic_auth: {username: u, password: p, password_file: /x}}").find(

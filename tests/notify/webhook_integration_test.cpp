@@ -1,11 +1,15 @@
 // Webhook and Slack deliveries into real HTTP receivers on loopback, including faults.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/notify/integrations.h"
 #include "alertd/notify/pipeline.h"
+#include "alertd/notify/slack.h"
+#include "alertd/notify/webhook.h"
 #include "fakes.h"
 #include "receiver.h"
 #include "support/process.h"
@@ -46,6 +50,15 @@ struct Stack {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<dispatch::Dispatcher> dispatcher;
 };
+
+Notification one_alert(const std::string& receiver) {
+  Notification n;
+  n.receiver = receiver;
+  n.group_key = "{}:{}";
+  n.alerts = {firing({{"alertname", "A"}}, kT0)};
+  n.now = kT0;
+  return n;
+}
 
 std::string hook_config(const TestReceiver& r, const std::string& extra = "") {
   return "receivers:\n  - name: ops\n    webhook_configs: [{url: '" + r.url() + "'" + extra +
@@ -181,4 +194,74 @@ TEST_CASE("a templates: file redefining slack.default.title changes the title Sl
   CHECK(j["attachments"][0]["title"] == "Down on a b (firing)");
   // The fallback calls slack.default.title, so it follows the redefinition too.
   CHECK(j["attachments"][0]["fallback"] == "Down on a b (firing) | http://alertd.test:9878/#/alerts?receiver=chat");
+}
+
+TEST_CASE("url_file and credentials_file are read at each send: a rotated file takes effect without a reload") {
+  TestReceiver first;
+  TestReceiver second;
+  const std::string dir = twikit::testing::make_temp_dir("notify-rotate");
+  twikit::testing::write_file(dir + "/url", first.url("/one") + "\n");
+  twikit::testing::write_file(dir + "/token", "token-1\n");
+  Stack s("receivers:\n  - name: ops\n    webhook_configs: [{url_file: " + dir + "/url, http_config: "
+          "{authorization: {credentials_file: " + dir + "/token}}}]\n"
+          "route: {receiver: ops, group_by: [alertname], group_wait: 0s}\n");
+  s.dispatcher->put({firing({{"alertname", "A"}}, kT0)});
+  REQUIRE(eventually([&] { return first.delivered().size() == 1; }));
+  CHECK(first.delivered()[0].path == "/one");
+  CHECK(first.delivered()[0].authorization == "Bearer token-1");
+  REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+
+  twikit::testing::write_file(dir + "/url", second.url("/two"));
+  twikit::testing::write_file(dir + "/token", "token-2");
+  s.dispatcher->put({firing({{"alertname", "B"}}, kT0)});
+  REQUIRE(eventually([&] { return second.delivered().size() == 1; }));
+  CHECK(second.delivered()[0].path == "/two");
+  CHECK(second.delivered()[0].authorization == "Bearer token-2");
+  CHECK(first.requests().size() == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a secret file that cannot be read fails the attempt with its name, is retried, and delivers once back") {
+  TestReceiver r;
+  const std::string dir = twikit::testing::make_temp_dir("notify-missing-secret");
+  twikit::testing::write_file(dir + "/token", "SECRET-s3cr3t\n");
+  Stack s(hook_config(r, ", http_config: {basic_auth: {username: alertd, password_file: " + dir + "/missing}}"));
+  // The notifier's own answer names the key and the file.
+  const DeliveryResult direct =
+      WebhookNotifier(s.config.find_receiver("ops")->webhooks.at(0), std::make_shared<CurlHttpClient>())
+          .notify(one_alert("ops"));
+  CHECK(direct.outcome == Outcome::retryable);
+  CHECK(direct.reason == "other");
+  CHECK(direct.detail == "cannot read password_file \"" + dir + "/missing\": No such file or directory");
+  CHECK(r.requests().empty());
+
+  // Through the pipeline: counted as failed with reason "other" and retried until the file appears.
+  s.dispatcher->put({firing({{"alertname", "A"}}, kT0)});
+  REQUIRE(eventually([&] { return s.metrics.failed("webhook", "other") >= 2; }));
+  CHECK(r.requests().empty());
+  std::filesystem::rename(dir + "/token", dir + "/missing");
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  // base64("alertd:SECRET-s3cr3t")
+  CHECK(r.delivered()[0].authorization == "Basic YWxlcnRkOlNFQ1JFVC1zM2NyM3Q=");
+  REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+  CHECK(s.outbox.depth() == 0);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a Slack api_url_file is read at each send, and a file with a bad URL fails without quoting it") {
+  TestReceiver r;
+  const std::string dir = twikit::testing::make_temp_dir("notify-slack-url");
+  twikit::testing::write_file(dir + "/slack", "ftp://hooks.example/SECRET-s3cr3t\n");
+  Stack s("receivers:\n  - name: ops\n    slack_configs: [{api_url_file: " + dir + "/slack}]\n"
+          "route: {receiver: ops, group_by: [alertname], group_wait: 0s}\n");
+  const Notification n = one_alert("ops");
+  SlackNotifier slack(s.config.find_receiver("ops")->slacks.at(0), std::make_shared<CurlHttpClient>());
+  const DeliveryResult bad = slack.notify(n);
+  CHECK(bad.outcome == Outcome::retryable);
+  CHECK(bad.detail == "api_url_file \"" + dir + "/slack\": invalid URL: the scheme must be http or https");
+  twikit::testing::write_file(dir + "/slack", r.url("/services/T/B/X") + "\n");
+  CHECK(slack.notify(n).outcome == Outcome::delivered);
+  REQUIRE(r.delivered().size() == 1);
+  CHECK(r.delivered()[0].path == "/services/T/B/X");
+  std::filesystem::remove_all(dir);
 }
