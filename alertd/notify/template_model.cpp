@@ -1,10 +1,10 @@
 #include "alertd/notify/template_model.h"
 
 #include <algorithm>
-#include <ctime>
 #include <memory>
 #include <stdexcept>
 
+#include "alertd/notify/go_time_format.h"
 #include "alertd/notify/template_data.h"
 
 namespace twikit::notify {
@@ -111,8 +111,66 @@ const std::shared_ptr<const TemplateType>& alerts_type() {
   return type;
 }
 
+const std::shared_ptr<const TemplateType>& time_type();
+
+// A time value is kept as its String() form, which every method reads back.
+GoTime time_of(const TemplateValue& self) {
+  const auto t = self.is_string() ? parse_go_time_string(self.as_string()) : std::nullopt;
+  if (!t) throw std::runtime_error("invalid time.Time value");
+  return *t;
+}
+
+TemplateValue time_value(const GoTime& t) { return TemplateValue(go_time_string(t)).with_type(time_type()); }
+
+// A method of time.Time without arguments returning an int.
+TemplateType::Method int_method(const char* name, std::int64_t (*get)(const GoTime&)) {
+  return [name, get](const TemplateValue& self, const Args& a) {
+    no_args(a, name);
+    return TemplateValue(get(time_of(self)));
+  };
+}
+
+std::int64_t layout_number(const GoTime& t, const char* layout) { return std::stoll(go_time_format(t, layout)); }
+
+// The methods of Go's time.Time that templates call: Format with Go's layouts, the Unix clocks, UTC and
+// Local, and the calendar fields that are plain ints.
 const std::shared_ptr<const TemplateType>& time_type() {
-  static const auto type = std::make_shared<const TemplateType>(TemplateType{"time.Time", {}, false});
+  static const auto type = std::make_shared<const TemplateType>(TemplateType{
+      "time.Time",
+      {{"Format",
+        [](const TemplateValue& self, const Args& a) {
+          if (a.size() != 1) {
+            throw std::runtime_error("wrong number of args for Format: want 1 got " + std::to_string(a.size()));
+          }
+          if (!a[0].is_string()) throw std::runtime_error("wrong type for value; expected string; got " + a[0].type_name());
+          return TemplateValue(go_time_format(time_of(self), a[0].as_string()));
+        }},
+       {"String", [](const TemplateValue& self, const Args& a) { return no_args(a, "String"), TemplateValue(go_time_string(time_of(self))); }},
+       {"UTC",
+        [](const TemplateValue& self, const Args& a) {
+          no_args(a, "UTC");
+          GoTime t = time_of(self);
+          t.offset_seconds = 0;
+          t.zone = "UTC";
+          return time_value(t);
+        }},
+       {"Local", [](const TemplateValue& self, const Args& a) { return no_args(a, "Local"), time_value(go_time_local(time_of(self))); }},
+       {"IsZero",
+        [](const TemplateValue& self, const Args& a) {
+          no_args(a, "IsZero");
+          const GoTime t = time_of(self);
+          return TemplateValue(t.unix_seconds == go_time_from_ms(0).unix_seconds && t.nanos == 0);
+        }},
+       {"Unix", int_method("Unix", [](const GoTime& t) { return t.unix_seconds; })},
+       {"UnixMilli", int_method("UnixMilli", [](const GoTime& t) { return t.unix_seconds * 1000 + t.nanos / 1'000'000; })},
+       {"Year", int_method("Year", [](const GoTime& t) { return layout_number(t, "2006"); })},
+       {"YearDay", int_method("YearDay", [](const GoTime& t) { return layout_number(t, "002"); })},
+       {"Day", int_method("Day", [](const GoTime& t) { return layout_number(t, "2"); })},
+       {"Hour", int_method("Hour", [](const GoTime& t) { return layout_number(t, "15"); })},
+       {"Minute", int_method("Minute", [](const GoTime& t) { return layout_number(t, "4"); })},
+       {"Second", int_method("Second", [](const GoTime& t) { return layout_number(t, "5"); })},
+       {"Nanosecond", int_method("Nanosecond", [](const GoTime& t) { return static_cast<std::int64_t>(t.nanos); })}},
+      false});
   return type;
 }
 
@@ -140,22 +198,7 @@ TemplateValue alert_value(const Alert& a, TimestampMs now) {
 
 }  // namespace
 
-std::string go_time_string(TimestampMs ms) {
-  if (ms == 0) return "0001-01-01 00:00:00 +0000 UTC";
-  const std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  const auto frac = static_cast<int>(ms - static_cast<TimestampMs>(secs) * 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  std::string out = buf;
-  if (frac != 0) {
-    std::string digits = std::to_string(1000 + frac).substr(1);
-    while (digits.back() == '0') digits.pop_back();
-    out += "." + digits;
-  }
-  return out + " +0000 UTC";
-}
+std::string go_time_string(TimestampMs ms) { return go_time_string(go_time_from_ms(ms)); }
 
 TemplateValue template_kv(const Labels& labels) {
   TemplateValue::Map m;

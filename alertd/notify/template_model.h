@@ -10,7 +10,8 @@ namespace twikit::notify {
 /// The data a notification template executes with, shaped like Alertmanager's *template.Data: Receiver,
 /// Status, Alerts (with Firing and Resolved), GroupLabels, CommonLabels, CommonAnnotations (KV with
 /// SortedPairs, Names, Values, Remove), ExternalURL and GroupKey; each alert has Status, Labels,
-/// Annotations, StartsAt, EndsAt, GeneratorURL and Fingerprint.
+/// Annotations, StartsAt, EndsAt (time.Time: printed as Go prints it, with Format, Unix, UnixMilli, UTC, Local,
+/// String, IsZero, Year, YearDay, Day, Hour, Minute, Second, Nanosecond), GeneratorURL and Fingerprint.
 rules::TemplateValue notification_template_data(const Notification& n);
 
 /// A label set as Alertmanager's template.KV (a map with SortedPairs, Names, Values and Remove).
