@@ -31,6 +31,33 @@ struct WebhookConfig {
   bool send_resolved = true;      ///< Alertmanager's default for webhooks.
 };
 
+/// A field of a Slack attachment (Alertmanager's `fields`); title and value are Go templates.
+struct SlackField {
+  std::string title;          ///< Field title (a template; required).
+  std::string value;          ///< Field value (a template; required).
+  std::optional<bool> short_; ///< `short`; unset takes the config's `short_fields`.
+};
+
+/// The confirmation dialog of a Slack action button; every member is a Go template.
+struct SlackConfirm {
+  std::string text;           ///< Dialog text (required).
+  std::string title;          ///< Dialog title.
+  std::string ok_text;        ///< Label of the confirm button.
+  std::string dismiss_text;   ///< Label of the dismiss button.
+};
+
+/// An action button of a Slack attachment (Alertmanager's `actions`); every string is a Go template. A link
+/// button has `url` (name, value and confirm are dropped, as Alertmanager drops them); a message button `name`.
+struct SlackAction {
+  std::string type;                    ///< "button" (required).
+  std::string text;                    ///< Button label (required).
+  std::string url;                     ///< Link of a link button.
+  std::string style;                   ///< "primary", "danger" or empty.
+  std::string name;                    ///< Name of a message button.
+  std::string value;                   ///< Value of a message button.
+  std::optional<SlackConfirm> confirm; ///< Confirmation dialog of a message button.
+};
+
 /// A Slack incoming-webhook integration. The message fields are Go templates executed with Alertmanager's
 /// notification data; each defaults to the template of Alertmanager's name (`slack.default.title`, ...).
 struct SlackConfig {
@@ -48,6 +75,13 @@ struct SlackConfig {
   std::string icon_url = R"({{ template "slack.default.iconurl" . }})";  ///< Bot icon URL.
   std::string callback_id = R"({{ template "slack.default.callbackid" . }})"; ///< Attachment callback id.
   std::string color = R"({{ template "slack.default.color" . }})";       ///< Attachment colour.
+  std::string image_url;          ///< Attachment image URL (a template).
+  std::string thumb_url;          ///< Attachment thumbnail URL (a template).
+  std::vector<SlackField> fields; ///< Attachment fields.
+  bool short_fields = false;      ///< `short` of the fields that do not set it.
+  std::vector<SlackAction> actions; ///< Attachment buttons.
+  bool link_names = false;        ///< Ask Slack to link @names and #channels.
+  std::vector<std::string> mrkdwn_in; ///< Attachment fields Slack reads as markdown; empty = fallback, pretext, text.
   std::shared_ptr<const rules::TemplateSet> templates; ///< The templates the fields call (nullptr: the defaults).
   std::int64_t timeout_ms = 10000;///< Per-request timeout.
   bool send_resolved = false;     ///< Alertmanager's default for Slack.

@@ -74,7 +74,8 @@ WebhookConfig ReceiverReader::webhook(const YAML::Node& n) const {
 SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
   r_.check_keys(n,
                 {"api_url", "api_url_file", "http_config", "channel", "username", "timeout", "send_resolved", "title",
-                 "title_link", "text", "pretext", "fallback", "footer", "icon_emoji", "icon_url", "callback_id", "color"},
+                 "title_link", "text", "pretext", "fallback", "footer", "icon_emoji", "icon_url", "callback_id", "color",
+                 "image_url", "thumb_url", "fields", "short_fields", "actions", "link_names", "mrkdwn_in"},
                 "slack_configs");
   SlackConfig s;
   s.templates = templates_;
@@ -84,9 +85,21 @@ SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
       {"text", &SlackConfig::text},         {"pretext", &SlackConfig::pretext},
       {"fallback", &SlackConfig::fallback}, {"footer", &SlackConfig::footer},
       {"icon_emoji", &SlackConfig::icon_emoji}, {"icon_url", &SlackConfig::icon_url},
-      {"callback_id", &SlackConfig::callback_id}, {"color", &SlackConfig::color}};
+      {"callback_id", &SlackConfig::callback_id}, {"color", &SlackConfig::color},
+      {"image_url", &SlackConfig::image_url}, {"thumb_url", &SlackConfig::thumb_url}};
   for (const auto& [key, member] : fields) {
     if (n[key]) s.*member = template_field(n[key], std::string("slack_configs ") + key);
+  }
+  if (n["short_fields"]) s.short_fields = r_.boolean(n["short_fields"]);
+  if (n["link_names"]) s.link_names = r_.boolean(n["link_names"]);
+  if (n["mrkdwn_in"]) s.mrkdwn_in = r_.strings(n["mrkdwn_in"]);
+  if (const YAML::Node list = n["fields"]; list.IsDefined() && !list.IsNull()) {
+    if (!list.IsSequence()) r_.fail(list, "slack_configs: fields must be a list");
+    for (const auto& f : list) s.fields.push_back(slack_field(f));
+  }
+  if (const YAML::Node list = n["actions"]; list.IsDefined() && !list.IsNull()) {
+    if (!list.IsSequence()) r_.fail(list, "slack_configs: actions must be a list");
+    for (const auto& a : list) s.actions.push_back(slack_action(a));
   }
   if (n["api_url"] && n["api_url_file"]) r_.fail(n["api_url_file"], "at most one of api_url & api_url_file must be configured");
   if (n["api_url"]) {
@@ -107,6 +120,52 @@ SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
   if (n["timeout"]) s.timeout_ms = r_.duration(n["timeout"]);
   if (n["send_resolved"]) s.send_resolved = r_.boolean(n["send_resolved"]);
   return s;
+}
+
+// Alertmanager's checks and words; the strings are templates, parsed now so that a syntax error is a load error.
+SlackField ReceiverReader::slack_field(const YAML::Node& n) const {
+  r_.check_keys(n, {"title", "value", "short"}, "slack_configs fields");
+  SlackField f;
+  if (n["title"]) f.title = template_field(n["title"], "slack_configs fields title");
+  if (n["value"]) f.value = template_field(n["value"], "slack_configs fields value");
+  if (n["short"]) f.short_ = r_.boolean(n["short"]);
+  if (f.title.empty()) r_.fail(n, "missing title in Slack field configuration");
+  if (f.value.empty()) r_.fail(n, "missing value in Slack field configuration");
+  return f;
+}
+
+SlackAction ReceiverReader::slack_action(const YAML::Node& n) const {
+  r_.check_keys(n, {"type", "text", "url", "style", "name", "value", "confirm"}, "slack_configs actions");
+  SlackAction a;
+  const std::pair<const char*, std::string SlackAction::*> strings[] = {
+      {"type", &SlackAction::type}, {"text", &SlackAction::text}, {"url", &SlackAction::url},
+      {"style", &SlackAction::style}, {"name", &SlackAction::name}, {"value", &SlackAction::value}};
+  for (const auto& [key, member] : strings) {
+    if (n[key]) a.*member = template_field(n[key], std::string("slack_configs actions ") + key);
+  }
+  if (const YAML::Node c = n["confirm"]; c.IsDefined() && !c.IsNull()) {
+    r_.check_keys(c, {"text", "title", "ok_text", "dismiss_text"}, "slack_configs actions confirm");
+    SlackConfirm confirm;
+    const std::pair<const char*, std::string SlackConfirm::*> confirm_strings[] = {
+        {"text", &SlackConfirm::text}, {"title", &SlackConfirm::title}, {"ok_text", &SlackConfirm::ok_text},
+        {"dismiss_text", &SlackConfirm::dismiss_text}};
+    for (const auto& [key, member] : confirm_strings) {
+      if (c[key]) confirm.*member = template_field(c[key], std::string("slack_configs actions confirm ") + key);
+    }
+    if (confirm.text.empty()) r_.fail(c, "missing text in Slack confirmation configuration");
+    a.confirm = std::move(confirm);
+  }
+  if (a.type.empty()) r_.fail(n, "missing type in Slack action configuration");
+  if (a.text.empty()) r_.fail(n, "missing text in Slack action configuration");
+  if (!a.url.empty()) {
+    // A link button: Alertmanager drops the message-button members.
+    a.name.clear();
+    a.value.clear();
+    a.confirm.reset();
+  } else if (a.name.empty()) {
+    r_.fail(n, "missing name or url in Slack action configuration");
+  }
+  return a;
 }
 
 EmailConfig ReceiverReader::email(const YAML::Node& n) const {

@@ -48,6 +48,8 @@ class ReceiverReader {
  private:
   WebhookConfig webhook(const YAML::Node& n) const;
   SlackConfig slack(const YAML::Node& n) const;
+  SlackField slack_field(const YAML::Node& n) const;
+  SlackAction slack_action(const YAML::Node& n) const;
   EmailConfig email(const YAML::Node& n) const;
   std::string template_field(const YAML::Node& node, const std::string& what) const;
   void check_smarthost(const YAML::Node& node, const std::string& address, const std::string& what) const;

@@ -19,14 +19,56 @@ nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& c
   put(att, "text", t.text("text", config.text));
   put(att, "fallback", t.text("fallback", config.fallback));
   put(att, "callback_id", t.text("callback_id", config.callback_id));
+  // Fields and actions as Alertmanager sends them: every string executed, `short` always present (the
+  // field's own or short_fields), empty strings and an absent confirm left out.
+  if (!config.fields.empty()) {
+    nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+    for (const auto& f : config.fields) {
+      nlohmann::ordered_json field = nlohmann::ordered_json::object();
+      put(field, "title", t.text("fields title", f.title));
+      put(field, "value", t.text("fields value", f.value));
+      field["short"] = f.short_.value_or(config.short_fields);
+      fields.push_back(std::move(field));
+    }
+    att["fields"] = std::move(fields);
+  }
+  if (!config.actions.empty()) {
+    nlohmann::ordered_json actions = nlohmann::ordered_json::array();
+    for (const auto& a : config.actions) {
+      nlohmann::ordered_json action = nlohmann::ordered_json::object();
+      put(action, "type", t.text("actions type", a.type));
+      put(action, "text", t.text("actions text", a.text));
+      put(action, "url", t.text("actions url", a.url));
+      put(action, "style", t.text("actions style", a.style));
+      put(action, "name", t.text("actions name", a.name));
+      put(action, "value", t.text("actions value", a.value));
+      if (a.confirm) {
+        nlohmann::ordered_json confirm = nlohmann::ordered_json::object();
+        put(confirm, "text", t.text("actions confirm text", a.confirm->text));
+        put(confirm, "title", t.text("actions confirm title", a.confirm->title));
+        put(confirm, "ok_text", t.text("actions confirm ok_text", a.confirm->ok_text));
+        put(confirm, "dismiss_text", t.text("actions confirm dismiss_text", a.confirm->dismiss_text));
+        action["confirm"] = std::move(confirm);
+      }
+      actions.push_back(std::move(action));
+    }
+    att["actions"] = std::move(actions);
+  }
+  put(att, "image_url", t.text("image_url", config.image_url));
+  put(att, "thumb_url", t.text("thumb_url", config.thumb_url));
   put(att, "footer", t.text("footer", config.footer));
   put(att, "color", t.text("color", config.color));
-  att["mrkdwn_in"] = {"fallback", "pretext", "text"};
+  if (config.mrkdwn_in.empty()) {
+    att["mrkdwn_in"] = {"fallback", "pretext", "text"};
+  } else {
+    att["mrkdwn_in"] = config.mrkdwn_in;
+  }
   nlohmann::ordered_json p = nlohmann::ordered_json::object();
   put(p, "channel", t.text("channel", config.channel));
   put(p, "username", t.text("username", config.username));
   put(p, "icon_emoji", t.text("icon_emoji", config.icon_emoji));
   put(p, "icon_url", t.text("icon_url", config.icon_url));
+  if (config.link_names) p["link_names"] = true;
   p["attachments"] = nlohmann::ordered_json::array({att});
   return p;
 }

@@ -13,7 +13,9 @@ namespace twikit::notify {
 /// The message as Alertmanager builds it from the config's template fields: one attachment whose title,
 /// link, text, colour, ... are the executed templates (by default `slack.default.*`: title "[FIRING:n] ...",
 /// a colour by status and severity — "danger" critical or error, "warning" warning or none, "#439FE0" info,
-/// "good" resolved — and per-alert summary, description and runbook link in the text); empty fields are left out.
+/// "good" resolved — and per-alert summary, description and runbook link in the text), then `fields` (title,
+/// value, short) and `actions` (type, text, url, style, name, value, confirm) with every string executed, in
+/// the order of Alertmanager's attachment; empty strings are left out.
 nlohmann::ordered_json slack_payload(const Notification& n, const SlackConfig& config);
 
 /// POSTs the message to the incoming-webhook URL (api_url_file read at each send; a file that cannot be read

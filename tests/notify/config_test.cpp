@@ -411,3 +411,22 @@ TEST_CASE("time interval mistakes are refused at their line and column") {
   CHECK(error_of(head + "time_intervals:\n  - name: x\n    time_intervals: [{weekday: [monday]}]\nroute: {receiver: ops}\n")
             .starts_with("alertd.yaml:4:23:"));
 }
+
+TEST_CASE("Slack fields and actions are checked at load with Alertmanager's words") {
+  const auto slack = [](const std::string& extra) {
+    return error_of("receivers: [{name: s, slack_configs: [{api_url: 'http://h/', " + extra + "}]}]\n");
+  };
+  CHECK(slack("fields: [{value: v}]") == "alertd.yaml:1:71: missing title in Slack field configuration");
+  CHECK(slack("fields: [{title: t}]") == "alertd.yaml:1:71: missing value in Slack field configuration");
+  CHECK(slack("actions: [{text: t, url: 'http://x'}]") == "alertd.yaml:1:72: missing type in Slack action configuration");
+  CHECK(slack("actions: [{type: button, url: 'http://x'}]") ==
+        "alertd.yaml:1:72: missing text in Slack action configuration");
+  CHECK(slack("actions: [{type: button, text: t}]") ==
+        "alertd.yaml:1:72: missing name or url in Slack action configuration");
+  CHECK(slack("actions: [{type: button, text: t, name: n, confirm: {title: x}}]") ==
+        "alertd.yaml:1:114: missing text in Slack confirmation configuration");
+  CHECK(slack("fields: [{title: '{{ .Foo', value: v}]") ==
+        "alertd.yaml:1:79: slack_configs fields title: template: slack_configs fields title:1: unclosed action");
+  CHECK(slack("fields: [{title: t, value: v, short: maybe}]") ==
+        "alertd.yaml:1:99: expected true or false, got \"maybe\"");
+}

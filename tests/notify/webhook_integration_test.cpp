@@ -265,3 +265,53 @@ TEST_CASE("a Slack api_url_file is read at each send, and a file with a bad URL 
   CHECK(r.delivered()[0].path == "/services/T/B/X");
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("Slack fields and actions are templated and sent in the attachment as Alertmanager sends them") {
+  TestReceiver r;
+  Stack s("receivers:\n  - name: ops\n    slack_configs:\n      - api_url: '" + r.url("/slack") + "'\n" +
+          R"(        channel: '#ops'
+        username: alertd
+        title: '{{ .CommonLabels.alertname }}'
+        title_link: ''
+        pretext: ''
+        text: body
+        fallback: fb
+        callback_id: ''
+        footer: ''
+        icon_emoji: ''
+        icon_url: ''
+        color: danger
+        short_fields: true
+        fields:
+          - {title: Service, value: '{{ .CommonLabels.service }}', short: true}
+          - {title: Count, value: '{{ len .Alerts }}'}
+          - {title: Where, value: eu, short: no}
+        actions:
+          - type: button
+            text: 'Runbook {{ .CommonLabels.alertname }}'
+            url: 'https://runbooks.example/{{ .CommonLabels.alertname }}'
+            style: primary
+            name: dropped
+            value: dropped
+            confirm: {text: dropped}
+          - type: button
+            text: Ack
+            name: ack
+            value: '{{ .GroupKey }}'
+            style: danger
+            confirm: {text: 'Ack {{ len .Alerts }}?', title: Sure, ok_text: 'OK', dismiss_text: Cancel}
+route: {receiver: ops, group_by: [alertname], group_wait: 0s}
+)");
+  s.dispatcher->put({firing({{"alertname", "Down"}, {"service", "proxy"}}, kT0)});
+  REQUIRE(eventually([&] { return r.delivered().size() == 1; }));
+  CHECK(r.delivered()[0].path == "/slack");
+  CHECK(r.delivered()[0].body ==
+        R"({"channel":"#ops","username":"alertd","attachments":[{"title":"Down","text":"body","fallback":"fb",)"
+        R"("fields":[{"title":"Service","value":"proxy","short":true},{"title":"Count","value":"1","short":true},)"
+        R"({"title":"Where","value":"eu","short":false}],)"
+        R"("actions":[{"type":"button","text":"Runbook Down","url":"https://runbooks.example/Down","style":"primary"},)"
+        R"({"type":"button","text":"Ack","style":"danger","name":"ack","value":"{}:{alertname=\"Down\"}",)"
+        R"("confirm":{"text":"Ack 1?","title":"Sure","ok_text":"OK","dismiss_text":"Cancel"}}],)"
+        R"("color":"danger","mrkdwn_in":["fallback","pretext","text"]}]})");
+  REQUIRE(s.pipeline->wait_idle(std::chrono::seconds(5)));
+}
