@@ -22,6 +22,44 @@ namespace {
 
 constexpr const char* kApiTokenEnv = "MONITORING_API_TOKEN";
 
+// Whether Go's filepath.Match calls `pattern` malformed (ErrBadPattern, "syntax error in pattern"), which
+// Alertmanager reports for a `templates:` glob: an unclosed class, an escape at the end, or a class bound that
+// is missing or is '-' or ']'. POSIX glob() takes such patterns literally instead.
+bool go_glob_malformed(const std::string& pattern) {
+  std::size_t i = 0;
+  // A class bound: an escaped character, or any character but '-' and ']'.
+  auto bound = [&]() {
+    if (i >= pattern.size() || pattern[i] == '-' || pattern[i] == ']') return false;
+    if (pattern[i] == '\\' && ++i >= pattern.size()) return false;
+    ++i;
+    return true;
+  };
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= pattern.size()) return true;
+      i += 2;
+    } else if (c == '[') {
+      ++i;
+      if (i < pattern.size() && pattern[i] == '^') ++i;
+      int ranges = 0;
+      for (;;) {
+        if (i < pattern.size() && pattern[i] == ']' && ranges > 0) break;
+        if (!bound()) return true;
+        if (i < pattern.size() && pattern[i] == '-') {
+          ++i;
+          if (!bound()) return true;
+        }
+        ++ranges;
+      }
+      ++i;  // the closing ']'
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
+
 class Loader {
  public:
   Loader(const std::string& file, const EnvLookup& env) : r_(file), env_(env) {}
@@ -118,6 +156,7 @@ class Loader {
     for (const auto& entry : list) {
       const std::string pattern_text = r_.str(entry);
       if (pattern_text.empty()) r_.fail(entry, "templates: empty file glob");
+      if (go_glob_malformed(pattern_text)) r_.fail(entry, "templates: syntax error in pattern \"" + pattern_text + "\"");
       std::filesystem::path pattern(pattern_text);
       if (pattern.is_relative()) pattern = base / pattern;
       glob_t g{};

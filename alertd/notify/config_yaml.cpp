@@ -45,8 +45,10 @@ std::string Reader::str(const YAML::Node& node) const {
 }
 
 bool Reader::boolean(const YAML::Node& node) const {
-  // YAML 1.1's spellings, as Alertmanager's YAML library reads them.
+  // YAML 1.1's spellings, as Alertmanager's YAML library reads them; a quoted scalar is a string, which that
+  // library refuses for a boolean ("cannot unmarshal !!str `yes` into bool").
   const std::string s = str(node);
+  if (node.Tag() == "!") fail(node, "expected true or false, got the string \"" + s + "\"");
   for (const char* t : {"true", "True", "TRUE", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON"}) {
     if (s == t) return true;
   }

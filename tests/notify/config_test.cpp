@@ -430,3 +430,20 @@ TEST_CASE("Slack fields and actions are checked at load with Alertmanager's word
   CHECK(slack("fields: [{title: t, value: v, short: maybe}]") ==
         "alertd.yaml:1:99: expected true or false, got \"maybe\"");
 }
+
+TEST_CASE("a quoted boolean and a malformed templates glob are refused, as Alertmanager refuses them") {
+  CHECK(error_of("receivers: [{name: a}]\nroute:\n  receiver: a\n  routes: [{matchers: [a=b], continue: 'yes'}]\n") ==
+        "alertd.yaml:4:40: expected true or false, got the string \"yes\"");
+  CHECK(error_of("templates: ['/etc/[unclosed']\nreceivers: [{name: a}]\nroute: {receiver: a}\n") ==
+        "alertd.yaml:1:13: templates: syntax error in pattern \"/etc/[unclosed\"");
+  // Each checked with Go 1.19's filepath.Glob.
+  for (const char* bad : {"a[]b", "a[-z]", "a[z-]", "x\\", "[^", "/n/[]a].tmpl", "[a-b-c]"}) {
+    INFO(bad);
+    CHECK(error_of(std::string("templates: ['") + bad + "']\nreceivers: [{name: a}]\nroute: {receiver: a}\n")
+              .find("syntax error in pattern") != std::string::npos);
+  }
+  for (const char* fine : {"/nonexistent/*.tmpl", "/nonexistent/[a-z]?.tmpl", "/nonexistent/\\[x", "/n/x\\\\", "/n/[\\]]"}) {
+    INFO(fine);
+    CHECK(error_of(std::string("templates: ['") + fine + "']\nreceivers: [{name: a}]\nroute: {receiver: a}\n").empty());
+  }
+}
