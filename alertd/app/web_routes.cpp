@@ -172,9 +172,12 @@ std::string App::metrics_text(ExpositionFormat format) const {
 
 std::unique_ptr<storage::Queryable> App::remote_queryable() const {
   if (!remote_history_) return nullptr;
+  return std::make_unique<history::TwoTierQueryable>(store_, *remote_history_, remote_memory_start());
+}
+
+TimestampMs App::remote_memory_start() const {
   // The in-memory window: its retention back from now, and nothing from before alertd started.
-  const TimestampMs memory_start = std::max(remote_history_since_, clock_.now_ms() - config()->storage.retention_ms);
-  return std::make_unique<history::TwoTierQueryable>(store_, *remote_history_, memory_start);
+  return std::max(remote_history_since_, clock_.now_ms() - config()->storage.retention_ms);
 }
 
 WebRouter App::routes() {
@@ -361,8 +364,8 @@ WebRouter App::routes() {
   hub_->register_routes(router);
   if (auto* am = hub_->alertmanager_api()) amapi::add_alertmanager_routes(router, *am, kMaxBody);
   dashboard::add_dashboard_routes(router, dashboard_);
-  if (history_) {
-    api::add_historical_routes(router, *history_, store_, [this](std::string_view key) -> std::optional<std::string> {
+  if (historical_) {
+    api::add_historical_routes(router, *historical_, [this](std::string_view key) -> std::optional<std::string> {
       const auto* kpi = config()->kpis.by_key(key);
       if (kpi == nullptr) return std::nullopt;
       return kpi->metric;
