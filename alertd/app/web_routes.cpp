@@ -354,7 +354,7 @@ WebRouter App::routes() {
         const auto p = api::range_params(first(params, "start"), first(params, "end"), first(params, "step"));
         if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
         const auto& r = std::get<api::RangeParams>(p);
-        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms) : nullptr;
+        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms, r.end) : nullptr;
         const auto remote = remote_queryable();
         const storage::Queryable& source = fanout ? *fanout : remote ? *remote : static_cast<const storage::Queryable&>(store_);
         answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });

@@ -1,5 +1,6 @@
 #include "alertd/history/chunk.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -162,12 +163,13 @@ void ChunkEncoder::append_value(std::size_t column, double value) {
   std::int64_t n = 0;
   int prev_ulp = 0;
   int ulp = 0;
-  const bool decimal =
-      as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n, prev_ulp) && as_decimal(value, scale, n, ulp);
+  const bool prev_decimal = as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n, prev_ulp);
+  const bool value_decimal = as_decimal(value, scale, n, ulp);
+  const bool decimal = prev_decimal && value_decimal;
   const std::int64_t diff = n - prev_n;
   const int decimal_at = scale;  // the scale the decoder will use for this value
-  const int value_scale = decimal_scale(value);
-  if (value_scale > scale) scale = value_scale;
+  // A value that is decimal at the current scale cannot need more decimals (decimal_scale is the fewest).
+  if (!value_decimal) scale = std::max(scale, decimal_scale(value));
   if (decimal) {
     for (const DodClass& cls : kDecimalClasses) {
       if (fits_signed(diff, cls.width)) {
@@ -361,8 +363,10 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
       const double v = std::bit_cast<double>(last_bits[c]);
       out.values.push_back(v);
       if (code != 0) {
-        const int value_scale = decimal_scale(v);
-        if (value_scale > scale[c]) scale[c] = value_scale;
+        // As the encoder: only a value that is not decimal at the current scale can raise it.
+        std::int64_t n = 0;
+        int ulp = 0;
+        if (!as_decimal(v, scale[c], n, ulp)) scale[c] = std::max(scale[c], decimal_scale(v));
       }
     }
   }
