@@ -57,6 +57,9 @@ bool as_decimal(double v, int scale, std::int64_t& n, int& ulp) {
   return true;
 }
 
+// Integers a double holds exactly: 2^53.
+constexpr std::int64_t kExactIntegers = std::int64_t{1} << 53;
+
 // The fewest decimals (0…6) that represent `v` as above, or -1.
 int decimal_scale(double v) {
   std::int64_t n = 0;
@@ -269,6 +272,8 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   std::vector<int> lead(columns, -1);
   std::vector<int> trail(columns, 0);
   std::vector<int> scale(columns, -1);
+  std::vector<std::int64_t> decimal_n(columns, 0);  // the last value's n at `scale`, when decimal_known
+  std::vector<char> decimal_known(columns, 0);
   const auto truncated = [&error] {
     error = "chunk truncated";
     return false;
@@ -329,9 +334,9 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
           if (!in.read_bit(bit)) return truncated();
           correction = bit ? ~std::uint64_t{0} : 1;
         }
-        std::int64_t prev_n = 0;
+        std::int64_t prev_n = decimal_n[c];
         int prev_ulp = 0;
-        if (!as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n, prev_ulp)) {
+        if (!decimal_known[c] && !as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n, prev_ulp)) {
           error = "chunk decimal delta without a decimal previous value";
           return false;
         }
@@ -339,7 +344,11 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
         const auto n = static_cast<std::int64_t>(static_cast<std::uint64_t>(prev_n) +
                                                  static_cast<std::uint64_t>(sign_extend(payload, cls.width)));
         last_bits[c] = double_bits(static_cast<double>(n) / kPow10[scale[c]]) + correction;
+        // n / 10^scale within one unit in the last place: as_decimal() of it gives n back, and the scale stays.
+        decimal_n[c] = n;
+        decimal_known[c] = n < kExactIntegers && n > -kExactIntegers;  // else as_decimal() reports it next time
       } else if (code == 1 || code == 2) {
+        decimal_known[c] = false;
         if (code == 2) {
           std::uint64_t leading = 0;
           std::uint64_t meaningful = 0;
@@ -362,8 +371,9 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
       }
       const double v = std::bit_cast<double>(last_bits[c]);
       out.values.push_back(v);
-      if (code != 0) {
-        // As the encoder: only a value that is not decimal at the current scale can raise it.
+      if (code == 1 || code == 2) {
+        // As the encoder: only a value that is not decimal at the current scale can raise it (a decimal
+        // delta's value is decimal at it).
         std::int64_t n = 0;
         int ulp = 0;
         if (!as_decimal(v, scale[c], n, ulp)) scale[c] = std::max(scale[c], decimal_scale(v));

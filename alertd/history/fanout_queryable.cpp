@@ -67,7 +67,13 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<st
   // Per label set, the tiers in time order: aggregates, raw history, memory.
   Merged merged;
   try {
-    if (!read_ahead(matchers, mint, history_end, merged)) merged = read_history(matchers, mint, history_end, max_samples_);
+    std::vector<storage::SeriesSamples> ahead;
+    if (read_ahead(matchers, mint, history_end, ahead)) {
+      if (maxt < bounds_.memory_start) return ahead;
+      for (auto& s : ahead) merged[*s.labels] = std::move(s.samples);
+    } else {
+      merged = read_history(matchers, mint, history_end, max_samples_);
+    }
   } catch (const HistoryLimitError&) {
     throw std::runtime_error("query processing would load too many samples into memory in query execution");
   }
@@ -80,7 +86,7 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<st
 }
 
 bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
-                                 TimestampMs history_end, Merged& out) const {
+                                 TimestampMs history_end, std::vector<storage::SeriesSamples>& out) const {
   if (range_end_ <= 0) return false;
   std::string key;
   for (const auto& m : matchers) key += m.to_string() + ",";
@@ -94,19 +100,21 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
     const std::size_t limit = max_samples_ == 0 ? room : std::min(room, max_samples_);
     try {
       if (limit > 0) {
-        entry.series = read_history(matchers, entry.from, entry.to, limit);
+        Merged read = read_history(matchers, entry.from, entry.to, limit);
+        entry.series = merged_series(read);
         entry.usable = true;
       }
     } catch (const HistoryLimitError&) {
       entry.series.clear();  // too large to hold ahead: step by step
     }
-    for (const auto& [labels, samples] : entry.series) read_ahead_samples_ += samples.size();
+    for (const auto& series : entry.series) read_ahead_samples_ += series.samples.size();
     it = read_ahead_.emplace(std::move(key), std::move(entry)).first;
   }
   const ReadAhead& r = it->second;
   if (!r.usable || mint < r.from || history_end > r.to) return false;
   std::size_t n = 0;
-  for (const auto& [labels, samples] : r.series) {
+  for (const storage::SeriesSamples& series : r.series) {
+    const auto& samples = series.samples;
     const auto first = std::lower_bound(samples.begin(), samples.end(), mint,
                                         [](const storage::Sample& s, TimestampMs t) { return s.t < t; });
     const auto last = std::upper_bound(first, samples.end(), history_end,
@@ -114,7 +122,7 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
     if (first == last) continue;
     n += static_cast<std::size_t>(last - first);
     if (max_samples_ != 0 && n > max_samples_) throw HistoryLimitError("over the limit");
-    out[labels].assign(first, last);
+    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(first, last)});
   }
   return true;
 }

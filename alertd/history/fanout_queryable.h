@@ -85,14 +85,14 @@ class FanoutQueryable final : public storage::Queryable {
                       std::size_t limit) const;
   /// read_history() through the read-ahead of a range query; false when it does not apply.
   bool read_ahead(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs history_end,
-                  Merged& out) const;
+                  std::vector<storage::SeriesSamples>& out) const;
 
   /// One matcher set's history read ahead: [from, to].
   struct ReadAhead {
     TimestampMs from = 0;
     TimestampMs to = 0;
     bool usable = false;  // false: too large, read step by step
-    Merged series;
+    std::vector<storage::SeriesSamples> series;  // sorted by labels; each step shares their labels
   };
 
   TierBounds bounds_;
