@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "alertd/api/prometheus_api.h"
+#include "alertd/history/aggregate.h"
+#include "alertd/history/prometheus_queryable.h"
 #include "alertd/promql/ast.h"
 #include "alertd/promql/parser.h"
 #include "common/json_text.h"
@@ -65,19 +67,19 @@ nlohmann::ordered_json labels_json(const Labels& labels) {
   return out;
 }
 
-double bucket_value(const history::Aggregate& a, const std::string& aggregation) {
-  if (aggregation == "min") return a.min;
-  if (aggregation == "max") return a.max;
-  if (aggregation == "sum") return a.sum;
-  if (aggregation == "count") return a.count;
-  if (aggregation == "last") return a.last;
-  return a.sum / a.count;  // avg
+Refusal too_many_raw(const HistoricalApiOptions& options, std::int64_t interval_ms) {
+  return {400, "exceeded maximum resolution of " + std::to_string(options.max_points) +
+                   " points per series in raw samples; use resolution=" + duration_text(interval_ms) +
+                   " or a shorter range"};
 }
 
-Refusal too_many_raw(const HistoricalApiOptions& options, const history::HistoryOptions& ho) {
-  return {400, "exceeded maximum resolution of " + std::to_string(options.max_points) +
-                   " points per series in raw samples; use resolution=" + duration_text(ho.aggregation_interval_ms) +
-                   " or a shorter range"};
+history::Aggregation aggregation_of(const std::string& name) {
+  if (name == "min") return history::Aggregation::min;
+  if (name == "max") return history::Aggregation::max;
+  if (name == "sum") return history::Aggregation::sum;
+  if (name == "count") return history::Aggregation::count;
+  if (name == "last") return history::Aggregation::last;
+  return history::Aggregation::avg;
 }
 
 /// The parsed parameters of one request.
@@ -96,7 +98,7 @@ std::optional<std::string> first_param(const WebRequest& req, const char* a, con
   return req.param(b);
 }
 
-std::variant<Query, Refusal> parse(const WebRequest& req, history::HistoryTier& tier, const KpiResolver& resolver,
+std::variant<Query, Refusal> parse(const WebRequest& req, const history::HistoricalSource& source, const KpiResolver& resolver,
                                    const HistoricalApiOptions& options) {
   Query q;
   q.key = req.path.substr(kPrefix.size());
@@ -106,7 +108,7 @@ std::variant<Query, Refusal> parse(const WebRequest& req, history::HistoryTier& 
   if (!is_valid_metric_name(q.metric)) {
     return Refusal{404, "unknown metric \"" + q.key + "\": neither a KPI key nor a metric name"};
   }
-  const TimestampMs now = tier.clock().now_ms();
+  const TimestampMs now = source.now();
   const auto time_param = [](const std::optional<std::string>& text, const char* name,
                              TimestampMs fallback) -> std::variant<TimestampMs, Refusal> {
     if (!text) return fallback;
@@ -128,7 +130,7 @@ std::variant<Query, Refusal> parse(const WebRequest& req, history::HistoryTier& 
     }
     q.aggregation = *a;
   }
-  const std::int64_t interval = tier.store().options().aggregation_interval_ms;
+  const std::int64_t interval = source.aggregation_interval_ms();
   const std::optional<std::string> resolution = first_param(req, "resolution", "step");
   if (resolution && *resolution != "raw") {
     const auto ms = parse_duration_param(*resolution);
@@ -178,7 +180,7 @@ std::variant<Query, Refusal> parse(const WebRequest& req, history::HistoryTier& 
     if (!is_valid_label_name(name)) return Refusal{400, "invalid parameter \"" + name + "\": not a label name"};
     q.matchers.emplace_back(storage::MatchType::eq, name, value);
   }
-  if (tier.store().series({storage::LabelMatcher(storage::MatchType::eq, "__name__", q.metric)}).empty()) {
+  if (!source.has_metric(q.metric)) {
     return Refusal{404, "unknown metric \"" + q.key + "\": no series named \"" + q.metric + "\" in the history"};
   }
   return q;
@@ -186,77 +188,64 @@ std::variant<Query, Refusal> parse(const WebRequest& req, history::HistoryTier& 
 
 }  // namespace
 
-WebResponse historical_response(const WebRequest& request, history::HistoryTier& tier, const storage::Queryable& memory,
+WebResponse historical_response(const WebRequest& request, const history::HistoricalSource& source,
                                 const KpiResolver& resolver, const HistoricalApiOptions& options) {
-  const auto parsed = parse(request, tier, resolver, options);
-  if (const auto* r = std::get_if<Refusal>(&parsed)) return error_response(*r);
-  const Query& q = std::get<Query>(parsed);
-  const history::TierBounds bounds = tier.bounds();
-  const history::HistoryOptions& ho = tier.store().options();
-  nlohmann::ordered_json series = nlohmann::ordered_json::array();
-  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
-  if (q.step_ms == 0) {
-    // Raw samples only: no aggregates stand in for deleted raw data.
-    history::TierBounds raw_only = bounds;
-    raw_only.raw_start = std::numeric_limits<TimestampMs>::min();
-    // At most max_points per series is read (one more tells that a series has too many).
-    const std::size_t series_count = tier.store().series(q.matchers).size();
-    const history::FanoutQueryable queryable(memory, tier.store(), raw_only, series_count * options.max_points + 1);
-    std::vector<storage::SeriesSamples> selected;
-    try {
-      selected = queryable.select(q.matchers, q.from, q.to);
-    } catch (const std::runtime_error&) {
-      return error_response(too_many_raw(options, ho));
-    }
-    for (const auto& s : selected) {
-      nlohmann::ordered_json points = nlohmann::ordered_json::array();
-      std::size_t n = 0;
-      for (const storage::Sample& sample : s.samples) {
-        if (storage::is_stale_marker(sample.v)) continue;
-        if (++n > options.max_points) return error_response(too_many_raw(options, ho));
-        points.push_back(point(sample.t, sample.v));
+  try {
+    const auto parsed = parse(request, source, resolver, options);
+    if (const auto* r = std::get_if<Refusal>(&parsed)) return error_response(*r);
+    const Query& q = std::get<Query>(parsed);
+    nlohmann::ordered_json series = nlohmann::ordered_json::array();
+    if (q.step_ms == 0) {
+      std::vector<storage::SeriesSamples> selected;
+      try {
+        selected = source.raw(q.matchers, q.from, q.to, options.max_points);
+      } catch (const history::TooManySamplesError&) {
+        return error_response(too_many_raw(options, source.aggregation_interval_ms()));
       }
-      if (!points.empty()) series.push_back({{"labels", labels_json(*s.labels)}, {"points", std::move(points)}});
-    }
-    if (q.from < bounds.raw_start) {
-      warnings.push_back("raw samples are kept for " + duration_text(ho.raw_retention_ms) + ": none before " +
-                         format_rfc3339(bounds.raw_start) + "; ask for resolution=" +
-                         duration_text(ho.aggregation_interval_ms) + " to see older data");
-    }
-  } else {
-    for (const auto& s : tier.store().select_aggregated(q.matchers, q.from, q.to, q.step_ms)) {
-      nlohmann::ordered_json points = nlohmann::ordered_json::array();
-      for (const history::Aggregate& a : s.buckets) {
-        if (a.count > 0) points.push_back(point(a.start, bucket_value(a, q.aggregation)));
+      for (const auto& s : selected) {
+        nlohmann::ordered_json points = nlohmann::ordered_json::array();
+        std::size_t n = 0;
+        for (const storage::Sample& sample : s.samples) {
+          if (storage::is_stale_marker(sample.v)) continue;
+          if (++n > options.max_points) return error_response(too_many_raw(options, source.aggregation_interval_ms()));
+          points.push_back(point(sample.t, sample.v));
+        }
+        if (!points.empty()) series.push_back({{"labels", labels_json(*s.labels)}, {"points", std::move(points)}});
       }
-      if (!points.empty()) series.push_back({{"labels", labels_json(s.labels)}, {"points", std::move(points)}});
+    } else {
+      for (const auto& s : source.buckets(q.matchers, q.from, q.to, q.step_ms, aggregation_of(q.aggregation))) {
+        nlohmann::ordered_json points = nlohmann::ordered_json::array();
+        for (const storage::Sample& p : s.points) points.push_back(point(p.t, p.v));
+        if (!points.empty()) series.push_back({{"labels", labels_json(s.labels)}, {"points", std::move(points)}});
+      }
     }
-    const TimestampMs aggregate_start = tier.clock().now_ms() - ho.aggregated_retention_ms;
-    if (q.from < aggregate_start) {
-      warnings.push_back("aggregates are kept for " + duration_text(ho.aggregated_retention_ms) + ": none before " +
-                         format_rfc3339(aggregate_start));
-    }
+    nlohmann::ordered_json data;
+    data["metric"] = q.metric;
+    if (q.metric != q.key) data["key"] = q.key;
+    data["resolution"] = q.step_ms == 0 ? "raw" : duration_text(q.step_ms);
+    data["aggregation"] = q.aggregation;
+    data["series"] = std::move(series);
+    data["warnings"] = source.warnings(q.from, q.step_ms == 0);
+    WebResponse res;
+    res.set_body(safe_dump(nlohmann::ordered_json{{"status", "success"}, {"data", std::move(data)}}), kJson);
+    return res;
+  } catch (const history::RemoteHistoryError& e) {
+    // The backend, not the request, failed: Prometheus' own words for a failed upstream.
+    WebResponse res;
+    res.status = e.unreachable() ? 503 : 502;
+    res.set_body(error_json("unavailable", e.what()), kJson);
+    return res;
   }
-  nlohmann::ordered_json data;
-  data["metric"] = q.metric;
-  if (q.metric != q.key) data["key"] = q.key;
-  data["resolution"] = q.step_ms == 0 ? "raw" : duration_text(q.step_ms);
-  data["aggregation"] = q.aggregation;
-  data["series"] = std::move(series);
-  data["warnings"] = std::move(warnings);
-  WebResponse res;
-  res.set_body(safe_dump(nlohmann::ordered_json{{"status", "success"}, {"data", std::move(data)}}), kJson);
-  return res;
 }
 
-void add_historical_routes(WebRouter& router, history::HistoryTier& tier, const storage::Queryable& memory,
-                           KpiResolver resolver, HistoricalApiOptions options) {
+void add_historical_routes(WebRouter& router, const history::HistoricalSource& source, KpiResolver resolver,
+                           HistoricalApiOptions options) {
   WebRouteOptions route;
   route.methods = {"GET"};
   route.errors = WebErrorFormat::json;
   router.add_prefix(std::string(kPrefix),
-                    [&tier, &memory, resolver = std::move(resolver), options](const WebRequest& req, WebResponse& res) {
-                      res = historical_response(req, tier, memory, resolver, options);
+                    [&source, resolver = std::move(resolver), options](const WebRequest& req, WebResponse& res) {
+                      res = historical_response(req, source, resolver, options);
                     },
                     route);
 }

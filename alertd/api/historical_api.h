@@ -8,8 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "alertd/history/history_tier.h"
-#include "alertd/storage/series_store.h"
+#include "alertd/history/historical_source.h"
 #include "common/web_router.h"
 
 namespace twikit::api {
@@ -23,13 +22,14 @@ struct HistoricalApiOptions {
   std::size_t max_points = 11'000;
 };
 
-/// Answers one GET /api/monitoring/historical/:metric request (`request.path` carries :metric). Reads the
-/// in-memory window through `memory` and the disk through `tier`; `resolver` (may be empty) maps KPI keys.
-WebResponse historical_response(const WebRequest& request, history::HistoryTier& tier, const storage::Queryable& memory,
+/// Answers one GET /api/monitoring/historical/:metric request (`request.path` carries :metric) from `source`
+/// (the embedded tier or a remote backend; a remote that cannot answer gives 503 when unreachable, else 502,
+/// naming it); `resolver` (may be empty) maps KPI keys.
+WebResponse historical_response(const WebRequest& request, const history::HistoricalSource& source,
                                 const KpiResolver& resolver, const HistoricalApiOptions& options = {});
 
-/// Registers GET /api/monitoring/historical/:metric on `router`. `tier` and `memory` must outlive it.
-void add_historical_routes(WebRouter& router, history::HistoryTier& tier, const storage::Queryable& memory,
-                           KpiResolver resolver = {}, HistoricalApiOptions options = {});
+/// Registers GET /api/monitoring/historical/:metric on `router`. `source` must outlive it.
+void add_historical_routes(WebRouter& router, const history::HistoricalSource& source, KpiResolver resolver = {},
+                           HistoricalApiOptions options = {});
 
 }  // namespace twikit::api

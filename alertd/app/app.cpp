@@ -109,12 +109,21 @@ void App::start() {
         cfg->storage.history.url, *client_, std::chrono::milliseconds(cfg->storage.history.timeout_ms),
         options_.query_max_samples);
     remote_history_since_ = clock_.now_ms();
+    historical_ = std::make_unique<history::RemoteHistoricalSource>(
+        *remote_history_, store_, clock_, [this] { return remote_memory_start(); },
+        cfg->storage.history.aggregate_interval_ms);
   } else if (cfg->storage.history.enabled) {
     history_ = std::make_unique<history::HistoryTier>(cfg->storage, clock_);
     history_->start();
     history::HistoryTier* tier = history_.get();
+    historical_ = std::make_unique<history::StoreHistoricalSource>(tier->store(), store_, clock_,
+                                                                   [tier] { return tier->bounds().memory_start; });
+  }
+  if (historical_) {
     history_trends_ = std::make_unique<dashboard::HistoryTrendSource>(
-        store_, tier->store(), [tier] { return tier->bounds().memory_start; }, tier->bounds().aggregate_interval_ms);
+        store_, *historical_,
+        [this] { return history_ ? history_->bounds().memory_start : remote_memory_start(); },
+        historical_->aggregation_interval_ms());
   }
   scrape_ = std::make_unique<scrape::ScrapeManager>(
       *client_, store_, clock_, [this](const scrape::ScrapeTarget& target, TimestampMs) { scraped(target); },

@@ -19,6 +19,8 @@
 #include "alertd/dashboard/history_trend_source.h"
 #include "alertd/history/history_tier.h"
 #include "alertd/history/prometheus_queryable.h"
+#include "alertd/history/remote_historical_source.h"
+#include "alertd/history/store_historical_source.h"
 #include "alertd/live/live_hub.h"
 #include "alertd/promql/engine.h"
 #include "alertd/rules/manager.h"
@@ -110,6 +112,7 @@ class App {
   void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
   // Memory, then the Prometheus backend before the memory window; null without that backend.
   std::unique_ptr<storage::Queryable> remote_queryable() const;
+  TimestampMs remote_memory_start() const;  // where the in-memory window begins, with the remote backend
   // An acknowledgement, silence or escalation as an `alerts` event (live_updates.cpp; any thread).
   void publish_activity(const AlertActivity& activity);
   // alertd's own parts as the health document shows them.
@@ -127,6 +130,7 @@ class App {
   std::unique_ptr<dashboard::HistoryTrendSource> history_trends_;  // the dashboard's trends, when history_ is on
   std::unique_ptr<history::PrometheusQueryable> remote_history_;   // storage.history.backend: prometheus
   TimestampMs remote_history_since_ = 0;                           // the memory window starts no earlier
+  std::unique_ptr<history::HistoricalSource> historical_;  // /api/monitoring/historical and the trends' history
   std::unique_ptr<scrape::ScrapeManager> scrape_;
   std::unique_ptr<NotificationHub> hub_;
   // The monitoring documents (rebuilt after each evaluation), the live-update hub and the rules API; all

@@ -172,9 +172,12 @@ std::string App::metrics_text(ExpositionFormat format) const {
 
 std::unique_ptr<storage::Queryable> App::remote_queryable() const {
   if (!remote_history_) return nullptr;
+  return std::make_unique<history::TwoTierQueryable>(store_, *remote_history_, remote_memory_start());
+}
+
+TimestampMs App::remote_memory_start() const {
   // The in-memory window: its retention back from now, and nothing from before alertd started.
-  const TimestampMs memory_start = std::max(remote_history_since_, clock_.now_ms() - config()->storage.retention_ms);
-  return std::make_unique<history::TwoTierQueryable>(store_, *remote_history_, memory_start);
+  return std::max(remote_history_since_, clock_.now_ms() - config()->storage.retention_ms);
 }
 
 WebRouter App::routes() {
@@ -351,7 +354,7 @@ WebRouter App::routes() {
         const auto p = api::range_params(first(params, "start"), first(params, "end"), first(params, "step"));
         if (const auto* error = std::get_if<api::ApiError>(&p)) return fail(res, *error);
         const auto& r = std::get<api::RangeParams>(p);
-        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms) : nullptr;
+        const auto fanout = history_ ? history_->queryable(store_, options_.query_max_samples, r.step_ms, r.end) : nullptr;
         const auto remote = remote_queryable();
         const storage::Queryable& source = fanout ? *fanout : remote ? *remote : static_cast<const storage::Queryable&>(store_);
         answer(params, res, [&](const promql::Expr& expr) { return engine_.range_query(expr, source, r.start, r.end, r.step_ms); });
@@ -361,8 +364,8 @@ WebRouter App::routes() {
   hub_->register_routes(router);
   if (auto* am = hub_->alertmanager_api()) amapi::add_alertmanager_routes(router, *am, kMaxBody);
   dashboard::add_dashboard_routes(router, dashboard_);
-  if (history_) {
-    api::add_historical_routes(router, *history_, store_, [this](std::string_view key) -> std::optional<std::string> {
+  if (historical_) {
+    api::add_historical_routes(router, *historical_, [this](std::string_view key) -> std::optional<std::string> {
       const auto* kpi = config()->kpis.by_key(key);
       if (kpi == nullptr) return std::nullopt;
       return kpi->metric;

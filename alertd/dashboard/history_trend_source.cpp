@@ -7,7 +7,7 @@
 
 namespace twikit::dashboard {
 
-std::vector<history::Aggregate> HistoryTrendSource::buckets(const std::string& metric, const std::string& service,
+std::vector<storage::Sample> HistoryTrendSource::buckets(const std::string& metric, const std::string& service,
                                                             TimestampMs start, TimestampMs end, TimestampMs now) const {
   const auto key = std::make_pair(metric, service);
   {
@@ -17,24 +17,24 @@ std::vector<history::Aggregate> HistoryTrendSource::buckets(const std::string& m
       return it->second.buckets;
     }
   }
-  std::vector<history::SeriesAggregates> series;
+  std::vector<history::SeriesPoints> series;
   try {
-    series = history_.select_aggregated(service_matchers(metric, service), start, end, interval_ms_);
+    series = history_.buckets(service_matchers(metric, service), start, end, interval_ms_, history::Aggregation::last);
   } catch (const std::exception& e) {
     logger("dashboard")->warn("msg=\"trend history read failed\" metric={} err={}", logfmt_value(metric),
                               logfmt_value(e.what()));
     return {};
   }
   // The series with the newest bucket: one exporter's view of the service, not a blend of two.
-  const history::SeriesAggregates* best = nullptr;
+  const history::SeriesPoints* best = nullptr;
   for (const auto& s : series) {
-    if (s.buckets.empty()) continue;
-    if (best == nullptr || s.buckets.back().start > best->buckets.back().start ||
-        (s.buckets.back().start == best->buckets.back().start && s.labels < best->labels)) {
+    if (s.points.empty()) continue;
+    if (best == nullptr || s.points.back().t > best->points.back().t ||
+        (s.points.back().t == best->points.back().t && s.labels < best->labels)) {
       best = &s;
     }
   }
-  Cached entry{now, start, end, best != nullptr ? best->buckets : std::vector<history::Aggregate>{}};
+  Cached entry{now, start, end, best != nullptr ? best->points : std::vector<storage::Sample>{}};
   std::lock_guard<std::mutex> lock(mu_);
   ++reads_;
   cache_[key] = entry;
@@ -57,17 +57,17 @@ std::vector<TrendPoint> HistoryTrendSource::points(const std::string& metric, co
   const std::int64_t k_first = (to - from) / step_ms;
   const std::int64_t k_memory = to >= memory_start ? (to - memory_start) / step_ms : -1;  // steps from memory_start on
   std::vector<TrendPoint> out;
-  const std::vector<history::Aggregate> buckets = this->buckets(metric, service, from - kLookbackMs, memory_start, to);
+  const std::vector<storage::Sample> buckets = this->buckets(metric, service, from - kLookbackMs, memory_start, to);
   for (std::int64_t k = k_first; k > k_memory && !buckets.empty(); --k) {
     const TimestampMs t = to - k * step_ms;
     // The newest bucket that has ended by t.
-    const auto it = std::upper_bound(buckets.begin(), buckets.end(), t, [this](TimestampMs x, const history::Aggregate& b) {
-      return x < b.start + interval_ms_;
+    const auto it = std::upper_bound(buckets.begin(), buckets.end(), t, [this](TimestampMs x, const storage::Sample& b) {
+      return x < b.t + interval_ms_;
     });
     if (it == buckets.begin()) continue;
-    const history::Aggregate& b = *(it - 1);
-    if (b.start + interval_ms_ <= t - kLookbackMs || b.count <= 0) continue;
-    out.push_back({t, b.last});
+    const storage::Sample& b = *(it - 1);
+    if (b.t + interval_ms_ <= t - kLookbackMs) continue;
+    out.push_back({t, b.v});
   }
   if (k_memory >= 0) {
     const auto recent = memory.points(metric, service, to - k_memory * step_ms, to, step_ms);

@@ -1,5 +1,8 @@
 #include "alertd/history/bit_stream.h"
 
+#include <bit>
+#include <cstring>
+
 namespace twikit::history {
 
 void BitWriter::write(std::uint64_t value, int count) {
@@ -21,6 +24,17 @@ bool BitReader::read(int count, std::uint64_t& out) {
     pos_ = bytes_.size() * 8;
     return false;
   }
+  const std::size_t first_byte = pos_ / 8;
+  const int first_used = static_cast<int>(pos_ % 8);
+  if (count > 0 && count <= 56 && first_byte + 8 <= bytes_.size()) {
+    // Fast path: one big-endian 64-bit load holds the `used` bits already read and all `count` wanted.
+    std::uint64_t word = 0;
+    std::memcpy(&word, bytes_.data() + first_byte, sizeof word);
+    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
+    out = (word << first_used) >> (64 - count);
+    pos_ += static_cast<std::size_t>(count);
+    return true;
+  }
   std::uint64_t value = 0;
   while (count > 0) {
     const int used = static_cast<int>(pos_ % 8);
@@ -33,13 +47,6 @@ bool BitReader::read(int count, std::uint64_t& out) {
     count -= take;
   }
   out = value;
-  return true;
-}
-
-bool BitReader::read_bit(bool& out) {
-  std::uint64_t v = 0;
-  if (!read(1, v)) return false;
-  out = v != 0;
   return true;
 }
 

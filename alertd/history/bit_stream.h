@@ -34,7 +34,12 @@ class BitReader {
   /// Reads `count` bits (0…64) into `out`; false when fewer remain.
   bool read(int count, std::uint64_t& out);
   /// Reads one bit; false at the end.
-  bool read_bit(bool& out);
+  bool read_bit(bool& out) {
+    if (pos_ >= bytes_.size() * 8) return false;
+    out = ((bytes_[pos_ / 8] >> (7 - pos_ % 8)) & 1U) != 0;
+    ++pos_;
+    return true;
+  }
   /// How many bits are left.
   std::size_t remaining() const { return bytes_.size() * 8 - pos_; }
 

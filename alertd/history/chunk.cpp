@@ -1,5 +1,6 @@
 #include "alertd/history/chunk.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -55,6 +56,9 @@ bool as_decimal(double v, int scale, std::int64_t& n, int& ulp) {
   ulp = static_cast<int>(diff);
   return true;
 }
+
+// Integers a double holds exactly: 2^53.
+constexpr std::int64_t kExactIntegers = std::int64_t{1} << 53;
 
 // The fewest decimals (0…6) that represent `v` as above, or -1.
 int decimal_scale(double v) {
@@ -162,12 +166,13 @@ void ChunkEncoder::append_value(std::size_t column, double value) {
   std::int64_t n = 0;
   int prev_ulp = 0;
   int ulp = 0;
-  const bool decimal =
-      as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n, prev_ulp) && as_decimal(value, scale, n, ulp);
+  const bool prev_decimal = as_decimal(std::bit_cast<double>(prev_bits), scale, prev_n, prev_ulp);
+  const bool value_decimal = as_decimal(value, scale, n, ulp);
+  const bool decimal = prev_decimal && value_decimal;
   const std::int64_t diff = n - prev_n;
   const int decimal_at = scale;  // the scale the decoder will use for this value
-  const int value_scale = decimal_scale(value);
-  if (value_scale > scale) scale = value_scale;
+  // A value that is decimal at the current scale cannot need more decimals (decimal_scale is the fewest).
+  if (!value_decimal) scale = std::max(scale, decimal_scale(value));
   if (decimal) {
     for (const DodClass& cls : kDecimalClasses) {
       if (fits_signed(diff, cls.width)) {
@@ -267,6 +272,8 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   std::vector<int> lead(columns, -1);
   std::vector<int> trail(columns, 0);
   std::vector<int> scale(columns, -1);
+  std::vector<std::int64_t> decimal_n(columns, 0);  // the last value's n at `scale`, when decimal_known
+  std::vector<char> decimal_known(columns, 0);
   const auto truncated = [&error] {
     error = "chunk truncated";
     return false;
@@ -327,9 +334,9 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
           if (!in.read_bit(bit)) return truncated();
           correction = bit ? ~std::uint64_t{0} : 1;
         }
-        std::int64_t prev_n = 0;
+        std::int64_t prev_n = decimal_n[c];
         int prev_ulp = 0;
-        if (!as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n, prev_ulp)) {
+        if (!decimal_known[c] && !as_decimal(std::bit_cast<double>(last_bits[c]), scale[c], prev_n, prev_ulp)) {
           error = "chunk decimal delta without a decimal previous value";
           return false;
         }
@@ -337,7 +344,11 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
         const auto n = static_cast<std::int64_t>(static_cast<std::uint64_t>(prev_n) +
                                                  static_cast<std::uint64_t>(sign_extend(payload, cls.width)));
         last_bits[c] = double_bits(static_cast<double>(n) / kPow10[scale[c]]) + correction;
+        // n / 10^scale within one unit in the last place: as_decimal() of it gives n back, and the scale stays.
+        decimal_n[c] = n;
+        decimal_known[c] = n < kExactIntegers && n > -kExactIntegers;  // else as_decimal() reports it next time
       } else if (code == 1 || code == 2) {
+        decimal_known[c] = false;
         if (code == 2) {
           std::uint64_t leading = 0;
           std::uint64_t meaningful = 0;
@@ -360,9 +371,12 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
       }
       const double v = std::bit_cast<double>(last_bits[c]);
       out.values.push_back(v);
-      if (code != 0) {
-        const int value_scale = decimal_scale(v);
-        if (value_scale > scale[c]) scale[c] = value_scale;
+      if (code == 1 || code == 2) {
+        // As the encoder: only a value that is not decimal at the current scale can raise it (a decimal
+        // delta's value is decimal at it).
+        std::int64_t n = 0;
+        int ulp = 0;
+        if (!as_decimal(v, scale[c], n, ulp)) scale[c] = std::max(scale[c], decimal_scale(v));
       }
     }
   }

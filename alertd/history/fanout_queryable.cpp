@@ -49,36 +49,92 @@ bool counter_by_name(std::string_view name) {
 }
 
 FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                                 std::size_t max_samples, std::int64_t step_ms)
+                                 std::size_t max_samples, std::int64_t step_ms, TimestampMs range_end)
     : memory_(memory),
       history_(history),
       bounds_(bounds),
       max_samples_(max_samples),
       aggregates_before_(bounds.aggregate_interval_ms > 0 && step_ms >= kDownsampleStepFactor * bounds.aggregate_interval_ms
                              ? std::max(bounds.raw_start, bounds.memory_start)
-                             : bounds.raw_start) {}
+                             : bounds.raw_start),
+      range_end_(range_end) {}
 
 std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
                                                             TimestampMs mint, TimestampMs maxt) const {
   if (mint >= bounds_.memory_start || maxt < mint) return memory_.select(matchers, mint, maxt);
   used_history_ = true;
+  const TimestampMs history_end = std::min(maxt, bounds_.memory_start - 1);
+  // Per label set, the tiers in time order: aggregates, raw history, memory.
+  Merged merged;
   try {
-    return select_tiers(matchers, mint, maxt);
+    std::vector<storage::SeriesSamples> ahead;
+    if (read_ahead(matchers, mint, history_end, ahead)) {
+      if (maxt < bounds_.memory_start) return ahead;
+      for (auto& s : ahead) merged[*s.labels] = std::move(s.samples);
+    } else {
+      merged = read_history(matchers, mint, history_end, max_samples_);
+    }
   } catch (const HistoryLimitError&) {
     throw std::runtime_error("query processing would load too many samples into memory in query execution");
   }
+  if (maxt >= bounds_.memory_start) {
+    for (auto& series : memory_.select(matchers, bounds_.memory_start, maxt)) {
+      append_after(merged[*series.labels], series.samples);
+    }
+  }
+  return merged_series(merged);
 }
 
-std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vector<storage::LabelMatcher>& matchers,
-                                                                  TimestampMs mint, TimestampMs maxt) const {
+bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
+                                 TimestampMs history_end, std::vector<storage::SeriesSamples>& out) const {
+  if (range_end_ <= 0) return false;
+  std::string key;
+  for (const auto& m : matchers) key += m.to_string() + ",";
+  std::lock_guard lock(read_ahead_mu_);
+  auto it = read_ahead_.find(key);
+  if (it == read_ahead_.end()) {
+    ReadAhead entry;
+    entry.from = mint;
+    entry.to = std::max(history_end, std::min(range_end_, bounds_.memory_start - 1));
+    const std::size_t room = kReadAheadSamples > read_ahead_samples_ ? kReadAheadSamples - read_ahead_samples_ : 0;
+    const std::size_t limit = max_samples_ == 0 ? room : std::min(room, max_samples_);
+    try {
+      if (limit > 0) {
+        Merged read = read_history(matchers, entry.from, entry.to, limit);
+        entry.series = merged_series(read);
+        entry.usable = true;
+      }
+    } catch (const HistoryLimitError&) {
+      entry.series.clear();  // too large to hold ahead: step by step
+    }
+    for (const auto& series : entry.series) read_ahead_samples_ += series.samples.size();
+    it = read_ahead_.emplace(std::move(key), std::move(entry)).first;
+  }
+  const ReadAhead& r = it->second;
+  if (!r.usable || mint < r.from || history_end > r.to) return false;
+  std::size_t n = 0;
+  for (const storage::SeriesSamples& series : r.series) {
+    const auto& samples = series.samples;
+    const auto first = std::lower_bound(samples.begin(), samples.end(), mint,
+                                        [](const storage::Sample& s, TimestampMs t) { return s.t < t; });
+    const auto last = std::upper_bound(first, samples.end(), history_end,
+                                       [](TimestampMs t, const storage::Sample& s) { return t < s.t; });
+    if (first == last) continue;
+    n += static_cast<std::size_t>(last - first);
+    if (max_samples_ != 0 && n > max_samples_) throw HistoryLimitError("over the limit");
+    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(first, last)});
+  }
+  return true;
+}
+
+FanoutQueryable::Merged FanoutQueryable::read_history(const std::vector<storage::LabelMatcher>& matchers,
+                                                      TimestampMs mint, TimestampMs history_end, std::size_t limit) const {
   std::size_t read = 0;
-  // Per label set, the tiers in time order: aggregates, raw history, memory.
-  std::map<Labels, std::vector<storage::Sample>> merged;
-  const TimestampMs history_end = std::min(maxt, bounds_.memory_start - 1);
+  Merged merged;
   if (mint < aggregates_before_) {
     const TimestampMs agg_end = std::min(history_end, aggregates_before_ - 1);
     const std::int64_t width = bounds_.aggregate_interval_ms;
-    const auto aggregated = history_.select_aggregated(matchers, mint, agg_end, width, max_samples_);
+    const auto aggregated = history_.select_aggregated(matchers, mint, agg_end, width, limit);
     for (const auto& series : aggregated) read += series.buckets.size();
     for (auto& series : aggregated) {
       const bool counter = counter_by_name(label_value(series.labels, "__name__"));
@@ -95,18 +151,13 @@ std::vector<storage::SeriesSamples> FanoutQueryable::select_tiers(const std::vec
     }
   }
   if (history_end >= std::max(mint, aggregates_before_)) {
-    const std::size_t budget = max_samples_ == 0 ? 0 : (read >= max_samples_ ? 1 : max_samples_ - read);
-    if (max_samples_ != 0 && read >= max_samples_) throw HistoryLimitError("over the limit");
+    if (limit != 0 && read >= limit) throw HistoryLimitError("over the limit");
+    const std::size_t budget = limit == 0 ? 0 : limit - read;
     for (auto& series : history_.select(matchers, std::max(mint, aggregates_before_), history_end, budget)) {
       append_after(merged[series.labels], series.samples);
     }
   }
-  if (maxt >= bounds_.memory_start) {
-    for (auto& series : memory_.select(matchers, bounds_.memory_start, maxt)) {
-      append_after(merged[*series.labels], series.samples);
-    }
-  }
-  return merged_series(merged);
+  return merged;
 }
 
 std::vector<std::string> FanoutQueryable::warnings() const {

@@ -14,10 +14,16 @@
 // aggregates for everything before the memory window, raw retention or not: Thanos' automatic choice of
 // resolution (step / 5), so that a month at a 1-hour step reads 8,640 buckets per series instead of
 // 172,800 samples; its range functions see one sample per bucket, which a window of 25 minutes or more holds.
+//
+// A range query's engine selects once per step (the lookback or the range before each step). Given the
+// query's end, the first history read of a matcher set reads ahead to that end (or the memory window) and
+// later steps are sliced from it, so each chunk is decoded once per query instead of once per step; a read
+// ahead that would pass kReadAheadSamples reads step by step instead (memory stays bounded per query).
 
 #include <atomic>
 #include <cstddef>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,6 +45,10 @@ struct TierBounds {
 /// A step at least this many aggregation intervals wide reads aggregates before the memory window.
 inline constexpr std::int64_t kDownsampleStepFactor = 5;
 
+/// Samples a range query's history reads may hold ahead of its steps, over all its matcher sets (16 bytes
+/// each: 128 MiB at most); past it the query reads step by step.
+inline constexpr std::size_t kReadAheadSamples = 8'000'000;
+
 /// Whether `name` is a counter by Prometheus' naming conventions (_total, _count, _sum, _bucket).
 bool counter_by_name(std::string_view name);
 
@@ -50,9 +60,10 @@ class FanoutQueryable final : public storage::Queryable {
   /// Reads `memory` for [bounds.memory_start, ∞) and `history` before that. A select() that would read more
   /// than `max_samples` (0: no limit) from the history throws std::runtime_error with Prometheus' message
   /// (the API answers 422), before holding them all.
-  /// `step_ms` is the range query's step (0 for an instant query); see kDownsampleStepFactor.
+  /// `step_ms` is the range query's step (0 for an instant query); see kDownsampleStepFactor. `range_end` is
+  /// the range query's end (0: none), which history reads may read ahead to.
   FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                  std::size_t max_samples = 0, std::int64_t step_ms = 0);
+                  std::size_t max_samples = 0, std::int64_t step_ms = 0, TimestampMs range_end = 0);
 
   /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
   std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
@@ -68,8 +79,21 @@ class FanoutQueryable final : public storage::Queryable {
  private:
   const storage::Queryable& memory_;
   HistoryStore& history_;
-  std::vector<storage::SeriesSamples> select_tiers(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
-                                                   TimestampMs maxt) const;
+  using Merged = std::map<Labels, std::vector<storage::Sample>>;
+  /// The history tiers (aggregates, raw) in [mint, history_end], at most `limit` samples (0: none).
+  Merged read_history(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs history_end,
+                      std::size_t limit) const;
+  /// read_history() through the read-ahead of a range query; false when it does not apply.
+  bool read_ahead(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs history_end,
+                  std::vector<storage::SeriesSamples>& out) const;
+
+  /// One matcher set's history read ahead: [from, to].
+  struct ReadAhead {
+    TimestampMs from = 0;
+    TimestampMs to = 0;
+    bool usable = false;  // false: too large, read step by step
+    std::vector<storage::SeriesSamples> series;  // sorted by labels; each step shares their labels
+  };
 
   TierBounds bounds_;
   std::size_t max_samples_;
@@ -77,6 +101,10 @@ class FanoutQueryable final : public storage::Queryable {
   mutable std::atomic<bool> used_history_{false};
   mutable std::atomic<bool> used_aggregates_{false};
   mutable std::atomic<bool> used_step_aggregates_{false};  // aggregates inside the raw retention (a coarse step)
+  TimestampMs range_end_;
+  mutable std::mutex read_ahead_mu_;
+  mutable std::map<std::string, ReadAhead> read_ahead_;  // by the matchers' text
+  mutable std::size_t read_ahead_samples_ = 0;
 };
 
 /// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).

@@ -84,8 +84,8 @@ TierBounds HistoryTier::bounds() const {
 }
 
 std::unique_ptr<FanoutQueryable> HistoryTier::queryable(const storage::Queryable& memory, std::size_t max_samples,
-                                                        std::int64_t step_ms) {
-  return std::make_unique<FanoutQueryable>(memory, *store_, bounds(), max_samples, step_ms);
+                                                        std::int64_t step_ms, TimestampMs range_end) {
+  return std::make_unique<FanoutQueryable>(memory, *store_, bounds(), max_samples, step_ms, range_end);
 }
 
 void HistoryTier::collect(std::vector<MetricFamily>& out) const { history::collect(*store_, out); }

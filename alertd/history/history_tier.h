@@ -46,9 +46,10 @@ class HistoryTier final : public scrape::SampleSink {
   /// Where the tiers meet now.
   TierBounds bounds() const;
   /// A Queryable for one query over `memory` and the history, reading at most `max_samples` from disk (0: no
-  /// limit); `step_ms` is a range query's step (0: instant), which may choose aggregates (see FanoutQueryable).
+  /// limit); `step_ms` is a range query's step (0: instant), which may choose aggregates, and `range_end` its
+  /// end (0: instant), which history reads may read ahead to (see FanoutQueryable).
   std::unique_ptr<FanoutQueryable> queryable(const storage::Queryable& memory, std::size_t max_samples = 0,
-                                             std::int64_t step_ms = 0);
+                                             std::int64_t step_ms = 0, TimestampMs range_end = 0);
   /// Appends alertd_history_* to `out`.
   void collect(std::vector<MetricFamily>& out) const;
   /// The store (for the historical API and tests).

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "alertd/storage/series_store.h"
 #include "common/http_client.h"
 
@@ -16,7 +18,14 @@ namespace twikit::history {
 /// JSON); what() says which and names the URL without its query.
 class RemoteHistoryError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  /// `unreachable`: no HTTP answer at all (refused, timed out), as opposed to a wrong one.
+  RemoteHistoryError(const std::string& what, bool unreachable = false)
+      : std::runtime_error(what), unreachable_(unreachable) {}
+  /// Whether the backend gave no HTTP answer (an API says 503) rather than a wrong one (502).
+  bool unreachable() const { return unreachable_; }
+
+ private:
+  bool unreachable_;
 };
 
 /// A Queryable over `GET <base_url>/api/v1/query` with a range selector (`{matchers}[<range>ms]` at the end
@@ -37,7 +46,25 @@ class PrometheusQueryable final : public storage::Queryable {
   /// The query text and time select() sends for a range (for tests and the log).
   static std::string selector(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs maxt);
 
+  /// `<function>({matchers}[step - 1ms])` through `GET <base_url>/api/v1/query_range`, evaluated at the last
+  /// millisecond of each bucket of `step_ms` whose start lies in [first_bucket, last_bucket] (both bucket
+  /// starts): Prometheus 2's closed range [t - (step - 1ms), t] is then exactly the bucket. Each returned
+  /// sample is stamped with its bucket's start. `function` is e.g. "avg_over_time". Throws
+  /// RemoteHistoryError when the remote cannot answer.
+  std::vector<storage::SeriesSamples> over_time(const std::string& function,
+                                                const std::vector<storage::LabelMatcher>& matchers,
+                                                TimestampMs first_bucket, TimestampMs last_bucket,
+                                                std::int64_t step_ms) const;
+  /// Whether the remote knows any series named `metric` at any time (`GET <base_url>/api/v1/label/__name__/values`
+  /// with `match[]`). Throws RemoteHistoryError when the remote cannot answer.
+  bool has_metric(const std::string& metric) const;
+  /// The base URL, without a trailing slash.
+  const std::string& base_url() const { return base_url_; }
+
  private:
+  /// GET `path_and_query` on the remote; the parsed JSON of a success answer, else RemoteHistoryError.
+  nlohmann::json get(const std::string& path, const std::string& query) const;
+
   std::string base_url_;
   HttpClient& client_;
   std::chrono::milliseconds timeout_;

@@ -20,65 +20,18 @@
 
 #include "alertd/history/chunk.h"
 #include "alertd/history/history_store.h"
+#include "bench/history/bench_data.h"
 
 using namespace twikit;
 using namespace twikit::history;
+using twikit::bench::labels_of;
+using twikit::bench::SeriesModel;
 using Steady = std::chrono::steady_clock;
 
 namespace {
 
 constexpr TimestampMs kT0 = 1'700'000'100'000;
-constexpr std::int64_t kStep = 15'000;
-
-// Values that move like twikit-sim's, one kind per series: counters with integer increments, integer
-// gauges that change now and then, two-decimal gauges on a random walk (some scaled to seconds or
-// ratios, as the exporter does), and 0/1 flags that almost never change.
-struct SeriesModel {
-  int kind;
-  std::mt19937_64 rng;
-  double value;
-
-  SeriesModel(int index) : kind(index % 5), rng(static_cast<std::uint64_t>(index) * 7919 + 1), value(0) {
-    std::uniform_real_distribution<double> u(0, 1);
-    switch (kind) {
-      case 0: value = std::floor(u(rng) * 500000); break;
-      case 1: value = std::floor(10 + u(rng) * 200); break;
-      case 2: value = std::round((20 + u(rng) * 40) * 100) / 100; break;
-      case 3: value = std::round((80 + u(rng) * 20) * 100) / 100 / 100; break;
-      default: value = 1; break;
-    }
-  }
-
-  double next() {
-    std::uniform_real_distribution<double> u(0, 1);
-    switch (kind) {
-      case 0: value += std::floor(20 + u(rng) * 180); break;
-      case 1:
-        if (u(rng) < 0.3) value = std::clamp(value + std::floor(u(rng) * 5) - 2, 0.0, 1000.0);
-        break;
-      case 2: value = std::clamp(std::round((value + (u(rng) * 2 - 1) * 4) * 100) / 100, 10.0, 120.0); break;
-      case 3: {
-        const double percent = std::clamp(std::round((value * 100 + (u(rng) * 2 - 1) * 0.5) * 100) / 100, 50.0, 100.0);
-        value = percent / 100;
-        break;
-      }
-      default:
-        if (u(rng) < 0.0005) value = 1 - value;
-        break;
-    }
-    return value;
-  }
-};
-
-Labels labels_of(int index) {
-  static const char* kNames[] = {"twikit_requests_total",        "twikit_sessions_active",
-                                 "twikit_response_time_seconds", "twikit_session_success_ratio",
-                                 "twikit_up"};
-  return make_labels({{"__name__", kNames[index % 5]},
-                      {"instance", "host-" + std::to_string(index / 50) + ":9877"},
-                      {"job", "twikit"},
-                      {"service", "svc-" + std::to_string(index / 5 % 10)}});
-}
+constexpr std::int64_t kStep = twikit::bench::kStepMs;
 
 double ms_since(Steady::time_point start) {
   return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
@@ -92,37 +45,6 @@ std::uint64_t du_bytes(const std::filesystem::path& dir, const std::string& only
     total += e.file_size();
   }
   return total;
-}
-
-std::string format_double(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-// The same samples as OpenMetrics, series by series (families are contiguous: series of one name are
-// generated together by walking the indices with the same name).
-void write_openmetrics(const std::string& path, int series, std::int64_t steps) {
-  std::ofstream out(path);
-  for (int kind = 0; kind < 5; ++kind) {
-    for (int i = kind; i < series; i += 5) {
-      SeriesModel model(i);
-      const Labels labels = labels_of(i);
-      std::string prefix = labels[0].second + "{";
-      for (std::size_t k = 1; k < labels.size(); ++k) {
-        prefix += (k > 1 ? "," : "") + labels[k].first + "=\"" + labels[k].second + "\"";
-      }
-      prefix += "} ";
-      for (std::int64_t s = 0; s < steps; ++s) {
-        const TimestampMs t = kT0 + s * kStep;
-        out << prefix << format_double(model.next()) << ' ' << t / 1000 << '.' << (t % 1000) / 100 << (t % 100) / 10
-            << t % 10 << '\n';
-      }
-    }
-  }
-  out << "# EOF\n";
 }
 
 template <typename F>
@@ -303,7 +225,9 @@ int main(int argc, char** argv) {
   if (promtool) {
     const std::string om = dir + "/samples.om";
     const auto w = Steady::now();
-    write_openmetrics(om, series, steps);
+    std::vector<twikit::bench::BenchSeries> specs;
+    for (int i = 0; i < series; ++i) specs.push_back({labels_of(i), i, kT0, steps});
+    twikit::bench::write_openmetrics(om, std::move(specs));
     std::printf("openmetrics: %.1f MB written in %.1f s\n",
                 static_cast<double>(std::filesystem::file_size(om)) / 1e6, ms_since(w) / 1000);
     const auto p = Steady::now();

@@ -4,6 +4,7 @@
 #include "alertd/config/kpi_table.h"
 #include "alertd/dashboard/history_trend_source.h"
 #include "alertd/dashboard/trends.h"
+#include "alertd/history/store_historical_source.h"
 #include "fixture.h"
 #include "support/process.h"
 
@@ -38,7 +39,9 @@ TEST_CASE("trend points before the memory window come from the history's buckets
   storage::SeriesStore store;
   for (TimestampMs t = kNow - 30 * kMin; t <= kNow; t += kMin) put(store, "twikit_sessions", "session_manager", t, 1000);
   const TimestampMs memory_start = kNow - 30 * kMin;
-  const HistoryTrendSource source(store, history, [&] { return memory_start; }, 5 * kMin);
+  const FakeClock clock(kNow);
+  const history::StoreHistoricalSource buckets(history, store, clock, [&] { return memory_start; });
+  const HistoryTrendSource source(store, buckets, [&] { return memory_start; }, 5 * kMin);
 
   const auto points = source.points("twikit_sessions", "session_manager", kNow - 24 * kHour, kNow, 5 * kMin);
   // kNow is 22:13:20 UTC, so the steps sit at :03:20, :08:20, …; a step takes the newest bucket that has
@@ -72,7 +75,9 @@ TEST_CASE("trend buckets are read from the history once per aggregation interval
   for (TimestampMs t = kNow - 3 * kHour; t <= kNow - 2 * kHour; t += kMin) history.append(labels, storage::Sample{t, 7});
   REQUIRE(history.flush());
   storage::SeriesStore store;
-  const HistoryTrendSource source(store, history, [] { return kNow - kHour; }, 5 * kMin);
+  const FakeClock clock(kNow);
+  const history::StoreHistoricalSource buckets(history, store, clock, [] { return kNow - kHour; });
+  const HistoryTrendSource source(store, buckets, [] { return kNow - kHour; }, 5 * kMin);
   const auto first = source.points("twikit_sessions", "session_manager", kNow - 24 * kHour, kNow, 5 * kMin);
   CHECK(first.size() == 13);  // 3 h ago to 2 h ago, and the step up to 5 minutes after
   CHECK(source.points("twikit_sessions", "session_manager", kNow - 24 * kHour + kMin, kNow + kMin, 5 * kMin).size() == 13);
@@ -91,7 +96,9 @@ TEST_CASE("with the whole range inside the memory window the history is not read
   REQUIRE(history.flush());
   storage::SeriesStore store;
   put(store, "twikit_sessions", "session_manager", kNow - 10 * kMin, 5);
-  const HistoryTrendSource source(store, history, [] { return kNow - kHour; }, 5 * kMin);
+  const FakeClock clock(kNow);
+  const history::StoreHistoricalSource buckets(history, store, clock, [] { return kNow - kHour; });
+  const HistoryTrendSource source(store, buckets, [] { return kNow - kHour; }, 5 * kMin);
   CHECK(source.points("twikit_sessions", "session_manager", kNow - 20 * kMin, kNow, 5 * kMin) ==
         std::vector<TrendPoint>{{kNow - 10 * kMin, 5}});
 }

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "alertd/api/historical_api.h"
+#include "alertd/history/history_tier.h"
+#include "alertd/history/store_historical_source.h"
 #include "common/http_client.h"
 #include "common/web_server.h"
 #include "support/process.h"
@@ -22,6 +24,7 @@ class Fixture {
  public:
   explicit Fixture(std::size_t max_points = 11'000)
       : dir_(testing::make_temp_dir("historical-api")), clock_(kT0), tier_(storage(), clock_),
+        source_(tier_.store(), memory_, clock_, [this] { return tier_.bounds().memory_start; }),
         server_(router(max_points), WebServerOptions{}) {
     for (const char* service : {"a", "b"}) {
       const Labels labels = make_labels({{"__name__", "twikit_sessions_active"}, {"service", service}});
@@ -53,7 +56,7 @@ class Fixture {
     api::HistoricalApiOptions options;
     options.max_points = max_points;
     api::add_historical_routes(
-        r, tier_, memory_,
+        r, source_,
         [](std::string_view key) -> std::optional<std::string> {
           if (key == "sessions.active") return "twikit_sessions_active";
           return std::nullopt;
@@ -66,6 +69,7 @@ class Fixture {
   FakeClock clock_;
   storage::SeriesStore memory_;
   history::HistoryTier tier_;
+  history::StoreHistoricalSource source_;
   CurlHttpClient client_;
   WebServer server_;
 };

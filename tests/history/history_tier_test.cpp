@@ -171,6 +171,48 @@ TEST_CASE("a range query older than the in-memory window is answered from the hi
   CHECK_FALSE(recent->used_history());
 }
 
+TEST_CASE("a range query that reads ahead to its end answers exactly as one that reads the history step by step") {
+  const auto dir = testing::make_temp_dir("history-tier");
+  FakeClock clock(kT0 - 3 * kHour);
+  storage::SeriesStore memory;
+  history::HistoryTier tier(storage_in(dir), clock);
+  for (const char* service : {"a", "b"}) {
+    const Labels labels = make_labels({{"__name__", "twikit_requests_total"}, {"service", service}});
+    for (int i = 0; i <= 720; ++i) {
+      clock.set_ms(kT0 - 3 * kHour + i * 15'000);
+      record(memory, tier, labels, {{clock.now_ms(), i * (service[0] == 'a' ? 1.5 : 7.0)}});
+    }
+  }
+  tier.store().flush();
+  memory.drop_before(kT0 - kHour);
+
+  promql::Engine engine;
+  for (const char* query : {"twikit_requests_total", "rate(twikit_requests_total[5m])",
+                            "twikit_requests_total offset 10m", "max_over_time(twikit_requests_total[7m])"}) {
+    INFO(query);
+    const auto expr = promql::parse(query);
+    const TimestampMs start = kT0 - 170 * 60'000;
+    const auto step_by_step = tier.queryable(memory, 0, 60'000);
+    const auto read_ahead = tier.queryable(memory, 0, 60'000, kT0);
+    const promql::Matrix a = engine.range_query(*expr, *step_by_step, start, kT0, 60'000).matrix;
+    const promql::Matrix b = engine.range_query(*expr, *read_ahead, start, kT0, 60'000).matrix;
+    REQUIRE(a.size() == 2);
+    REQUIRE(b.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      CHECK(a[i].labels == b[i].labels);
+      REQUIRE(a[i].points.size() == 171);
+      REQUIRE(b[i].points.size() == 171);
+      for (std::size_t k = 0; k < a[i].points.size(); ++k) {
+        CHECK(a[i].points[k].t == b[i].points[k].t);
+        CHECK(bits(a[i].points[k].v) == bits(b[i].points[k].v));
+      }
+    }
+  }
+  // The read ahead does not lift --query.max-samples from a step's select.
+  CHECK_THROWS_WITH(tier.queryable(memory, 100, 60'000, kT0)->select(name_is("twikit_requests_total"), kT0 - 3 * kHour, kT0),
+                    "query processing would load too many samples into memory in query execution");
+}
+
 TEST_CASE("beyond the raw retention a query reads the 5-minute aggregates and warns that it did") {
   const auto dir = testing::make_temp_dir("history-tier");
   config::StorageConfig storage = storage_in(dir);
