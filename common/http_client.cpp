@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include <curl/curl.h>
 
@@ -140,19 +141,27 @@ HttpResponse CurlHttpClient::send(const HttpRequest& request) {
   return std::move(send_all({request}, 1).front());
 }
 
-std::vector<HttpResponse> CurlHttpClient::send_all(const std::vector<HttpRequest>& requests,
-                                                   std::size_t max_concurrency) {
-  std::vector<HttpResponse> responses(requests.size());
-  std::vector<Transfer> transfers(requests.size());
+namespace {
+
+// libcurl's multi loop visits every transfer it holds on each wake-up (curl_multi_perform, and the poll
+// set curl_multi_poll builds), so one loop costs O(n²) for n transfers in flight: at 1,000 it spent a
+// quarter of a second of CPU per collection and delayed every answer. Beyond this many transfers in flight,
+// the batch is split over several loops on their own threads.
+constexpr std::size_t kTransfersPerLoop = 128;
+
+// Runs requests [begin, end) through one multi loop with at most `max_concurrency` in flight.
+void run_loop(const std::vector<HttpRequest>& requests, std::vector<HttpResponse>& responses, std::size_t begin,
+              std::size_t end, std::size_t max_concurrency) {
+  std::vector<Transfer> transfers(end - begin);
   CURLM* multi = curl_multi_init();
-  max_concurrency = std::max<std::size_t>(1, max_concurrency);
-  std::size_t next = 0;
+  std::size_t next = begin;
   std::size_t in_flight = 0;
   auto fill = [&] {
-    while (in_flight < max_concurrency && next < requests.size()) {
-      transfers[next].request = &requests[next];
-      transfers[next].response = &responses[next];
-      start(transfers[next], multi);
+    while (in_flight < max_concurrency && next < end) {
+      Transfer& t = transfers[next - begin];
+      t.request = &requests[next];
+      t.response = &responses[next];
+      start(t, multi);
       ++next;
       ++in_flight;
     }
@@ -175,6 +184,30 @@ std::vector<HttpResponse> CurlHttpClient::send_all(const std::vector<HttpRequest
     if (in_flight > 0) curl_multi_poll(multi, nullptr, 0, 50, nullptr);
   }
   curl_multi_cleanup(multi);
+}
+
+}  // namespace
+
+std::vector<HttpResponse> CurlHttpClient::send_all(const std::vector<HttpRequest>& requests,
+                                                   std::size_t max_concurrency) {
+  std::vector<HttpResponse> responses(requests.size());
+  max_concurrency = std::max<std::size_t>(1, max_concurrency);
+  const std::size_t parallel = std::min(requests.size(), max_concurrency);
+  const std::size_t loops = std::max<std::size_t>(1, (parallel + kTransfersPerLoop - 1) / kTransfersPerLoop);
+  if (loops == 1) {
+    run_loop(requests, responses, 0, requests.size(), max_concurrency);
+    return responses;
+  }
+  // Contiguous slices, the concurrency cap shared between them (their sum never exceeds it).
+  std::vector<std::thread> threads;
+  threads.reserve(loops);
+  for (std::size_t l = 0; l < loops; ++l) {
+    const std::size_t begin = requests.size() * l / loops;
+    const std::size_t end = requests.size() * (l + 1) / loops;
+    const std::size_t concurrency = std::max<std::size_t>(1, max_concurrency / loops);
+    threads.emplace_back([&, begin, end, concurrency] { run_loop(requests, responses, begin, end, concurrency); });
+  }
+  for (auto& t : threads) t.join();
   return responses;
 }
 

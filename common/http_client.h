@@ -55,7 +55,8 @@ class HttpClient {
                                              std::size_t max_concurrency) = 0;
 };
 
-/// HttpClient over libcurl's multi interface: one event loop per call, no threads of its own.
+/// HttpClient over libcurl's multi interface: one event loop per call on the calling thread, or, when more
+/// than 128 requests may be in flight, one loop per 128 on threads of the call's own (joined before it returns).
 class CurlHttpClient final : public HttpClient {
  public:
   CurlHttpClient();

@@ -4,6 +4,7 @@
 
 #include "common/labels.h"
 #include "common/yaml_errors.h"
+#include "exporter/config_target_files.h"
 
 namespace twikit::exporter {
 namespace {
@@ -146,6 +147,9 @@ void check_not_empty(const std::string& file, const YAML::Node& root, const Expo
   if (!root || root.IsNull() || (root.IsMap() && root.size() == 0)) {
     throw ConfigError(file + ":1:1: the configuration is empty: no targets to collect from" + hint);
   }
+  if (const YAML::Node files = root["target_files"]; files && !files.IsNull() && !root["targets"]) {
+    fail_at(file, files, "no targets: the files of 'target_files' list none" + hint);
+  }
   const YAML::Node targets = root["targets"];
   if (!targets) fail_at(file, root, "no targets: 'targets' is missing" + hint);
   if (targets.IsNull()) {
@@ -167,7 +171,7 @@ ExporterConfig load_config_string(const std::string& text, const std::string& fi
     if (!options.allow_empty) check_not_empty(file, root, cfg);
     return cfg;
   }
-  check_keys(file, root, "the top level", {"web", "collection", "targets", "common_metrics", "services"});
+  check_keys(file, root, "the top level", {"web", "collection", "targets", "target_files", "common_metrics", "services"});
   if (const YAML::Node web = root["web"]) {
     check_keys(file, web, "web", {"listen_address"});
     if (web["listen_address"]) cfg.listen_address = scalar_as<std::string>(file, web["listen_address"], "host:port");
@@ -180,18 +184,26 @@ ExporterConfig load_config_string(const std::string& text, const std::string& fi
       cfg.services[kv.first.Scalar()] = load_metrics(file, kv.second, "services." + kv.first.Scalar());
     }
   }
+  // Inline targets and those of target files pass the same checks; a name is unique across all of them.
+  std::map<std::string, std::string> names;  // target name → the file that lists it
+  const auto add = [&](const std::string& at_file, const YAML::Node& t, Target target) {
+    if (auto [first, inserted] = names.emplace(target.name, at_file); !inserted) {
+      fail_at(at_file, t["name"], "duplicate target name '" + target.name + "'" +
+                                      (first->second == at_file ? "" : " (first listed in " + first->second + ")"));
+    }
+    if (!cfg.services.count(target.service)) {
+      fail_at(at_file, t["service"] ? t["service"] : t["name"], "no mapping for service '" + target.service + "' under 'services'");
+    }
+    cfg.targets.push_back(std::move(target));
+  };
   if (const YAML::Node targets = root["targets"]; targets && !targets.IsNull()) {
     if (!targets.IsSequence()) fail_at(file, targets, "targets must be a list");
-    std::set<std::string> names;
     for (std::size_t i = 0; i < targets.size(); ++i) {
-      const YAML::Node t = targets[i];
-      Target target = load_target(file, t, "targets[" + std::to_string(i) + "]");
-      if (!names.insert(target.name).second) fail_at(file, t["name"], "duplicate target name '" + target.name + "'");
-      if (!cfg.services.count(target.service)) {
-        fail_at(file, t["service"] ? t["service"] : t["name"], "no mapping for service '" + target.service + "' under 'services'");
-      }
-      cfg.targets.push_back(std::move(target));
+      add(file, targets[i], load_target(file, targets[i], "targets[" + std::to_string(i) + "]"));
     }
+  }
+  if (const YAML::Node patterns = root["target_files"]; patterns && !patterns.IsNull()) {
+    for (auto& loaded : load_target_files(file, patterns, load_target)) add(loaded.file, loaded.node, std::move(loaded.target));
   }
   check_consistent(file, root, cfg);
   if (!options.allow_empty) check_not_empty(file, root, cfg);

@@ -61,6 +61,7 @@ struct CollectionConfig {
 struct ExporterConfig {
   std::string listen_address = "0.0.0.0:9877";
   CollectionConfig collection;
+  /// Every target: those of `targets:` first, then those of the `target_files:` files, in file order.
   std::vector<Target> targets;
   /// Metrics every service document yields (status, version, system.*, dependencies).
   std::vector<MetricSpec> common_metrics;

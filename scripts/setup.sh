@@ -11,6 +11,7 @@ packages=(
   dpkg-dev help2man lintian
   clang libclang-rt-14-dev llvm
   gcovr
+  gnuplot-nox  # bench/scale's plot only
 )
 
 missing=()

@@ -8,9 +8,9 @@ namespace twikit::sim {
 
 using nlohmann::json;
 
-ServiceServer::ServiceServer(const ServiceSpec& spec, std::unique_ptr<ServiceDocument> document,
+ServiceServer::ServiceServer(const ServiceSpec& spec, std::string instance, std::unique_ptr<ServiceDocument> document,
                              ServerOptions options)
-    : spec_(spec), options_(std::move(options)), document_(std::move(document)) {}
+    : spec_(spec), instance_(std::move(instance)), options_(std::move(options)), document_(std::move(document)) {}
 
 ServiceServer::~ServiceServer() { stop(); }
 
@@ -71,7 +71,7 @@ void ServiceServer::set_fault(const Fault& fault) {
     ++generation_;
   }
   wake_.notify_all();
-  logger("sim")->info("fault set service={} mode={} latency_ms={} http_status={}", spec_.name,
+  logger("sim")->info("fault set service={} mode={} latency_ms={} http_status={}", instance_,
                       fault_mode_name(fault.mode), fault.latency_ms, fault.http_status);
   if (stopping_) return;
   if (fault.mode == FaultMode::down) {
@@ -102,11 +102,12 @@ bool ServiceServer::resize(std::size_t size) {
 
 json ServiceServer::describe() const {
   std::lock_guard lock(mu_);
-  json out = {{"name", spec_.name},
+  json out = {{"name", instance_},
               {"component", spec_.component},
               {"port", port_.load()},
               {"fault", fault_to_json(fault_)},
               {"pinned", document_->pinned()}};
+  if (instance_ != spec_.name) out["service"] = spec_.name;
   if (document_->has_list()) {
     out["list"] = {{"pointer", spec_.list_pointer}, {"size", document_->list_size()}};
   }
@@ -133,7 +134,7 @@ void ServiceServer::handle_status(WebResponse& res) {
         // A request that arrived just before the port closed.
         return json_error(res, 503, "service is down");
       case FaultMode::error:
-        return json_error(res, fault.http_status, "injected fault in " + spec_.name);
+        return json_error(res, fault.http_status, "injected fault in " + instance_);
       case FaultMode::garbage:
         res.set_body(garbage_body(), "application/json");
         return;

@@ -33,8 +33,10 @@ struct ServerOptions {
 /// changes faults and patches from its own. Copy and move are deleted (worker threads refer to it).
 class ServiceServer {
  public:
-  /// Serves `spec` from `document` with `options`; call start() to listen.
-  ServiceServer(const ServiceSpec& spec, std::unique_ptr<ServiceDocument> document, ServerOptions options);
+  /// Serves `spec` as instance `instance` (the service name, or `<service>-<i>` with --replicas) from
+  /// `document` with `options`; call start() to listen.
+  ServiceServer(const ServiceSpec& spec, std::string instance, std::unique_ptr<ServiceDocument> document,
+                ServerOptions options);
   ~ServiceServer();
   ServiceServer(const ServiceServer&) = delete;
   ServiceServer& operator=(const ServiceServer&) = delete;
@@ -45,8 +47,10 @@ class ServiceServer {
   /// Safe to call twice.
   void stop();
 
-  /// The service name.
-  const std::string& name() const { return spec_.name; }
+  /// The instance name: what the admin API and the ready line call it.
+  const std::string& name() const { return instance_; }
+  /// The service this instance plays (the document's `service`).
+  const std::string& service() const { return spec_.name; }
   /// The bound port (kept while `down` closes it, so it reopens on the same number).
   int port() const { return port_.load(); }
 
@@ -75,6 +79,7 @@ class ServiceServer {
   static void serve_oversize(const nlohmann::json& document, WebResponse& res);
 
   const ServiceSpec& spec_;
+  const std::string instance_;
   const ServerOptions options_;
   std::atomic<int> port_{0};
   std::atomic<bool> stopping_{false};

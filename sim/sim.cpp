@@ -9,13 +9,18 @@ namespace twikit::sim {
 
 Sim::Sim(SimConfig config, const Clock& clock) : config_(std::move(config)) {
   const auto& catalog = service_catalog();
-  for (std::size_t i = 0; i < catalog.size(); ++i) {
-    const ServiceSpec& spec = catalog[i];
-    auto size = config_.list_sizes.find(spec.name);
-    auto document = std::make_unique<ServiceDocument>(spec, derive_seed(config_.seed, i), clock,
-                                                      size == config_.list_sizes.end() ? 0 : size->second);
-    services_.push_back(std::make_unique<ServiceServer>(
-        spec, std::move(document), ServerOptions{config_.host, config_.threads}));
+  const std::size_t replicas = config_.replicas == 0 ? 1 : config_.replicas;
+  for (std::size_t r = 0; r < replicas; ++r) {
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+      const ServiceSpec& spec = catalog[i];
+      auto size = config_.list_sizes.find(spec.name);
+      // Instance r of service i draws from stream r × 10 + i: with one replica, the streams of before.
+      auto document = std::make_unique<ServiceDocument>(spec, derive_seed(config_.seed, r * catalog.size() + i), clock,
+                                                        size == config_.list_sizes.end() ? 0 : size->second);
+      std::string instance = replicas == 1 ? spec.name : spec.name + "-" + std::to_string(r);
+      services_.push_back(std::make_unique<ServiceServer>(spec, std::move(instance), std::move(document),
+                                                          ServerOptions{config_.host, config_.threads}));
+    }
   }
 }
 
@@ -34,7 +39,8 @@ void Sim::start() {
     stop();
     throw;
   }
-  logger("sim")->info("started host={} admin_port={} seed={}", config_.host, admin_->port(), config_.seed);
+  logger("sim")->info("started host={} admin_port={} seed={} instances={}", config_.host, admin_->port(), config_.seed,
+                      services_.size());
 }
 
 void Sim::stop() {

@@ -1,6 +1,6 @@
 #pragma once
-// twikit-sim as one object: the ten service servers and the admin API, started and stopped together,
-// so tests can run the whole sim in-process.
+// twikit-sim as one object: the ten service servers (times --replicas) and the admin API, started and
+// stopped together, so tests can run the whole sim in-process.
 
 #include <cstddef>
 #include <cstdint>
@@ -20,8 +20,11 @@ namespace twikit::sim {
 struct SimConfig {
   /// The interface every server binds.
   std::string host = "127.0.0.1";
-  /// The admin port; the services take the next ten. 0 picks free ports for all eleven.
+  /// The admin port; the service instances take the next 10 × replicas. 0 picks free ports for all.
   int base_port = 9880;
+  /// Instances of each service: 1 names them after their service, more names them `<service>-<i>`
+  /// (i from 0), each on its own port with its own document and fault.
+  std::size_t replicas = 1;
   /// The seed of every simulated value.
   std::uint64_t seed = 1;
   /// Handler threads per server (requests each works on at once; `latency` and `hang` hold one each).
@@ -41,7 +44,7 @@ class Sim {
   Sim(const Sim&) = delete;
   Sim& operator=(const Sim&) = delete;
 
-  /// Binds and starts the ten services and then the admin API. Throws std::runtime_error when a port
+  /// Binds and starts every service instance and then the admin API. Throws std::runtime_error when a port
   /// cannot be bound (everything started so far is stopped again).
   void start();
   /// Stops the admin API and every service, releasing held requests. Safe to call twice.
@@ -49,9 +52,10 @@ class Sim {
 
   /// The admin port (after start()).
   int admin_port() const { return admin_ ? admin_->port() : 0; }
-  /// The services in the contract's order.
+  /// The service instances: instance 0 of the ten in the contract's order, then instance 1, and so on.
   const std::vector<std::unique_ptr<ServiceServer>>& services() const { return services_; }
-  /// The ready line: {"admin": N, "services": {"session_manager": N+1, ...}} in the contract's order.
+  /// The ready line: {"admin": N, "services": {"session_manager": N+1, ...}} in the order of services();
+  /// instance names as keys.
   std::string ready_line() const;
 
  private:

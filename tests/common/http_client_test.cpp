@@ -101,3 +101,17 @@ TEST_CASE("the concurrency cap is honoured") {
   client.send_all(reqs, 2);
   CHECK(std::chrono::steady_clock::now() - start >= 580ms);  // two rounds of 300 ms
 }
+
+TEST_CASE("a batch of more than 128 in flight is split over several loops and keeps request order") {
+  TestServer srv;
+  CurlHttpClient client;
+  std::vector<HttpRequest> reqs;
+  for (int i = 0; i < 300; ++i) reqs.push_back({"POST", srv.url("/echo"), {{"X-Test", "t"}}, std::to_string(i), 10s, 0});
+  const auto out = client.send_all(reqs, 300);
+  REQUIRE(out.size() == 300);
+  for (int i = 0; i < 300; ++i) {
+    INFO(i);
+    CHECK(out[static_cast<std::size_t>(i)].status == 200);
+    CHECK(out[static_cast<std::size_t>(i)].body == std::to_string(i) + "|t");
+  }
+}

@@ -75,7 +75,7 @@ TEST_CASE("configuration errors name the file, line and column") {
         "exporter.yml:2:12: no mapping for service 'a' under 'services'");
   CHECK(error_of("colection: {}\n") ==
         "exporter.yml:1:1: field colection not found in the top level "
-        "(allowed: web, collection, targets, common_metrics, services)");
+        "(allowed: web, collection, targets, target_files, common_metrics, services)");
 }
 
 TEST_CASE("an unknown field is reported with the section it is in and the fields that section takes") {
