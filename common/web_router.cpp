@@ -43,6 +43,10 @@ WebResponse web_error(int status, WebErrorFormat format, const std::string& mess
   return res;
 }
 
+std::string body_too_large_message(std::size_t limit) {
+  return "request body larger than " + std::to_string(limit) + " bytes";
+}
+
 void WebRouter::add(std::string path, WebHandler handler, WebRouteOptions options) {
   routes_.push_back(Route{std::move(path), false, std::move(handler), std::move(options)});
 }
@@ -98,7 +102,7 @@ std::variant<WebAdmission, WebResponse> WebRouter::admit(const WebRequest& head,
     if (auto answer = guard_(head, route->options.errors)) return std::move(*answer);
   }
   if (content_length && *content_length > route->options.max_body_bytes) {
-    return error(head, 413, route->options.errors);
+    return error(head, 413, route->options.errors, body_too_large_message(route->options.max_body_bytes));
   }
   return WebAdmission{route->options.max_body_bytes, route->options.errors};
 }

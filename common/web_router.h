@@ -40,6 +40,9 @@ struct WebAdmission {
 /// An error response with the standard message for `status` (or `message` when given) in `format`.
 WebResponse web_error(int status, WebErrorFormat format, const std::string& message = {});
 
+/// The message of a 413: "request body larger than `limit` bytes".
+std::string body_too_large_message(std::size_t limit);
+
 /// The standard message for `status` (Go's net/http wording where it has one), e.g. "Method Not Allowed".
 std::string web_status_message(int status);
 

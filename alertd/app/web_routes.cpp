@@ -213,7 +213,6 @@ WebRouter App::routes() {
   router.set_error_writer([](const WebRequest& req, int status, WebErrorFormat, const std::string& message) {
     std::string text = message;
     if (text.empty()) text = status == 404 ? "not found" : web_status_message(status);
-    if (status == 413) text = "request body larger than " + std::to_string(kMaxBody) + " bytes";
     return error_answer(req.path, status, text);
   });
   // A handler that throws is a bug: log it once and answer 500 with a body, never an empty one.

@@ -129,7 +129,7 @@ TEST_CASE("a mutating request without the token is refused after its headers, be
   CHECK(body_of(too_big) == R"({"error":"request body larger than 1048576 bytes","errorType":"bad_data","status":"error"})");
 }
 
-TEST_CASE("request bodies are capped at 1 MiB, chunked ones too, and a POST without a body is answered at once") {
+TEST_CASE("request bodies are capped at 1 MiB (the rules API at 64 KiB), chunked ones too, the 413 naming the cap, and a POST without a body is answered at once") {
   GuardedApp a;
   auto big = a.client->Post("/api/monitoring/silences", a.auth(), std::string((1 << 20) + 1, ' '), "application/json");
   REQUIRE(big);
@@ -141,6 +141,12 @@ TEST_CASE("request bodies are capped at 1 MiB, chunked ones too, and a POST with
                                                    "200000\r\nhello");
   CHECK_THAT(chunked, Catch::StartsWith("HTTP/1.1 413 Payload Too Large\r\n"));
   CHECK_THAT(chunked, Catch::Contains("Connection: close\r\n"));
+  CHECK(body_of(chunked) == R"({"error":"request body larger than 1048576 bytes","errorType":"bad_data","status":"error"})");
+  // A route with a smaller cap names its own: the rules API takes 64 KiB.
+  auto rule = a.client->Post("/api/monitoring/alert-rules", a.auth(), std::string(100'000, ' '), "application/json");
+  REQUIRE(rule);
+  CHECK(rule->status == 413);
+  CHECK(rule->body == R"({"error":"request body larger than 65536 bytes","errorType":"bad_data","status":"error"})");
   const std::string silence = silence_with(1, "bob", "chunked").dump();
   std::ostringstream size;
   size << std::hex << silence.size();
