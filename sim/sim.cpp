@@ -15,7 +15,7 @@ Sim::Sim(SimConfig config, const Clock& clock) : config_(std::move(config)) {
     auto document = std::make_unique<ServiceDocument>(spec, derive_seed(config_.seed, i), clock,
                                                       size == config_.list_sizes.end() ? 0 : size->second);
     services_.push_back(std::make_unique<ServiceServer>(
-        spec, std::move(document), ServerOptions{config_.host, config_.threads}));
+        spec, std::move(document), ServerOptions{config_.host, config_.threads, &metrics_.status_requests()}));
   }
 }
 
@@ -27,7 +27,7 @@ void Sim::start() {
       const int port = config_.base_port == 0 ? 0 : config_.base_port + 1 + static_cast<int>(i);
       services_[i]->start(port);
     }
-    admin_ = std::make_unique<WebServer>(admin_router(services_, admin_requests_), server_options(8));
+    admin_ = std::make_unique<WebServer>(admin_router(services_, metrics_), server_options(8));
     admin_->bind(listen_address(config_.host, config_.base_port));
     admin_->start();
   } catch (...) {
