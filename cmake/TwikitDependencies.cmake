@@ -15,6 +15,9 @@ find_package(OpenSSL REQUIRED)
 # Time zones of Alertmanager's time intervals (alertd/notify/time_interval.cpp): Howard Hinnant's date library
 # (libhowardhinnant-date-dev) reading the system's zoneinfo, as GCC 12's <chrono> has no time zone database.
 find_package(date CONFIG REQUIRED)
+# The programs' own metrics (common/metrics_registry.h): prometheus-cpp's core library (prometheus-cpp-dev),
+# target prometheus-cpp::core; neither its civetweb exposer nor its push library is linked.
+find_package(prometheus-cpp CONFIG REQUIRED)
 if(TWIKIT_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
   # cpp-httplib: only the tests' HTTP client (httplib::Client); the programs serve on common/web_server.

@@ -34,8 +34,9 @@ int open_fds() {
   return n;
 }
 
-MetricFamily gauge(const char* name, const char* help, double value, MetricType type = MetricType::gauge) {
-  return MetricFamily{name, help, type, {MetricSample{{}, value, {}, {}}}};
+prometheus::MetricFamily gauge(const char* name, const char* help, double value,
+                               prometheus::MetricType type = prometheus::MetricType::Gauge) {
+  return single_value(name, help, type, value);
 }
 
 }  // namespace
@@ -48,7 +49,7 @@ double process_resident_bytes() {
   return pages_resident * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
-std::vector<MetricFamily> process_metrics() {
+std::vector<prometheus::MetricFamily> process_metrics() {
   std::ifstream in("/proc/self/stat");
   std::string line;
   std::getline(in, line);
@@ -70,7 +71,7 @@ std::vector<MetricFamily> process_metrics() {
   getrlimit(RLIMIT_NOFILE, &lim);
   return {
       gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", cpu,
-            MetricType::counter),
+            prometheus::MetricType::Counter),
       gauge("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(lim.rlim_cur)),
       gauge("process_open_fds", "Number of open file descriptors.", open_fds()),
       gauge("process_resident_memory_bytes", "Resident memory size in bytes.", process_resident_bytes()),

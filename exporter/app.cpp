@@ -24,7 +24,11 @@ constexpr const char* kLandingPage = R"(<!doctype html>
 }  // namespace
 
 App::App(AppOptions options, HttpClient& http, const Clock& clock)
-    : options_(std::move(options)), http_(http), clock_(clock) {}
+    : options_(std::move(options)), http_(http), clock_(clock) {
+  self_metrics_.add([this] {
+    return server_ ? web_server_families(server_->stats(), "twikit_exporter") : std::vector<prometheus::MetricFamily>{};
+  });
+}
 
 App::~App() { stop(); }
 
@@ -47,7 +51,7 @@ void App::start() {
     std::lock_guard lock(mu_);
     scheduler_ = std::make_shared<Scheduler>(std::move(collector));
   }
-  counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
+  self_metrics_.reload_succeeded(static_cast<double>(clock_.now_ms()) / 1000.0);
   WebServerOptions web;
   web.web = load_web_config(options_.web_config_file);
   server_ = std::make_unique<WebServer>(routes(), std::move(web));
@@ -71,8 +75,7 @@ std::string App::reload() {
   try {
     config = load();
   } catch (const std::exception& e) {
-    counters_.last_reload_successful = false;
-    ++counters_.reloads_failed;
+    self_metrics_.reload_failed();
     log->error("reload failed, keeping the running configuration err={}", logfmt_value(e.what()));
     return e.what();
   }
@@ -86,8 +89,7 @@ std::string App::reload() {
     scheduler_ = fresh;
   }
   old->stop();
-  counters_.last_reload_successful = true;
-  counters_.last_reload_success_timestamp = static_cast<double>(clock_.now_ms()) / 1000.0;
+  self_metrics_.reload_succeeded(static_cast<double>(clock_.now_ms()) / 1000.0);
   log->info("configuration reloaded targets={}", config->targets.size());
   return {};
 }
@@ -95,8 +97,8 @@ std::string App::reload() {
 WebRouter App::routes() {
   WebRouter router;
   router.add("/metrics", [this](const WebRequest& req, WebResponse& res) {
-    ++counters_.scrapes_served;
-    serve_metrics(req, res, *scheduler(), counters_, web_server_families(server_->stats(), "twikit_exporter"));
+    self_metrics_.scrape_served();
+    serve_metrics(req, res, *scheduler(), self_metrics_);
   });
   router.add("/health", [this](const WebRequest&, WebResponse& res) {
     auto snap = scheduler()->latest();

@@ -56,7 +56,7 @@ class App {
   HttpClient& http_;
   const Clock& clock_;
   std::unique_ptr<WebServer> server_;
-  SelfCounters counters_;
+  SelfMetrics self_metrics_;
   mutable std::mutex mu_;
   std::shared_ptr<Scheduler> scheduler_;  // guarded by mu_; swapped whole on reload
   std::mutex reload_mu_;                  // serialises reloads

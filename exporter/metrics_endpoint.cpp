@@ -21,17 +21,14 @@ std::chrono::milliseconds scrape_deadline(const WebRequest& req, const Collectio
 
 }  // namespace
 
-void serve_metrics(const WebRequest& req, WebResponse& res, Scheduler& scheduler, const SelfCounters& counters,
-                   const std::vector<MetricFamily>& extra) {
+void serve_metrics(const WebRequest& req, WebResponse& res, Scheduler& scheduler, const SelfMetrics& self) {
   const CollectionConfig& collection = scheduler.collector()->config().collection;
   const auto snapshot = scheduler.snapshot(scrape_deadline(req, collection));
   const ExpositionFormat format = negotiate_format(req.headers.get("Accept"));
   const bool om = format == ExpositionFormat::openmetrics;
 
-  std::vector<MetricFamily> families = self_metrics(snapshot.get(), counters);
-  families.insert(families.end(), extra.begin(), extra.end());
   std::string own;
-  write_exposition(own, families, format);  // ends with # EOF in OpenMetrics
+  write_exposition(own, self.families(snapshot.get()), format);  // ends with # EOF in OpenMetrics
   const bool gzip = accepts_gzip(req.headers.get("Accept-Encoding"));
 
   // The response is up to three parts: the snapshot's body (shared, never copied), and the small fresh

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git curl
   libcpp-httplib-dev libcurl4-openssl-dev libyaml-cpp-dev libspdlog-dev nlohmann-json3-dev catch2
   libsqlite3-dev zlib1g-dev libssl-dev libcrypt-dev libre2-dev openssl libboost1.81-dev libhowardhinnant-date-dev
+  prometheus-cpp-dev
   prometheus prometheus-alertmanager prometheus-pushgateway wrk python3 python3-aiosmtpd python3-yaml python3-websockets chromium
   dpkg-dev help2man lintian
   clang libclang-rt-14-dev llvm

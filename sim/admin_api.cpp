@@ -137,25 +137,25 @@ void service_route(const Services& services, const WebRequest& req, WebResponse&
 
 }  // namespace
 
-WebRouter admin_router(const Services& services, AdminRequestCounts& requests) {
+WebRouter admin_router(const Services& services, SimMetrics& metrics) {
   const Services* all = &services;
-  AdminRequestCounts* counts = &requests;
+  SimMetrics* counts = &metrics;
   WebRouter router;
   // Every answer is counted, the router's own errors (404, 405, 413) included.
   router.set_error_writer([counts](const WebRequest& req, int status, WebErrorFormat, const std::string& message) {
     WebResponse res;
     json_error(res, status, message.empty() ? (status == 404 ? "not found" : web_status_message(status)) : message);
-    counts->add({method_label(req.method), status});
+    counts->admin_request(method_label(req.method), status);
     return res;
   });
   const auto counted = [counts](WebHandler handler) {
     return [counts, handler = std::move(handler)](const WebRequest& req, WebResponse& res) {
       handler(req, res);
-      counts->add({method_label(req.method), res.status});
+      counts->admin_request(method_label(req.method), res.status);
     };
   };
-  router.add("/metrics", counted([all, counts](const WebRequest& req, WebResponse& res) {
-               serve_metrics(req, res, *all, *counts);
+  router.add("/metrics", counted([counts](const WebRequest& req, WebResponse& res) {
+               serve_metrics(req, res, *counts);
              }),
              route_options({"GET"}));
   router.add("/-/healthy", counted([](const WebRequest&, WebResponse& res) {

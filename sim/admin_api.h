@@ -13,9 +13,9 @@
 
 namespace twikit::sim {
 
-/// The admin routes (see sim/README.md) acting on `services`, counting every answer in `requests` by method
-/// and status; both must outlive the router's server. Handlers are thread-safe as ServiceServer and
-/// KeyedCounter are.
-WebRouter admin_router(const std::vector<std::unique_ptr<ServiceServer>>& services, AdminRequestCounts& requests);
+/// The admin routes (see sim/README.md) acting on `services`, counting every answer in `metrics` by method
+/// and status and serving `metrics` on /metrics; both must outlive the router's server. Handlers are
+/// thread-safe as ServiceServer and SimMetrics are.
+WebRouter admin_router(const std::vector<std::unique_ptr<ServiceServer>>& services, SimMetrics& metrics);
 
 }  // namespace twikit::sim

@@ -10,7 +10,10 @@ using nlohmann::json;
 
 ServiceServer::ServiceServer(const ServiceSpec& spec, std::string instance, std::unique_ptr<ServiceDocument> document,
                              ServerOptions options)
-    : spec_(spec), instance_(std::move(instance)), options_(std::move(options)), document_(std::move(document)) {}
+    : spec_(spec), instance_(std::move(instance)), options_(std::move(options)), document_(std::move(document)) {
+  // Every service has a series from the start, so rate() sees its first requests.
+  if (options_.requests) options_.requests->Add({{"service", name()}, {"code", "200"}});
+}
 
 ServiceServer::~ServiceServer() { stop(); }
 
@@ -41,7 +44,7 @@ void ServiceServer::open() {
       [this](const WebRequest&, WebResponse& res) {
         handle_status(res);
         // Counted before the server writes the answer, so a client holding its answer finds it counted.
-        requests_.add(res.status);
+        if (options_.requests) options_.requests->Add({{"service", name()}, {"code", std::to_string(res.status)}}).Increment();
       },
       route_options({"GET"}));
   auto server = std::make_unique<WebServer>(std::move(router), server_options(options_.threads));

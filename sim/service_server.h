@@ -11,9 +11,10 @@
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
 
 #include "common/web_server.h"
-#include "sim/counters.h"
 #include "sim/documents.h"
 #include "sim/faults.h"
 #include "sim/http_helpers.h"
@@ -27,6 +28,9 @@ struct ServerOptions {
   /// Handler threads per server: the requests it works on at once (each request held by `latency` or
   /// `hang` occupies one; idle and kept-alive connections occupy none).
   std::size_t threads = 32;
+  /// Where answered GET /status requests are counted, labelled by service and code (SimMetrics'
+  /// twikit_sim_requests_total); null: not counted. Must outlive the server.
+  prometheus::Family<prometheus::Counter>* requests = nullptr;
 };
 
 /// Serves one service. Thread-safe: requests run on the server's handler threads while the admin API
@@ -67,9 +71,6 @@ class ServiceServer {
   bool resize(std::size_t size);
   /// Name, port, fault, pinned patch and list size, as GET /admin/services reports them.
   nlohmann::json describe() const;
-  /// GET /status requests answered so far by HTTP status code (a held request counts once answered; each
-  /// is counted before its answer is written).
-  std::map<int, std::uint64_t> requests_by_status() const { return requests_.snapshot(); }
 
  private:
   void open();
@@ -83,7 +84,6 @@ class ServiceServer {
   const ServerOptions options_;
   std::atomic<int> port_{0};
   std::atomic<bool> stopping_{false};
-  KeyedCounter<int> requests_;
 
   // Guards document_, fault_ and generation_; wake_ tells held requests that the fault changed.
   mutable std::mutex mu_;

@@ -19,7 +19,7 @@ Sim::Sim(SimConfig config, const Clock& clock) : config_(std::move(config)) {
                                                         size == config_.list_sizes.end() ? 0 : size->second);
       std::string instance = replicas == 1 ? spec.name : spec.name + "-" + std::to_string(r);
       services_.push_back(std::make_unique<ServiceServer>(spec, std::move(instance), std::move(document),
-                                                          ServerOptions{config_.host, config_.threads}));
+                                                          ServerOptions{config_.host, config_.threads, &metrics_.status_requests()}));
     }
   }
 }
@@ -32,7 +32,7 @@ void Sim::start() {
       const int port = config_.base_port == 0 ? 0 : config_.base_port + 1 + static_cast<int>(i);
       services_[i]->start(port);
     }
-    admin_ = std::make_unique<WebServer>(admin_router(services_, admin_requests_), server_options(8));
+    admin_ = std::make_unique<WebServer>(admin_router(services_, metrics_), server_options(8));
     admin_->bind(listen_address(config_.host, config_.base_port));
     admin_->start();
   } catch (...) {

@@ -61,7 +61,7 @@ class Sim {
  private:
   SimConfig config_;
   std::vector<std::unique_ptr<ServiceServer>> services_;
-  AdminRequestCounts admin_requests_;
+  SimMetrics metrics_{services_};
   std::unique_ptr<WebServer> admin_;
 };
 

@@ -52,7 +52,9 @@ App::App(AppOptions options)
       clock_(options_.clock ? *options_.clock : system_clock_),
       owned_client_(options_.http_client ? nullptr : std::make_unique<CurlHttpClient>()),
       client_(options_.http_client ? options_.http_client : owned_client_.get()),
-      engine_(engine_options(options_, clock_)) {}
+      engine_(engine_options(options_, clock_)) {
+  add_metric_callbacks();
+}
 
 App::~App() { stop(); }
 
@@ -156,7 +158,7 @@ void App::start() {
     stopping_ = false;
   }
   rule_thread_ = std::thread([this] { rule_loop(); });
-  last_reload_success_s_ = static_cast<double>(clock_.now_ms()) / 1000.0;
+  metrics_.last_reload_success_timestamp.Set(static_cast<double>(clock_.now_ms()) / 1000.0);
   ready_ = true;
   logger("app")->info("alertd started config={} listen_address={} port={} rule_files={} targets={}",
                       logfmt_value(cfg->file), cfg->web.listen_address, port, cfg->rule_files.size(),
@@ -181,7 +183,7 @@ void App::stop() {
 
 bool App::reload(std::string* error) {
   std::lock_guard lock(reload_mu_);
-  ++reloads_total_;
+  metrics_.reloads.Increment();
   try {
     if (!rules_) throw std::runtime_error("alertd is not started");
     auto cfg = std::make_shared<const config::AlertdConfig>(load_config());
@@ -204,14 +206,14 @@ bool App::reload(std::string* error) {
       std::lock_guard config_lock(config_mu_);
       config_ = cfg;
     }
-    last_reload_ok_ = true;
-    last_reload_success_s_ = static_cast<double>(clock_.now_ms()) / 1000.0;
+    metrics_.last_reload_successful.Set(1);
+    metrics_.last_reload_success_timestamp.Set(static_cast<double>(clock_.now_ms()) / 1000.0);
     loop_cv_.notify_all();
     logger("app")->info("completed loading of configuration file={}", logfmt_value(cfg->file));
     return true;
   } catch (const std::exception& e) {
-    ++reload_failures_total_;
-    last_reload_ok_ = false;
+    metrics_.reload_failures.Increment();
+    metrics_.last_reload_successful.Set(0);
     logger("app")->error("reload failed, keeping the running configuration err={}", logfmt_value(e.what()));
     if (error) *error = e.what();
     return false;
@@ -237,9 +239,9 @@ void App::rule_loop() {
     result.to_send.insert(result.to_send.end(), due.to_send.begin(), due.to_send.end());
     if (result.groups_evaluated > 0) {
       const double seconds = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
-      ++eval_cycles_total_;
-      eval_cycle_seconds_sum_ = eval_cycle_seconds_sum_ + seconds;
-      eval_cycle_last_seconds_ = seconds;
+      metrics_.evaluation_cycles.Increment();
+      metrics_.evaluation_cycle_seconds.Increment(seconds);
+      metrics_.evaluation_cycle_last_seconds.Set(seconds);
     }
     if (result.groups_evaluated > 0) remember_alerts(now);
     // The monitoring documents and live clients follow every evaluation; nothing here may end the loop.
@@ -255,12 +257,12 @@ void App::rule_loop() {
     try {
       if (!result.to_send.empty()) {
         hub_->send(to_notify_alerts(result.to_send, cfg->global.external_labels, cfg->notification.external_url));
-        alerts_sent_total_ += result.to_send.size();
+        metrics_.alerts_handed_over.Increment(static_cast<double>(result.to_send.size()));
       }
       if (now - last_retention >= kRetentionEveryMs) {
         last_retention = now;
         const std::int64_t keep = std::max(cfg->storage.retention_ms, kMinRetentionMs);
-        retention_series_dropped_ += store_.drop_before(now - keep);
+        metrics_.retention_series_dropped.Increment(static_cast<double>(store_.drop_before(now - keep)));
         hub_->maintain();
       }
     } catch (const std::exception& e) {

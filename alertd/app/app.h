@@ -14,6 +14,7 @@
 
 #include "alertd/app/alert_activity.h"
 #include "alertd/app/notification_hub.h"
+#include "alertd/app/self_metrics.h"
 #include "alertd/config/config.h"
 #include "alertd/dashboard/dashboard_snapshots.h"
 #include "alertd/dashboard/history_trend_source.h"
@@ -106,7 +107,11 @@ class App {
   void remember_alerts(TimestampMs now);
   // A scrape ended: wakes the rule loop so groups follow the fresh data (see evaluate_after_scrape).
   void scraped(const scrape::ScrapeTarget& target);
+  // /metrics: the registry's families, then the parts' own (self_metrics.cpp).
   std::string metrics_text(ExpositionFormat format) const;
+  // Adds the families read at scrape time (templates, store, rule groups, regex cache, web server) to
+  // metrics_registry_ (self_metrics.cpp); called once, by the constructor.
+  void add_metric_callbacks();
   // After an evaluation cycle (rule thread): rebuilds the monitoring documents, publishes the alert events
   // of `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
   void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
@@ -152,16 +157,9 @@ class App {
   std::atomic<bool> started_{false};
   std::atomic<bool> ready_{false};
 
-  // Self metrics.
-  std::atomic<bool> last_reload_ok_{true};
-  std::atomic<double> last_reload_success_s_{0};
-  std::atomic<std::uint64_t> reloads_total_{0};
-  std::atomic<std::uint64_t> reload_failures_total_{0};
-  std::atomic<std::uint64_t> eval_cycles_total_{0};
-  std::atomic<double> eval_cycle_seconds_sum_{0};
-  std::atomic<double> eval_cycle_last_seconds_{0};
-  std::atomic<std::uint64_t> alerts_sent_total_{0};
-  std::atomic<std::uint64_t> retention_series_dropped_{0};
+  // Self metrics: alertd's own families (self_metrics.h), then what add_metric_callbacks() adds.
+  MetricsRegistry metrics_registry_;
+  AppMetrics metrics_{metrics_registry_};
   // Live updates (rule thread only).
   TimestampMs last_dashboard_broadcast_ = 0;
   std::string last_health_status_;

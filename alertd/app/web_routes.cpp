@@ -19,9 +19,6 @@
 #include "alertd/api/monitoring_api.h"
 #include "common/exposition_response.h"
 #include "common/logging.h"
-#include "common/process_metrics.h"
-#include "common/regex_metrics.h"
-#include "common/web_server_metrics.h"
 
 namespace twikit::app {
 namespace {
@@ -96,79 +93,7 @@ WebRouteOptions route(std::vector<std::string> methods, const std::string& path)
   return o;
 }
 
-MetricFamily single(const char* name, const char* help, MetricType type, double value) {
-  return MetricFamily{name, help, type, {{{}, value, "", std::nullopt}}};
-}
-
 }  // namespace
-
-std::string App::metrics_text(ExpositionFormat format) const {
-  std::vector<MetricFamily> families = process_metrics();
-  families.push_back(single("alertd_config_last_reload_successful", "Whether the last configuration reload attempt was successful.",
-                            MetricType::gauge, last_reload_ok_ ? 1 : 0));
-  families.push_back(single("alertd_config_last_reload_success_timestamp_seconds", "Timestamp of the last successful configuration reload.",
-                            MetricType::gauge, last_reload_success_s_));
-  families.push_back(single("alertd_config_reloads_total", "Configuration reloads attempted.", MetricType::counter,
-                            static_cast<double>(reloads_total_)));
-  families.push_back(single("alertd_config_reload_failures_total", "Configuration reloads that failed and kept the running configuration.",
-                            MetricType::counter, static_cast<double>(reload_failures_total_)));
-  families.push_back(single("alertd_rule_evaluation_cycles_total", "Rule evaluation cycles that evaluated at least one group.",
-                            MetricType::counter, static_cast<double>(eval_cycles_total_)));
-  families.push_back(single("alertd_rule_evaluation_cycle_seconds_total", "Time spent in rule evaluation cycles.",
-                            MetricType::counter, eval_cycle_seconds_sum_));
-  families.push_back(single("alertd_rule_evaluation_cycle_last_duration_seconds", "Duration of the last rule evaluation cycle.",
-                            MetricType::gauge, eval_cycle_last_seconds_));
-  families.push_back(single("alertd_notifications_alerts_handed_over_total", "Firing and resolved alerts handed to the notification side.",
-                            MetricType::counter, static_cast<double>(alerts_sent_total_)));
-  const rules::TemplateExpansionCounts expansions = rules::template_expansion_counts();
-  families.push_back(single("alertd_template_text_expansions_total", "Alert template expansions.", MetricType::counter,
-                            static_cast<double>(expansions.total)));
-  families.push_back(single("alertd_template_text_expansion_failures_total",
-                            "Alert template expansions that failed and gave \"<error expanding template: ...>\".",
-                            MetricType::counter, static_cast<double>(expansions.failures)));
-  families.push_back(single("alertd_storage_series", "Series held in the in-memory store.", MetricType::gauge,
-                            static_cast<double>(store_.num_series())));
-  families.push_back(single("alertd_storage_samples", "Samples held in the in-memory store (staleness markers included).",
-                            MetricType::gauge, static_cast<double>(store_.num_samples())));
-  families.push_back(single("alertd_storage_retention_series_dropped_total", "Series removed by retention.",
-                            MetricType::counter, static_cast<double>(retention_series_dropped_)));
-  if (rules_) {
-    MetricFamily group_duration{"alertd_rule_group_last_duration_seconds", "Duration of the last evaluation of the rule group.",
-                                MetricType::gauge, {}};
-    MetricFamily group_last{"alertd_rule_group_last_evaluation_timestamp_seconds", "When the rule group was last evaluated.",
-                            MetricType::gauge, {}};
-    MetricFamily group_rules{"alertd_rule_group_rules", "Rules in the rule group.", MetricType::gauge, {}};
-    MetricFamily group_failures{"alertd_rule_evaluation_failures_total", "Rule evaluations that failed, by rule group.",
-                                MetricType::counter, {}};
-    std::map<std::string, double> by_state{{"pending", 0}, {"firing", 0}};
-    for (const auto& g : rules_->snapshot()) {
-      const Labels labels = make_labels({{"rule_group", g.file + ";" + g.name}});
-      group_duration.samples.push_back({labels, g.evaluation_seconds, "", std::nullopt});
-      group_last.samples.push_back({labels, static_cast<double>(g.last_evaluation) / 1000.0, "", std::nullopt});
-      group_rules.samples.push_back({labels, static_cast<double>(g.rules.size()), "", std::nullopt});
-      group_failures.samples.push_back({labels, static_cast<double>(g.evaluation_failures), "", std::nullopt});
-    }
-    for (const auto& a : rules_->active_alerts()) by_state[rules::alert_state_name(a.state)] += 1;
-    MetricFamily alerts{"alertd_rule_alerts", "Pending and firing alerts, by state.", MetricType::gauge, {}};
-    for (const auto& [state, n] : by_state) alerts.samples.push_back({make_labels({{"state", state}}), n, "", std::nullopt});
-    families.push_back(std::move(group_duration));
-    families.push_back(std::move(group_last));
-    families.push_back(std::move(group_rules));
-    families.push_back(std::move(group_failures));
-    families.push_back(std::move(alerts));
-  }
-  if (scrape_) scrape_->collect(families);
-  if (history_) history_->collect(families);
-  if (live_) live_->collect(families);
-  if (hub_) hub_->collect(families);
-  for (auto& f : regex_cache_families(regex_cache_stats(), "alertd")) families.push_back(std::move(f));
-  if (server_) {
-    for (auto& f : web_server_families(server_->stats(), "alertd")) families.push_back(std::move(f));
-  }
-  std::string out;
-  write_exposition(out, families, format);
-  return out;
-}
 
 std::unique_ptr<storage::Queryable> App::remote_queryable() const {
   if (!remote_history_) return nullptr;

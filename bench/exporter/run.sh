@@ -150,7 +150,9 @@ def parse(path):
 e, p = parse(sys.argv[1]), parse(sys.argv[2])
 print(f"twikit-exporter: {e[0]:.0f} req/s, p99 {e[1]:.1f} ms")
 print(f"pushgateway:     {p[0]:.0f} req/s, p99 {p[1]:.1f} ms")
-print(f"ratio req/s exporter/pushgateway: {e[0]/p[0]:.2f} (target >= 2); p99 ratio: {e[1]/p[1]:.2f} (target < 1)")
+# On a loaded machine the pushgateway may finish too few requests for wrk to report a latency (p99 0).
+ratio = lambda a, b: f"{a/b:.2f}" if b > 0 else "n/a"
+print(f"ratio req/s exporter/pushgateway: {ratio(e[0], p[0])} (target >= 2); p99 ratio: {ratio(e[1], p[1])} (target < 1)")
 PY
 
 echo "== 3. exporter RSS with these series under load (target < 20 MB)"

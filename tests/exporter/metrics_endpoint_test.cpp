@@ -56,7 +56,7 @@ struct Served {
   std::string body;  // as sent on the wire
 };
 
-Served get(Scheduler& scheduler, const SelfCounters& counters, const std::string& accept,
+Served get(Scheduler& scheduler, const SelfMetrics& self, const std::string& accept,
            const std::string& accept_encoding) {
   WebRequest req;
   req.method = "GET";
@@ -64,7 +64,7 @@ Served get(Scheduler& scheduler, const SelfCounters& counters, const std::string
   if (!accept.empty()) req.headers.set("Accept", accept);
   if (!accept_encoding.empty()) req.headers.set("Accept-Encoding", accept_encoding);
   WebResponse res;
-  serve_metrics(req, res, scheduler, counters);
+  serve_metrics(req, res, scheduler, self);
   Served out;
   out.content_type = res.headers.get("Content-Type");
   out.content_encoding = res.headers.get("Content-Encoding");
@@ -109,8 +109,8 @@ TEST_CASE("OpenMetrics is served whole to a scraper that does not accept gzip") 
   SystemClock clock;
   Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
   scheduler.start();
-  SelfCounters counters;
-  const Served plain = get(scheduler, counters, kOpenMetrics, "");
+  SelfMetrics self;
+  const Served plain = get(scheduler, self, kOpenMetrics, "");
   CHECK(plain.content_encoding.empty());
   CHECK(plain.content_type == content_type(ExpositionFormat::openmetrics));
   CHECK(plain.body.rfind("# HELP twikit_up ", 0) == 0);
@@ -121,7 +121,7 @@ TEST_CASE("OpenMetrics is served whole to a scraper that does not accept gzip") 
   CHECK(plain.body.substr(plain.body.size() - 6) == "# EOF\n");
   CHECK(plain.body.find("# EOF") == plain.body.size() - 6);
 
-  const Served gz = get(scheduler, counters, kOpenMetrics, "gzip");
+  const Served gz = get(scheduler, self, kOpenMetrics, "gzip");
   CHECK(gz.content_encoding == "gzip");
   const std::string decoded = gunzip(gz.body);
   CHECK(service_part(decoded) == service_part(plain.body));
@@ -133,33 +133,34 @@ TEST_CASE("the text format is the same with and without gzip, and has no EOF lin
   SystemClock clock;
   Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
   scheduler.start();
-  SelfCounters counters;
-  const Served plain = get(scheduler, counters, "", "");
+  SelfMetrics self;
+  const Served plain = get(scheduler, self, "", "");
   CHECK(plain.content_encoding.empty());
   CHECK(plain.content_type == content_type(ExpositionFormat::text));
   CHECK(plain.body.find("\n# TYPE t_events_total counter\nt_events_total{id=\"a\",service=\"one\"} 1\n") !=
         std::string::npos);
   CHECK(plain.body.find("# EOF") == std::string::npos);
 
-  const Served gz = get(scheduler, counters, "", "gzip, deflate");
+  const Served gz = get(scheduler, self, "", "gzip, deflate");
   CHECK(gz.content_encoding == "gzip");
   const std::string decoded = gunzip(gz.body);
   CHECK(service_part(decoded) == service_part(plain.body));
   CHECK(decoded.find("\nprocess_resident_memory_bytes ") != std::string::npos);
 }
 
-TEST_CASE("families the caller adds (the web server's) are served with the exporter's own") {
+TEST_CASE("families the wiring adds (the web server's) are served with the exporter's own") {
   CannedHttpClient http(kDocument);
   SystemClock clock;
   Scheduler scheduler(std::make_shared<Collector>(config(), http, clock));
   scheduler.start();
-  SelfCounters counters;
+  SelfMetrics self;
   WebRequest req;
   WebResponse res;
-  const std::vector<MetricFamily> extra{
-      MetricFamily{"twikit_exporter_http_connections_open", "HTTP connections open now.", MetricType::gauge,
-                   {MetricSample{{}, 3, {}, {}}}}};
-  serve_metrics(req, res, scheduler, counters, extra);
+  self.add([] {
+    return std::vector<prometheus::MetricFamily>{single_value(
+        "twikit_exporter_http_connections_open", "HTTP connections open now.", prometheus::MetricType::Gauge, 3)};
+  });
+  serve_metrics(req, res, scheduler, self);
   CHECK(res.body().find("# HELP twikit_exporter_http_connections_open HTTP connections open now.\n"
                         "# TYPE twikit_exporter_http_connections_open gauge\n"
                         "twikit_exporter_http_connections_open 3\n") != std::string::npos);
