@@ -68,6 +68,7 @@ TEST_CASE("the App hands firing alerts to the notification hub with external lab
   twikit::app::AppOptions options;
   options.config_file = dir + "/alertd.yaml";
   options.listen_address = "127.0.0.1:0";
+  options.storage_path = dir + "/alertd.db";  // not the default data/ in the current directory
   options.hub_factory = [&](const twikit::config::AlertdConfig&) {
     auto h = std::make_unique<RecordingHub>();
     hub = h.get();
@@ -122,6 +123,7 @@ TEST_CASE("the App refuses to start with a broken rule file, naming its position
   twikit::app::AppOptions options;
   options.config_file = dir + "/alertd.yaml";
   options.listen_address = "127.0.0.1:0";
+  options.storage_path = dir + "/alertd.db";
   twikit::app::App app(options);
   CHECK_THROWS_WITH(app.start(), Catch::Contains("rules.yml:5:"));
   std::filesystem::remove_all(dir);
