@@ -14,7 +14,7 @@
 #include <sqlite3.h>
 
 #include "common/rfc3339.h"
-#include "exposition_server.h"
+#include "support/exposition_server.h"
 #include "support/stack.h"
 #include "notify/receiver.h"
 #include "support/process.h"
