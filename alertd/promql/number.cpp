@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/go_float.h"
+
 namespace twikit::promql {
 
 std::variant<double, std::string> parse_number_literal(std::string_view text) {
@@ -22,16 +24,38 @@ std::variant<double, std::string> parse_number_literal(std::string_view text) {
   if (iec == std::errc() && ip == end) return static_cast<double>(n);
   const std::string prefix = "error parsing number: strconv.ParseFloat: parsing \"" + std::string(text) + "\": ";
   if (base == 16) return prefix + "invalid syntax";
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (ec == std::errc::result_out_of_range) {
-    // Go's ParseFloat refuses an overflow (ErrRange) and rounds an underflow to zero.
-    const bool neg_exp = text.find("e-") != std::string_view::npos || text.find("E-") != std::string_view::npos;
-    if (!neg_exp) return prefix + "value out of range";
-    return 0.0;
+  // Unlike an exposition value (common/exposition_parser), a literal too large is an error, as ParseFloat's
+  // range error is to Prometheus' parser.
+  const GoFloat f = parse_go_float(text);
+  if (f.status == GoFloat::Status::out_of_range) return prefix + "value out of range";
+  if (f.status == GoFloat::Status::invalid) return prefix + "invalid syntax";
+  return f.value;
+}
+
+std::size_t scan_number_lexeme(std::string_view text, std::size_t pos, bool hex) {
+  const auto at = [&](std::size_t i) { return i < text.size() ? text[i] : '\0'; };
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto is_hex = [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  std::size_t i = pos;
+  if (hex && at(i) == '0' && (at(i + 1) == 'x' || at(i + 1) == 'X')) {
+    i += 2;
+  } else {
+    hex = false;
   }
-  if (ec != std::errc() || p != end) return prefix + "invalid syntax";
-  return v;
+  const auto digits = [&] {
+    while (hex ? is_hex(at(i)) : is_digit(at(i))) ++i;
+  };
+  digits();
+  if (at(i) == '.') {
+    ++i;
+    digits();
+  }
+  if (!hex && (at(i) == 'e' || at(i) == 'E')) {
+    ++i;
+    if (at(i) == '+' || at(i) == '-') ++i;
+    while (is_digit(at(i))) ++i;
+  }
+  return i;
 }
 
 }  // namespace twikit::promql

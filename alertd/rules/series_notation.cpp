@@ -111,16 +111,7 @@ class ItemReader {
     if (i_ >= item_.size() || !(is_digit(item_[i_]) || (item_[i_] == '.' && i_ + 1 < item_.size() && is_digit(item_[i_ + 1])))) {
       bad();
     }
-    while (i_ < item_.size() && is_digit(item_[i_])) ++i_;
-    if (i_ < item_.size() && item_[i_] == '.') {
-      ++i_;
-      while (i_ < item_.size() && is_digit(item_[i_])) ++i_;
-    }
-    if (i_ < item_.size() && (item_[i_] == 'e' || item_[i_] == 'E')) {
-      ++i_;
-      if (i_ < item_.size() && (item_[i_] == '+' || item_[i_] == '-')) ++i_;
-      while (i_ < item_.size() && is_digit(item_[i_])) ++i_;
-    }
+    i_ = promql::scan_number_lexeme(item_, i_, false);  // no hexadecimal: `0x10` repeats 0
     if (i_ < item_.size() && item_[i_] != 'x' && is_alnum(item_[i_])) {
       // Prometheus 3 reads a duration where a number is expected: seconds.
       if (syntax_ != SeriesSyntax::promql_test) bad();
