@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/go_float.h"
+
 namespace twikit {
 namespace {
 
@@ -116,22 +118,13 @@ bool has_high_bit(std::string_view s) {
   return false;
 }
 
-/// Parses a float as Go's strconv.ParseFloat does for exposition values (leading '+' allowed).
+/// Parses a float as Go's strconv.ParseFloat does for exposition values (leading '+' allowed). Unlike a PromQL
+/// literal (promql/number.h), a value too large is kept as the ±Inf ParseFloat returns with its range error.
 bool parse_float(std::string_view token, double& out) {
-  if (token.empty()) return false;
-  const char* first = token.data();
-  const char* last = first + token.size();
-  if (*first == '+') {
-    ++first;
-    if (first == last || *first == '-' || *first == '+') return false;
-  }
-  const auto [ptr, ec] = std::from_chars(first, last, out, std::chars_format::general);
-  if (ec == std::errc::result_out_of_range) {
-    // Go returns ±Inf (or 0) for out-of-range values instead of failing.
-    out = std::strtod(std::string(token).c_str(), nullptr);
-    return true;
-  }
-  return ec == std::errc() && ptr == last;
+  const GoFloat f = parse_go_float(token);
+  if (f.status == GoFloat::Status::invalid) return false;
+  out = f.value;
+  return true;
 }
 
 bool parse_int64(std::string_view token, std::int64_t& out) {

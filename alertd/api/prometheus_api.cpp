@@ -10,6 +10,7 @@
 #include "alertd/promql/engine.h"
 #include "alertd/rules/api_json.h"
 #include "common/duration.h"
+#include "common/go_float.h"
 #include "common/json_text.h"
 #include "common/rfc3339.h"
 
@@ -29,18 +30,12 @@ json point_json(TimestampMs t, double v) {
   return json::array({static_cast<double>(t) / 1000.0, promql::format_float(v)});
 }
 
-// A number as Go's strconv.ParseFloat reads it (a leading '+' allowed, overflow gives ±Inf and underflow 0;
-// NaN and Inf are returned for the caller to refuse); nullopt when `text` is not one number.
-std::optional<double> parse_go_float(std::string_view text) {
-  std::string_view digits = text;
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  if (digits.empty() || digits.front() == '+') return std::nullopt;
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ptr != digits.data() + digits.size()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) return std::strtod(std::string(digits).c_str(), nullptr);
-  if (ec != std::errc()) return std::nullopt;
-  return v;
+// A number as Go's strconv.ParseFloat reads it (common/go_float.h: a leading '+' allowed, overflow gives ±Inf
+// and underflow 0; NaN and Inf are returned for the caller to refuse); nullopt when `text` is not one number.
+std::optional<double> parse_api_float(std::string_view text) {
+  const GoFloat f = twikit::parse_go_float(text);
+  if (f.status == GoFloat::Status::invalid) return std::nullopt;
+  return f.value;
 }
 
 // Prometheus' RFC 3339 spellings of its MinTime and MaxTime (Go's time package writes these years).
@@ -55,7 +50,7 @@ std::string quoted(std::string_view text) { return json(std::string(text)).dump(
 
 std::optional<TimestampMs> parse_time_param(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  if (const auto seconds = parse_go_float(text)) {
+  if (const auto seconds = parse_api_float(text)) {
     // Milliseconds of [MinTime, MaxTime] fit int64 with room to spare: compare before converting.
     if (!std::isfinite(*seconds) || *seconds < static_cast<double>(kMinTimeMs / 1000) ||
         *seconds > static_cast<double>(kMaxTimeMs / 1000)) {
@@ -71,7 +66,7 @@ std::optional<TimestampMs> parse_time_param(std::string_view text) {
 }
 
 std::optional<std::int64_t> parse_duration_param(std::string_view text) {
-  if (const auto seconds = parse_go_float(text)) {
+  if (const auto seconds = parse_api_float(text)) {
     // Prometheus keeps nanoseconds in an int64 and refuses what does not fit ("It overflows int64").
     if (!std::isfinite(*seconds) || std::fabs(*seconds) * 1e9 >= 9.223372036854775807e18) return std::nullopt;
     return static_cast<std::int64_t>(std::llround(*seconds * 1000.0));
@@ -95,7 +90,7 @@ std::variant<RangeParams, ApiError> range_params(std::string_view start, std::st
   if (*e < *s) return bad_data("invalid parameter \"end\": end timestamp must not be before start time");
   const auto st = parse_duration_param(step);
   if (!st) {
-    const auto seconds = parse_go_float(step);
+    const auto seconds = parse_api_float(step);
     return bad_data("invalid parameter \"step\": cannot parse " + quoted(step) + " to a valid duration" +
                     (seconds && !std::isnan(*seconds) ? ". It overflows int64" : ""));
   }

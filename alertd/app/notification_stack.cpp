@@ -111,18 +111,18 @@ void NotificationStack::apply(const NotificationConfig& config) {
     }
   };
   gen->escalator = std::make_unique<dispatch::Escalator>(gen->config.escalation_policies, *gen->pipeline, *clock_,
-                                                         alert_store_.get(), on_escalation);
+                                                         alert_store_.get());
+  gen->escalator->subscribe(on_escalation);
   if (options_.on_activity) {
-    gen->escalator->set_listener([this](const std::string& policy, std::size_t step, const Alert& alert,
-                                        const std::vector<std::string>& step_receivers, TimestampMs now) {
+    gen->escalator->subscribe([this](const dispatch::Escalation& e) {
       AlertActivity a;
       a.kind = AlertActivity::Kind::escalated;
-      a.fingerprint = fingerprint(alert);
-      a.labels = alert.labels;
-      a.at = now;
-      a.policy = policy;
-      a.step = step;
-      a.receivers = step_receivers;
+      a.fingerprint = e.fingerprint;
+      a.labels = e.labels;
+      a.at = e.at;
+      a.policy = e.policy;
+      a.step = e.level - 1;
+      a.receivers = e.receivers;
       options_.on_activity(a);
     });
   }

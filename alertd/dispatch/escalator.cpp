@@ -3,8 +3,8 @@
 namespace twikit::dispatch {
 
 Escalator::Escalator(const std::map<std::string, notify::EscalationPolicy>& policies, notify::FlushSink& sink,
-                     const Clock& clock, const AckLookup* acks, EscalationObserver observer)
-    : policies_(policies), sink_(sink), clock_(clock), acks_(acks), observer_(std::move(observer)) {}
+                     const Clock& clock, const AckLookup* acks)
+    : policies_(policies), sink_(sink), clock_(clock), acks_(acks) {}
 
 void Escalator::track(const std::string& policy, const notify::Alert& alert) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -63,8 +63,10 @@ void Escalator::tick(TimestampMs now) {
         g.repeat_interval_ms = std::int64_t{365} * 24 * 3'600'000;
         sink_.flush(g, {escalated});
       }
-      if (listener_) listener_(t.policy, t.next_step, t.alert, step.receivers, now);
-      if (observer_) observer_(Escalation{fp, t.policy, level, step.receivers, now});
+      if (!subscribers_.empty()) {
+        const Escalation sent{fp, t.alert.labels, t.policy, level, step.receivers, now};
+        for (const auto& subscriber : subscribers_) subscriber(sent);
+      }
       ++t.next_step;
     }
     ++it;

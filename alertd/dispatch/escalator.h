@@ -13,35 +13,32 @@
 #include "alertd/notify/config.h"
 #include "alertd/dispatch/ack_lookup.h"
 #include "alertd/notify/flush_sink.h"
+#include "common/labels.h"
 
 namespace twikit::dispatch {
 
-/// Hears each escalation step as it is sent: the policy, the step's index (from 0), the alert, the step's
-/// receivers and the time. Called under the escalator's lock: it must not block or call back into it.
-using EscalationListener = std::function<void(const std::string& policy, std::size_t step, const notify::Alert& alert,
-                                              const std::vector<std::string>& receivers, TimestampMs now)>;
 /// One escalation step handed to delivery.
 struct Escalation {
   notify::Fingerprint fingerprint = 0;  ///< The alert escalated.
+  Labels labels;                        ///< The alert's labels (without escalation_level).
   std::string policy;                   ///< The escalation policy's name.
   std::size_t level = 0;                ///< The step, 1 for the first (the alerts' escalation_level label).
   std::vector<std::string> receivers;   ///< The step's receivers.
   TimestampMs at = 0;                   ///< When the step was sent.
 };
 
-/// Told of every step sent (the alert's history, alertd_escalations_total). Called under the escalator's
-/// lock: it must not call back into the escalator.
-using EscalationObserver = std::function<void(const Escalation&)>;
+/// Hears every step sent: the alert's history and alertd_escalations_total, the live event stream. Called
+/// under the escalator's lock: it must not block or call back into the escalator.
+using EscalationSubscriber = std::function<void(const Escalation&)>;
 
 /// Tracks alerts on routes with an escalation policy and notifies each step's receivers once the alert
 /// has fired unacknowledged for the step's `after`. The alerts of a step carry the label
 /// `escalation_level` (notify::kEscalationLevelLabel). Thread-safe.
 class Escalator {
  public:
-  /// `policies`, `sink`, `clock` and `acks` (may be null: nothing is acknowledged) must outlive it;
-  /// `observer` (may be empty) hears of each step sent.
+  /// `policies`, `sink`, `clock` and `acks` (may be null: nothing is acknowledged) must outlive it.
   Escalator(const std::map<std::string, notify::EscalationPolicy>& policies, notify::FlushSink& sink,
-            const Clock& clock, const AckLookup* acks, EscalationObserver observer = {});
+            const Clock& clock, const AckLookup* acks);
 
   /// Records the latest state of `alert` under `policy` (resolved alerts stop being tracked at the next tick).
   void track(const std::string& policy, const notify::Alert& alert);
@@ -54,8 +51,9 @@ class Escalator {
   TimestampMs next_due() const;
   /// Number of alerts being tracked.
   std::size_t tracked() const;
-  /// Sets who hears the steps sent; call before the escalator is shared with other threads.
-  void set_listener(EscalationListener listener) { listener_ = std::move(listener); }
+  /// Adds one more subscriber to the steps sent, heard in the order added; call before the escalator is
+  /// shared with other threads.
+  void subscribe(EscalationSubscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }
 
  private:
   struct Tracked {
@@ -67,8 +65,7 @@ class Escalator {
   notify::FlushSink& sink_;
   const Clock& clock_;
   const AckLookup* acks_;
-  EscalationListener listener_;
-  EscalationObserver observer_;
+  std::vector<EscalationSubscriber> subscribers_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, notify::Fingerprint>, Tracked> alerts_;
 };

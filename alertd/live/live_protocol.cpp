@@ -71,8 +71,13 @@ std::variant<ClientMessage, std::string> parse_client_message(std::string_view t
   return msg;
 }
 
-std::string event_prefix(LiveTopic topic, std::uint64_t seq, TimestampMs time) {
-  std::string out = R"({"type":"event","topic":")";
+namespace {
+
+// `{"type":"<type>","topic":…,"seq":…,"time":…,"data":` — an event or a snapshot up to its data.
+std::string data_message_prefix(std::string_view type, LiveTopic topic, std::uint64_t seq, TimestampMs time) {
+  std::string out = R"({"type":")";
+  out += type;
+  out += R"(","topic":")";
   out += topic_name(topic);
   out += R"(","seq":)";
   out += std::to_string(seq);
@@ -82,14 +87,14 @@ std::string event_prefix(LiveTopic topic, std::uint64_t seq, TimestampMs time) {
   return out;
 }
 
+}  // namespace
+
+std::string event_prefix(LiveTopic topic, std::uint64_t seq, TimestampMs time) {
+  return data_message_prefix("event", topic, seq, time);
+}
+
 std::string render_snapshot(LiveTopic topic, std::uint64_t seq, TimestampMs time, std::string_view data_json) {
-  std::string out = R"({"type":"snapshot","topic":")";
-  out += topic_name(topic);
-  out += R"(","seq":)";
-  out += std::to_string(seq);
-  out += R"(,"time":")";
-  out += format_rfc3339(time);
-  out += R"(","data":)";
+  std::string out = data_message_prefix("snapshot", topic, seq, time);
   out += data_json;
   out += '}';
   return out;

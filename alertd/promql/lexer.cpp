@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "alertd/promql/number.h"
+
 namespace twikit::promql {
 namespace {
 
@@ -158,24 +160,7 @@ class Lexer {
 
   // Digits (hexadecimal after "0x"), a fraction, an exponent; true when no letter, digit or '_' follows.
   bool scan_number() {
-    bool hex = false;
-    if (peek() == '0' && (peek(1) == 'x' || peek(1) == 'X')) {
-      i_ += 2;
-      hex = true;
-    }
-    const auto digits = [&] {
-      while (hex ? is_hex(peek()) : is_digit(peek())) ++i_;
-    };
-    digits();
-    if (peek() == '.') {
-      ++i_;
-      digits();
-    }
-    if (!hex && (peek() == 'e' || peek() == 'E')) {
-      ++i_;
-      if (peek() == '+' || peek() == '-') ++i_;
-      while (is_digit(peek())) ++i_;
-    }
+    i_ = scan_number_lexeme(q_, i_, true);
     return !is_alnum_at(i_);
   }
 

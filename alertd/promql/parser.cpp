@@ -10,6 +10,7 @@
 
 #include "alertd/promql/functions.h"
 #include "alertd/promql/lexer.h"
+#include "alertd/promql/number.h"
 
 namespace twikit::promql {
 namespace {
@@ -95,36 +96,6 @@ std::string go_float_f(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::string("?");
 }
 
-// The value of a number token, read as Prometheus reads it: first as Go's strconv.ParseInt(text, 0, 64)
-// (so "0x1F" is hexadecimal and "0755" octal), then as ParseFloat. The error message when neither
-// accepts it (a hexadecimal literal beyond int64, or a decimal beyond float64 such as "1e400").
-std::variant<double, std::string> parse_number(const std::string& text) {
-  int base = 10;
-  std::size_t digits = 0;
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    base = 16;
-    digits = 2;
-  } else if (text.size() > 1 && text[0] == '0') {
-    base = 8;
-    digits = 1;
-  }
-  std::int64_t n = 0;
-  const auto [ip, iec] = std::from_chars(text.data() + digits, text.data() + text.size(), n, base);
-  if (iec == std::errc() && ip == text.data() + text.size()) return static_cast<double>(n);
-  const std::string prefix = "error parsing number: strconv.ParseFloat: parsing \"" + text + "\": ";
-  if (base == 16) return prefix + "invalid syntax";
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec == std::errc::result_out_of_range) {
-    // Go's ParseFloat refuses an overflow (ErrRange) and rounds an underflow to zero.
-    const bool neg_exp = text.find("e-") != std::string::npos || text.find("E-") != std::string::npos;
-    if (!neg_exp) return prefix + "value out of range";
-    return 0.0;
-  }
-  if (ec != std::errc() || p != text.data() + text.size()) return prefix + "invalid syntax";
-  return v;
-}
-
 class Parser {
  public:
   explicit Parser(std::string_view q) : q_(q) {
@@ -167,7 +138,7 @@ class Parser {
     }
   }
   double number(const Token& t) const {
-    const auto v = parse_number(t.text);
+    const auto v = parse_number_literal(t.text);
     if (const auto* error = std::get_if<std::string>(&v)) fail(t.pos, *error);
     return std::get<double>(v);
   }

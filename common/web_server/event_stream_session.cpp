@@ -20,9 +20,8 @@ class EventStreamSession final : public StreamSession<EventStreamSession<Stream>
   friend Base;
 
  public:
-  EventStreamSession(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
-                     const WebSocketOptions& options, std::string peer)
-      : Base(shared, stream.get_executor(), std::move(endpoint), options, std::move(peer)), stream_(std::move(stream)),
+  EventStreamSession(SessionStart start, Stream stream)
+      : Base(std::move(start), stream.get_executor()), stream_(std::move(stream)),
         heartbeat_timer_(this->executor_) {}
 
   // Registers with the server, writes the response header, then opens the endpoint.
@@ -131,16 +130,11 @@ class EventStreamSession final : public StreamSession<EventStreamSession<Stream>
 }  // namespace
 
 template <class Stream>
-void start_event_stream_session(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
-                                const WebSocketOptions& options, std::string peer) {
-  std::make_shared<EventStreamSession<Stream>>(shared, std::move(stream), std::move(endpoint), options,
-                                               std::move(peer))
-      ->run();
+void start_event_stream_session(SessionStart start, Stream stream) {
+  start_session<EventStreamSession>(std::move(start), std::move(stream));
 }
 
-template void start_event_stream_session<PlainStream>(Shared&, PlainStream, std::shared_ptr<WebSocketEndpoint>,
-                                                      const WebSocketOptions&, std::string);
-template void start_event_stream_session<TlsStream>(Shared&, TlsStream, std::shared_ptr<WebSocketEndpoint>,
-                                                    const WebSocketOptions&, std::string);
+template void start_event_stream_session<PlainStream>(SessionStart, PlainStream);
+template void start_event_stream_session<TlsStream>(SessionStart, TlsStream);
 
 }  // namespace twikit::web_detail

@@ -195,13 +195,14 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     auto endpoint = std::get<std::shared_ptr<WebSocketEndpoint>>(std::move(acceptance));
     if (stopping_ || !endpoint) return respond(web_error(503, WebErrorFormat::plain), false);
     upgraded_ = true;
+    SessionStart start{shared_, std::move(endpoint), route.options, peer_};
     if (route.event_stream) {
       parser_.reset();
-      return start_event_stream_session(shared_, std::move(stream_), std::move(endpoint), route.options, peer_);
+      return start_event_stream_session(std::move(start), std::move(stream_));
     }
     auto request = parser_->release();
     parser_.reset();
-    start_websocket_session(shared_, std::move(stream_), std::move(endpoint), route.options, peer_, std::move(request));
+    start_websocket_session(std::move(start), std::move(stream_), std::move(request));
   }
 
   void read_body() {

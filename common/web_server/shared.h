@@ -103,4 +103,13 @@ inline std::string peer_of(const tcp::socket& socket) {
   return (ep.address().is_v6() ? "[" + addr + "]" : addr) + ":" + std::to_string(ep.port());
 }
 
+/// What a WebSocket or event-stream session starts from besides its stream: the server's state, the endpoint
+/// that accepted the client, the route's options and the peer's address.
+struct SessionStart {
+  Shared& shared;                                ///< The server's state and counts.
+  std::shared_ptr<WebSocketEndpoint> endpoint;  ///< Who hears the session.
+  WebSocketOptions options;                      ///< The route's limits and timeouts.
+  std::string peer;                              ///< The client's address.
+};
+
 }  // namespace twikit::web_detail

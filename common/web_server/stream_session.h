@@ -68,10 +68,10 @@ class StreamSession : public ConnectionBase, public WebSocketChannel, public std
   }
 
  protected:
-  StreamSession(Shared& shared, const asio::any_io_executor& executor, std::shared_ptr<WebSocketEndpoint> endpoint,
-                const WebSocketOptions& options, std::string peer)
-      : shared_(shared), executor_(executor), endpoint_(std::move(endpoint)), options_(options), peer_(std::move(peer)),
-        write_timer_(executor_), close_timer_(executor_), queue_(options.max_queued_messages, options.max_queued_bytes) {
+  StreamSession(SessionStart start, const asio::any_io_executor& executor)
+      : shared_(start.shared), executor_(executor), endpoint_(std::move(start.endpoint)), options_(start.options),
+        peer_(std::move(start.peer)), write_timer_(executor_), close_timer_(executor_),
+        queue_(options_.max_queued_messages, options_.max_queued_bytes) {
     ++shared_.counters.open;
   }
   ~StreamSession() override {
@@ -140,5 +140,12 @@ class StreamSession : public ConnectionBase, public WebSocketChannel, public std
  private:
   Session& self() { return static_cast<Session&>(*this); }
 };
+
+/// The one way a streaming session is made: a `Session<Stream>` built from `start` and `stream`, then run
+/// with `run_args` (a WebSocket's upgrade request). It keeps itself alive through its pending operations.
+template <template <class> class Session, class Stream, class... RunArgs>
+void start_session(SessionStart start, Stream stream, RunArgs&&... run_args) {
+  std::make_shared<Session<Stream>>(std::move(start), std::move(stream))->run(std::forward<RunArgs>(run_args)...);
+}
 
 }  // namespace twikit::web_detail

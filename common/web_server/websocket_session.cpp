@@ -21,9 +21,8 @@ class WebSocketSession final : public StreamSession<WebSocketSession<Stream>> {
   friend Base;
 
  public:
-  WebSocketSession(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
-                   const WebSocketOptions& options, std::string peer)
-      : Base(shared, stream.get_executor(), std::move(endpoint), options, std::move(peer)), ws_(std::move(stream)) {}
+  WebSocketSession(SessionStart start, Stream stream)
+      : Base(std::move(start), stream.get_executor()), ws_(std::move(stream)) {}
 
   // Registers with the server and answers the upgrade request.
   void run(http::request<http::string_body> request) {
@@ -134,17 +133,11 @@ class WebSocketSession final : public StreamSession<WebSocketSession<Stream>> {
 }  // namespace
 
 template <class Stream>
-void start_websocket_session(Shared& shared, Stream stream, std::shared_ptr<WebSocketEndpoint> endpoint,
-                             const WebSocketOptions& options, std::string peer,
-                             http::request<http::string_body> request) {
-  std::make_shared<WebSocketSession<Stream>>(shared, std::move(stream), std::move(endpoint), options, std::move(peer))
-      ->run(std::move(request));
+void start_websocket_session(SessionStart start, Stream stream, http::request<http::string_body> request) {
+  start_session<WebSocketSession>(std::move(start), std::move(stream), std::move(request));
 }
 
-template void start_websocket_session<PlainStream>(Shared&, PlainStream, std::shared_ptr<WebSocketEndpoint>,
-                                                   const WebSocketOptions&, std::string,
-                                                   http::request<http::string_body>);
-template void start_websocket_session<TlsStream>(Shared&, TlsStream, std::shared_ptr<WebSocketEndpoint>,
-                                                 const WebSocketOptions&, std::string, http::request<http::string_body>);
+template void start_websocket_session<PlainStream>(SessionStart, PlainStream, http::request<http::string_body>);
+template void start_websocket_session<TlsStream>(SessionStart, TlsStream, http::request<http::string_body>);
 
 }  // namespace twikit::web_detail

@@ -13,43 +13,16 @@
 #include <httplib.h>
 
 #include "support/loopback_server.h"
-#include "exposition_server.h"
+#include "support/exposition_server.h"
+#include "support/webhook_receiver.h"
 #include "support/process.h"
 
 using twikit::testing::ChildProcess;
 using twikit::testing::eventually;
 using twikit::testing::ExpositionServer;
+using twikit::testing::WebhookReceiver;
 
 namespace {
-
-/// Records webhook notifications.
-class WebhookReceiver {
- public:
-  WebhookReceiver() {
-    server_.router().add(
-        "/hook",
-        [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
-          std::lock_guard lock(mu_);
-          bodies_.push_back(req.body);
-          res.status = 200;
-        },
-        twikit::testing::accepting({"POST"}));
-    port_ = server_.start();
-  }
-  std::vector<std::string> bodies() {
-    std::lock_guard lock(mu_);
-    return bodies_;
-  }
-  int port() const { return port_; }
-
-  // The server stops (its handler threads end) before the members they use are destroyed.
-  ~WebhookReceiver() { server_.stop(); }
- private:
-  twikit::testing::LoopbackServer server_;
-  std::mutex mu_;
-  std::vector<std::string> bodies_;
-  int port_ = 0;
-};
 
 const char* kRules = R"(groups:
   - name: twikit

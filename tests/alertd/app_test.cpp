@@ -10,7 +10,7 @@
 
 #include "alertd/app/app.h"
 #include "alertd/app/rule_state.h"
-#include "support/loopback_server.h"
+#include "support/exposition_server.h"
 #include "support/process.h"
 
 namespace {
@@ -42,11 +42,9 @@ class RecordingHub final : public twikit::app::NotificationHub {
 }  // namespace
 
 TEST_CASE("the App hands firing alerts to the notification hub with external labels, and reloads it") {
-  twikit::testing::LoopbackServer exporter;
-  exporter.router().add("/metrics", [](const twikit::WebRequest&, twikit::WebResponse& res) {
-    res.set_body("twikit_emergency_stop_active 1\n", "text/plain");
-  });
-  const int exporter_port = exporter.start();
+  twikit::testing::ExpositionServer exporter;
+  exporter.serve("twikit_emergency_stop_active 1\n");
+  const int exporter_port = exporter.port();
   const std::string dir = twikit::testing::make_temp_dir("alertd-app");
   twikit::testing::write_file(dir + "/rules.yml", R"(groups:
   - name: g
@@ -68,6 +66,7 @@ TEST_CASE("the App hands firing alerts to the notification hub with external lab
   twikit::app::AppOptions options;
   options.config_file = dir + "/alertd.yaml";
   options.listen_address = "127.0.0.1:0";
+  options.storage_path = dir + "/alertd.db";  // not the default data/ in the current directory
   options.hub_factory = [&](const twikit::config::AlertdConfig&) {
     auto h = std::make_unique<RecordingHub>();
     hub = h.get();
@@ -122,6 +121,7 @@ TEST_CASE("the App refuses to start with a broken rule file, naming its position
   twikit::app::AppOptions options;
   options.config_file = dir + "/alertd.yaml";
   options.listen_address = "127.0.0.1:0";
+  options.storage_path = dir + "/alertd.db";
   twikit::app::App app(options);
   CHECK_THROWS_WITH(app.start(), Catch::Contains("rules.yml:5:"));
   std::filesystem::remove_all(dir);

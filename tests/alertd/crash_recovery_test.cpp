@@ -14,13 +14,13 @@
 #include <sqlite3.h>
 
 #include "common/rfc3339.h"
-#include "exposition_server.h"
+#include "support/exposition_server.h"
 #include "support/stack.h"
-#include "notify/receiver.h"
 #include "support/process.h"
+#include "support/webhook_receiver.h"
 
-using twikit::notify::testing::ReceivedRequest;
-using twikit::notify::testing::TestReceiver;
+using twikit::testing::ReceivedRequest;
+using twikit::testing::WebhookReceiver;
 using twikit::testing::ChildProcess;
 using twikit::testing::eventually;
 using twikit::testing::ExpositionServer;
@@ -54,7 +54,7 @@ std::string config_yaml(int exporter_port, int web_port, const std::string& dir,
 }
 
 /// The webhook deliveries (answered 200) whose payload has `status`.
-std::size_t delivered_with_status(const TestReceiver& receiver, const std::string& status) {
+std::size_t delivered_with_status(const WebhookReceiver& receiver, const std::string& status) {
   std::size_t n = 0;
   for (const ReceivedRequest& r : receiver.delivered()) {
     const auto payload = nlohmann::json::parse(r.body, nullptr, false);
@@ -72,7 +72,7 @@ std::unique_ptr<ChildProcess> start_alertd(const std::string& dir, const std::st
 
 /// Starts alertd with the receiver failing, waits until the firing notification has been tried (so it is
 /// in the outbox, not yet delivered), then kills alertd with SIGKILL.
-void fire_and_kill(const std::string& dir, TestReceiver& receiver) {
+void fire_and_kill(const std::string& dir, WebhookReceiver& receiver) {
   receiver.set_default_status(503);
   auto alertd = start_alertd(dir, "first.log");
   REQUIRE(eventually([&] { return receiver.requests().size() >= 2; }, std::chrono::seconds(20)));
@@ -88,7 +88,7 @@ TEST_CASE("a notification pending when alertd is SIGKILLed is delivered after th
   twikit::testing::write_file(dir + "/rules.yml", kRules);
   ExpositionServer exporter;
   exporter.serve(kDown);
-  TestReceiver receiver;
+  WebhookReceiver receiver;
   const int port = twikit::testing::free_port();
   twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, receiver.url()));
   fire_and_kill(dir, receiver);
@@ -134,7 +134,7 @@ TEST_CASE("alerts pending or firing when alertd is SIGKILLed come back with thei
 )");
   ExpositionServer exporter;
   exporter.serve(kDown);
-  TestReceiver receiver;
+  WebhookReceiver receiver;
   const int port = twikit::testing::free_port();
   twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, receiver.url()));
   const std::string alerts_url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/alerts";
@@ -225,7 +225,7 @@ TEST_CASE("alerts with bytes that are not UTF-8 and failing templates fire; unre
 )");
   ExpositionServer exporter;
   exporter.serve("twikit_service_info{service=\"campaigns\",version=\"\xc3\xa9" "clair-2.1\"} 1\n");
-  TestReceiver receiver;
+  WebhookReceiver receiver;
   const int port = twikit::testing::free_port();
   twikit::testing::write_file(dir + "/alertd.yaml", config_yaml(exporter.port(), port, dir, receiver.url()));
 

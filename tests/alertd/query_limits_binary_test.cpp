@@ -12,7 +12,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "exposition_server.h"
+#include "support/exposition_server.h"
 #include "support/process.h"
 
 using twikit::testing::ChildProcess;

@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -9,7 +8,7 @@
 #include "alertd/scrape/scrape_manager.h"
 #include "alertd/scrape/target_scraper.h"
 #include "alertd/storage/sample.h"
-#include "support/loopback_server.h"
+#include "support/exposition_server.h"
 #include "support/process.h"
 
 using twikit::scrape::ScrapeTarget;
@@ -17,55 +16,9 @@ using twikit::scrape::TargetScraper;
 using twikit::storage::LabelMatcher;
 using twikit::storage::MatchType;
 
+using twikit::testing::ExpositionServer;
+
 namespace {
-
-/// A loopback exposition server whose body, content type and status the test sets.
-class ExpositionServer {
- public:
-  ExpositionServer() {
-    server_.router().add("/metrics", [this](const twikit::WebRequest& req, twikit::WebResponse& res) {
-      std::string body, type;
-      int status;
-      {
-        std::lock_guard lock(mu_);
-        body = body_;
-        type = content_type_;
-        status = status_;
-        last_accept_ = req.headers.get("Accept");
-        last_timeout_header_ = req.headers.get("X-Prometheus-Scrape-Timeout-Seconds");
-      }
-      if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
-      res.status = status;
-      res.set_body(body, type);
-    });
-    port_ = server_.start();
-  }
-  void serve(std::string body, std::string type = "text/plain; version=0.0.4; charset=utf-8", int status = 200) {
-    std::lock_guard lock(mu_);
-    body_ = std::move(body);
-    content_type_ = std::move(type);
-    status_ = status;
-  }
-  std::string last_accept() {
-    std::lock_guard lock(mu_);
-    return last_accept_;
-  }
-  std::string last_timeout_header() {
-    std::lock_guard lock(mu_);
-    return last_timeout_header_;
-  }
-  int port() const { return port_; }
-  std::atomic<int> delay_ms_{0};
-
-  // The server stops (its handler threads end) before the members they use are destroyed.
-  ~ExpositionServer() { server_.stop(); }
- private:
-  twikit::testing::LoopbackServer server_;
-  std::mutex mu_;
-  std::string body_, content_type_, last_accept_, last_timeout_header_;
-  int status_ = 200;
-  int port_ = 0;
-};
 
 ScrapeTarget target_for(int port, std::int64_t timeout_ms = 2000) {
   ScrapeTarget t;
@@ -223,7 +176,7 @@ TEST_CASE("an HTTP error status and a closed port are reported down") {
 TEST_CASE("a hung target is reported down within its timeout") {
   ExpositionServer server;
   server.serve("a 1\n");
-  server.delay_ms_ = 3000;
+  server.set_delay_ms(3000);
   twikit::CurlHttpClient client;
   twikit::storage::SeriesStore store;
   twikit::FakeClock clock(t0);
@@ -232,7 +185,7 @@ TEST_CASE("a hung target is reported down within its timeout") {
   CHECK_FALSE(scraper.scrape_once(t0));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
   CHECK_THAT(scraper.health().last_error, Catch::StartsWith("timeout"));
-  server.delay_ms_ = 0;
+  server.set_delay_ms(0);
 }
 
 TEST_CASE("the scrape manager scrapes each target on its own loop and stales removed targets") {

@@ -20,12 +20,14 @@ Exit 0 when everything holds, 1 with what did not, 77 (skipped) when amtool is n
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
+from peers import free_port, stop_processes  # noqa: E402
 
 TOKEN = 'amapi-e2e-token'
 
@@ -77,12 +79,6 @@ def check(condition, what):
         failures.append(what)
         print('FAIL: ' + what, flush=True)
     return condition
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def http(url, method='GET', body=None):
@@ -288,14 +284,7 @@ def main():
                       (ours['alert_header'], ours['silence_header'], len(key_paths(ours['alerts_json'])),
                        len(key_paths(ours['silences_json']))))
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        stop_processes(procs, 10)
         if failures:
             print('logs kept in ' + work)
         else:

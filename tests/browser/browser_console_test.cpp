@@ -62,7 +62,7 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
   const std::string rules_dir = dir + "/rules";
   std::filesystem::create_directories(rules_dir);
   REQUIRE(e2e::copy_rules(rules_dir, "1s") > 0);
-  e2e::WebhookReceiver webhook;
+  testing::WebhookReceiver webhook;
   testing::Sim sim;
   testing::Exporter exporter(
       testing::exporter_config_for(sim, "  mode: interval\n  interval: 1s\n  max_concurrent_collections: 10\n"));
@@ -74,7 +74,7 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
                           exporter.url().substr(7) + "']\n"
                           "rule_files:\n  - '" + rules_dir + "/*.yml'\n"
                           "web:\n  api_bearer_token_file: " + dir + "/api_token\n"
-                          "receivers:\n  - name: test-webhook\n    webhook_configs:\n      - url: " + webhook.url() + "\n"
+                          "receivers:\n  - name: test-webhook\n    webhook_configs:\n      - url: " + webhook.url("/alerts") + "\n"
                           "route:\n  receiver: test-webhook\n  group_by: [alertname, service]\n"
                           "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n");
   const int port = testing::free_port();

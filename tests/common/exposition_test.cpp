@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <limits>
 
-#include <zlib.h>
 
 #include "common/exposition.h"
+#include "support/gzip.h"
 #include "support/process.h"
 
 using namespace twikit;
@@ -114,26 +114,6 @@ TEST_CASE("gzip output is a valid gzip stream") {
   CHECK_FALSE(accepts_gzip("identity"));
 }
 
-namespace {
-
-// Decodes one whole gzip stream, as a scraper does.
-std::string gunzip(const std::string& gz) {
-  z_stream zs{};
-  REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
-  std::string out(1 << 20, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  zs.avail_in = static_cast<uInt>(gz.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&zs, Z_FINISH);
-  inflateEnd(&zs);
-  CHECK(rc == Z_STREAM_END);
-  out.resize(zs.total_out);
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("a gzip prefix written piece by piece and finished with a tail is one valid gzip stream") {
   std::string whole;
   GzipPrefixWriter writer;
@@ -148,9 +128,9 @@ TEST_CASE("a gzip prefix written piece by piece and finished with a tail is one 
   CHECK(prefix.deflated.capacity() < prefix.deflated.size() + 64);  // holds the compressed bytes only
   const std::string tail = "# EOF\n";
   const std::string gz = prefix.header + prefix.deflated + gzip_finish(prefix, tail);
-  CHECK(gunzip(gz) == whole + tail);
+  CHECK(twikit::testing::gunzip(gz) == whole + tail);
   const GzipPrefix at_once = gzip_prefix(whole);
-  CHECK(gunzip(at_once.header + at_once.deflated + gzip_finish(at_once, tail)) == whole + tail);
+  CHECK(twikit::testing::gunzip(at_once.header + at_once.deflated + gzip_finish(at_once, tail)) == whole + tail);
 }
 
 TEST_CASE("a gzip prefix inflates back to the data it was made from") {

@@ -32,9 +32,9 @@ Verdict compare_vector(const EvalCommand& e, const promql::Vector& got) {
   }
   for (std::size_t i = 0; i < e.series.size(); ++i) {
     const SeriesLine& want = e.series[i];
-    if (want.values.size() != 1 || want.values[0].kind != SeqValue::Kind::value)
+    if (want.values.size() != 1 || want.values[0].kind != SeqValue::Kind::number)
       return {false, "expected line for " + labels_to_string(want.labels) + " has not exactly one float"};
-    const double wv = want.values[0].v;
+    const double wv = want.values[0].value;
     auto it = std::find_if(got.begin(), got.end(), [&](const promql::Sample& s) { return s.labels == want.labels; });
     if (it == got.end()) {
       std::string why = "missing series " + labels_to_string(want.labels) + "; got:";
@@ -67,9 +67,9 @@ Verdict compare_matrix(const std::vector<SeriesLine>& expected, const promql::Ma
     std::vector<promql::Point> pts;
     for (std::size_t k = 0; k < want.values.size(); ++k) {
       const auto& v = want.values[k];
-      if (v.kind == SeqValue::Kind::omitted) continue;
+      if (v.kind == SeqValue::Kind::missing) continue;
       const std::int64_t t = from + static_cast<std::int64_t>(k) * step;
-      pts.push_back({t, v.kind == SeqValue::Kind::stale ? storage::stale_marker() : v.v});
+      pts.push_back({t, v.kind == SeqValue::Kind::stale ? storage::stale_marker() : v.value});
     }
     auto render = [](const std::vector<promql::Point>& p) {
       std::string s;
@@ -312,7 +312,7 @@ void run_load(const LoadCommand& load, storage::SeriesStore& store) {
     for (std::size_t i = 0; i < line->values.size(); ++i) {
       const SeqValue& v = line->values[i];
       const TimestampMs t = static_cast<TimestampMs>(i) * load.step_ms;
-      if (v.kind == SeqValue::Kind::value) store.append(labels, t, v.v);
+      if (v.kind == SeqValue::Kind::number) store.append(labels, t, v.value);
       else if (v.kind == SeqValue::Kind::stale) store.append(labels, t, storage::stale_marker());
     }
   }

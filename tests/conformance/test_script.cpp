@@ -32,6 +32,10 @@ std::string next_word(std::string& rest) {
   return w;
 }
 
+Labels parse_series(std::string_view text) {
+  return rules::parse_series_description(std::string(text), rules::SeriesSyntax::promql_test);
+}
+
 std::string unquote(const std::string& s) {
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '`') && s.back() == s.front()) {
     return s.substr(1, s.size() - 2);
@@ -50,7 +54,7 @@ std::int64_t parse_test_duration(const std::string& text) {
   }
   auto d = parse_duration_ms(t);
   if (!d) {
-    auto n = parse_test_number(t);
+    auto n = rules::parse_script_number(t);
     if (!n) throw NotationError("bad duration \"" + text + "\"");
     d = static_cast<std::int64_t>(*n * 1000);
   }
@@ -93,14 +97,14 @@ std::vector<Command> parse_test_script(const std::string& text) {
       ++i;
       for (; i < lines.size() && !lines[i].empty(); ++i) {
         std::string_view series, values;
-        split_series_line(lines[i], series, values);
+        rules::split_series_line(lines[i], series, values);
         if ((series.size() >= 3 && series.substr(series.size() - 3) == "@st") || values.substr(0, 3) == "@st") {
           c.load.has_start_timestamps = true;
           continue;
         }
         try {
-          c.load.series.push_back(SeriesLine{parse_series_labels(series), expand_values(values)});
-        } catch (const NotationError& e) {
+          c.load.series.push_back(SeriesLine{parse_series(series), rules::expand_series_values(values, rules::SeriesSyntax::promql_test)});
+        } catch (const std::invalid_argument& e) {
           throw err(i, e.what());
         }
       }
@@ -181,17 +185,17 @@ std::vector<Command> parse_test_script(const std::string& text) {
         }
         continue;
       }
-      if (auto n = parse_test_number(b)) {
+      if (auto n = rules::parse_script_number(b)) {
         e.scalar = *n;
         continue;
       }
       std::string_view series, values;
-      split_series_line(b, series, values);
+      rules::split_series_line(b, series, values);
       try {
-        SeriesLine sl{parse_series_labels(series), expand_values(values)};
+        SeriesLine sl{parse_series(series), rules::expand_series_values(values, rules::SeriesSyntax::promql_test)};
         for (const auto& v : sl.values) e.expects_histogram = e.expects_histogram || v.kind == SeqValue::Kind::histogram;
         e.series.push_back(std::move(sl));
-      } catch (const NotationError& ex) {
+      } catch (const std::invalid_argument& ex) {
         throw err(i, ex.what());
       }
     }

@@ -7,9 +7,20 @@
 #include <vector>
 
 #include "common/labels.h"
-#include "series_notation.h"
+#include <stdexcept>
+
+#include "alertd/rules/series_notation.h"
 
 namespace twikit::conformance {
+
+/// One position of an expanded value sequence (the one series notation, in PromQL test scripts' syntax).
+using SeqValue = rules::InputValue;
+
+/// Thrown for a malformed script.
+class NotationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 /// One `<series> <values>` line of a load block or of an eval's expected result.
 struct SeriesLine {

@@ -25,6 +25,9 @@ import urllib.request
 
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
+from peers import free_port, stop_processes  # noqa: E402
+
 SKIP = 77
 SRC, RELEASE = sys.argv[1], sys.argv[2]
 PACKAGE = "twikit-monitor"
@@ -44,12 +47,6 @@ def run(args, **kw):
     if out:
         print(out[-4000:])
     return r
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url, timeout=5.0):
@@ -203,14 +200,8 @@ def run_installed(root):
             fail(f"alertd loaded {loaded} rules from the installed rule files, which hold {expected}")
         print(f"installed programs: exporter /metrics {len(body)} bytes, {len(ups)} services; alertd {loaded} rules")
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                fail("an installed program did not stop within 30 s of SIGTERM")
+        if stop_processes(procs, 30):
+            fail("an installed program did not stop within 30 s of SIGTERM")
 
 
 def _port_free(port):

@@ -26,15 +26,12 @@ Prometheus 3's deliberate changes are kept out by rule, not by case:
 usage: promql_vs_promtool.py ALERTD [--count N] [--seed S] [--keep DIR]
 Exit 0 when every expression agrees, 1 with the differences listed, 77 (skipped) without promtool.
 """
-import argparse
 import math
 import os
-import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
+
+from runner import main, run
 
 SERIES = [
     ('m{a="x",b="1"}', '1 2 3 4 5 6 7 8 9 10 11 12'),
@@ -261,18 +258,11 @@ def same_values(a, b):
     return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('alertd')
+def add_arguments(ap):
     ap.add_argument('--count', type=int, default=600)
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--keep')
-    args = ap.parse_args()
-    promtool = shutil.which('promtool')
-    if not promtool:
-        print('SKIP: promtool is not installed (Debian package prometheus; scripts/setup.sh installs it)')
-        return 77
-    rng = random.Random(args.seed)
+
+
+def compare_all(args, promtool, rng, work):
     exprs = list(HAND_WRITTEN)
     seen = set(exprs)
     while len(exprs) < args.count + len(HAND_WRITTEN):
@@ -280,15 +270,13 @@ def main():
         if e not in seen:
             seen.add(e)
             exprs.append(e)
-    work = args.keep or tempfile.mkdtemp(prefix='promql-diff-')
-    os.makedirs(work, exist_ok=True)
     path = os.path.join(work, 'corpus_test.yml')
     write_test_file(path, exprs)
-    theirs = results(subprocess.run([promtool, 'test', 'rules', path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout)
-    ours = results(subprocess.run([args.alertd, 'test', 'rules', path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout)
+    theirs = results(run([promtool, 'test', 'rules', path], merge_stderr=True)[1])
+    ours = results(run([args.alertd, 'test', 'rules', path], merge_stderr=True)[1])
     if len(theirs) < len(exprs) // 2:
         print(f'promtool reported on only {len(theirs)} of {len(exprs)} expressions; see {path}')
-        return 1
+        return True
     differences = []
     for e in exprs:
         why = compare(e, ours.get(e), theirs.get(e))
@@ -301,8 +289,7 @@ def main():
         write_test_file(retry, unsettled)
         settled = set()
         for _ in range(12):
-            again = results(subprocess.run([promtool, 'test', 'rules', retry], stdout=subprocess.PIPE,
-                                           stderr=subprocess.STDOUT, text=True).stdout)
+            again = results(run([promtool, 'test', 'rules', retry], merge_stderr=True)[1])
             settled.update(e for e in unsettled if compare(e, ours.get(e), again.get(e)) is None)
         differences = [(e, why) for e, why in differences if e not in settled]
     errors = sum(1 for v in theirs.values() if v[0] == 'err')
@@ -311,10 +298,8 @@ def main():
           f'error; {len(differences)} differ')
     for e, why in differences:
         print(f'DIFFERS: {e}\n    {why}')
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if differences else 0
+    return bool(differences)
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main('promtool', 'prometheus', 'promql-diff-', add_arguments, compare_all))

@@ -10,13 +10,10 @@ byte for byte:
 usage: routes_vs_amtool.py ALERTD [--trees N] [--label-sets N] [--seed S] [--keep DIR]
 Exit 0 when every answer agrees, 1 with the differences listed, 77 (skipped) without amtool.
 """
-import argparse
 import os
-import random
-import shutil
-import subprocess
 import sys
-import tempfile
+
+from runner import main, run
 
 LABELS = {
     'service': ['api', 'db', 'proxy_rotation', 'session_manager'],
@@ -76,26 +73,12 @@ def gen_labels(rng):
     return [f'{n}={rng.choice(LABELS[n])}' for n in sorted(names)]
 
 
-def run(argv):
-    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return p.returncode, p.stdout
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('alertd')
+def add_arguments(ap):
     ap.add_argument('--trees', type=int, default=60)
     ap.add_argument('--label-sets', type=int, default=8)
-    ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--keep')
-    args = ap.parse_args()
-    amtool = shutil.which('amtool')
-    if not amtool:
-        print('SKIP: amtool is not installed (Debian package prometheus-alertmanager; scripts/setup.sh installs it)')
-        return 77
-    rng = random.Random(args.seed)
-    work = args.keep or tempfile.mkdtemp(prefix='routes-diff-')
-    os.makedirs(work, exist_ok=True)
+
+
+def compare_all(args, amtool, rng, work):
     differences = []
     compared = 0
     for t in range(args.trees):
@@ -116,10 +99,8 @@ def main():
           f'{len(differences)} differ')
     for path, case, why in differences[:20]:
         print(f'DIFFERS: {path} {" ".join(case)}\n{why}')
-    if not args.keep and not differences:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if differences or compared == 0 else 0
+    return bool(differences) or compared == 0
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main('amtool', 'prometheus-alertmanager', 'routes-diff-', add_arguments, compare_all))

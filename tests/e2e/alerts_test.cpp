@@ -133,7 +133,7 @@ TEST_CASE("a service down, an error storm and an open circuit breaker fire the s
   const bool delivered = eventually(
       [&] {
         notified.clear();
-        for (const auto& payload : stack.webhook.payloads()) {
+        for (const auto& payload : payloads(stack.webhook)) {
           if (!payload.is_object() || payload.value("version", "") != "4") continue;
           for (const auto& a : payload["alerts"]) {
             if (a.value("status", "") == "firing") notified.insert(alert_key(a["labels"]));

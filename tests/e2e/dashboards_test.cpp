@@ -97,7 +97,7 @@ TEST_CASE("every panel of the twikit-monitor dashboard shows data once alertd ha
     INFO("alertd cannot scrape twikit-exporter: " << scrape_problem);
     REQUIRE(scrape_problem.empty());
   }
-  REQUIRE(eventually([&] { return !stack.webhook.payloads().empty(); }, 60s));
+  REQUIRE(eventually([&] { return !payloads(stack.webhook).empty(); }, 60s));
   const auto queries = dashboard_queries("twikit-monitor.json");
   REQUIRE(queries.size() >= 10);
   check_all_have_data(without_data(prom, queries, {}, 30s), {});

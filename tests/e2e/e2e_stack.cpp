@@ -73,28 +73,13 @@ std::string prometheus_config(const std::string& exporter_address, const std::st
   return text;
 }
 
-WebhookReceiver::WebhookReceiver() {
-  server_.router().add(
-      "/alerts",
-      [this](const WebRequest& req, WebResponse& res) {
-        auto doc = nlohmann::json::parse(req.body, nullptr, false);
-        {
-          std::lock_guard lock(mu_);
-          payloads_.push_back(doc.is_discarded() ? nlohmann::json(req.body) : std::move(doc));
-        }
-        res.set_body("", "text/plain");
-      },
-      testing::accepting({"POST"}));
-  server_.start();
-}
-
-WebhookReceiver::~WebhookReceiver() { server_.stop(); }
-
-std::string WebhookReceiver::url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/alerts"; }
-
-std::vector<nlohmann::json> WebhookReceiver::payloads() const {
-  std::lock_guard lock(mu_);
-  return payloads_;
+std::vector<nlohmann::json> payloads(const testing::WebhookReceiver& webhook) {
+  std::vector<nlohmann::json> out;
+  for (const std::string& body : webhook.bodies()) {
+    auto doc = nlohmann::json::parse(body, nullptr, false);
+    out.push_back(doc.is_discarded() ? nlohmann::json(body) : std::move(doc));
+  }
+  return out;
 }
 
 Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir, const std::string& webhook_url) {
@@ -222,7 +207,7 @@ Stack::Stack(bool with_alertd) {
   // Without alertd, Prometheus' alertd job points at a port nobody listens on (its target is simply down).
   std::string alertd_address = "127.0.0.1:" + std::to_string(testing::free_port());
   if (with_alertd) {
-    alertd = std::make_unique<Alertd>(exporter_address, rules_dir, webhook.url());
+    alertd = std::make_unique<Alertd>(exporter_address, rules_dir, webhook.url("/alerts"));
     alertd_address = alertd->address();
   }
   prometheus = std::make_unique<testing::Prometheus>(prometheus_config(exporter_address, alertd_address, rules_dir));

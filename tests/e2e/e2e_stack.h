@@ -17,6 +17,7 @@
 
 #include "support/loopback_server.h"
 #include "support/stack.h"
+#include "support/webhook_receiver.h"
 
 namespace twikit::e2e {
 
@@ -37,24 +38,8 @@ int copy_rules(const std::string& dir, const std::string& for_duration);
 std::string prometheus_config(const std::string& exporter_address, const std::string& alertd_address,
                               const std::string& rules_dir);
 
-/// An HTTP server on 127.0.0.1 that records the JSON bodies POSTed to /alerts. Thread-safe.
-class WebhookReceiver {
- public:
-  /// Binds a free port and starts serving.
-  WebhookReceiver();
-  ~WebhookReceiver();
-  WebhookReceiver(const WebhookReceiver&) = delete;
-  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-  /// The URL alertd posts to.
-  std::string url() const;
-  /// Every payload received so far, parsed.
-  std::vector<nlohmann::json> payloads() const;
-
- private:
-  testing::LoopbackServer server_;
-  mutable std::mutex mu_;
-  std::vector<nlohmann::json> payloads_;
-};
+/// Every payload `webhook` received so far, parsed (a body that is no JSON as a JSON string).
+std::vector<nlohmann::json> payloads(const testing::WebhookReceiver& webhook);
 
 /// alertd started on a free port: scrapes `exporter_address` as job "twikit" every second, evaluates the
 /// rule files in `rules_dir` every second and sends every notification to `webhook_url`.
@@ -117,7 +102,7 @@ struct Stack {
   std::string rules_dir;
   /// How many rule files rules/ has.
   int rule_files = 0;
-  WebhookReceiver webhook;            ///< Receives alertd's notifications.
+  testing::WebhookReceiver webhook;   ///< Receives alertd's notifications (at /alerts).
   testing::Sim sim;                   ///< The ten services.
   std::unique_ptr<testing::Exporter> exporter;      ///< twikit-exporter.
   std::unique_ptr<Alertd> alertd;                   ///< alertd, or null without `with_alertd`.

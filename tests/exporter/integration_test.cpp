@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/http_client.h"
+#include "support/seed_metrics.h"
 #include "support/stack.h"
 
 using namespace twikit::testing;
@@ -36,26 +38,13 @@ std::string metrics(const Exporter& e, const std::string& accept = "") {
   return "\n" + http_get(e.url() + "/metrics", headers);
 }
 
-const char* kSeedMetrics[] = {
-    "twikit_up", "twikit_scrape_duration_seconds", "twikit_scrape_errors_total",
-    "twikit_last_success_timestamp_seconds", "twikit_service_healthy", "twikit_service_info",
-    "twikit_service_uptime_seconds", "twikit_requests_total", "twikit_errors_total", "twikit_response_time_seconds",
-    "twikit_dependency_up", "twikit_dependency_latency_seconds", "twikit_sessions", "twikit_sessions_active",
-    "twikit_sessions_healthy", "twikit_session_success_ratio", "twikit_proxies", "twikit_proxies_healthy",
-    "twikit_proxy_health_score_average", "twikit_proxy_response_time_seconds_average", "twikit_proxy_health_score",
-    "twikit_proxy_failures_total", "twikit_rate_limit_requests_total", "twikit_rate_limit_allowed_requests_total",
-    "twikit_rate_limit_blocked_requests_total", "twikit_rate_limit_utilization_ratio", "twikit_anti_detection_score",
-    "twikit_anti_detection_profiles_active", "twikit_anti_detection_risk_level", "twikit_accounts",
-    "twikit_accounts_healthy", "twikit_accounts_suspended", "twikit_accounts_at_risk",
-    "twikit_account_health_score_average", "twikit_emergency_stop_active", "twikit_emergency_events_total",
-    "twikit_emergency_recoveries_total", "twikit_content_checked_total", "twikit_content_blocked_total",
-    "twikit_content_flagged_total", "twikit_content_safety_score_average", "twikit_connection_pool_size",
-    "twikit_connection_pool_active", "twikit_connection_pool_idle", "twikit_connection_pool_waiting",
-    "twikit_connection_pool_utilization_ratio", "twikit_connection_pool_acquire_seconds",
-    "twikit_retry_attempts_total", "twikit_retry_successes_total", "twikit_retry_exhausted_total",
-    "twikit_circuit_breaker_state", "twikit_circuit_breaker_failures", "twikit_campaigns_active",
-    "twikit_campaigns_completed_total", "twikit_campaigns_failed_total", "twikit_campaign_success_ratio",
-    "twikit_campaign_progress_ratio"};
+
+// Every metric of the design's table: the per-target ones and the service ones.
+std::vector<const char*> seed_metrics() {
+  std::vector<const char*> out(twikit::testing::kTargetMetrics.begin(), twikit::testing::kTargetMetrics.end());
+  out.insert(out.end(), twikit::testing::kServiceMetrics.begin(), twikit::testing::kServiceMetrics.end());
+  return out;
+}
 
 struct PromtoolResult {
   int exit_code = 0;
@@ -113,7 +102,7 @@ TEST_CASE("all ten services are collected and every seed KPI is exported", "[int
     INFO(name);
     CHECK(value_of(text, "twikit_up{service=\"" + name + "\"}") == 1);
   }
-  for (const char* m : kSeedMetrics) {
+  for (const char* m : seed_metrics()) {
     INFO(m);
     CHECK(text.find("\n" + std::string(m) + "{") != std::string::npos);
   }
@@ -150,7 +139,7 @@ TEST_CASE("a real Prometheus scrapes the exporter and answers for every seed KPI
   Prometheus prom("global: {scrape_interval: 1s, scrape_timeout: 1s}\n"
                   "scrape_configs:\n  - job_name: twikit\n    static_configs: [{targets: ['" + target + "']}]\n");
   REQUIRE(eventually([&] { return prom.query("twikit_up == 1").size() == 10; }, 30s));
-  for (const char* m : kSeedMetrics) {
+  for (const char* m : seed_metrics()) {
     INFO(m);
     CHECK(prom.query(std::string("count(") + m + ")").size() == 1);
   }

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include <zlib.h>
 
 #include "exporter/metrics_endpoint.h"
+#include "support/gzip.h"
 
 using namespace twikit;
 using namespace twikit::exporter;
@@ -72,25 +72,6 @@ Served get(Scheduler& scheduler, const SelfMetrics& self, const std::string& acc
   return out;
 }
 
-std::string gunzip(const std::string& gz) {
-  z_stream zs{};
-  REQUIRE(inflateInit2(&zs, 16 + 15) == Z_OK);
-  std::string out;
-  char chunk[16384];
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  zs.avail_in = static_cast<uInt>(gz.size());
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(chunk);
-    zs.avail_out = sizeof chunk;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(chunk, sizeof chunk - zs.avail_out);
-  }
-  inflateEnd(&zs);
-  CHECK(rc == Z_STREAM_END);
-  CHECK(zs.avail_in == 0);  // one gzip member, nothing after it
-  return out;
-}
 
 // The body up to the exporter's own metrics, which change from one request to the next.
 std::string service_part(const std::string& body) {
@@ -123,7 +104,7 @@ TEST_CASE("OpenMetrics is served whole to a scraper that does not accept gzip") 
 
   const Served gz = get(scheduler, self, kOpenMetrics, "gzip");
   CHECK(gz.content_encoding == "gzip");
-  const std::string decoded = gunzip(gz.body);
+  const std::string decoded = twikit::testing::gunzip(gz.body);
   CHECK(service_part(decoded) == service_part(plain.body));
   CHECK(decoded.substr(decoded.size() - 6) == "# EOF\n");
 }
@@ -143,7 +124,7 @@ TEST_CASE("the text format is the same with and without gzip, and has no EOF lin
 
   const Served gz = get(scheduler, self, "", "gzip, deflate");
   CHECK(gz.content_encoding == "gzip");
-  const std::string decoded = gunzip(gz.body);
+  const std::string decoded = twikit::testing::gunzip(gz.body);
   CHECK(service_part(decoded) == service_part(plain.body));
   CHECK(decoded.find("\nprocess_resident_memory_bytes ") != std::string::npos);
 }

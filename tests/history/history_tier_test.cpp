@@ -12,7 +12,7 @@
 #include "alertd/scrape/target_scraper.h"
 #include "common/exposition.h"
 #include "common/http_client.h"
-#include "common/web_server.h"
+#include "support/exposition_server.h"
 #include "support/process.h"
 
 using namespace twikit;
@@ -37,34 +37,6 @@ std::vector<LabelMatcher> name_is(const std::string& name) { return {LabelMatche
 
 std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 
-// A /metrics target on loopback whose body the test sets.
-class Target {
- public:
-  Target() : server_(make_router(), WebServerOptions{}) {
-    server_.bind("127.0.0.1:0");
-    server_.start();
-  }
-  ~Target() { server_.stop(); }
-  void set_body(std::string body) {
-    std::lock_guard lock(mu_);
-    body_ = std::move(body);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/metrics"; }
-
- private:
-  WebRouter make_router() {
-    WebRouter router;
-    router.add("/metrics", [this](const WebRequest&, WebResponse& res) {
-      std::lock_guard lock(mu_);
-      res.set_body(body_, "text/plain; version=0.0.4");
-    });
-    return router;
-  }
-  std::mutex mu_;
-  std::string body_;
-  WebServer server_;
-};
-
 // Appends `samples` of one series to both the in-memory store and the tier, as a scrape does.
 void record(storage::SeriesStore& memory, history::HistoryTier& tier, const Labels& labels, const std::vector<Sample>& samples) {
   for (const Sample& s : samples) {
@@ -87,13 +59,13 @@ std::string exposition_of(const history::HistoryTier& tier) {
 TEST_CASE("a scraped sample and its staleness marker reach the history, and a restart keeps them") {
   const auto dir = testing::make_temp_dir("history-tier");
   FakeClock clock(kT0);
-  Target target;
-  target.set_body("twikit_sessions_active{service=\"session_manager\"} 42\n");
+  testing::ExpositionServer target;
+  target.serve("twikit_sessions_active{service=\"session_manager\"} 42\n");
   CurlHttpClient client;
   storage::SeriesStore memory;
   scrape::ScrapeTarget t;
   t.job = "twikit";
-  t.url = target.url();
+  t.url = "http://127.0.0.1:" + std::to_string(target.port()) + "/metrics";
   t.labels = make_labels({{"job", "twikit"}, {"instance", "sim:1"}});
   t.interval_ms = 15'000;
   t.timeout_ms = 5'000;
@@ -101,7 +73,7 @@ TEST_CASE("a scraped sample and its staleness marker reach the history, and a re
     history::HistoryTier tier(storage_in(dir), clock);
     scrape::TargetScraper scraper(t, client, memory, clock, &tier);
     REQUIRE(scraper.scrape_once(kT0));
-    target.set_body("# the series is gone\n");
+    target.serve("# the series is gone\n");
     REQUIRE(scraper.scrape_once(kT0 + 15'000));
     tier.stop();  // flushes
   }

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the harness imported below
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'support'))
+from peers import free_port  # noqa: E402
 from live_harness import SCALE, deadline, eventually, recv_json, run_tests  # exits 77 without websockets
 import websockets
 import websockets.exceptions
@@ -65,12 +66,6 @@ groups:
         expr: vector(1)
         labels: {severity: critical}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Alertd:

@@ -307,7 +307,7 @@ route:
   CHECK(inactive == 2);  // 22:33:50 and 22:38:50
 }
 
-TEST_CASE("each escalation step sent is reported to the escalator's listener: policy, step, alert, receivers") {
+TEST_CASE("each escalation step sent is reported to the escalator's subscribers: policy, step, alert, receivers") {
   Harness h(config_from(kConfig));
   struct Step {
     std::string policy;
@@ -317,9 +317,8 @@ TEST_CASE("each escalation step sent is reported to the escalator's listener: po
     TimestampMs at;
   };
   std::vector<Step> heard;
-  h.escalator->set_listener([&heard](const std::string& policy, std::size_t step, const Alert& alert,
-                                     const std::vector<std::string>& receivers, TimestampMs now) {
-    heard.push_back({policy, step, alert.labels, receivers, now});
+  h.escalator->subscribe([&heard](const dispatch::Escalation& e) {
+    heard.push_back({e.policy, e.level - 1, e.labels, e.receivers, e.at});
   });
   const TimestampMs t0 = h.clock.now_ms();
   const Alert a = firing({{"alertname", "Stuck"}, {"escalate", "yes"}}, t0);

@@ -75,8 +75,8 @@ TEST_CASE("an unacknowledged alert still firing at its step is escalated with it
   RecordingSink sink;
   const auto policies = oncall_policy();
   std::vector<dispatch::Escalation> seen;
-  dispatch::Escalator escalator(policies, sink, clock, &store,
-                                [&seen](const dispatch::Escalation& e) { seen.push_back(e); });
+  dispatch::Escalator escalator(policies, sink, clock, &store);
+  escalator.subscribe([&seen](const dispatch::Escalation& e) { seen.push_back(e); });
   const Alert a = firing({{"alertname", "TwikitServiceDown"}, {"service", "account_health"}}, kT0);
   store.record({a}, kT0);
   escalator.track("oncall", a);
