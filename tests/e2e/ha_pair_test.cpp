@@ -126,9 +126,9 @@ std::string pair_config(const std::string& exporter_address, const std::string& 
 }
 
 /// How many firing alerts for `service` the webhook has been sent, over all notifications.
-int notified(const WebhookReceiver& hook, const std::string& service) {
+int notified(const testing::WebhookReceiver& hook, const std::string& service) {
   int n = 0;
-  for (const auto& payload : hook.payloads()) {
+  for (const auto& payload : payloads(hook)) {
     if (!payload.is_object() || !payload.contains("alerts") || !payload["alerts"].is_array()) continue;
     for (const auto& a : payload["alerts"]) {
       if (a.contains("status") && a["status"] == "firing" && a.contains("labels") && a["labels"].is_object() &&
@@ -181,7 +181,7 @@ std::set<std::string> active_silences(const std::string& url) {
 std::chrono::milliseconds quiet_window() { return std::chrono::seconds(2 * kPeerTimeoutSeconds + 4); }
 
 /// Waits out `quiet_window()` (scaled) and returns how many notifications `service` had by then.
-int notified_after_quiet_window(const WebhookReceiver& hook, const std::string& service) {
+int notified_after_quiet_window(const testing::WebhookReceiver& hook, const std::string& service) {
   // The absence of a second notification can only be seen by waiting: this is the only fixed wait here.
   std::this_thread::sleep_for(quiet_window() * testing::kTimeoutScale);
   return notified(hook, service);
@@ -198,7 +198,7 @@ TEST_CASE("An alertd pair behind an Alertmanager cluster notifies once, through 
     std::exit(kSkipExitCode);
   }
 
-  WebhookReceiver hook;
+  testing::WebhookReceiver hook;
   testing::Sim sim;
   testing::Exporter exporter(testing::exporter_config_for(sim, "  mode: interval\n  interval: 1s\n  max_concurrent_collections: 10\n"));
 
@@ -213,7 +213,7 @@ TEST_CASE("An alertd pair behind an Alertmanager cluster notifies once, through 
                       "receivers:\n"
                       "  - name: hook\n"
                       "    webhook_configs:\n"
-                      "      - url: " + hook.url() + "\n"
+                      "      - url: " + hook.url("/alerts") + "\n"
                       "        send_resolved: false\n");
   const int web1 = testing::free_port(), web2 = testing::free_port();
   const int gossip1 = testing::free_port(), gossip2 = testing::free_port();
