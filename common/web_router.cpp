@@ -107,6 +107,10 @@ std::variant<WebAdmission, WebResponse> WebRouter::admit(const WebRequest& head,
   return WebAdmission{route->options.max_body_bytes, route->options.errors};
 }
 
+WebResponse WebRouter::body_too_large(const WebRequest& head, const WebAdmission& admission) const {
+  return error(head, 413, admission.errors, body_too_large_message(admission.max_body_bytes));
+}
+
 WebResponse WebRouter::handle(const WebRequest& request) const {
   const Route* route = find(request.path);
   if (auto refused = refuse(route, request)) return std::move(*refused);

@@ -88,6 +88,10 @@ class WebRouter {
   /// Content-Length kept), or 404/405; a handler that throws gives 500.
   WebResponse handle(const WebRequest& request) const;
 
+  /// The 413 for `head` whose body, read as it came (chunked), grew past its admission's limit: written like
+  /// the 413 admit() gives for a declared length.
+  WebResponse body_too_large(const WebRequest& head, const WebAdmission& admission) const;
+
  private:
   struct Route {
     std::string path;

@@ -207,8 +207,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-      if (ec == http::error::body_limit) return self->respond(
-            web_error(413, self->admission_.errors, body_too_large_message(self->admission_.max_body_bytes)), false);
+      if (ec == http::error::body_limit) return self->respond(self->shared_.router.body_too_large(self->request_, self->admission_), false);
       if (ec) return self->fail(ec);
       self->request_.body = std::move(self->parser_->get().body());
       self->dispatch();

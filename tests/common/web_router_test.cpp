@@ -70,7 +70,7 @@ TEST_CASE("a declared body over the route's limit is refused with 413 at admissi
   REQUIRE(std::holds_alternative<WebResponse>(big));
   CHECK(std::get<WebResponse>(big).status == 413);
   CHECK(std::get<WebResponse>(big).body() ==
-        R"({"error":"Request Entity Too Large","errorType":"payload_too_large","status":"error"})" "\n");
+        R"({"error":"request body larger than 10 bytes","errorType":"payload_too_large","status":"error"})" "\n");
   // A chunked body's length is unknown at admission: the server enforces the limit while reading it.
   CHECK(std::holds_alternative<WebAdmission>(router.admit(request("POST", "/-/reload"), std::nullopt)));
   CHECK(std::get<WebResponse>(router.admit(request("PUT", "/nowhere"), 1)).status == 404);
@@ -153,7 +153,9 @@ TEST_CASE("an error writer words the router's own errors and a 405 keeps its All
   const WebResponse wrong = router.handle(request("DELETE", "/metrics"));
   CHECK(wrong.body() == "/metrics 405 []");
   CHECK(wrong.headers.get("Allow") == "GET, HEAD");
-  CHECK(std::get<WebResponse>(router.admit(request("POST", "/-/reload"), 11)).body() == "/-/reload 413 []");
+  CHECK(std::get<WebResponse>(router.admit(request("POST", "/-/reload"), 11)).body() == "/-/reload 413 [request body larger than 10 bytes]");
+  CHECK(router.body_too_large(request("POST", "/-/reload"), WebAdmission{10, WebErrorFormat::json}).body() ==
+        "/-/reload 413 [request body larger than 10 bytes]");
   CHECK(router.handle(request("GET", "/boom")).body() == "/boom 500 [it broke]");
 }
 

@@ -11,21 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "support/process.h"
+
 namespace twikit::notify::testing {
 
-/// A loopback port that was free a moment ago (bind to port 0, read it, close).
-inline int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+/// tests/support's free loopback port.
+using twikit::testing::free_port;
 
 /// Whether something accepts TCP connections on 127.0.0.1:`port`.
 inline bool port_open(int port) {
