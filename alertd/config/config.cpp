@@ -15,12 +15,6 @@
 namespace twikit::config {
 namespace {
 
-/// The `global` keys that belong to the notification side (validated by load_notification_config).
-const std::set<std::string> kNotificationGlobalKeys = {
-    "external_url", "smtp_smarthost", "smtp_from", "smtp_hello", "smtp_auth_username", "smtp_auth_password",
-    "smtp_auth_password_file", "smtp_require_tls", "slack_api_url", "slack_api_url_file",
-    "notify_resolved_silenced", "history_retention", "api_bearer_token_file", "resolve_timeout"};
-
 const std::set<std::string> kScrapeGlobalKeys = {"scrape_interval", "scrape_timeout", "evaluation_interval",
                                                  "external_labels"};
 
@@ -145,7 +139,7 @@ class Loader {
     check_map(g, "global");
     for (const auto& kv : g) {
       const std::string key = kv.first.Scalar();
-      if (!kScrapeGlobalKeys.count(key) && !kNotificationGlobalKeys.count(key)) {
+      if (!kScrapeGlobalKeys.count(key) && !notify::notification_global_keys().count(key)) {
         fail_at(file_, kv.first, "unknown field \"" + key + "\" in global");
       }
     }

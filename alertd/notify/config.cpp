@@ -13,12 +13,20 @@
 #include "alertd/notify/config_yaml.h"
 #include "alertd/notify/default_templates.h"
 #include "alertd/notify/duration.h"
+#include "alertd/notify/http_config_yaml.h"
 #include "alertd/notify/receiver_yaml.h"
 #include "alertd/notify/time_interval_yaml.h"
 
 namespace twikit::notify {
 
 namespace {
+
+// Alertmanager 0.25's global keys of integrations (and SMTP mechanisms) alertd does not have.
+const std::set<std::string> kUnsupportedGlobalKeys = {
+    "pagerduty_url",      "opsgenie_api_url",   "opsgenie_api_key",       "opsgenie_api_key_file",
+    "wechat_api_url",     "wechat_api_secret",  "wechat_api_corp_id",     "victorops_api_url",
+    "victorops_api_key",  "victorops_api_key_file", "telegram_api_url",   "webex_api_url",
+    "smtp_auth_identity", "smtp_auth_secret"};
 
 constexpr const char* kApiTokenEnv = "MONITORING_API_TOKEN";
 
@@ -99,12 +107,16 @@ class Loader {
 
   void load_global(const YAML::Node& g, NotificationConfig& cfg) {
     if (!g.IsDefined() || g.IsNull()) return;
-    r_.check_keys(g,
-                  {"external_url", "smtp_smarthost", "smtp_from", "smtp_hello", "smtp_auth_username",
-                   "smtp_auth_password", "smtp_auth_password_file", "smtp_require_tls", "slack_api_url",
-                   "slack_api_url_file", "notify_resolved_silenced", "history_retention", "api_bearer_token_file",
-                   "resolve_timeout"},
-                  "global");
+    r_.check_keys(g, {notification_global_keys().begin(), notification_global_keys().end()}, "global");
+    for (const auto& kv : g) {
+      const std::string key = kv.first.Scalar();
+      if (kUnsupportedGlobalKeys.count(key)) {
+        r_.fail(g[key], "global: " + key + " is not supported by alertd (its integration or SMTP mechanism is not "
+                          "there; send through an Alertmanager with alertmanager_configs)");
+      }
+    }
+    // The default http_config of the receivers that set none, as Alertmanager's global http_config.
+    if (g["http_config"]) globals_.http_config = load_http_config(r_, g["http_config"]);
     if (g["external_url"]) {
       cfg.external_url = r_.str(g["external_url"]);
       r_.check_url(g["external_url"], cfg.external_url, "external_url");
@@ -453,6 +465,19 @@ EnvLookup process_env() {
     if (!v) return std::nullopt;
     return std::string(v);
   };
+}
+
+const std::set<std::string>& notification_global_keys() {
+  static const std::set<std::string> keys = [] {
+    std::set<std::string> k = {"external_url",          "smtp_smarthost",     "smtp_from",
+                               "smtp_hello",            "smtp_auth_username", "smtp_auth_password",
+                               "smtp_auth_password_file", "smtp_require_tls", "slack_api_url",
+                               "slack_api_url_file",    "http_config",        "notify_resolved_silenced",
+                               "history_retention",     "api_bearer_token_file", "resolve_timeout"};
+    k.insert(kUnsupportedGlobalKeys.begin(), kUnsupportedGlobalKeys.end());
+    return k;
+  }();
+  return keys;
 }
 
 NotificationConfig load_notification_config(const YAML::Node& root, const std::string& file) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -204,6 +205,10 @@ std::optional<std::string> smarthost_problem(const std::string& address);
 /// Why `token` cannot be sent as a bearer token (empty, whitespace or control characters), or nullopt.
 /// The reason never quotes the token.
 std::optional<std::string> token_problem(const std::string& token);
+
+/// The keys of alertd.yaml's `global` section the notification side reads: Alertmanager's global keys, those
+/// of integrations alertd lacks included (refused there with "is not supported by alertd").
+const std::set<std::string>& notification_global_keys();
 
 /// Builds and validates the notification config from alertd.yaml's root node; `file` names the file in
 /// errors. Throws ConfigError("file:line:col: message") on an unknown receiver, a bad matcher or duration,

@@ -60,6 +60,8 @@ WebhookConfig ReceiverReader::webhook(const YAML::Node& n) const {
     w.auth.credentials = r_.secret_file(n["bearer_token_file"], "bearer_token_file");
   } else if (n["http_config"]) {
     w.auth = load_http_config(r_, n["http_config"]);
+  } else if (globals_.http_config) {
+    w.auth = *globals_.http_config;
   } else if (auto token = yaml::env_value(env_, kWebhookTokenEnv)) {
     r_.check_env_token(kWebhookTokenEnv, *token);
     w.auth.scheme = HttpAuth::Scheme::authorization;
@@ -112,7 +114,11 @@ SlackConfig ReceiverReader::slack(const YAML::Node& n) const {
     s.api_url = yaml::env_value(env_, kSlackUrlEnv).value_or("");
     if (!s.api_url.empty()) r_.check_env_url(kSlackUrlEnv, s.api_url.value);
   }
-  if (n["http_config"]) s.auth = load_http_config(r_, n["http_config"]);
+  if (n["http_config"]) {
+    s.auth = load_http_config(r_, n["http_config"]);
+  } else if (globals_.http_config) {
+    s.auth = *globals_.http_config;
+  }
   if (s.api_url.empty()) {
     r_.fail(n, std::string("slack_configs: missing secret api_url (set api_url_file, global.slack_api_url_file or ") +
                    kSlackUrlEnv + ")");

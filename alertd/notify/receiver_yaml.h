@@ -3,6 +3,7 @@
 // implicit receivers from the environment, with `file:line:col` errors.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <yaml-cpp/yaml.h>
@@ -28,6 +29,7 @@ struct ReceiverGlobals {
   Secret smtp_auth_password;                  ///< Default SMTP AUTH password (inline or file).
   bool smtp_require_tls = true;               ///< Default STARTTLS requirement.
   Secret slack_api_url;                       ///< Default Slack webhook URL (inline or file).
+  std::optional<HttpAuth> http_config;        ///< Default http_config of webhook and Slack receivers.
 };
 
 /// Reads receivers of one file against the globals and templates read before them.

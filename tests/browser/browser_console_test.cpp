@@ -35,15 +35,6 @@ std::string random_token() {
   return out;
 }
 
-/// A directory removed when this goes, unless `keep`.
-struct TempDir {
-  std::string path;
-  bool keep = true;
-  ~TempDir() {
-    if (!keep) std::filesystem::remove_all(path);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("the console shows the stack live, acknowledges, silences and creates rules in a real browser", "[browser]") {
@@ -57,7 +48,7 @@ TEST_CASE("the console shows the stack live, acknowledges, silences and creates 
   e2e::require_binary("alertd/alertd", "alertd");
 
   // Declared before the processes, so destroyed after them: the directory goes once they have stopped.
-  TempDir temp{testing::make_temp_dir("twikit-browser")};
+  testing::TempDir temp{testing::make_temp_dir("twikit-browser")};
   const std::string& dir = temp.path;
   const std::string rules_dir = dir + "/rules";
   std::filesystem::create_directories(rules_dir);

@@ -32,15 +32,6 @@ constexpr const char* kRules = R"(groups:
         annotations: {summary: "an alert for the docs/api.md examples"}
 )";
 
-/// A directory removed when this goes, unless `keep`.
-struct TempDir {
-  std::string path;
-  bool keep = true;
-  ~TempDir() {
-    if (!keep) std::filesystem::remove_all(path);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("every curl example of docs/api.md answers as the document says", "[docs]") {
@@ -49,7 +40,7 @@ TEST_CASE("every curl example of docs/api.md answers as the document says", "[do
   e2e::require_binary("alertd/alertd", "alertd");
 
   // Declared before the processes, so destroyed after them: the directory goes once they have stopped.
-  TempDir temp{testing::make_temp_dir("twikit-docs")};
+  testing::TempDir temp{testing::make_temp_dir("twikit-docs")};
   const std::string& dir = temp.path;
   testing::write_file(dir + "/docs.yml", kRules);
   testing::write_file(dir + "/api_token", std::string(kToken) + "\n");

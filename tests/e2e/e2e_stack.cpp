@@ -1,6 +1,7 @@
 #include "e2e_stack.h"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -82,10 +83,13 @@ std::vector<nlohmann::json> payloads(const testing::WebhookReceiver& webhook) {
   return out;
 }
 
-Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir, const std::string& webhook_url) {
-  dir_ = testing::make_temp_dir("twikit-e2e-alertd");
-  log_path_ = dir_ + "/alertd.log";
-  const std::string config =
+namespace {
+
+// The configuration of the stack's alertd: the exporter scraped and the rules evaluated every second,
+// every notification to `webhook_url`.
+std::string stack_alertd_config(const std::string& exporter_address, const std::string& rules_dir,
+                                const std::string& webhook_url) {
+  return
       "global:\n"
       "  scrape_interval: 1s\n"
       "  scrape_timeout: 1s\n"
@@ -107,7 +111,17 @@ Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir
       "  group_wait: 1s\n"
       "  group_interval: 1s\n"
       "  repeat_interval: 1h\n";
-  write_file(dir_ + "/alertd.yaml", config);
+}
+
+}  // namespace
+
+Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir, const std::string& webhook_url)
+    : Alertd(stack_alertd_config(exporter_address, rules_dir, webhook_url)) {}
+
+Alertd::Alertd(const std::string& config_yaml) {
+  dir_ = testing::make_temp_dir("twikit-e2e-alertd");
+  log_path_ = dir_ + "/alertd.log";
+  write_file(dir_ + "/alertd.yaml", config_yaml);
   port_ = testing::free_port();
   process_ = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{testing::binary_path("alertd/alertd"), "--config.file=" + dir_ + "/alertd.yaml",
@@ -117,6 +131,11 @@ Alertd::Alertd(const std::string& exporter_address, const std::string& rules_dir
   if (!testing::eventually([&] { return !testing::http_get(url() + "/-/ready").empty(); }, std::chrono::seconds(20))) {
     throw std::runtime_error("alertd did not become ready; see " + log_path_);
   }
+}
+
+void Alertd::kill() {
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(5));
 }
 
 std::string wait_for_alertd_targets_up(const Alertd& alertd) {

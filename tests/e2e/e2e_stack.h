@@ -47,6 +47,11 @@ class Alertd {
  public:
   /// Writes the configuration, starts alertd and waits until /-/ready answers (throws after 20 s).
   Alertd(const std::string& exporter_address, const std::string& rules_dir, const std::string& webhook_url);
+  /// Starts alertd with the configuration text `config_yaml` (state in a fresh temporary directory) and waits
+  /// until /-/ready answers (throws after 20 s).
+  explicit Alertd(const std::string& config_yaml);
+  /// kill -9, and waits for the process to end.
+  void kill();
   /// The base URL.
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   /// host:port, as Prometheus' scrape config names it.

@@ -70,40 +70,6 @@ class AlertmanagerPeer {
   std::unique_ptr<testing::ChildProcess> process_;
 };
 
-/// One alertd replica: the same rule and route as its twin, forwarding to both Alertmanager peers.
-class Replica {
- public:
-  Replica(const std::string& name, const std::string& config_text) {
-    dir_ = testing::make_temp_dir("twikit-ha-" + name);
-    log_path_ = dir_ + "/alertd.log";
-    testing::write_file(dir_ + "/alertd.yaml", config_text);
-    port_ = testing::free_port();
-    process_ = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{testing::binary_path("alertd/alertd"), "--config.file=" + dir_ + "/alertd.yaml",
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                                 "--storage.path=" + dir_ + "/alertd.db"},
-        std::vector<std::string>{}, log_path_);
-    if (!testing::eventually([&] { return !testing::http_get(url() + "/-/ready").empty(); }, 20s)) {
-      throw std::runtime_error("alertd " + name + " did not become ready; see " + log_path_);
-    }
-  }
-  /// The base URL.
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  /// The log file (for failure messages).
-  const std::string& log_path() const { return log_path_; }
-  /// kill -9.
-  void kill() {
-    process_->signal(SIGKILL);
-    process_->wait(5s);
-  }
-
- private:
-  std::string dir_;
-  std::string log_path_;
-  int port_ = 0;
-  std::unique_ptr<testing::ChildProcess> process_;
-};
-
 /// deploy/ha/alertd.yaml, the file both replicas of a pair run, with the test's exporter, rule file and
 /// Alertmanager peers and 1 s scrape and evaluation intervals; everything else (external labels, the route's
 /// group_by, waits and repeat) as shipped. Throws when the file no longer has the keys replaced here.
@@ -226,14 +192,14 @@ TEST_CASE("An alertd pair behind an Alertmanager cluster notifies once, through 
   const std::string exporter_address = exporter.url().substr(std::string("http://").size());
   const std::string config =
       pair_config(exporter_address, dir + "/ha.yml", {am1.url(), am2.url()});
-  auto a = std::make_unique<Replica>("alertd-a", config);
-  Replica b("alertd-b", config);
-  INFO("alertd logs: " << a->log_path() << " " << b.log_path());
+  Alertd a(config);
+  Alertd b(config);
+  INFO("alertd logs: " << a.log_path() << " " << b.log_path());
 
   SECTION("the pair") {
     // 1. One fault: both replicas fire and forward it to both peers; the webhook hears it once.
     REQUIRE(sim.fault("proxy_rotation", R"({"mode":"down"})") == 200);
-    REQUIRE(testing::eventually([&] { return fires(a->url(), "proxy_rotation") && fires(b.url(), "proxy_rotation"); },
+    REQUIRE(testing::eventually([&] { return fires(a.url(), "proxy_rotation") && fires(b.url(), "proxy_rotation"); },
                                 30s));
     REQUIRE(testing::eventually([&] { return notified(hook, "proxy_rotation") >= 1; }, 30s));
     CHECK(notified_after_quiet_window(hook, "proxy_rotation") == 1);
@@ -245,12 +211,12 @@ TEST_CASE("An alertd pair behind an Alertmanager cluster notifies once, through 
     REQUIRE(testing::http_send("POST", am1.url() + "/api/v2/silences", silence) == 200);
     REQUIRE(testing::eventually([&] { return active_silences(am2.url()).size() == 1; }, 20s));
     REQUIRE(sim.fault("account_health", R"({"mode":"down"})") == 200);
-    REQUIRE(testing::eventually([&] { return fires(a->url(), "account_health") && fires(b.url(), "account_health"); },
+    REQUIRE(testing::eventually([&] { return fires(a.url(), "account_health") && fires(b.url(), "account_health"); },
                                 30s));
     CHECK(notified_after_quiet_window(hook, "account_health") == 0);
 
     // 3. kill -9 one replica: the other alone still delivers a new fault, once, and nothing is repeated.
-    a->kill();
+    a.kill();
     REQUIRE(sim.fault("rate_limit", R"({"mode":"down"})") == 200);
     REQUIRE(testing::eventually([&] { return notified(hook, "rate_limit") >= 1; }, 30s));
     CHECK(notified_after_quiet_window(hook, "rate_limit") == 1);

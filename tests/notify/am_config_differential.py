@@ -4,8 +4,8 @@ by the real `amtool check-config` (Alertmanager 0.25) and by `alertd check confi
 same verdict. The folder says what amtool must answer, so the corpus itself is checked too.
 
 Excluded by rule, not by case: a file that uses an integration alertd does not have (pagerduty_configs,
-opsgenie_configs, ...) or an http_config setting its HTTP client does not have (tls_config, proxy_url, oauth2,
-...) must be refused by alertd with "is not supported by alertd", and is not compared.
+opsgenie_configs, ...), a global key of one (victorops_api_key, ...) or an http_config setting its HTTP client
+does not have (tls_config, proxy_url, oauth2, ...) must be refused by alertd with "is not supported by alertd", and is not compared.
 
 Usage: am_config_differential.py ALERTD CORPUS_DIR [--verbose]. Exit 0 when all agree, 1 otherwise, 77 (skip)
 when amtool is not installed. Prints the agreement counts."""
@@ -18,7 +18,11 @@ UNSUPPORTED = ("pagerduty_configs", "pushover_configs", "opsgenie_configs", "vic
                "sns_configs", "telegram_configs", "webex_configs", "discord_configs", "msteams_configs",
                # http_config settings alertd's HTTP client does not have
                "tls_config", "proxy_url", "no_proxy", "proxy_from_environment", "proxy_connect_header", "oauth2",
-               "follow_redirects", "enable_http2")
+               "follow_redirects", "enable_http2",
+               # global keys of integrations (and SMTP mechanisms) alertd does not have
+               "pagerduty_url", "opsgenie_api_url", "opsgenie_api_key", "victorops_api_url", "victorops_api_key",
+               "wechat_api_url", "wechat_api_secret", "wechat_api_corp_id", "telegram_api_url", "webex_api_url",
+               "smtp_auth_identity", "smtp_auth_secret")
 
 
 def run(cmd, cwd):

@@ -305,6 +305,40 @@ TEST_CASE("URLs are http or https everywhere, and the smarthost is host:port") {
   CHECK(ok.find_receiver("w")->emails.at(0).smarthost == "mail.example:587");
 }
 
+TEST_CASE("the global http_config is the default of webhook and Slack receivers that set none, as in Alertmanager") {
+  const auto cfg = load("global:\n  slack_api_url: 'https://hooks.slack.example/x'\n"
+                        "  http_config: {basic_auth: {username: u, password: p}}\n"
+                        "receivers:\n  - name: a\n    webhook_configs: [{url: 'http://h/'}]\n    slack_configs: [{}]\n"
+                        "  - name: own\n    webhook_configs: [{url: 'http://h/', http_config: {bearer_token: t}}]\n"
+                        "route: {receiver: a}\n");
+  const auto* a = cfg.find_receiver("a");
+  const auto* own = cfg.find_receiver("own");
+  REQUIRE(a);
+  REQUIRE(own);
+  CHECK(authorization_header(a->webhooks.at(0).auth) == "Basic dTpw");
+  CHECK(authorization_header(a->slacks.at(0).auth) == "Basic dTpw");
+  CHECK(authorization_header(own->webhooks.at(0).auth) == "Bearer t");
+}
+
+TEST_CASE("global keys of integrations alertd lacks are refused by name, never taken for unknown fields") {
+  const auto error = [](const std::string& global) {
+    try {
+      load("global: {" + global + "}\nreceivers: [{name: a}]\nroute: {receiver: a}\n");
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("loaded");
+  };
+  CHECK(error("victorops_api_key: k") ==
+        "alertd.yaml:1:29: global: victorops_api_key is not supported by alertd (its integration or SMTP mechanism "
+        "is not there; send through an Alertmanager with alertmanager_configs)");
+  CHECK(error("opsgenie_api_key_file: /k").find("global: opsgenie_api_key_file is not supported by alertd") !=
+        std::string::npos);
+  CHECK(error("http_config: {proxy_url: 'http://proxy:3128'}").find("proxy_url is not supported by alertd") !=
+        std::string::npos);
+  CHECK(error("no_such_key: 1").find("unknown field") != std::string::npos);
+}
+
 TEST_CASE("http_config settings alertd cannot honour are load errors, never accepted and ignored") {
   const auto error = [](const std::string& http_config) {
     try {

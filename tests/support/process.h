@@ -2,6 +2,7 @@
 // Runs a real program for an integration test: fork/exec, read its stdout line by line, stop it.
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,15 @@ std::string binary_path(const std::string& relative);
 
 /// A fresh temporary directory for one test; removed by the caller when it likes.
 std::string make_temp_dir(const std::string& prefix);
+
+/// A directory (from make_temp_dir) removed when this goes, unless `keep` (set it to keep a failed run's files).
+struct TempDir {
+  std::string path;  ///< The directory.
+  bool keep = true;  ///< Whether the directory outlives this.
+  ~TempDir() {
+    if (!keep) std::filesystem::remove_all(path);
+  }
+};
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (for programs that take a fixed listen address).
 int free_port();
