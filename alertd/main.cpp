@@ -21,6 +21,8 @@
 namespace {
 
 constexpr int kExitBadConfig = 2;
+// A command-line error (an unknown flag, a bad flag value): 2, as Prometheus, twikit-exporter and twikit-sim.
+constexpr int kExitUsage = 2;
 
 // Raises the soft limit on open files to the hard one, as Go programs (Prometheus, Alertmanager) and
 // twikit-exporter do: the web server keeps every idle client connection open, and its connection cap is
@@ -77,7 +79,7 @@ int main(int argc, char** argv) {
   flags.add_bool("help", false, "Show this help and exit");
   if (auto err = flags.parse(argc, argv)) {
     std::cerr << "alertd: " << *err << "\n" << flags.usage();
-    return 1;
+    return kExitUsage;
   }
   if (flags.get_bool("help")) {
     std::cout << flags.usage();
@@ -89,7 +91,7 @@ int main(int argc, char** argv) {
   }
   if (auto err = twikit::setup_logging(flags.get("log.level"), flags.get("log.format")); !err.empty()) {
     std::cerr << "alertd: " << err << "\n";
-    return 1;
+    return kExitUsage;
   }
   if (!flags.args().empty()) return run_subcommand(flags.args());
 
@@ -107,14 +109,14 @@ int main(int argc, char** argv) {
   const auto timeout = twikit::parse_duration_ms(flags.get("query.timeout"));
   if (!timeout) {
     std::cerr << "alertd: invalid --query.timeout \"" << flags.get("query.timeout") << "\" (want a duration such as 2m)\n";
-    return 1;
+    return kExitUsage;
   }
   options.query_timeout_ms = *timeout;
   const std::string& max_samples = flags.get("query.max-samples");
   const auto [end, ec] = std::from_chars(max_samples.data(), max_samples.data() + max_samples.size(), options.query_max_samples);
   if (ec != std::errc() || end != max_samples.data() + max_samples.size()) {
     std::cerr << "alertd: invalid --query.max-samples \"" << max_samples << "\" (want a number of samples)\n";
-    return 1;
+    return kExitUsage;
   }
   twikit::app::App app(std::move(options));
   try {

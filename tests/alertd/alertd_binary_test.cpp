@@ -332,6 +332,23 @@ TEST_CASE("a secret in a bad config reaches neither the reload answer, the log n
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a command-line error exits 2 in all three programs, as in Prometheus") {
+  const std::string dir = twikit::testing::make_temp_dir("alertd-flags");
+  const std::vector<std::vector<std::string>> cases = {
+      {"alertd/alertd", "--no-such-flag"},
+      {"alertd/alertd", "--query.timeout=soon"},
+      {"alertd/alertd", "--query.max-samples=many"},
+      {"alertd/alertd", "--log.level=loud"},
+      {"exporter/twikit-exporter", "--no-such-flag"},
+      {"sim/twikit-sim", "--no-such-flag"}};
+  for (const auto& c : cases) {
+    INFO(c[0] << " " << c[1]);
+    ChildProcess p({twikit::testing::binary_path(c[0]), c[1]}, {}, dir + "/flags.log");
+    CHECK(p.wait(std::chrono::seconds(10)) == 2);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("an empty config is refused at start and by check config unless --config.allow-empty") {
   const std::string dir = twikit::testing::make_temp_dir("alertd-empty");
   twikit::testing::write_file(dir + "/alertd.yaml", "# nothing yet\n");
