@@ -40,7 +40,10 @@ std::vector<FileTarget> load_target_files(const std::string& config_file, const 
       if (!root || root.IsNull()) continue;  // an empty file lists no targets
       if (!root.IsSequence()) fail_at(file, root, "a target file must be a list of targets");
       for (std::size_t i = 0; i < root.size(); ++i) {
-        out.push_back({file, root[i], read(file, root[i], "[" + std::to_string(i) + "]")});
+        std::string section = "[";  // appended, not "[" + …: GCC 12 -O3 warns (-Wrestrict) on the operator+ form
+        section += std::to_string(i);
+        section += ']';
+        out.push_back({file, root[i], read(file, root[i], section)});
       }
     }
   }
