@@ -9,25 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "alertd/history/fanout_queryable.h"
+#include "common/query_escape.h"
 
 namespace twikit::history {
 namespace {
-
-// application/x-www-form-urlencoded, as a query parameter.
-std::string form_encode(const std::string& s) {
-  static const char* const kHex = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Whether object `obj` has `key` holding the string `expected` (is_string() then get_ref(): json::value()'s
 // inlined conversion is reported by GCC 12 as a possible null dereference).
@@ -153,7 +138,7 @@ std::vector<storage::SeriesSamples> PrometheusQueryable::select(const std::vecto
                                                                 TimestampMs mint, TimestampMs maxt) const {
   if (maxt < mint) return {};
   const nlohmann::json data =
-      get("/api/v1/query", "query=" + form_encode(selector(matchers, mint, maxt)) + "&time=" + seconds_text(maxt));
+      get("/api/v1/query", "query=" + query_escape(selector(matchers, mint, maxt)) + "&time=" + seconds_text(maxt));
   return parse_matrix(data, base_url_ + "/api/v1/query", mint, maxt, 0, max_samples_);
 }
 
@@ -173,7 +158,7 @@ std::vector<storage::SeriesSamples> PrometheusQueryable::over_time(const std::st
   for (TimestampMs first = first_bucket; first <= last_bucket; first += kMaxPointsPerRequest * step_ms) {
     const TimestampMs last = std::min(last_bucket, first + (kMaxPointsPerRequest - 1) * step_ms);
     const nlohmann::json data =
-        get("/api/v1/query_range", "query=" + form_encode(q) + "&start=" + seconds_text(first + step_ms - 1) +
+        get("/api/v1/query_range", "query=" + query_escape(q) + "&start=" + seconds_text(first + step_ms - 1) +
                                        "&end=" + seconds_text(last + step_ms - 1) + "&step=" + seconds_text(step_ms));
     for (auto& s : parse_matrix(data, base_url_ + "/api/v1/query_range", first, last, -(step_ms - 1), max_samples_)) {
       append_after(merged[*s.labels], s.samples);
@@ -187,7 +172,7 @@ bool PrometheusQueryable::has_metric(const std::string& metric) const {
   std::string selector = "{";  // appended, not "{" + …: GCC 12 -O3 warns (-Wrestrict) on the operator+ form
   selector += name.to_string();
   selector += '}';
-  const nlohmann::json data = get("/api/v1/label/__name__/values", "match[]=" + form_encode(selector));
+  const nlohmann::json data = get("/api/v1/label/__name__/values", "match[]=" + query_escape(selector));
   if (!data.is_array()) {
     throw RemoteHistoryError("history backend " + base_url_ + "/api/v1/label/__name__/values: the answer is not a list");
   }

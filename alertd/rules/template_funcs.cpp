@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "common/duration.h"
+#include "common/query_escape.h"
 #include "common/regex.h"
 #include "alertd/rules/go_format.h"
 #include "alertd/rules/humanize.h"
@@ -98,24 +99,6 @@ std::string html_escape(const std::string& s) {
         break;
       default:
         out += c;
-    }
-  }
-  return out;
-}
-
-std::string query_escape(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
     }
   }
   return out;

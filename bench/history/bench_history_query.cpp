@@ -32,6 +32,7 @@
 #include "alertd/history/history_store.h"
 #include "bench/history/bench_data.h"
 #include "common/http_client.h"
+#include "common/query_escape.h"
 #include "support/process.h"
 
 using namespace twikit;
@@ -54,20 +55,6 @@ long rss_kb(pid_t pid) {
   return 0;
 }
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 Labels with_job(Labels labels, const std::string& job) {
   for (auto& [name, value] : labels) {
     if (name == "job") value = job;
@@ -87,7 +74,7 @@ struct RangeQuery {
     char params[120];
     std::snprintf(params, sizeof params, "&start=%.3f&end=%.3f&step=%lld", static_cast<double>(start) / 1000,
                   static_cast<double>(end) / 1000, static_cast<long long>(step_ms / 1000));
-    return "/api/v1/query_range?query=" + url_encode(promql) + params;
+    return "/api/v1/query_range?query=" + query_escape(promql) + params;
   }
 };
 

@@ -10,6 +10,7 @@
 #include "alertd/history/prometheus_queryable.h"
 #include "alertd/history/remote_historical_source.h"
 #include "common/http_client.h"
+#include "common/query_escape.h"
 #include "common/web_server.h"
 #include "support/process.h"
 #include "support/stack.h"
@@ -19,24 +20,10 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (const unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 json query_range(const std::string& base, const std::string& query, double start, double end) {
   char params[160];
   std::snprintf(params, sizeof params, "&start=%.3f&end=%.3f&step=1", start, end);
-  const std::string body = testing::http_get(base + "/api/v1/query_range?query=" + url_encode(query) + params);
+  const std::string body = testing::http_get(base + "/api/v1/query_range?query=" + query_escape(query) + params);
   return json::parse(body, nullptr, false);
 }
 
@@ -255,9 +242,9 @@ TEST_CASE("with the prometheus backend, a range before alertd started is Prometh
   CHECK(ours["data"] == theirs["data"]);
 
   // Across alertd's start: no gap, from Prometheus before and from alertd's own scrapes after.
-  REQUIRE(testing::eventually([&] { return !testing::http_get(alertd + "/api/v1/query?query=" + url_encode(up)).empty() &&
+  REQUIRE(testing::eventually([&] { return !testing::http_get(alertd + "/api/v1/query?query=" + query_escape(up)).empty() &&
                                            json::parse(testing::http_get(alertd + "/api/v1/query?query=" +
-                                                                         url_encode(up)))["data"]["result"].size() == 1; },
+                                                                         query_escape(up)))["data"]["result"].size() == 1; },
                               std::chrono::seconds(30 * testing::kTimeoutScale)));
   const double end = now_seconds();
   const json across = query_range(alertd, up, started - 5, end);
