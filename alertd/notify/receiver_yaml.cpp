@@ -283,6 +283,14 @@ ReceiverConfig ReceiverReader::receiver(const YAML::Node& n, const NotificationC
 void ReceiverReader::add_implicit_receivers(NotificationConfig& cfg, bool add_default) const {
   ReceiverConfig combined;
   combined.name = "default";
+  // Adds receiver `name` holding what `fill` puts in it, unless the configuration has one of that name.
+  const auto add_if_absent = [&cfg](const char* name, const auto& fill) {
+    if (cfg.find_receiver(name)) return;
+    ReceiverConfig rc;
+    rc.name = name;
+    fill(rc);
+    cfg.receivers.push_back(std::move(rc));
+  };
   if (auto url = yaml::env_value(env_, kWebhookUrlEnv)) {
     r_.check_env_url(kWebhookUrlEnv, *url);
     WebhookConfig w;
@@ -294,12 +302,7 @@ void ReceiverReader::add_implicit_receivers(NotificationConfig& cfg, bool add_de
       w.auth.credentials = token;
     }
     combined.webhooks.push_back(w);
-    if (!cfg.find_receiver("monitoring-webhook")) {
-      ReceiverConfig rc;
-      rc.name = "monitoring-webhook";
-      rc.webhooks.push_back(w);
-      cfg.receivers.push_back(rc);
-    }
+    add_if_absent("monitoring-webhook", [&](ReceiverConfig& rc) { rc.webhooks.push_back(w); });
   }
   if (auto to = yaml::env_value(env_, kEmailRecipientsEnv)) {
     EmailConfig e;
@@ -311,24 +314,14 @@ void ReceiverReader::add_implicit_receivers(NotificationConfig& cfg, bool add_de
     e.auth_password = globals_.smtp_auth_password;
     e.require_tls = globals_.smtp_require_tls;
     combined.emails.push_back(e);
-    if (!cfg.find_receiver("monitoring-email")) {
-      ReceiverConfig rc;
-      rc.name = "monitoring-email";
-      rc.emails.push_back(e);
-      cfg.receivers.push_back(rc);
-    }
+    add_if_absent("monitoring-email", [&](ReceiverConfig& rc) { rc.emails.push_back(e); });
   }
   if (auto url = yaml::env_value(env_, kSlackUrlEnv)) {
     r_.check_env_url(kSlackUrlEnv, *url);
     SlackConfig s;
     s.api_url = *url;
     combined.slacks.push_back(s);
-    if (!cfg.find_receiver("slack")) {
-      ReceiverConfig rc;
-      rc.name = "slack";
-      rc.slacks.push_back(s);
-      cfg.receivers.push_back(rc);
-    }
+    add_if_absent("slack", [&](ReceiverConfig& rc) { rc.slacks.push_back(s); });
   }
   if (add_default && !cfg.find_receiver("default")) {
     if (combined.webhooks.empty() && combined.emails.empty() && combined.slacks.empty()) {
