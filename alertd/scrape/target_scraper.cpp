@@ -71,6 +71,26 @@ void TargetScraper::commit(const Labels& labels, TimestampMs t, double v) {
   if (sink_) sink_batch_.push_back({&labels, {t, v}});
 }
 
+void TargetScraper::append_pending() {
+  // A handle is resolved when its series is new or a retention pass removed series since it was; a pass
+  // between resolving and appending makes the batch fail, and it is resolved again (at most three times,
+  // then sample by sample through the labels).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const std::uint64_t generation = store_.generation();
+    batch_.clear();
+    for (const auto& p : pending_) {
+      Series& s = *p.series;
+      if (s.ref_generation != generation) {
+        s.ref = store_.get_or_create(s.labels);
+        s.ref_generation = generation;
+      }
+      batch_.push_back({s.ref, p.t, p.value});
+    }
+    if (store_.append_batch(batch_, generation)) return;
+  }
+  for (const auto& p : pending_) store_.append(p.series->labels, p.t, p.value);
+}
+
 void TargetScraper::commit_stale(const Labels& labels, TimestampMs t) {
   store_.mark_stale(labels, t);
   if (sink_) sink_batch_.push_back({&labels, {t, storage::stale_marker()}});
@@ -100,8 +120,9 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
   }
   const double duration = static_cast<double>(clock_.monotonic_ns() - start_ns) / 1e9;
   if (error.empty()) {
+    append_pending();
     for (const auto& p : pending_) {
-      commit(p.series->labels, p.t, p.value);
+      if (sink_) sink_batch_.push_back({&p.series->labels, {p.t, p.value}});
       p.series->last_seen = iteration_;
     }
     for (auto it = cache_.begin(); it != cache_.end();) {

@@ -63,6 +63,8 @@ class TargetScraper {
  private:
   struct Series {
     Labels labels;
+    storage::SeriesRef ref = 0;  // the store's handle, valid while the store's generation is ref_generation
+    std::uint64_t ref_generation = ~std::uint64_t{0};
     std::uint64_t last_seen = 0;  // scrape iteration that last committed this series
     std::uint64_t marked = 0;     // iteration in which the parser last reported it (duplicate check)
     bool explicit_timestamp = false;
@@ -81,6 +83,8 @@ class TargetScraper {
   /// Fetches and parses the body into pending_; returns an error message or empty on success.
   std::string fetch_and_parse(TimestampMs now_ms, std::size_t& samples_scraped, std::size_t& series_added);
   void write_report(TimestampMs t, bool up, double duration_seconds, std::size_t scraped, std::size_t added);
+  // Appends pending_ to the store by handle under one lock (no label lookup per sample).
+  void append_pending();
   // Writes to the store and notes the sample for the sink; `labels` must live until flush_sink().
   void commit(const Labels& labels, TimestampMs t, double v);
   void commit_stale(const Labels& labels, TimestampMs t);
@@ -97,6 +101,7 @@ class TargetScraper {
   ExpositionParser parser_;
   std::unordered_map<std::string, Series, StringHash, std::equal_to<>> cache_;
   std::vector<Pending> pending_;
+  std::vector<storage::RefSample> batch_;
   std::uint64_t iteration_ = 0;
   mutable std::mutex health_mu_;
   TargetHealth health_;

@@ -144,6 +144,20 @@ void SeriesStore::append(SeriesRef ref, TimestampMs t, double v) {
   if (ref < series_.size() && series_[ref]) append_locked(*series_[ref], t, v);
 }
 
+bool SeriesStore::append_batch(const std::vector<RefSample>& samples, std::uint64_t generation) {
+  std::unique_lock lock(mu_);
+  if (generation != generation_) return false;
+  for (const auto& s : samples) {
+    if (s.ref < series_.size() && series_[s.ref]) append_locked(*series_[s.ref], s.t, s.v);
+  }
+  return true;
+}
+
+std::uint64_t SeriesStore::generation() const {
+  std::shared_lock lock(mu_);
+  return generation_;
+}
+
 void SeriesStore::mark_stale(const Labels& labels, TimestampMs t) {
   std::unique_lock lock(mu_);
   const std::uint64_t h = labels_hash(labels);
@@ -334,7 +348,10 @@ std::size_t SeriesStore::drop_before(TimestampMs t) {
       ++removed;
     }
   }
-  if (removed > 0) rebuild_index_locked();
+  if (removed > 0) {
+    rebuild_index_locked();
+    ++generation_;
+  }
   return removed;
 }
 
@@ -344,6 +361,7 @@ void SeriesStore::clear() {
   by_hash_.clear();
   postings_.clear();
   num_samples_ = 0;
+  ++generation_;
 }
 
 std::size_t SeriesStore::num_series() const {

@@ -50,6 +50,13 @@ class Queryable {
 /// Opaque handle of a series inside one SeriesStore, for repeated appends without relabel lookups.
 using SeriesRef = std::uint32_t;
 
+/// One sample for a series obtained from SeriesStore::get_or_create(), for SeriesStore::append_batch().
+struct RefSample {
+  SeriesRef ref = 0;  ///< The series' handle.
+  TimestampMs t = 0;  ///< Sample time.
+  double v = 0;       ///< Sample value.
+};
+
 /// In-memory series store. Thread-safe (see the file comment); not copyable.
 class SeriesStore final : public Queryable {
  public:
@@ -66,6 +73,12 @@ class SeriesStore final : public Queryable {
   /// Appends one sample to a series obtained from get_or_create(); same ordering rules as append().
   /// A handle becomes invalid after drop_before() or clear().
   void append(SeriesRef ref, TimestampMs t, double v);
+  /// Appends `samples` under one lock, each as append(SeriesRef, …), when generation() is still
+  /// `generation`; otherwise appends nothing and returns false (the handles may name other series now).
+  bool append_batch(const std::vector<RefSample>& samples, std::uint64_t generation);
+  /// Counts the calls that invalidated handles (a drop_before() that removed series, clear()); a holder
+  /// of handles resolves them again with get_or_create() when it changes.
+  std::uint64_t generation() const;
   /// Writes a staleness marker at `t` for series `labels` (no-op when the series does not exist).
   void mark_stale(const Labels& labels, TimestampMs t);
 
@@ -101,6 +114,7 @@ class SeriesStore final : public Queryable {
   // label name -> label value -> ascending series ids (the postings of an inverted index)
   std::unordered_map<std::string, std::unordered_map<std::string, std::vector<std::uint32_t>>> postings_;
   std::size_t num_samples_ = 0;
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace twikit::storage

@@ -117,6 +117,26 @@ TEST_CASE("a series that disappears from the scrape gets a staleness marker") {
   CHECK(value_at(store, "scrape_series_added", t0 + 15'000) == 0);
 }
 
+TEST_CASE("samples stay with their series after retention removes another series from the store") {
+  ExpositionServer server;
+  server.serve("a 1\nb 2\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  store.append(twikit::make_labels({{"__name__", "old"}}), t0 - 60'000, 9);  // created first, removed below
+  twikit::FakeClock clock(t0);
+  TargetScraper scraper(target_for(server.port()), client, store, clock);
+  REQUIRE(scraper.scrape_once(t0));
+  REQUIRE(store.drop_before(t0 - 1000) == 1);  // the store renumbers the remaining series
+  server.serve("a 10\nb 20\n");
+  REQUIRE(scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(store, "a", t0) == 1);
+  CHECK(value_at(store, "a", t0 + 15'000) == 10);
+  CHECK(value_at(store, "b", t0) == 2);
+  CHECK(value_at(store, "b", t0 + 15'000) == 20);
+  CHECK(value_at(store, "up", t0 + 15'000) == 1);
+  CHECK(at(store, "old", t0 + 15'000).empty());
+}
+
 TEST_CASE("a malformed exposition fails the scrape: up 0, no partial samples, earlier series stale") {
   ExpositionServer server;
   server.serve("a 1\n");

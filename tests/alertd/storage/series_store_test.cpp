@@ -82,6 +82,27 @@ TEST_CASE("retention drops old samples and series left empty", "[storage]") {
   CHECK(store.select(eq_name("b"), 0, 1'000'000'000).size() == 1);
 }
 
+TEST_CASE("append_batch appends by handle until retention removes a series, then refuses", "[storage]") {
+  SeriesStore store;
+  const SeriesRef a = store.get_or_create(lbl({{"__name__", "a"}}));
+  const SeriesRef b = store.get_or_create(lbl({{"__name__", "b"}}));
+  const std::uint64_t before = store.generation();
+  REQUIRE(store.append_batch({{a, 1000, 1}, {b, 1000, 2}, {b, 5000, 3}}, before));
+  CHECK(store.drop_before(2000) == 1);  // a is left empty and removed: b's handle may have moved
+  CHECK(store.generation() != before);
+  CHECK_FALSE(store.append_batch({{b, 6000, 4}}, before));
+  auto res = store.select(eq_name("b"), 0, 10000);
+  REQUIRE(res.size() == 1);
+  REQUIRE(res[0].samples.size() == 1);
+  CHECK(res[0].samples[0].t == 5000);
+  const SeriesRef b_now = store.get_or_create(lbl({{"__name__", "b"}}));
+  REQUIRE(store.append_batch({{b_now, 6000, 4}}, store.generation()));
+  res = store.select(eq_name("b"), 0, 10000);
+  REQUIRE(res[0].samples.size() == 2);
+  CHECK(res[0].samples[1].v == 4);
+  CHECK(store.select(eq_name("a"), 0, 10000).empty());
+}
+
 TEST_CASE("mark_stale writes a staleness marker sample", "[storage]") {
   SeriesStore store;
   const Labels l = lbl({{"__name__", "m"}});
