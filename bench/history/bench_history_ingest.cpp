@@ -17,34 +17,13 @@
 #include "alertd/history/history_tier.h"
 #include "alertd/scrape/target_scraper.h"
 #include "bench/history/bench_data.h"
+#include "support/canned_http_client.h"
 
 using namespace twikit;
 
 namespace {
 
 constexpr TimestampMs kT0 = 1'700'000'100'000;
-
-/// An HttpClient that answers each request with the next of its bodies, round robin.
-class BodiesClient final : public HttpClient {
- public:
-  explicit BodiesClient(const std::vector<std::string>& bodies) : bodies_(bodies) {}
-  HttpResponse send(const HttpRequest&) override {
-    HttpResponse r;
-    r.status = 200;
-    r.body = bodies_[next_++ % bodies_.size()];
-    r.headers = {{"content-type", "text/plain; version=0.0.4"}};
-    return r;
-  }
-  std::vector<HttpResponse> send_all(const std::vector<HttpRequest>& requests, std::size_t) override {
-    std::vector<HttpResponse> out;
-    for (const auto& r : requests) out.push_back(send(r));
-    return out;
-  }
-
- private:
-  const std::vector<std::string>& bodies_;
-  std::size_t next_ = 0;
-};
 
 double thread_cpu_ms() {
   timespec ts{};
@@ -105,8 +84,8 @@ int main(int argc, char** argv) {
   target.job = "bench";
   target.url = "http://127.0.0.1:9877/metrics";
   target.labels = make_labels({{"job", "bench"}, {"instance", "127.0.0.1:9877"}});
-  BodiesClient client_off(bodies);
-  BodiesClient client_on(bodies);
+  testing::CannedHttpClient client_off(bodies, "text/plain; version=0.0.4");
+  testing::CannedHttpClient client_on(bodies, "text/plain; version=0.0.4");
   storage::SeriesStore store_off;
   storage::SeriesStore store_on;
   scrape::TargetScraper off(target, client_off, store_off, clock);

@@ -1,5 +1,5 @@
 // bench/live: N WebSocket clients on Beast (one thread, in this process) subscribed to `alerts` on
-// tests/live/live_test_server (a WebServer + LiveHub in its own process). Each round publishes one event
+// tests/alertd/live/live_test_server (a WebServer + LiveHub in its own process). Each round publishes one event
 // stamped with the server's steady clock at publish() (CLOCK_MONOTONIC, shared by both processes); each
 // client notes when the whole message is in its hands. Prints, over the rounds, the latency from publish()
 // to the LAST client holding the message (p50/p99/max), the same per client, and the server's RSS per
@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
   ::setrlimit(RLIMIT_NOFILE, &lim);
 
   ChildProcess server(
-      {binary_path("tests/live/live_test_server"), "--until-signal", "--max-clients=" + std::to_string(clients + 10)});
+      {binary_path("tests/alertd/live/live_test_server"), "--until-signal",
+       "--max-clients=" + std::to_string(clients + 10)});
   const auto ready = server.read_line(std::chrono::seconds(10));
   if (!ready) {
     std::fprintf(stderr, "live_test_server printed no ready line\n");

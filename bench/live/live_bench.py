@@ -5,7 +5,7 @@ steady clock at publish() (CLOCK_MONOTONIC, shared by every process on the machi
 when the message is in its hands. Prints, over the rounds, the latency from publish() to the LAST client
 holding the message (p50/p99/max), the same per client message, and the server's RSS per connected client.
 
-Usage: bench/live/live_bench.py build/tests/live/live_test_server [--clients 1000] [--rounds 100]
+Usage: bench/live/live_bench.py build/tests/alertd/live/live_test_server [--clients 1000] [--rounds 100]
 The client's own Python overhead is inside the figures (one asyncio loop reads all N sockets in turn).
 """
 import argparse

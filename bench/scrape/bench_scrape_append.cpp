@@ -8,29 +8,9 @@
 #include <string>
 
 #include "alertd/scrape/target_scraper.h"
+#include "support/canned_http_client.h"
 
 namespace {
-
-/// An HttpClient that answers every request with the same exposition body.
-class FixedBodyClient final : public twikit::HttpClient {
- public:
-  explicit FixedBodyClient(std::string body) : body_(std::move(body)) {}
-  twikit::HttpResponse send(const twikit::HttpRequest&) override {
-    twikit::HttpResponse r;
-    r.status = 200;
-    r.body = body_;
-    r.headers = {{"content-type", "text/plain; version=0.0.4"}};
-    return r;
-  }
-  std::vector<twikit::HttpResponse> send_all(const std::vector<twikit::HttpRequest>& requests, std::size_t) override {
-    std::vector<twikit::HttpResponse> out;
-    for (const auto& r : requests) out.push_back(send(r));
-    return out;
-  }
-
- private:
-  std::string body_;
-};
 
 std::string generate_body(int series) {
   std::string out = "# HELP twikit_bench_value A generated gauge.\n# TYPE twikit_bench_value gauge\n";
@@ -46,7 +26,7 @@ std::string generate_body(int series) {
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 100;
   const std::string body = generate_body(10'000);
-  FixedBodyClient client(body);
+  twikit::testing::CannedHttpClient client(body, "text/plain; version=0.0.4");
   twikit::storage::SeriesStore store;
   twikit::FakeClock clock(1'700'000'000'000);
   twikit::scrape::ScrapeTarget target;

@@ -2,33 +2,15 @@
 
 
 #include "exporter/metrics_endpoint.h"
+#include "support/canned_http_client.h"
 #include "support/gzip.h"
 
 using namespace twikit;
 using namespace twikit::exporter;
+using twikit::testing::CannedHttpClient;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Answers every request with one document, without a network.
-class CannedHttpClient final : public HttpClient {
- public:
-  explicit CannedHttpClient(std::string body) : body_(std::move(body)) {}
-  HttpResponse send(const HttpRequest&) override {
-    HttpResponse r;
-    r.status = 200;
-    r.body = body_;
-    return r;
-  }
-  std::vector<HttpResponse> send_all(const std::vector<HttpRequest>& requests, std::size_t) override {
-    std::vector<HttpResponse> out;
-    for (const auto& r : requests) out.push_back(send(r));
-    return out;
-  }
-
- private:
-  std::string body_;
-};
 
 std::shared_ptr<ExporterConfig> config() {
   auto cfg = std::make_shared<ExporterConfig>();

@@ -15,31 +15,9 @@
 #include "exporter/collector.h"
 #include "exporter/config.h"
 #include "exporter/health.h"
+#include "support/canned_http_client.h"
 
 namespace {
-
-// Answers every request with 200 and the fuzzer's body, as a service's /status would.
-class CannedHttpClient final : public twikit::HttpClient {
- public:
-  explicit CannedHttpClient(std::string body) : body_(std::move(body)) {}
-  twikit::HttpResponse send(const twikit::HttpRequest&) override {
-    twikit::HttpResponse r;
-    r.status = 200;
-    r.body = body_;
-    r.headers = {{"content-type", "application/json"}};
-    r.duration_seconds = 0.004;
-    return r;
-  }
-  std::vector<twikit::HttpResponse> send_all(const std::vector<twikit::HttpRequest>& requests,
-                                             std::size_t) override {
-    std::vector<twikit::HttpResponse> out;
-    for (const auto& r : requests) out.push_back(send(r));
-    return out;
-  }
-
- private:
-  std::string body_;
-};
 
 const twikit::exporter::ExporterConfig& default_config() {
   static const auto config = twikit::exporter::load_config_string(twikit::exporter::default_config_text(),
@@ -59,7 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& base = default_config();
   auto config = std::make_shared<twikit::exporter::ExporterConfig>(base);
   config->targets = {base.targets[data[0] % base.targets.size()]};
-  CannedHttpClient http(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
+  // 200 and the fuzzer's body, as a service's /status would answer.
+  twikit::testing::CannedHttpClient http(std::string(reinterpret_cast<const char*>(data) + 1, size - 1),
+                                         "application/json", 0.004);
   const twikit::FakeClock clock(1'700'000'000'000);
   twikit::exporter::Collector collector(config, http, clock);
   const auto snapshot = collector.collect();
