@@ -64,14 +64,19 @@ const WebRouter::Route* WebRouter::find(const std::string& path) const {
   return best;
 }
 
-bool WebRouter::allows(const Route& route, const std::string& method) {
-  const auto& m = route.options.methods;
+std::optional<std::vector<std::string>> WebRouter::methods_for(const Route& route, const std::string& path) {
+  if (!route.prefix || !route.options.path_methods) return route.options.methods;
+  std::vector<std::string> methods = route.options.path_methods(path);
+  if (methods.empty()) return std::nullopt;
+  return methods;
+}
+
+bool WebRouter::allows(const std::vector<std::string>& m, const std::string& method) {
   if (std::find(m.begin(), m.end(), method) != m.end()) return true;
   return method == "HEAD" && std::find(m.begin(), m.end(), "GET") != m.end();
 }
 
-std::string WebRouter::allow_header(const Route& route) {
-  std::vector<std::string> methods = route.options.methods;
+std::string WebRouter::allow_header(std::vector<std::string> methods) {
   if (std::find(methods.begin(), methods.end(), "GET") != methods.end() &&
       std::find(methods.begin(), methods.end(), "HEAD") == methods.end()) {
     methods.push_back("HEAD");
@@ -88,9 +93,10 @@ WebResponse WebRouter::error(const WebRequest& request, int status, WebErrorForm
 
 std::optional<WebResponse> WebRouter::refuse(const Route* route, const WebRequest& request) const {
   if (route == nullptr) return error(request, 404, not_found_format_);
-  if (allows(*route, request.method)) return std::nullopt;
+  std::optional<std::vector<std::string>> methods = methods_for(*route, request.path);
+  if (!methods || allows(*methods, request.method)) return std::nullopt;
   WebResponse res = error(request, 405, route->options.errors);
-  res.headers.set("Allow", allow_header(*route));
+  res.headers.set("Allow", allow_header(std::move(*methods)));
   return res;
 }
 

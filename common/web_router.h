@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct WebRouteOptions {
   std::size_t max_body_bytes = 64 * 1024;
   /// The format of this route's error responses (405, 413, 500).
   WebErrorFormat errors = WebErrorFormat::plain;
+  /// For a prefix route whose paths accept different methods (`/alerts/:id` GET, `/alerts/:id/ack` POST):
+  /// the methods `path` accepts, which the router allows and names in a 405's `Allow`; an empty list leaves
+  /// the path to the handler, which answers its own 404. Unset: every path accepts `methods`.
+  std::function<std::vector<std::string>(std::string_view path)> path_methods{};
 };
 
 /// What the server needs to know about a request once its header is in and the router let it through.
@@ -100,8 +105,11 @@ class WebRouter {
     WebRouteOptions options;
   };
   const Route* find(const std::string& path) const;
-  static bool allows(const Route& route, const std::string& method);
-  static std::string allow_header(const Route& route);
+  // The methods `route` accepts for `path` (its path_methods, else its methods); nullopt when its
+  // path_methods leave the path to the handler.
+  static std::optional<std::vector<std::string>> methods_for(const Route& route, const std::string& path);
+  static bool allows(const std::vector<std::string>& methods, const std::string& method);
+  static std::string allow_header(std::vector<std::string> methods);
   WebResponse error(const WebRequest& request, int status, WebErrorFormat format, const std::string& message = {}) const;
   // 404 or 405 (with Allow) when `route` does not answer `request`'s method, else nullopt.
   std::optional<WebResponse> refuse(const Route* route, const WebRequest& request) const;

@@ -170,7 +170,20 @@ WebRouter admin_router(const Services& services, SimMetrics& metrics) {
              route_options({"GET"}));
   router.add_prefix("/admin/services/",
                     counted([all](const WebRequest& req, WebResponse& res) { service_route(*all, req, res); }),
-                    route_options({"GET", "PATCH", "PUT"}));
+                    [] {
+                      WebRouteOptions o = route_options({"GET", "PATCH", "PUT"});
+                      o.path_methods = [](std::string_view path) -> std::vector<std::string> {
+                        const std::string_view rest = path.substr(std::string_view("/admin/services/").size());
+                        const auto slash = rest.find('/');
+                        const std::string_view sub = slash == std::string_view::npos ? "" : rest.substr(slash);
+                        if (slash == 0 || rest.empty()) return {};
+                        if (sub.empty()) return {"GET"};
+                        if (sub == "/status") return {"PATCH"};
+                        if (sub == "/fault" || sub == "/size") return {"PUT"};
+                        return {};
+                      };
+                      return o;
+                    }());
   router.add("/admin/reset", counted([all](const WebRequest&, WebResponse& res) { reset_all(*all, res); }),
              route_options({"POST"}));
   return router;

@@ -42,12 +42,14 @@ void emit_route(YAML::Emitter& out, const notify::RouteConfig& r, const notify::
   if (r.continue_matching) out << YAML::Key << "continue" << YAML::Value << true;
   if (!r.mute_time_intervals.empty()) emit_strings(out, "mute_time_intervals", r.mute_time_intervals);
   if (!r.active_time_intervals.empty()) emit_strings(out, "active_time_intervals", r.active_time_intervals);
-  const std::pair<const char*, std::int64_t notify::RouteConfig::*> timings[] = {
-      {"group_wait", &notify::RouteConfig::group_wait_ms},
-      {"group_interval", &notify::RouteConfig::group_interval_ms},
-      {"repeat_interval", &notify::RouteConfig::repeat_interval_ms}};
+  const std::pair<const char*, std::int64_t notify::FlushTiming::*> timings[] = {
+      {"group_wait", &notify::FlushTiming::group_wait_ms},
+      {"group_interval", &notify::FlushTiming::group_interval_ms},
+      {"repeat_interval", &notify::FlushTiming::repeat_interval_ms}};
   for (const auto& [key, field] : timings) {
-    if (!parent || r.*field != parent->*field) out << YAML::Key << key << YAML::Value << format_duration_ms(r.*field);
+    if (!parent || r.timing.*field != parent->timing.*field) {
+      out << YAML::Key << key << YAML::Value << format_duration_ms(r.timing.*field);
+    }
   }
   if (!r.routes.empty() && depth < kMaxRouteDepth) {
     out << YAML::Key << "routes" << YAML::Value << YAML::BeginSeq;

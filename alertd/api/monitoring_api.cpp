@@ -271,7 +271,17 @@ void MonitoringApi::register_routes(WebRouter& router, std::size_t max_body_byte
         }
         refuse(res, 404, "");
       },
-      options({"GET", "POST"}));
+      [&options] {
+        WebRouteOptions o = options({"GET", "POST"});
+        o.path_methods = [](std::string_view path) -> std::vector<std::string> {
+          const std::string_view rest = path.substr(std::string_view("/api/monitoring/alerts/").size());
+          const auto slash = rest.find('/');
+          if (slash == std::string_view::npos && !rest.empty()) return {"GET"};
+          if (slash != 0 && slash != std::string_view::npos && rest.substr(slash) == "/acknowledge") return {"POST"};
+          return {};
+        };
+        return o;
+      }());
   router.add(
       "/api/monitoring/silences",
       [this, reply](const WebRequest& req, WebResponse& res) {

@@ -1,5 +1,7 @@
 #include "alertd/app/notification_stack.h"
 
+#include <map>
+
 #include "alertd/notify/integrations.h"
 #include "common/logging.h"
 
@@ -54,11 +56,13 @@ NotificationStack::NotificationStack(StackOptions options) : options_(std::move(
   persistence::AlertQuery firing;
   firing.state = "firing";
   firing.limit = 1'000'000;
+  std::vector<Alert> restored;
+  const TimestampMs now = clock_->now_ms();
   for (const auto& r : alert_store_->query(firing)) {
     // Valid for Alertmanager's resolve_timeout (5m) unless the rule engine sends it again.
-    active_[r.fingerprint] =
-        Alert{r.labels, r.annotations, r.active_at, clock_->now_ms() + 300'000, r.generator_url, r.rule_active_at};
+    restored.push_back(Alert{r.labels, r.annotations, r.active_at, now + 300'000, r.generator_url, r.rule_active_at});
   }
+  active_.update(restored, now);
   if (options_.run_timer_thread) timer_ = std::thread([this] { timer_loop(); });
 }
 
@@ -82,7 +86,7 @@ void NotificationStack::stop() {
 void NotificationStack::apply(const NotificationConfig& config) {
   auto gen = std::make_shared<Generation>();
   gen->config = config;
-  gen->inhibitor = std::make_unique<inhibit::Inhibitor>(gen->config.inhibit_rules);
+  gen->inhibitor = std::make_unique<inhibit::Inhibitor>(gen->config.inhibit_rules, active_);
   std::map<std::string, std::vector<Integration>> receivers;
   for (const auto& r : gen->config.receivers) receivers[r.name] = build_integrations(r, http_);
   PipelineOptions popts;
@@ -129,9 +133,7 @@ void NotificationStack::apply(const NotificationConfig& config) {
   gen->dispatcher = std::make_unique<dispatch::Dispatcher>(gen->config.route, *gen->pipeline, *clock_, gen->escalator.get());
   api_->set_token(gen->config.api_bearer_token);
   const std::size_t recovered = gen->pipeline->recover();
-  std::vector<Alert> current;
-  for (const auto& [fp, a] : active_) current.push_back(a);
-  gen->inhibitor->update(current);
+  const std::vector<Alert> current = active_.snapshot();
   gen->dispatcher->put(current);
   gen_ = std::move(gen);
   logger("notify")->info("msg=\"notification config applied\" receivers={} recovered_outbox={} alerts={}",
@@ -144,23 +146,12 @@ void NotificationStack::send(const std::vector<Alert>& alerts) {
   std::shared_ptr<Generation> gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& a : alerts) active_[fingerprint(a)] = a;
     // Alerts whose validity ran out without a refresh (ends_at passed) count as resolved, as in Alertmanager.
-    std::vector<Alert> expired;
-    for (auto it = active_.begin(); it != active_.end();) {
-      if (it->second.resolved_at(now)) {
-        expired.push_back(it->second);
-        it = active_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    const std::vector<Alert> expired = active_.update(alerts, now);
     if (!expired.empty()) record_alerts(expired, now);
     gen = gen_;
     if (!gen) return;
-    gen->inhibitor->update(alerts);
     gen->dispatcher->put(alerts);
-    gen->inhibitor->gc(now);
   }
   timer_cv_.notify_all();  // a new group may be due sooner than the timer thread planned
 }
@@ -178,12 +169,10 @@ void NotificationStack::silence_changed(const silence::Silence& silence, silence
   const TimestampMs now = clock_->now_ms();
   if (change == silence::SilenceChange::created && silence.starts_at > now) return;  // mutes nothing yet
   std::vector<Alert> matched;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [fp, a] : active_) {
-      if (!a.resolved_at(now) && matches_all(silence.matchers, a.labels)) matched.push_back(a);
-    }
-  }
+  active_.for_each([&](Fingerprint, const Alert& a) {
+    if (!a.resolved_at(now) && matches_all(silence.matchers, a.labels)) matched.push_back(a);
+    return true;
+  });
   for (const auto& alert : matched) {
     // An expired silence unmutes only the alerts no other silence still mutes.
     if (change == silence::SilenceChange::expired && silences_->mutes(alert.labels, now)) continue;
@@ -248,7 +237,7 @@ void NotificationStack::collect(std::vector<MetricFamily>& out) const {
   std::size_t firing = 0, groups = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    firing = active_.size();
+    firing = active_.size();  // under mu_, so the count and the groups are of the same cycle
     if (gen_) groups = gen_->dispatcher->group_count();
   }
   out.push_back({"alertd_notification_alerts", "Alerts handed to the notification side that are not resolved.",
@@ -263,7 +252,10 @@ amapi::NotificationView NotificationStack::notification_view() const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     gen = gen_;
-    for (const auto& [fp, a] : active_) view.ends_at[fp] = a.ends_at;
+    active_.for_each([&view](Fingerprint fp, const Alert& a) {
+      view.ends_at[fp] = a.ends_at;
+      return true;
+    });
   }
   if (!gen) {
     view.config = std::make_shared<const NotificationConfig>();

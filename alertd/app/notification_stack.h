@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +15,7 @@
 #include "alertd/app/alert_activity.h"
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/inhibit/inhibitor.h"
+#include "alertd/notify/active_alerts.h"
 #include "alertd/notify/config.h"
 #include "alertd/notify/metrics.h"
 #include "alertd/notify/pipeline.h"
@@ -114,9 +114,10 @@ class NotificationStack {
   std::unique_ptr<amapi::AlertmanagerApi> am_api_;
   notify::NotifyMetrics metrics_;
 
-  mutable std::mutex mu_;  // guards gen_ and active_
+  // The alerts not yet resolved: what every generation's inhibitor reads and a new generation is given.
+  notify::ActiveAlerts active_;
+  mutable std::mutex mu_;  // guards gen_, and orders updates of active_ with dispatching them
   std::shared_ptr<Generation> gen_;
-  std::map<notify::Fingerprint, notify::Alert> active_;  // alerts not yet resolved, for re-dispatch after a reload
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;

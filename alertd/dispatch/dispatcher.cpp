@@ -24,12 +24,14 @@ void Dispatcher::put(const std::vector<notify::Alert>& alerts) {
           g.route = route;
           g.labels = std::move(glabels);
           g.key = route->key + ":" + labels_text;
-          g.next_flush = now + cfg.group_wait_ms;
+          g.next_flush = now + cfg.timing.group_wait_ms;
           it = groups_.emplace(id, std::move(g)).first;
         }
         Group& g = it->second;
         // An alert that started longer than group_wait ago need not wait again (e.g. after a restart).
-        if (!g.has_flushed && alert.starts_at + cfg.group_wait_ms <= now) g.next_flush = std::min(g.next_flush, now);
+        if (!g.has_flushed && alert.starts_at + cfg.timing.group_wait_ms <= now) {
+          g.next_flush = std::min(g.next_flush, now);
+        }
         g.alerts[notify::fingerprint(alert)] = alert;
       }
     }
@@ -57,11 +59,11 @@ void Dispatcher::flush_due(TimestampMs now) {
     for (const auto& [fp, a] : g.alerts) snapshot.push_back(a);
     std::sort(snapshot.begin(), snapshot.end(),
               [](const notify::Alert& a, const notify::Alert& b) { return a.labels < b.labels; });
-    notify::GroupFlush flush{cfg.receiver, g.key, g.labels, now, cfg.repeat_interval_ms, cfg.mute_time_intervals,
+    notify::GroupFlush flush{cfg.receiver, g.key, g.labels, now, cfg.timing, cfg.mute_time_intervals,
                              cfg.active_time_intervals};
     sink_.flush(flush, snapshot);
     g.has_flushed = true;
-    g.next_flush = now + cfg.group_interval_ms;
+    g.next_flush = now + cfg.timing.group_interval_ms;
     // Resolved alerts have been announced (or deliberately not); they leave the group.
     for (const auto& a : snapshot) {
       if (!a.resolved_at(now)) continue;

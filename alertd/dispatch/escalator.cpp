@@ -60,7 +60,7 @@ void Escalator::tick(TimestampMs now) {
         g.group_key = "escalation/" + t.policy + "/" + std::to_string(t.next_step) + ":" + notify::fingerprint_hex(fp);
         g.group_labels = escalated.labels;
         g.now = now;
-        g.repeat_interval_ms = std::int64_t{365} * 24 * 3'600'000;
+        g.timing.repeat_interval_ms = std::int64_t{365} * 24 * 3'600'000;
         sink_.flush(g, {escalated});
       }
       if (!subscribers_.empty()) {

@@ -1,45 +1,40 @@
 #include "alertd/inhibit/inhibitor.h"
 
-#include <set>
-
 namespace twikit::inhibit {
 
-Inhibitor::Inhibitor(std::vector<notify::InhibitRuleConfig> rules) : rules_(std::move(rules)) {}
-
-void Inhibitor::update(const std::vector<notify::Alert>& alerts) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& a : alerts) alerts_[notify::fingerprint(a)] = a;
-}
-
-void Inhibitor::gc(TimestampMs now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = alerts_.begin(); it != alerts_.end();) {
-    if (it->second.resolved_at(now)) it = alerts_.erase(it);
-    else ++it;
-  }
-}
+Inhibitor::Inhibitor(std::vector<notify::InhibitRuleConfig> rules, const notify::ActiveAlerts& alerts)
+    : rules_(std::move(rules)), alerts_(alerts) {}
 
 template <typename F>
 void Inhibitor::for_each_source(const Labels& labels, TimestampMs now, F found) const {
-  const notify::Fingerprint target_fp = notify::fingerprint(labels);
-  std::lock_guard<std::mutex> lock(mu_);
+  // The rules whose target `labels` matches, worked out once rather than for every alert of the store.
+  struct Applicable {
+    const notify::InhibitRuleConfig* rule;
+    bool target_is_source;
+  };
+  std::vector<Applicable> applicable;
   for (const auto& rule : rules_) {
     if (!notify::matches_all(rule.target_matchers, labels)) continue;
-    const bool target_is_source = notify::matches_all(rule.source_matchers, labels);
-    for (const auto& [fp, source] : alerts_) {
-      if (fp == target_fp || source.resolved_at(now)) continue;
-      if (!notify::matches_all(rule.source_matchers, source.labels)) continue;
-      if (target_is_source && notify::matches_all(rule.target_matchers, source.labels)) continue;
+    applicable.push_back({&rule, notify::matches_all(rule.source_matchers, labels)});
+  }
+  if (applicable.empty()) return;
+  const notify::Fingerprint target_fp = notify::fingerprint(labels);
+  alerts_.for_each([&](notify::Fingerprint fp, const notify::Alert& source) {
+    if (fp == target_fp || source.resolved_at(now)) return true;
+    for (const auto& [rule, target_is_source] : applicable) {
+      if (!notify::matches_all(rule->source_matchers, source.labels)) continue;
+      if (target_is_source && notify::matches_all(rule->target_matchers, source.labels)) continue;
       bool equal = true;
-      for (const auto& name : rule.equal) {
+      for (const auto& name : rule->equal) {
         if (label_value(source.labels, name) != label_value(labels, name)) {
           equal = false;
           break;
         }
       }
-      if (equal && !found(fp)) return;
+      if (equal) return found(fp);  // one muting rule is enough for this source
     }
-  }
+    return true;
+  });
 }
 
 bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
@@ -52,12 +47,12 @@ bool Inhibitor::mutes(const Labels& labels, TimestampMs now) const {
 }
 
 std::vector<notify::Fingerprint> Inhibitor::inhibited_by(const Labels& labels, TimestampMs now) const {
-  std::set<notify::Fingerprint> sources;
+  std::vector<notify::Fingerprint> sources;
   for_each_source(labels, now, [&](notify::Fingerprint fp) {
-    sources.insert(fp);
+    sources.push_back(fp);  // the store visits in fingerprint order, each source once
     return true;
   });
-  return {sources.begin(), sources.end()};
+  return sources;
 }
 
 }  // namespace twikit::inhibit

@@ -1,26 +1,22 @@
 #pragma once
 // Inhibition: a firing source alert mutes target alerts that agree with it on the `equal` labels.
 
-#include <map>
-#include <mutex>
 #include <vector>
 
+#include "alertd/notify/active_alerts.h"
 #include "alertd/notify/alert.h"
 #include "alertd/notify/config.h"
 #include "alertd/notify/muter.h"
 
 namespace twikit::inhibit {
 
-/// Applies inhibit rules against the alerts it has been told about. Thread-safe.
+/// Applies inhibit rules against the notification side's active alerts, which it reads and never copies.
+/// Thread-safe.
 class Inhibitor final : public notify::Muter {
  public:
-  /// Uses `rules` (copied).
-  explicit Inhibitor(std::vector<notify::InhibitRuleConfig> rules);
+  /// Uses `rules` (copied) over `alerts`, which must outlive it.
+  Inhibitor(std::vector<notify::InhibitRuleConfig> rules, const notify::ActiveAlerts& alerts);
 
-  /// Records the latest state of `alerts` (call with every evaluation cycle's alerts, before dispatching).
-  void update(const std::vector<notify::Alert>& alerts);
-  /// Forgets alerts resolved before `now` (call now and then to bound memory).
-  void gc(TimestampMs now);
   /// Whether a firing source alert of some rule mutes an alert with `labels`. An alert matching both a
   /// rule's source and target cannot be muted by alerts that also match both (as in Alertmanager).
   bool mutes(const Labels& labels, TimestampMs now) const override;
@@ -34,8 +30,7 @@ class Inhibitor final : public notify::Muter {
   void for_each_source(const Labels& labels, TimestampMs now, F found) const;
 
   std::vector<notify::InhibitRuleConfig> rules_;
-  mutable std::mutex mu_;
-  std::map<notify::Fingerprint, notify::Alert> alerts_;
+  const notify::ActiveAlerts& alerts_;
 };
 
 }  // namespace twikit::inhibit

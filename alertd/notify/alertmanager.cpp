@@ -13,7 +13,7 @@ nlohmann::ordered_json alertmanager_payload(const Notification& n) {
     j["labels"] = labels_json(a.labels);
     j["annotations"] = labels_json(a.annotations);
     j["startsAt"] = format_rfc3339(a.starts_at);
-    j["endsAt"] = format_rfc3339(a.resolved_at(n.now) ? a.ends_at : n.now + n.repeat_interval_ms + kSlackMs);
+    j["endsAt"] = format_rfc3339(a.resolved_at(n.now) ? a.ends_at : n.now + n.timing.repeat_interval_ms + kSlackMs);
     j["generatorURL"] = a.generator_url;
     arr.push_back(std::move(j));
   }

@@ -249,9 +249,7 @@ class Loader {
     rc.receiver = parent.receiver;
     rc.group_by = parent.group_by;
     rc.group_by_all = parent.group_by_all;
-    rc.group_wait_ms = parent.group_wait_ms;
-    rc.group_interval_ms = parent.group_interval_ms;
-    rc.repeat_interval_ms = parent.repeat_interval_ms;
+    rc.timing = parent.timing;
     rc.escalation_policy = parent.escalation_policy;
     if (n["receiver"]) {
       rc.receiver = r_.str(n["receiver"]);
@@ -305,14 +303,14 @@ class Loader {
       rc.continue_matching = r_.boolean(n["continue"]);
       if (root && rc.continue_matching) r_.fail(n["continue"], "cannot have continue in root route");
     }
-    if (n["group_wait"]) rc.group_wait_ms = r_.duration(n["group_wait"]);
+    if (n["group_wait"]) rc.timing.group_wait_ms = r_.duration(n["group_wait"]);
     if (n["group_interval"]) {
-      rc.group_interval_ms = r_.duration(n["group_interval"]);
-      if (rc.group_interval_ms == 0) r_.fail(n["group_interval"], "group_interval cannot be zero");
+      rc.timing.group_interval_ms = r_.duration(n["group_interval"]);
+      if (rc.timing.group_interval_ms == 0) r_.fail(n["group_interval"], "group_interval cannot be zero");
     }
     if (n["repeat_interval"]) {
-      rc.repeat_interval_ms = r_.duration(n["repeat_interval"]);
-      if (rc.repeat_interval_ms == 0) r_.fail(n["repeat_interval"], "repeat_interval cannot be zero");
+      rc.timing.repeat_interval_ms = r_.duration(n["repeat_interval"]);
+      if (rc.timing.repeat_interval_ms == 0) r_.fail(n["repeat_interval"], "repeat_interval cannot be zero");
     }
     warn_about_intervals(n, rc);
     if (n["escalation_policy"]) {
@@ -347,12 +345,12 @@ class Loader {
   // repeat_interval that is not a multiple of group_interval is in effect rounded up: say so, once, where set.
   void warn_about_intervals(const YAML::Node& n, const RouteConfig& rc) {
     if (!n["repeat_interval"] && !n["group_interval"]) return;
-    if (rc.group_interval_ms <= 0 || rc.repeat_interval_ms % rc.group_interval_ms == 0) return;
-    const std::int64_t effective =
-        (rc.repeat_interval_ms + rc.group_interval_ms - 1) / rc.group_interval_ms * rc.group_interval_ms;
+    const std::int64_t group_interval = rc.timing.group_interval_ms, repeat_interval = rc.timing.repeat_interval_ms;
+    if (group_interval <= 0 || repeat_interval % group_interval == 0) return;
+    const std::int64_t effective = (repeat_interval + group_interval - 1) / group_interval * group_interval;
     const YAML::Node at = n["repeat_interval"] ? n["repeat_interval"] : n["group_interval"];
-    warnings_.push_back(r_.position(at) + ": repeat_interval " + format_duration_ms(rc.repeat_interval_ms) +
-                           " is not a multiple of group_interval " + format_duration_ms(rc.group_interval_ms) +
+    warnings_.push_back(r_.position(at) + ": repeat_interval " + format_duration_ms(repeat_interval) +
+                           " is not a multiple of group_interval " + format_duration_ms(group_interval) +
                            "; notifications repeat every " + format_duration_ms(effective));
   }
 

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "alertd/notify/config_secret.h"
+#include "alertd/notify/flush_timing.h"
 #include "alertd/notify/matcher.h"
 #include "alertd/notify/time_interval.h"
 #include "alertd/rules/template_set.h"
@@ -136,9 +137,7 @@ struct RouteConfig {
   bool group_by_all = false;                ///< group_by: ['...'] — every label, i.e. no aggregation.
   Matchers matchers;                        ///< All must match for the route to match.
   bool continue_matching = false;           ///< `continue`: keep matching siblings after this one.
-  std::int64_t group_wait_ms = 30'000;      ///< Wait before the first notification of a new group.
-  std::int64_t group_interval_ms = 300'000; ///< Wait before notifying about new alerts in a group.
-  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< Wait before re-sending an unchanged notification.
+  FlushTiming timing;                       ///< group_wait, group_interval and repeat_interval.
   std::string escalation_policy;            ///< Name of an escalation policy, or empty.
   std::vector<std::string> mute_time_intervals;   ///< Named time intervals when this route sends nothing (not inherited).
   std::vector<std::string> active_time_intervals; ///< When non-empty, the only times this route sends (not inherited).

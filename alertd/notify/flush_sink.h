@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alertd/notify/alert.h"
+#include "alertd/notify/flush_timing.h"
 
 namespace twikit::notify {
 
@@ -20,7 +21,7 @@ struct GroupFlush {
   std::string group_key;                 ///< Aggregation group identity.
   Labels group_labels;                   ///< group_by labels and values.
   TimestampMs now = 0;                   ///< Flush time.
-  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval.
+  FlushTiming timing;                    ///< The route's group_wait, group_interval and repeat_interval.
   std::vector<std::string> mute_time_intervals;   ///< The route's mute_time_intervals (names).
   std::vector<std::string> active_time_intervals; ///< The route's active_time_intervals (names).
 };

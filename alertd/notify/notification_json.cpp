@@ -40,7 +40,8 @@ nlohmann::json notification_to_json(const Notification& n) {
   for (const auto& a : n.alerts) alerts.push_back(alert_to_json(a));
   return {{"receiver", n.receiver},       {"groupKey", n.group_key},
           {"groupLabels", labels_to_json(n.group_labels)}, {"alerts", alerts},
-          {"now", n.now},                 {"repeatIntervalMs", n.repeat_interval_ms},
+          {"now", n.now},                 {"groupWaitMs", n.timing.group_wait_ms},
+          {"groupIntervalMs", n.timing.group_interval_ms}, {"repeatIntervalMs", n.timing.repeat_interval_ms},
           {"externalURL", n.external_url}};
 }
 
@@ -51,7 +52,11 @@ Notification notification_from_json(const nlohmann::json& j) {
   n.group_labels = labels_from_json(j.at("groupLabels"));
   for (const auto& a : j.at("alerts")) n.alerts.push_back(alert_from_json(a));
   n.now = j.at("now").get<TimestampMs>();
-  n.repeat_interval_ms = j.at("repeatIntervalMs").get<std::int64_t>();
+  // Outbox rows written before the whole timing was kept carry only repeatIntervalMs.
+  const FlushTiming defaults;
+  n.timing.group_wait_ms = j.value("groupWaitMs", defaults.group_wait_ms);
+  n.timing.group_interval_ms = j.value("groupIntervalMs", defaults.group_interval_ms);
+  n.timing.repeat_interval_ms = j.at("repeatIntervalMs").get<std::int64_t>();
   n.external_url = j.at("externalURL").get<std::string>();
   return n;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alertd/notify/alert.h"
+#include "alertd/notify/flush_timing.h"
 #include "common/http_client.h"
 
 namespace twikit::notify {
@@ -18,7 +19,7 @@ struct Notification {
   Labels group_labels;             ///< The group_by labels and their values.
   std::vector<Alert> alerts;       ///< The group's alerts (firing and resolved), sorted by labels.
   TimestampMs now = 0;             ///< Flush time; decides which alerts count as resolved.
-  std::int64_t repeat_interval_ms = 4 * 3'600'000; ///< The route's repeat_interval (for re-send horizons).
+  FlushTiming timing;              ///< The route's flush timing (repeat_interval sets re-send horizons).
   std::string external_url;        ///< Link back to alertd.
 };
 

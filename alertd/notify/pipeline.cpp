@@ -44,7 +44,7 @@ void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
     logger("notify")->error("msg=\"unknown receiver\" receiver={}", logfmt_value(group.receiver));
     return;
   }
-  StageContext ctx{group.receiver, group.group_key, group.group_labels, group.now, group.repeat_interval_ms, {}};
+  StageContext ctx{group.receiver, group.group_key, group.group_labels, group.now, group.timing, {}};
   try {
     alerts = inhibit_.exec(ctx, std::move(alerts));
     if (alerts.empty()) return;
@@ -76,7 +76,7 @@ void Pipeline::flush(const GroupFlush& group, std::vector<Alert> alerts) {
       split_fingerprints(alerts, ctx.now, entry.firing, entry.resolved);
       entry.integration_id = integration.id;
       entry.notification = {group.receiver, group.group_key, group.group_labels, std::move(to_send),
-                            ctx.now,        group.repeat_interval_ms, options_.external_url};
+                            ctx.now,        group.timing, options_.external_url};
       entry.created_at = ctx.now;
       entry.id = outbox_.add(entry);
       rp.workers[i]->enqueue(std::move(entry));

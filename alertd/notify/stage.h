@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "alertd/notify/alert.h"
+#include "alertd/notify/flush_timing.h"
 #include "alertd/notify/muter.h"
 #include "alertd/notify/nflog.h"
 
@@ -21,7 +22,7 @@ struct StageContext {
   std::string group_key;                 ///< Aggregation group identity.
   Labels group_labels;                   ///< group_by labels and values.
   TimestampMs now = 0;                   ///< Flush time (read once, passed down).
-  std::int64_t repeat_interval_ms = 0;   ///< The route's repeat_interval.
+  FlushTiming timing;                    ///< The route's flush timing (dedup reads repeat_interval).
   std::set<Fingerprint> resolved_notice; ///< Resolved alerts that were silenced while firing (set by SilenceStage).
 };
 

@@ -42,7 +42,8 @@ std::vector<Alert> DedupStage::exec(StageContext& ctx, std::vector<Alert> alerts
   split_fingerprints(alerts, ctx.now, firing, resolved);
   auto prev = queued_ ? queued_(ctx.group_key) : std::nullopt;
   if (!prev) prev = nflog_.last(ctx.group_key, integration_id_);
-  if (!needs_update(prev, firing, resolved, send_resolved_, ctx.now, ctx.repeat_interval_ms, ctx.resolved_notice)) {
+  if (!needs_update(prev, firing, resolved, send_resolved_, ctx.now, ctx.timing.repeat_interval_ms,
+                    ctx.resolved_notice)) {
     return {};
   }
   if (send_resolved_) return alerts;

@@ -63,7 +63,18 @@ void add_alert_rule_routes(WebRouter& router, RulesApi& api) {
         if (req.method == "PUT") return answer(res, api.replace(rest, req.body, req.headers.get("If-Match"), user));
         answer(res, api.remove(rest, req.headers.get("If-Match"), user));
       },
-      options);
+      [options] {
+        WebRouteOptions o = options;
+        o.path_methods = [](std::string_view path) -> std::vector<std::string> {
+          std::string_view rest = path.substr(std::string_view(kBase).size() + 1);
+          const bool history = rest.size() > 8 && rest.ends_with("/history");
+          if (history) rest.remove_suffix(8);
+          if (rest.empty() || rest.find('/') != std::string_view::npos) return {};
+          if (history) return {"GET"};
+          return {"GET", "HEAD", "PUT", "DELETE"};
+        };
+        return o;
+      }());
 }
 
 }  // namespace twikit::rules_api

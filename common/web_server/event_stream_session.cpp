@@ -10,10 +10,8 @@
 namespace twikit::web_detail {
 namespace {
 
-// One Server-Sent Events stream (text/event-stream): the same endpoint and connection handle as a WebSocket,
-// each message written by the shared write loop (StreamSession) as `data:` lines, with a comment line every
-// ping_interval so that a dead peer is found by a failing or timed-out write. The client sends nothing after
-// its request; its closing the connection ends the stream.
+// One Server-Sent Events response: writes the header, then each queued message as `data:` lines and a comment
+// line every ping_interval, until the client goes away.
 template <class Stream>
 class EventStreamSession final : public StreamSession<EventStreamSession<Stream>> {
   using Base = StreamSession<EventStreamSession<Stream>>;

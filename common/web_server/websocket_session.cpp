@@ -11,10 +11,8 @@ namespace {
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
-// One WebSocket connection after the upgrade: a read loop handing text messages to the endpoint, and the
-// shared write loop (StreamSession) draining a bounded queue that any thread fills through send_text(). Runs
-// on the strand the HTTP connection had; only the queue is shared with other threads, under its lock, and
-// never across I/O.
+// One WebSocket connection: answers the upgrade, hands each text message it reads to the endpoint and writes
+// each queued message as a text frame, keeping a silent peer in check with pings.
 template <class Stream>
 class WebSocketSession final : public StreamSession<WebSocketSession<Stream>> {
   using Base = StreamSession<WebSocketSession<Stream>>;

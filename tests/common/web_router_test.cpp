@@ -185,3 +185,36 @@ TEST_CASE("form_params puts a urlencoded POST body's parameters before the query
   get.headers.set("Content-Type", "application/x-www-form-urlencoded");
   CHECK(form_params(get).empty());
 }
+
+TEST_CASE("a prefix route's 405 lists the methods of the path asked, not of the whole prefix") {
+  WebRouter router;
+  WebRouteOptions options;
+  options.methods = {"GET", "POST"};
+  options.path_methods = [](std::string_view path) -> std::vector<std::string> {
+    if (path.ends_with("/acknowledge")) return {"POST"};
+    if (path.find('/', std::string_view("/alerts/").size()) == std::string_view::npos) return {"GET"};
+    return {};
+  };
+  router.add_prefix("/alerts/", [](const WebRequest& req, WebResponse& res) {
+    res.status = req.path == "/alerts/a/b" ? 404 : 200;
+    res.set_body(req.method + " " + req.path, "text/plain");
+  }, options);
+
+  const WebResponse post_alert = router.handle(request("POST", "/alerts/a"));
+  CHECK(post_alert.status == 405);
+  CHECK(post_alert.headers.get("Allow") == "GET, HEAD");
+  const WebResponse get_ack = router.handle(request("GET", "/alerts/a/acknowledge"));
+  CHECK(get_ack.status == 405);
+  CHECK(get_ack.headers.get("Allow") == "POST");
+  const WebResponse delete_ack = router.handle(request("DELETE", "/alerts/a/acknowledge"));
+  CHECK(delete_ack.status == 405);
+  CHECK(delete_ack.headers.get("Allow") == "POST");
+
+  CHECK(router.handle(request("HEAD", "/alerts/a")).status == 200);
+  CHECK(router.handle(request("POST", "/alerts/a/acknowledge")).body() == "POST /alerts/a/acknowledge");
+  // A path the route does not know is the handler's to answer, whatever the method.
+  const WebResponse unknown = router.handle(request("DELETE", "/alerts/a/b"));
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body() == "DELETE /alerts/a/b");
+  CHECK(std::holds_alternative<WebAdmission>(router.admit(request("DELETE", "/alerts/a/b"), std::nullopt)));
+}

@@ -139,6 +139,12 @@ TEST_CASE("a wrong method gets 405 with Allow, a JSON body under /api/ and plain
   const auto silence = one_shot(a.port(), "PUT /api/monitoring/silences/abc HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK_THAT(silence, Catch::StartsWith("HTTP/1.1 405 Method Not Allowed\r\n"));
   CHECK(header_of(silence, "Allow") == "GET, DELETE, HEAD");
+  // A prefix route names what the path asked takes: an alert is read, its acknowledgement posted.
+  const auto alert = one_shot(a.port(), "PUT /api/monitoring/alerts/abc HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK_THAT(alert, Catch::StartsWith("HTTP/1.1 405 Method Not Allowed\r\n"));
+  CHECK(header_of(alert, "Allow") == "GET, HEAD");
+  const auto ack = one_shot(a.port(), "PUT /api/monitoring/alerts/abc/acknowledge HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(header_of(ack, "Allow") == "POST");
   const auto missing = one_shot(a.port(), "GET /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK_THAT(missing, Catch::StartsWith("HTTP/1.1 404 Not Found\r\n"));
   CHECK(body_of(missing) == R"({"error":"not found","errorType":"not_found","status":"error"})");

@@ -87,7 +87,7 @@ TEST_CASE("repeat_interval is rounded up to a multiple of group_interval, howeve
                                                {540'000, 600'000}, {60'000, 300'000}}) {
     CAPTURE(repeat_ms);
     auto config = config_from(kConfig);
-    config.route.repeat_interval_ms = repeat_ms;
+    config.route.timing.repeat_interval_ms = repeat_ms;
     Harness h(config);
     h.notifiers.at("ops")->set_during_notify([&h] { h.clock.advance_ms(2'000); });  // a slow receiver
     h.put({alert("Down", "a", "critical", h.clock.now_ms())});

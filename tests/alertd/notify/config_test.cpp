@@ -55,20 +55,20 @@ route:
           group_by: ['...']
 )");
   CHECK(cfg.route.receiver == "ops");
-  CHECK(cfg.route.group_wait_ms == 30'000);
-  CHECK(cfg.route.group_interval_ms == 300'000);
-  CHECK(cfg.route.repeat_interval_ms == 4 * 3'600'000);
+  CHECK(cfg.route.timing.group_wait_ms == 30'000);
+  CHECK(cfg.route.timing.group_interval_ms == 300'000);
+  CHECK(cfg.route.timing.repeat_interval_ms == 4 * 3'600'000);
   REQUIRE(cfg.route.routes.size() == 1);
   const auto& child = cfg.route.routes[0];
   CHECK(child.receiver == "pager");
   CHECK(child.continue_matching);
-  CHECK(child.group_wait_ms == 10'000);
+  CHECK(child.timing.group_wait_ms == 10'000);
   CHECK(child.group_by == std::vector<std::string>{"alertname", "service"});
   REQUIRE(child.matchers.size() == 1);
   CHECK(child.matchers[0].op() == Matcher::Op::regex);
   const auto& grandchild = child.routes.at(0);
   CHECK(grandchild.group_by_all);
-  CHECK(grandchild.group_wait_ms == 10'000);
+  CHECK(grandchild.timing.group_wait_ms == 10'000);
   CHECK(grandchild.receiver == "pager");
   const auto* pager = cfg.find_receiver("pager");
   REQUIRE(pager);
@@ -92,7 +92,7 @@ route:
     - matchers: [team=web]
       group_interval: 10m
 )");
-  CHECK(cfg.route.routes.at(0).repeat_interval_ms == 540'000);  // the value stays as written
+  CHECK(cfg.route.routes.at(0).timing.repeat_interval_ms == 540'000);  // the value stays as written
   REQUIRE(cfg.warnings.size() == 1);
   CHECK(cfg.warnings[0] ==
         "alertd.yaml:9:24: repeat_interval 9m is not a multiple of group_interval 5m; notifications repeat every 10m");

@@ -3,6 +3,7 @@
 
 #include "alertd/notify/alertmanager.h"
 #include "alertd/notify/email.h"
+#include "alertd/notify/notification_json.h"
 #include "alertd/notify/slack.h"
 #include "alertd/notify/system_log.h"
 #include "alertd/notify/webhook.h"
@@ -156,7 +157,7 @@ TEST_CASE("Alertmanager gets API v2 alerts; firing ones end after the next possi
   const auto p = alertmanager_payload(n);
   REQUIRE(p.size() == 2);
   CHECK(p[0]["labels"]["service"] == "proxy_rotation");
-  CHECK(p[0]["endsAt"] == format_rfc3339(n.now + n.repeat_interval_ms + 300'000));
+  CHECK(p[0]["endsAt"] == format_rfc3339(n.now + n.timing.repeat_interval_ms + 300'000));
   CHECK(p[1]["endsAt"] == "2023-11-14T22:14:20Z");
 }
 
@@ -183,4 +184,19 @@ TEST_CASE("HTTP outcomes map to delivered, retryable and permanent failures") {
   timeout.error = HttpError::timeout;
   CHECK(classify_http(timeout).outcome == Outcome::retryable);
   CHECK(classify_http(timeout).reason == "timeout");
+}
+
+TEST_CASE("a queued notification keeps its flush timing; an older row without group timings reads the defaults") {
+  Notification n = two_alerts();
+  n.timing = {10'000, 60'000, 3'600'000};
+  const nlohmann::json j = notification_to_json(n);
+  CHECK(j["groupWaitMs"] == 10'000);
+  CHECK(j["groupIntervalMs"] == 60'000);
+  CHECK(j["repeatIntervalMs"] == 3'600'000);
+  CHECK(notification_from_json(j).timing == FlushTiming{10'000, 60'000, 3'600'000});
+
+  nlohmann::json older = j;
+  older.erase("groupWaitMs");
+  older.erase("groupIntervalMs");
+  CHECK(notification_from_json(older).timing == FlushTiming{30'000, 300'000, 3'600'000});
 }

@@ -62,8 +62,9 @@ TEST_CASE("pending outbox entries of a dropped pipeline are delivered exactly on
   FakeClock clock(1'700'000'000'000);
   const Alert a = firing({{"alertname", "Down"}, {"service", "x"}}, clock.now_ms() - 60'000);
   const Alert b = firing({{"alertname", "Lag"}, {"service", "y"}}, clock.now_ms() - 60'000);
-  GroupFlush ga{"ops", "{}:{alertname=\"Down\"}", make_labels({{"alertname", "Down"}}), clock.now_ms(), 3'600'000, {}, {}};
-  GroupFlush gb{"ops", "{}:{alertname=\"Lag\"}", make_labels({{"alertname", "Lag"}}), clock.now_ms(), 3'600'000, {}, {}};
+  const FlushTiming hourly{30'000, 300'000, 3'600'000};
+  GroupFlush ga{"ops", "{}:{alertname=\"Down\"}", make_labels({{"alertname", "Down"}}), clock.now_ms(), hourly, {}, {}};
+  GroupFlush gb{"ops", "{}:{alertname=\"Lag\"}", make_labels({{"alertname", "Lag"}}), clock.now_ms(), hourly, {}, {}};
   {
     Database db(path, alertd_migrations());
     SqliteOutbox outbox(db);

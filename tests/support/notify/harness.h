@@ -5,6 +5,7 @@
 
 #include "alertd/dispatch/dispatcher.h"
 #include "alertd/inhibit/inhibitor.h"
+#include "alertd/notify/active_alerts.h"
 #include "alertd/notify/pipeline.h"
 #include "alertd/silence/silences.h"
 #include "support/notify/fakes.h"
@@ -39,7 +40,7 @@ struct Harness {
       : config(std::move(cfg)),
         clock(1'700'000'000'000),
         silences(clock, nullptr),
-        inhibitor(config.inhibit_rules) {
+        inhibitor(config.inhibit_rules, active) {
     std::map<std::string, std::vector<Integration>> receivers;
     for (const auto& r : config.receivers) {
       auto n = std::make_shared<RecordingNotifier>("webhook", true);
@@ -59,9 +60,10 @@ struct Harness {
     dispatcher = std::make_unique<dispatch::Dispatcher>(config.route, *pipeline, clock, escalator.get());
   }
 
-  /// One evaluation cycle: the inhibitor and dispatcher see `alerts`; waits for deliveries to finish.
+  /// One evaluation cycle: the active alerts (which the inhibitor reads) and the dispatcher see `alerts`;
+  /// waits for deliveries to finish.
   void put(const std::vector<Alert>& alerts) {
-    inhibitor.update(alerts);
+    active.update(alerts, clock.now_ms());
     dispatcher->put(alerts);
     settle();
   }
@@ -81,6 +83,7 @@ struct Harness {
   MemoryOutbox outbox;
   NotifyMetrics metrics;
   silence::Silences silences;
+  ActiveAlerts active;
   inhibit::Inhibitor inhibitor;
   SetAcks acks;
   std::map<std::string, std::shared_ptr<RecordingNotifier>> notifiers;
