@@ -32,7 +32,7 @@ std::pair<const char*, std::string> describe_failure(const HttpResponse& r, cons
     case HttpError::connect: return {"connect", "could not connect to " + authority_of(request.url)};
     case HttpError::too_large:
       return {"too_large", "response larger than " + std::to_string(request.max_body_bytes) + " bytes"};
-    case HttpError::other: return {"connect", "request to " + authority_of(request.url) + " failed: " + r.error_message};
+    case HttpError::other: return {"other", "request to " + authority_of(request.url) + " failed: " + r.error_message};
     case HttpError::none: break;
   }
   return {"http_status", "HTTP status " + std::to_string(r.status)};
@@ -93,26 +93,33 @@ class FamilyBuilder {
   std::uint64_t duplicates_ = 0;
 };
 
-// Renders and compresses the bodies one family at a time, so neither exists whole uncompressed and only
-// one compressor is alive at a time.
-void render(const std::vector<MetricFamily>& families, Snapshot& snapshot) {
-  std::string family_text;
-  for (const auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
-    GzipPrefixWriter gzip;
+}  // namespace
+
+const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
+  const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
+  std::call_once(gzip_once_[i], [&] {
+    GzipPrefixWriter writer;
+    std::string family_text;
     for (const auto& f : families) {
       family_text.clear();
       write_family(family_text, f, format);
-      gzip.append(family_text);
+      writer.append(family_text);
     }
-    (format == ExpositionFormat::text ? snapshot.text_gzip : snapshot.openmetrics_gzip) = gzip.finish();
-  }
+    gzip_[i] = writer.finish();
+  });
+  return gzip_[i];
 }
-
-}  // namespace
 
 const std::string& Snapshot::plain(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
-  std::call_once(plain_once_[i], [&] { plain_[i] = inflate_prefix(i == 1 ? openmetrics_gzip : text_gzip); });
+  std::call_once(plain_once_[i], [&] {
+    std::string body;
+    // Close to the rendered size (text lines are some 76 bytes per series), so it grows once or twice.
+    body.reserve(series * 80 + families.size() * 160);
+    for (const auto& f : families) write_family(body, f, format);
+    body.shrink_to_fit();
+    plain_[i] = std::move(body);
+  });
   return plain_[i];
 }
 
@@ -260,7 +267,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     for (auto& f : families) f.help += note;
   }
   for (const auto& f : families) snapshot->series += f.samples.size();
-  render(families, *snapshot);
+  snapshot->families = std::move(families);
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }
