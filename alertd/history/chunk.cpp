@@ -289,13 +289,8 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   for (std::uint64_t i = 1; i < count; ++i) {
     // Timestamp: count the prefix 1s, then read the class's payload. Unsigned arithmetic so that damaged
     // input wraps instead of overflowing; the ordering check below rejects the result.
-    int ones = 0;
-    bool bit = true;
-    while (ones < 4) {
-      if (!in.read_bit(bit)) return truncated();
-      if (!bit) break;
-      ++ones;
-    }
+    const int ones = in.read_ones(4);
+    if (ones < 0) return truncated();
     if (ones > 0) {
       const DodClass& cls = kDodClasses[ones - 1];
       std::uint64_t payload = 0;
@@ -311,28 +306,21 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
     out.timestamps.push_back(static_cast<TimestampMs>(t));
     for (std::size_t c = 0; c < columns; ++c) {
       // The value code: '0', '10', '110' or '111'.
-      int code = 0;
-      while (code < 3) {
-        if (!in.read_bit(bit)) return truncated();
-        if (!bit) break;
-        ++code;
-      }
+      const int code = in.read_ones(3);
+      if (code < 0) return truncated();
       if (code == 3) {
-        int prefix = 0;
-        while (prefix < 3) {
-          if (!in.read_bit(bit)) return truncated();
-          if (!bit) break;
-          ++prefix;
-        }
+        const int prefix = in.read_ones(3);
+        if (prefix < 0) return truncated();
         const DodClass& cls = kDecimalClasses[prefix];
         std::uint64_t payload = 0;
         if (!in.read(cls.width, payload)) return truncated();
         // The correction (none at scale 0, integers being exact): '0' none, '10' one unit up, '11' one unit down.
         std::uint64_t correction = 0;
-        if (scale[c] > 0 && !in.read_bit(bit)) return truncated();
-        if (scale[c] > 0 && bit) {
-          if (!in.read_bit(bit)) return truncated();
-          correction = bit ? ~std::uint64_t{0} : 1;
+        if (scale[c] > 0) {
+          const int up_or_down = in.read_ones(2);
+          if (up_or_down < 0) return truncated();
+          if (up_or_down == 1) correction = 1;
+          if (up_or_down == 2) correction = ~std::uint64_t{0};
         }
         std::int64_t prev_n = decimal_n[c];
         int prev_ulp = 0;

@@ -11,6 +11,17 @@
 namespace twikit::history {
 namespace {
 
+// The first sample at or after `from` whose time is not before `t` (if `strict`, after `t`): a short walk,
+// since a range query's steps move forward a little each time, and a binary search past that.
+std::size_t seek(const std::vector<storage::Sample>& samples, std::size_t from, TimestampMs t, bool strict) {
+  const auto before = [t, strict](const storage::Sample& s) { return strict ? s.t <= t : s.t < t; };
+  for (int walked = 0; from < samples.size() && walked < 32; ++walked, ++from) {
+    if (!before(samples[from])) return from;
+  }
+  const auto it = std::partition_point(samples.begin() + static_cast<std::ptrdiff_t>(from), samples.end(), before);
+  return static_cast<std::size_t>(it - samples.begin());
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -108,21 +119,24 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
       entry.series.clear();  // too large to hold ahead: step by step
     }
     for (const auto& series : entry.series) read_ahead_samples_ += series.samples.size();
+    entry.cursor.assign(entry.series.size(), 0);
     it = read_ahead_.emplace(std::move(key), std::move(entry)).first;
   }
-  const ReadAhead& r = it->second;
+  ReadAhead& r = it->second;
   if (!r.usable || mint < r.from || history_end > r.to) return false;
   std::size_t n = 0;
-  for (const storage::SeriesSamples& series : r.series) {
+  for (std::size_t i = 0; i < r.series.size(); ++i) {
+    const storage::SeriesSamples& series = r.series[i];
     const auto& samples = series.samples;
-    const auto first = std::lower_bound(samples.begin(), samples.end(), mint,
-                                        [](const storage::Sample& s, TimestampMs t) { return s.t < t; });
-    const auto last = std::upper_bound(first, samples.end(), history_end,
-                                       [](TimestampMs t, const storage::Sample& s) { return t < s.t; });
-    if (first == last) continue;
-    n += static_cast<std::size_t>(last - first);
+    std::size_t& cursor = r.cursor[i];
+    if (cursor > 0 && samples[cursor - 1].t >= mint) cursor = 0;  // a step back: search from the start
+    cursor = seek(samples, cursor, mint, false);
+    const std::size_t last = seek(samples, cursor, history_end, true);
+    if (cursor == last) continue;
+    n += last - cursor;
     if (max_samples_ != 0 && n > max_samples_) throw HistoryLimitError("over the limit");
-    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(first, last)});
+    const auto begin = samples.begin() + static_cast<std::ptrdiff_t>(cursor);
+    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(begin, begin + static_cast<std::ptrdiff_t>(last - cursor))});
   }
   return true;
 }
@@ -154,7 +168,12 @@ FanoutQueryable::Merged FanoutQueryable::read_history(const std::vector<storage:
     if (limit != 0 && read >= limit) throw HistoryLimitError("over the limit");
     const std::size_t budget = limit == 0 ? 0 : limit - read;
     for (auto& series : history_.select(matchers, std::max(mint, aggregates_before_), history_end, budget)) {
-      append_after(merged[series.labels], series.samples);
+      auto& into = merged[series.labels];
+      if (into.empty()) {
+        into = std::move(series.samples);  // no aggregates before: the raw samples as they are
+      } else {
+        append_after(into, series.samples);
+      }
     }
   }
   return merged;

@@ -93,6 +93,7 @@ class FanoutQueryable final : public storage::Queryable {
     TimestampMs to = 0;
     bool usable = false;  // false: too large, read step by step
     std::vector<storage::SeriesSamples> series;  // sorted by labels; each step shares their labels
+    std::vector<std::size_t> cursor;             // per series: where the last slice began (steps move forward)
   };
 
   TierBounds bounds_;
