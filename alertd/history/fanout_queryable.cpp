@@ -60,7 +60,8 @@ bool counter_by_name(std::string_view name) {
 }
 
 FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                                 std::size_t max_samples, std::int64_t step_ms, TimestampMs range_end)
+                                 std::size_t max_samples, std::int64_t step_ms, TimestampMs range_end,
+                                 std::size_t read_ahead_samples)
     : memory_(memory),
       history_(history),
       bounds_(bounds),
@@ -68,6 +69,7 @@ FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore&
       aggregates_before_(bounds.aggregate_interval_ms > 0 && step_ms >= kDownsampleStepFactor * bounds.aggregate_interval_ms
                              ? std::max(bounds.raw_start, bounds.memory_start)
                              : bounds.raw_start),
+      read_ahead_cap_(read_ahead_samples),
       range_end_(range_end) {}
 
 std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
@@ -103,20 +105,27 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
   for (const auto& m : matchers) key += m.to_string() + ",";
   std::lock_guard lock(read_ahead_mu_);
   auto it = read_ahead_.find(key);
+  if (it != read_ahead_.end() && it->second.usable && mint >= it->second.from && history_end > it->second.to) {
+    // The steps have passed this window: the next one starts at this step.
+    for (const auto& series : it->second.series) read_ahead_samples_ -= series.samples.size();
+    read_ahead_.erase(it);
+    it = read_ahead_.end();
+  }
   if (it == read_ahead_.end()) {
     ReadAhead entry;
     entry.from = mint;
-    entry.to = std::max(history_end, std::min(range_end_, bounds_.memory_start - 1));
-    const std::size_t room = kReadAheadSamples > read_ahead_samples_ ? kReadAheadSamples - read_ahead_samples_ : 0;
+    const TimestampMs to = std::max(history_end, std::min(range_end_, bounds_.memory_start - 1));
+    const std::size_t room = read_ahead_cap_ > read_ahead_samples_ ? read_ahead_cap_ - read_ahead_samples_ : 0;
     const std::size_t limit = max_samples_ == 0 ? room : std::min(room, max_samples_);
+    entry.to = limit > 0 ? window_end(matchers, mint, to, limit) : mint - 1;
     try {
-      if (limit > 0) {
+      if (entry.to >= history_end) {  // at least this step fits
         Merged read = read_history(matchers, entry.from, entry.to, limit);
         entry.series = merged_series(read);
         entry.usable = true;
       }
     } catch (const HistoryLimitError&) {
-      entry.series.clear();  // too large to hold ahead: step by step
+      entry.series.clear();  // the estimate was short (chunks of a larger samples_per_chunk): step by step
     }
     for (const auto& series : entry.series) read_ahead_samples_ += series.samples.size();
     entry.cursor.assign(entry.series.size(), 0);
@@ -141,8 +150,33 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
   return true;
 }
 
+TimestampMs FanoutQueryable::window_end(const std::vector<storage::LabelMatcher>& matchers, TimestampMs from,
+                                        TimestampMs to, std::size_t limit) const {
+  const std::int64_t width = bounds_.aggregate_interval_ms;
+  if (from < aggregates_before_ && width > 0) {
+    // Aggregates: at most one bucket per interval and series, plus one for a window not on the grid.
+    const std::size_t series = std::max<std::size_t>(history_.count_series(matchers), 1);
+    const TimestampMs agg_end = std::min(to, aggregates_before_ - 1);
+    const auto buckets = static_cast<std::size_t>((agg_end - from) / width + 2);
+    if (series * buckets > limit) {
+      const auto fit = static_cast<std::int64_t>(limit / series) - 1;  // whole buckets per series
+      return from + fit * width - 1;  // before `from` when not even one fits
+    }
+    limit -= series * buckets;
+  }
+  const TimestampMs raw_from = std::max(from, aggregates_before_);
+  if (to < raw_from) return to;
+  const std::size_t raw = history_.estimate_samples(matchers, raw_from, to);
+  if (raw <= limit) return to;
+  // Raw samples in proportion to the time: older data is rarely denser than newer (series get added), and
+  // should it be, the read stops at the limit and the query reads step by step.
+  const double share = static_cast<double>(limit) / static_cast<double>(raw);
+  return raw_from + static_cast<TimestampMs>(static_cast<double>(to - raw_from + 1) * share) - 1;
+}
+
 FanoutQueryable::Merged FanoutQueryable::read_history(const std::vector<storage::LabelMatcher>& matchers,
                                                       TimestampMs mint, TimestampMs history_end, std::size_t limit) const {
+  ++history_reads_;
   std::size_t read = 0;
   Merged merged;
   if (mint < aggregates_before_) {

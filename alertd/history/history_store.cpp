@@ -464,6 +464,31 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
   return result;
 }
 
+std::size_t HistoryStore::estimate_samples(const std::vector<storage::LabelMatcher>& matchers,
+                                          TimestampMs start_ms, TimestampMs end_ms) {
+  if (end_ms < start_ms) return 0;
+  const auto series = matching(matchers);
+  std::lock_guard lock(read_mu_);
+  std::size_t chunks = 0;
+  for (const auto& entry : series) {
+    try {
+      chunks += static_cast<std::size_t>(read_db_->count_raw_chunks(entry.first, start_ms, end_ms, raw_span_));
+    } catch (const SqliteError& e) {
+      if (!e.damaged_file()) throw;
+    }
+  }
+  return chunks * options_.samples_per_chunk;
+}
+
+std::size_t HistoryStore::count_series(const std::vector<storage::LabelMatcher>& matchers) {
+  std::size_t n = 0;
+  std::lock_guard lock(mu_);
+  for (const auto& [hash, bucket] : series_) {
+    for (const auto& s : bucket) n += matches_all(matchers, s->labels) ? 1 : 0;
+  }
+  return n;
+}
+
 std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<storage::LabelMatcher>& matchers,
                                                               TimestampMs start_ms, TimestampMs end_ms,
                                                               std::int64_t interval_ms, std::size_t max_buckets) {
