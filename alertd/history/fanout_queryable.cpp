@@ -1,5 +1,7 @@
 #include "alertd/history/fanout_queryable.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <map>
 
@@ -72,6 +74,11 @@ FanoutQueryable::FanoutQueryable(const storage::Queryable& memory, HistoryStore&
       read_ahead_cap_(read_ahead_samples),
       range_end_(range_end) {}
 
+FanoutQueryable::~FanoutQueryable() {
+  read_ahead_.clear();
+  if (read_ahead_peak_ >= kTrimAfterSamples) malloc_trim(0);
+}
+
 std::vector<storage::SeriesSamples> FanoutQueryable::select(const std::vector<storage::LabelMatcher>& matchers,
                                                             TimestampMs mint, TimestampMs maxt) const {
   if (mint >= bounds_.memory_start || maxt < mint) return memory_.select(matchers, mint, maxt);
@@ -128,6 +135,7 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
       entry.series.clear();  // the estimate was short (chunks of a larger samples_per_chunk): step by step
     }
     for (const auto& series : entry.series) read_ahead_samples_ += series.samples.size();
+    read_ahead_peak_ = std::max(read_ahead_peak_, read_ahead_samples_);
     entry.cursor.assign(entry.series.size(), 0);
     it = read_ahead_.emplace(std::move(key), std::move(entry)).first;
   }

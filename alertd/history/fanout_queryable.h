@@ -52,6 +52,9 @@ inline constexpr std::int64_t kDownsampleStepFactor = 5;
 /// each: 128 MiB at most); past it the query reads step by step.
 inline constexpr std::size_t kReadAheadSamples = 8'000'000;
 
+/// A query whose read ahead held at least this many samples gives the freed memory back when it ends.
+inline constexpr std::size_t kTrimAfterSamples = 100'000;
+
 /// Whether `name` is a counter by Prometheus' naming conventions (_total, _count, _sum, _bucket).
 bool counter_by_name(std::string_view name);
 
@@ -69,6 +72,12 @@ class FanoutQueryable final : public storage::Queryable {
   FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
                   std::size_t max_samples = 0, std::int64_t step_ms = 0, TimestampMs range_end = 0,
                   std::size_t read_ahead_samples = kReadAheadSamples);
+  /// Frees the read ahead; after a large one (kTrimAfterSamples) returns free heap pages to the system
+  /// (malloc_trim): each of alertd's query threads allocates from its own malloc arena, which would otherwise
+  /// keep the peak of the largest query it ran resident, once per thread.
+  ~FanoutQueryable() override;
+  FanoutQueryable(const FanoutQueryable&) = delete;
+  FanoutQueryable& operator=(const FanoutQueryable&) = delete;
 
   /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
   std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
@@ -119,6 +128,7 @@ class FanoutQueryable final : public storage::Queryable {
   mutable std::mutex read_ahead_mu_;
   mutable std::map<std::string, ReadAhead> read_ahead_;  // by the matchers' text
   mutable std::size_t read_ahead_samples_ = 0;
+  mutable std::size_t read_ahead_peak_ = 0;  // the most read_ahead_samples_ has been
 };
 
 /// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).
