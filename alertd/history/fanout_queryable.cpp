@@ -153,7 +153,8 @@ bool FanoutQueryable::read_ahead(const std::vector<storage::LabelMatcher>& match
     n += last - cursor;
     if (max_samples_ != 0 && n > max_samples_) throw HistoryLimitError("over the limit");
     const auto begin = samples.begin() + static_cast<std::ptrdiff_t>(cursor);
-    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(begin, begin + static_cast<std::ptrdiff_t>(last - cursor))});
+    const auto end = samples.begin() + static_cast<std::ptrdiff_t>(last);
+    out.push_back({series.labels, series.hash, std::vector<storage::Sample>(begin, end)});
   }
   return true;
 }
