@@ -144,6 +144,24 @@ class FamilyBuilder {
 
 }  // namespace
 
+void Snapshot::set_families(const std::vector<MetricFamily>& families) {
+  heads_.clear();
+  sample_lines_.clear();
+  std::string text;
+  for (const auto& f : families) {
+    text.clear();
+    write_family(text, f, ExpositionFormat::text);
+    // The header lines (HELP when there is help, TYPE) are rendered per format later; keep the samples.
+    std::size_t at = 0;
+    for (int lines = f.help.empty() ? 1 : 2; lines > 0; --lines) at = text.find('\n', at) + 1;
+    FamilyHead head{MetricFamily{f.name, f.help, f.type, {}}, sample_lines_.size(), 0};
+    sample_lines_.append(text, at);
+    head.end = sample_lines_.size();
+    heads_.push_back(std::move(head));
+  }
+  sample_lines_.shrink_to_fit();
+}
+
 const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
   std::call_once(gzip_once_[i], [&] {
@@ -151,11 +169,12 @@ const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
     // OpenMetrics) level 1 sends 185 KB where zlib's default sent 153 KB; zlib on a like 2.9 MB body here
     // took 14 ms at level 1 and 38 ms at its default.
     GzipPrefixWriter writer(1);
-    std::string family_text;
-    for (const auto& f : families) {
-      family_text.clear();
-      write_family(family_text, f, format);
-      writer.append(family_text);
+    std::string header;
+    for (const auto& h : heads_) {
+      header.clear();
+      write_family(header, h.header, format);
+      writer.append(header);
+      writer.append(std::string_view(sample_lines_).substr(h.begin, h.end - h.begin));
     }
     gzip_[i] = writer.finish();
   });
@@ -166,9 +185,11 @@ const std::string& Snapshot::plain(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
   std::call_once(plain_once_[i], [&] {
     std::string body;
-    // Close to the rendered size (text lines are some 76 bytes per series), so it grows once or twice.
-    body.reserve(series * 80 + families.size() * 160);
-    for (const auto& f : families) write_family(body, f, format);
+    body.reserve(sample_lines_.size() + heads_.size() * 200);
+    for (const auto& h : heads_) {
+      write_family(body, h.header, format);
+      body.append(sample_lines_, h.begin, h.end - h.begin);
+    }
     body.shrink_to_fit();
     plain_[i] = std::move(body);
   });
@@ -318,7 +339,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     for (auto& f : families) f.help += note;
   }
   for (const auto& f : families) snapshot->series += f.samples.size();
-  snapshot->families = std::move(families);
+  snapshot->set_families(families);
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }
