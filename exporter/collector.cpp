@@ -1,5 +1,7 @@
 #include "exporter/collector.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <thread>
 #include <tuple>
@@ -144,11 +146,18 @@ class FamilyBuilder {
 
 }  // namespace
 
-void Snapshot::set_families(const std::vector<MetricFamily>& families) {
-  heads_.clear();
-  sample_lines_.clear();
+void Snapshot::set_families(std::vector<MetricFamily> families) {
+  std::lock_guard lock(compact_mu_);
+  families_ = std::move(families);
+  compacted_ = false;
+}
+
+void Snapshot::compact() const {
+  std::lock_guard lock(compact_mu_);
+  if (compacted_) return;
+  compacted_ = true;
   std::string text;
-  for (const auto& f : families) {
+  for (const auto& f : families_) {
     text.clear();
     write_family(text, f, ExpositionFormat::text);
     // The header lines (HELP when there is help, TYPE) are rendered per format later; keep the samples.
@@ -160,11 +169,14 @@ void Snapshot::set_families(const std::vector<MetricFamily>& families) {
     heads_.push_back(std::move(head));
   }
   sample_lines_.shrink_to_fit();
+  families_ = {};
+  malloc_trim(0);  // the families' small blocks are free now: give their pages back, as after a collection
 }
 
 const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
   std::call_once(gzip_once_[i], [&] {
+    compact();
     // zlib's fastest level: the body is compressed on the first scrape's path. At 1,000 targets (2.2 MB of
     // OpenMetrics) level 1 sends 185 KB where zlib's default sent 153 KB; zlib on a like 2.9 MB body here
     // took 14 ms at level 1 and 38 ms at its default.
@@ -184,6 +196,7 @@ const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
 const std::string& Snapshot::plain(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
   std::call_once(plain_once_[i], [&] {
+    compact();
     std::string body;
     body.reserve(sample_lines_.size() + heads_.size() * 200);
     for (const auto& h : heads_) {
@@ -339,7 +352,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     for (auto& f : families) f.help += note;
   }
   for (const auto& f : families) snapshot->series += f.samples.size();
-  snapshot->set_families(families);
+  snapshot->set_families(std::move(families));
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }

@@ -61,11 +61,11 @@ struct Snapshot {
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;
 
-  /// Keeps what the bodies are rendered from: each family's name, help and type, and its sample lines
-  /// rendered once (the same in both formats for samples without timestamps, which the collector's are; a
-  /// family's samples are some 76 bytes a series this way against some 300 as MetricSamples). Call once,
-  /// before the snapshot is shared.
-  void set_families(const std::vector<MetricFamily>& families);
+  /// Keeps `families` to render the bodies from. The first body asked for turns them into a compact form —
+  /// each family's name, help and type, and its sample lines rendered once (the same in both formats for
+  /// samples without timestamps, which the collector's are): some 76 bytes a series against some 300 as
+  /// MetricSamples — off the collection's path. Call once, before the snapshot is shared.
+  void set_families(std::vector<MetricFamily> families);
 
   /// The body of `format` (OpenMetrics without the "# EOF" line) as the front of a gzip stream that each
   /// request finishes with its own tail. Rendered and compressed on first use, family by family, so the
@@ -82,8 +82,14 @@ struct Snapshot {
     std::size_t begin = 0;  // its sample lines in sample_lines_
     std::size_t end = 0;
   };
-  std::vector<FamilyHead> heads_;
-  std::string sample_lines_;
+  // Turns families_ into heads_ and sample_lines_, once; every body is rendered after it.
+  void compact() const;
+
+  mutable std::mutex compact_mu_;
+  mutable bool compacted_ = false;                 // guarded by compact_mu_
+  mutable std::vector<MetricFamily> families_;     // until compacted (guarded by compact_mu_)
+  mutable std::vector<FamilyHead> heads_;          // written once by compact(), under compact_mu_
+  mutable std::string sample_lines_;               // likewise
   mutable std::once_flag gzip_once_[2];   // text, OpenMetrics
   mutable GzipPrefix gzip_[2];            // written once under gzip_once_
   mutable std::once_flag plain_once_[2];  // text, OpenMetrics
