@@ -196,8 +196,8 @@ struct GzipPrefixWriter::Stream {
   z_stream zs{};
 };
 
-GzipPrefixWriter::GzipPrefixWriter() : stream_(std::make_unique<Stream>()) {
-  if (deflateInit2(&stream_->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+GzipPrefixWriter::GzipPrefixWriter(int level) : stream_(std::make_unique<Stream>()) {
+  if (deflateInit2(&stream_->zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("deflateInit2 failed");
   }
   // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=unix

@@ -84,8 +84,8 @@ GzipPrefix gzip_prefix(std::string_view data);
 /// (it owns a zlib stream).
 class GzipPrefixWriter {
  public:
-  /// Starts an empty prefix.
-  GzipPrefixWriter();
+  /// Starts an empty prefix compressed at zlib's `level` (1 fastest … 9 smallest; -1 zlib's default, 6).
+  explicit GzipPrefixWriter(int level = -1);
   ~GzipPrefixWriter();
   GzipPrefixWriter(const GzipPrefixWriter&) = delete;
   GzipPrefixWriter& operator=(const GzipPrefixWriter&) = delete;

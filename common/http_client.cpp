@@ -149,9 +149,10 @@ namespace {
 // the batch is split over several loops on their own threads.
 constexpr std::size_t kTransfersPerLoop = 128;
 
-// Runs requests [begin, end) through one multi loop with at most `max_concurrency` in flight.
+// Runs requests [begin, end) through one multi loop with at most `max_concurrency` in flight, handing each
+// finished response to `on_done` when there is one.
 void run_loop(const std::vector<HttpRequest>& requests, std::vector<HttpResponse>& responses, std::size_t begin,
-              std::size_t end, std::size_t max_concurrency) {
+              std::size_t end, std::size_t max_concurrency, const HttpResponseHandler& on_done) {
   std::vector<Transfer> transfers(end - begin);
   CURLM* multi = curl_multi_init();
   std::size_t next = begin;
@@ -178,6 +179,7 @@ void run_loop(const std::vector<HttpRequest>& requests, std::vector<HttpResponse
       if (auto* t = reinterpret_cast<Transfer*>(priv)) {
         finish(*t, multi, msg->data.result);
         --in_flight;
+        if (on_done) on_done(static_cast<std::size_t>(t->request - requests.data()), *t->response);
       }
     }
     fill();
@@ -190,12 +192,17 @@ void run_loop(const std::vector<HttpRequest>& requests, std::vector<HttpResponse
 
 std::vector<HttpResponse> CurlHttpClient::send_all(const std::vector<HttpRequest>& requests,
                                                    std::size_t max_concurrency) {
+  return send_each(requests, max_concurrency, nullptr);
+}
+
+std::vector<HttpResponse> CurlHttpClient::send_each(const std::vector<HttpRequest>& requests,
+                                                    std::size_t max_concurrency, const HttpResponseHandler& on_done) {
   std::vector<HttpResponse> responses(requests.size());
   max_concurrency = std::max<std::size_t>(1, max_concurrency);
   const std::size_t parallel = std::min(requests.size(), max_concurrency);
   const std::size_t loops = std::max<std::size_t>(1, (parallel + kTransfersPerLoop - 1) / kTransfersPerLoop);
   if (loops == 1) {
-    run_loop(requests, responses, 0, requests.size(), max_concurrency);
+    run_loop(requests, responses, 0, requests.size(), max_concurrency, on_done);
     return responses;
   }
   // Contiguous slices, the concurrency cap shared between them (their sum never exceeds it).
@@ -205,7 +212,8 @@ std::vector<HttpResponse> CurlHttpClient::send_all(const std::vector<HttpRequest
     const std::size_t begin = requests.size() * l / loops;
     const std::size_t end = requests.size() * (l + 1) / loops;
     const std::size_t concurrency = std::max<std::size_t>(1, max_concurrency / loops);
-    threads.emplace_back([&, begin, end, concurrency] { run_loop(requests, responses, begin, end, concurrency); });
+    threads.emplace_back(
+        [&, begin, end, concurrency] { run_loop(requests, responses, begin, end, concurrency, on_done); });
   }
   for (auto& t : threads) t.join();
   return responses;

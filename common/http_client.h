@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,10 @@ struct HttpResponse {
   bool transport_ok() const { return error == HttpError::none; }
 };
 
+/// Receives a response of HttpClient::send_each() as soon as it is complete: its request's index and the
+/// response, which the handler may consume (move the body out).
+using HttpResponseHandler = std::function<void(std::size_t index, HttpResponse& response)>;
+
 /// Sends HTTP requests. Implementations are thread-safe: several threads may send at once.
 class HttpClient {
  public:
@@ -53,6 +58,15 @@ class HttpClient {
   /// Sends all requests concurrently, at most `max_concurrency` in flight; results in request order.
   virtual std::vector<HttpResponse> send_all(const std::vector<HttpRequest>& requests,
                                              std::size_t max_concurrency) = 0;
+  /// send_all(), handing each response to `on_done` as it completes (on the client's threads, possibly
+  /// several at once; keep it short), so a caller can work on early answers while later ones are on their
+  /// way; returns after the last call. This default sends them all, then calls `on_done` in request order.
+  virtual std::vector<HttpResponse> send_each(const std::vector<HttpRequest>& requests, std::size_t max_concurrency,
+                                              const HttpResponseHandler& on_done) {
+    std::vector<HttpResponse> responses = send_all(requests, max_concurrency);
+    for (std::size_t i = 0; i < responses.size(); ++i) on_done(i, responses[i]);
+    return responses;
+  }
 };
 
 /// HttpClient over libcurl's multi interface: one event loop per call on the calling thread, or, when more
@@ -63,6 +77,9 @@ class CurlHttpClient final : public HttpClient {
   HttpResponse send(const HttpRequest& request) override;
   std::vector<HttpResponse> send_all(const std::vector<HttpRequest>& requests,
                                      std::size_t max_concurrency) override;
+  /// See HttpClient::send_each(): `on_done` runs on the loop that completed the transfer, right after it.
+  std::vector<HttpResponse> send_each(const std::vector<HttpRequest>& requests, std::size_t max_concurrency,
+                                      const HttpResponseHandler& on_done) override;
 };
 
 }  // namespace twikit

@@ -1,6 +1,9 @@
 #include "exporter/collector.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -11,9 +14,13 @@
 #include "exporter/document_reader.h"
 #include "exporter/json_mapper.h"
 #include "exporter/service_report.h"
+#include "exporter/work_pool.h"
 
 namespace twikit::exporter {
 namespace {
+
+// Threads that read and map answers while the others arrive (at most, and at most one per core).
+constexpr std::size_t kMaxMappingThreads = 4;
 
 // "host:port" of `url`, without any user information, for messages.
 std::string authority_of(const std::string& url) {
@@ -32,11 +39,21 @@ std::pair<const char*, std::string> describe_failure(const HttpResponse& r, cons
     case HttpError::connect: return {"connect", "could not connect to " + authority_of(request.url)};
     case HttpError::too_large:
       return {"too_large", "response larger than " + std::to_string(request.max_body_bytes) + " bytes"};
-    case HttpError::other: return {"connect", "request to " + authority_of(request.url) + " failed: " + r.error_message};
+    case HttpError::other: return {"other", "request to " + authority_of(request.url) + " failed: " + r.error_message};
     case HttpError::none: break;
   }
   return {"http_status", "HTTP status " + std::to_string(r.status)};
 }
+
+// What one target's answer gave, worked out as soon as it arrived (on a worker thread), and applied to the
+// target's status and the families in target order afterwards.
+struct TargetOutcome {
+  std::string reason;  // empty: up
+  std::string error;
+  std::vector<std::string> mapping_errors;
+  std::vector<MappedSample> samples;
+  std::optional<ServiceReport> report;
+};
 
 // Appends the messages of `more` that `into` does not hold yet, keeping at most kMaxMappingErrorsKept.
 void add_distinct(std::vector<std::string>& into, std::vector<std::string>& more) {
@@ -44,6 +61,40 @@ void add_distinct(std::vector<std::string>& into, std::vector<std::string>& more
     if (into.size() >= kMaxMappingErrorsKept) return;
     if (std::find(into.begin(), into.end(), message) == into.end()) into.push_back(std::move(message));
   }
+}
+
+// Reads, checks and maps one answer. Pure apart from its arguments; never throws.
+TargetOutcome read_answer(HttpResponse& resp, const HttpRequest& request, const std::vector<const MetricSpec*>& specs,
+                          const std::string& target) noexcept {
+  TargetOutcome out;
+  try {
+    if (!resp.transport_ok() || resp.status < 200 || resp.status > 299) {
+      std::tie(out.reason, out.error) = describe_failure(resp, request);
+      return out;
+    }
+    DocumentRead read = read_document(std::move(resp.body));
+    if (!read.ok()) {
+      out.reason = std::move(read.reason);
+      out.error = std::move(read.error);
+      return out;
+    }
+    // A wrong field costs its own metric; the target stays up with what could be read.
+    MappingResult mapped = map_document(read.document, specs, target);
+    out.report = read_service_report(read.document, mapped.errors);
+    out.samples = std::move(mapped.samples);
+    add_distinct(out.mapping_errors, read.repairs);
+    add_distinct(out.mapping_errors, mapped.errors);
+  } catch (const std::exception& e) {
+    // Reading is written not to throw; should it, this target fails and the others are unaffected.
+    out = TargetOutcome{};
+    out.reason = "mapping";
+    out.error = std::string("document could not be read: ") + e.what();
+  } catch (...) {
+    out = TargetOutcome{};
+    out.reason = "mapping";
+    out.error = "document could not be read";
+  }
+  return out;
 }
 
 // Accumulates samples into families in a stable order, dropping repeated label sets. Repeats are found
@@ -93,26 +144,68 @@ class FamilyBuilder {
   std::uint64_t duplicates_ = 0;
 };
 
-// Renders and compresses the bodies one family at a time, so neither exists whole uncompressed and only
-// one compressor is alive at a time.
-void render(const std::vector<MetricFamily>& families, Snapshot& snapshot) {
-  std::string family_text;
-  for (const auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
-    GzipPrefixWriter gzip;
-    for (const auto& f : families) {
-      family_text.clear();
-      write_family(family_text, f, format);
-      gzip.append(family_text);
-    }
-    (format == ExpositionFormat::text ? snapshot.text_gzip : snapshot.openmetrics_gzip) = gzip.finish();
-  }
+}  // namespace
+
+void Snapshot::set_families(std::vector<MetricFamily> families) {
+  std::lock_guard lock(compact_mu_);
+  families_ = std::move(families);
+  compacted_ = false;
 }
 
-}  // namespace
+void Snapshot::compact() const {
+  std::lock_guard lock(compact_mu_);
+  if (compacted_) return;
+  compacted_ = true;
+  std::string text;
+  for (const auto& f : families_) {
+    text.clear();
+    write_family(text, f, ExpositionFormat::text);
+    // The header lines (HELP when there is help, TYPE) are rendered per format later; keep the samples.
+    std::size_t at = 0;
+    for (int lines = f.help.empty() ? 1 : 2; lines > 0; --lines) at = text.find('\n', at) + 1;
+    FamilyHead head{MetricFamily{f.name, f.help, f.type, {}}, sample_lines_.size(), 0};
+    sample_lines_.append(text, at);
+    head.end = sample_lines_.size();
+    heads_.push_back(std::move(head));
+  }
+  sample_lines_.shrink_to_fit();
+  families_ = {};
+  malloc_trim(0);  // the families' small blocks are free now: give their pages back, as after a collection
+}
+
+const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
+  const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
+  std::call_once(gzip_once_[i], [&] {
+    compact();
+    // zlib's fastest level: the body is compressed on the first scrape's path. At 1,000 targets (2.2 MB of
+    // OpenMetrics) level 1 sends 185 KB where zlib's default sent 153 KB; zlib on a like 2.9 MB body here
+    // took 14 ms at level 1 and 38 ms at its default.
+    GzipPrefixWriter writer(1);
+    std::string header;
+    for (const auto& h : heads_) {
+      header.clear();
+      write_family(header, h.header, format);
+      writer.append(header);
+      writer.append(std::string_view(sample_lines_).substr(h.begin, h.end - h.begin));
+    }
+    gzip_[i] = writer.finish();
+  });
+  return gzip_[i];
+}
 
 const std::string& Snapshot::plain(ExpositionFormat format) const {
   const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
-  std::call_once(plain_once_[i], [&] { plain_[i] = inflate_prefix(i == 1 ? openmetrics_gzip : text_gzip); });
+  std::call_once(plain_once_[i], [&] {
+    compact();
+    std::string body;
+    body.reserve(sample_lines_.size() + heads_.size() * 200);
+    for (const auto& h : heads_) {
+      write_family(body, h.header, format);
+      body.append(sample_lines_, h.begin, h.end - h.begin);
+    }
+    body.shrink_to_fit();
+    plain_[i] = std::move(body);
+  });
   return plain_[i];
 }
 
@@ -156,7 +249,25 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     r.max_body_bytes = config_->collection.max_body_bytes;
     requests.push_back(std::move(r));
   }
-  std::vector<HttpResponse> responses = http_.send_all(requests, config_->collection.max_concurrent_collections);
+  // Each answer is read and mapped on a worker as soon as it arrives, while slower targets are still
+  // answering; what remains after the last answer is applying the outcomes in target order.
+  std::vector<TargetOutcome> outcomes(targets.size());
+  std::vector<HttpResponse> responses;
+  {
+    const std::size_t workers =
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxMappingThreads);
+    WorkPool pool(std::min(workers, std::max<std::size_t>(targets.size(), 1)));
+    // The handlers and jobs refer to `responses`' elements: the vector the client returns is the one they
+    // were written in (moved, not copied), and it outlives the jobs.
+    responses = http_.send_each(requests, config_->collection.max_concurrent_collections,
+                    [&](std::size_t i, HttpResponse& resp) {
+                      HttpResponse* answer = &resp;
+                      pool.submit([&, i, answer] {
+                        outcomes[i] = read_answer(*answer, requests[i], specs_[i], targets[i].name);
+                      });
+                    });
+    pool.wait();
+  }
   const TimestampMs now = clock_.now_ms();
   auto log = logger("collector");
 
@@ -166,44 +277,25 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
   std::lock_guard lock(mu_);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Target& target = targets[i];
-    HttpResponse& resp = responses[i];
+    TargetOutcome& outcome = outcomes[i];
     TargetStatus& status = totals_[target.name];
     ++status.collections;
-    status.scrape_duration_seconds = resp.duration_seconds;
-    std::string reason;
-    std::string error;
-    std::vector<std::string> mapping_errors;
-    try {
-      if (!resp.transport_ok() || resp.status < 200 || resp.status > 299) {
-        std::tie(reason, error) = describe_failure(resp, requests[i]);
-      } else {
-        DocumentRead read = read_document(std::move(resp.body));
-        if (!read.ok()) {
-          reason = std::move(read.reason);
-          error = std::move(read.error);
-        } else {
-          // A wrong field costs its own metric; the target stays up with what could be read.
-          MappingResult mapped = map_document(read.document, specs_[i], target.name);
-          ServiceReport report = read_service_report(read.document, mapped.errors);
-          for (auto& s : mapped.samples) {
-            service_metrics.add(s.spec->name, s.spec->help,
-                                s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
-                                std::move(s.labels), s.value);
-          }
-          add_distinct(mapping_errors, read.repairs);
-          add_distinct(mapping_errors, mapped.errors);
-          status.status = std::move(report.status);
-          status.response_time_seconds = report.response_time_seconds;
-          status.error_ratio = report.error_ratio;
-          status.dependencies = std::move(report.dependencies);
-        }
-      }
-    } catch (const std::exception& e) {
-      // Reading is written not to throw; should it, this target fails and the others are unaffected.
-      reason = "mapping";
-      error = std::string("document could not be read: ") + e.what();
-    }
+    status.scrape_duration_seconds = responses[i].duration_seconds;
+    std::string& reason = outcome.reason;
+    std::string& error = outcome.error;
+    std::vector<std::string>& mapping_errors = outcome.mapping_errors;
     if (reason.empty()) {
+      for (auto& s : outcome.samples) {
+        service_metrics.add(s.spec->name, s.spec->help,
+                            s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
+                            std::move(s.labels), s.value);
+      }
+      if (outcome.report) {
+        status.status = std::move(outcome.report->status);
+        status.response_time_seconds = outcome.report->response_time_seconds;
+        status.error_ratio = outcome.report->error_ratio;
+        status.dependencies = std::move(outcome.report->dependencies);
+      }
       if (!mapping_errors.empty()) {
         // The target answered; what could be read is served, and the gap is counted and logged.
         ++status.errors_by_reason["mapping"];
@@ -260,7 +352,7 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     for (auto& f : families) f.help += note;
   }
   for (const auto& f : families) snapshot->series += f.samples.size();
-  render(families, *snapshot);
+  snapshot->set_families(std::move(families));
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }

@@ -21,9 +21,10 @@ namespace twikit::exporter {
 /// How many distinct mapping errors a target keeps for /health per collection.
 inline constexpr std::size_t kMaxMappingErrorsKept = 10;
 
-/// The reasons a target can fail, the values of twikit_scrape_errors_total's `reason` label.
+/// The reasons a target can fail, the values of twikit_scrape_errors_total's `reason` label ("other": the
+/// request failed after connecting for a reason libcurl names, e.g. a connection closed without an answer).
 inline constexpr const char* kErrorReasons[] = {"timeout", "connect", "http_status", "invalid_json",
-                                                "too_large", "mapping"};
+                                                "too_large", "mapping", "other"};
 
 /// What the last collection learned about one target, plus its running totals.
 struct TargetStatus {
@@ -50,25 +51,47 @@ struct TargetStatus {
   std::vector<DependencyStatus> dependencies;
 };
 
-/// The immutable result of one collection, rendered once and served many times.
+/// The immutable result of one collection. Its bodies are rendered when first asked for, each (format ×
+/// encoding) once, and kept: a collection costs no compression a scraper does not ask for (Prometheus asks
+/// for OpenMetrics with gzip; curl for plain text).
 struct Snapshot {
   TimestampMs collected_at_ms = 0;
   double duration_seconds = 0;
   std::vector<TargetStatus> targets;
-  /// Service and per-target metrics in the text format, and in OpenMetrics without the "# EOF" line, each
-  /// compressed once as the front of a gzip stream that each request finishes. Only the compressed bodies
-  /// are kept: Prometheus always accepts gzip, and they are some fifteen times smaller.
-  GzipPrefix text_gzip;
-  GzipPrefix openmetrics_gzip;
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;
 
-  /// The body of `format` uncompressed (OpenMetrics without "# EOF"), for clients that do not accept gzip:
-  /// inflated on first use and kept with the snapshot, so an exporter scraped only with gzip never holds
-  /// one and a load of plain requests inflates once per collection. Thread-safe.
+  /// Keeps `families` to render the bodies from. The first body asked for turns them into a compact form —
+  /// each family's name, help and type, and its sample lines rendered once (the same in both formats for
+  /// samples without timestamps, which the collector's are): some 76 bytes a series against some 300 as
+  /// MetricSamples — off the collection's path. Call once, before the snapshot is shared.
+  void set_families(std::vector<MetricFamily> families);
+
+  /// The body of `format` (OpenMetrics without the "# EOF" line) as the front of a gzip stream that each
+  /// request finishes with its own tail. Rendered and compressed on first use, family by family, so the
+  /// uncompressed body never exists whole. Thread-safe: concurrent first calls render once.
+  const GzipPrefix& gzip(ExpositionFormat format) const;
+
+  /// The body of `format` uncompressed (OpenMetrics without "# EOF"), for clients that do not accept gzip.
+  /// Rendered on first use and kept. Thread-safe.
   const std::string& plain(ExpositionFormat format) const;
 
  private:
+  struct FamilyHead {
+    MetricFamily header;  // name, help and type; no samples
+    std::size_t begin = 0;  // its sample lines in sample_lines_
+    std::size_t end = 0;
+  };
+  // Turns families_ into heads_ and sample_lines_, once; every body is rendered after it.
+  void compact() const;
+
+  mutable std::mutex compact_mu_;
+  mutable bool compacted_ = false;                 // guarded by compact_mu_
+  mutable std::vector<MetricFamily> families_;     // until compacted (guarded by compact_mu_)
+  mutable std::vector<FamilyHead> heads_;          // written once by compact(), under compact_mu_
+  mutable std::string sample_lines_;               // likewise
+  mutable std::once_flag gzip_once_[2];   // text, OpenMetrics
+  mutable GzipPrefix gzip_[2];            // written once under gzip_once_
   mutable std::once_flag plain_once_[2];  // text, OpenMetrics
   mutable std::string plain_[2];          // written once under plain_once_
 };

@@ -25,16 +25,15 @@ void serve_metrics(const WebRequest& req, WebResponse& res, Scheduler& scheduler
   const CollectionConfig& collection = scheduler.collector()->config().collection;
   const auto snapshot = scheduler.snapshot(scrape_deadline(req, collection));
   const ExpositionFormat format = negotiate_format(req.headers.get("Accept"));
-  const bool om = format == ExpositionFormat::openmetrics;
 
   std::string own;
   write_exposition(own, self.families(snapshot.get()), format);  // ends with # EOF in OpenMetrics
   const bool gzip = accepts_gzip(req.headers.get("Accept-Encoding"));
 
   // The response is up to three parts: the snapshot's body (shared, never copied), and the small fresh
-  // part with the exporter's own metrics. With gzip the snapshot part was compressed once at collection;
-  // each request only compresses its own tail and the trailer, so the whole is one gzip stream. Without
-  // gzip the snapshot's body is inflated once, on the first such request.
+  // part with the exporter's own metrics. With gzip the snapshot part is compressed once per collection,
+  // by the first request that asks for it; each request only compresses its own tail and the trailer, so
+  // the whole is one gzip stream. Without gzip the snapshot's plain body is rendered once, likewise.
   struct Body {
     std::shared_ptr<const Snapshot> snapshot;
     std::string tail;
@@ -44,7 +43,7 @@ void serve_metrics(const WebRequest& req, WebResponse& res, Scheduler& scheduler
   body->snapshot = snapshot;
   if (gzip) {
     static const GzipPrefix empty = gzip_prefix("");
-    const GzipPrefix& prefix = snapshot ? (om ? snapshot->openmetrics_gzip : snapshot->text_gzip) : empty;
+    const GzipPrefix& prefix = snapshot ? snapshot->gzip(format) : empty;
     body->tail = gzip_finish(prefix, own);
     parts = {prefix.header, prefix.deflated, body->tail};
     res.headers.set("Content-Encoding", "gzip");

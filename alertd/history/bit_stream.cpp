@@ -19,21 +19,10 @@ void BitWriter::write(std::uint64_t value, int count) {
   }
 }
 
-bool BitReader::read(int count, std::uint64_t& out) {
+bool BitReader::read_slow(int count, std::uint64_t& out) {
   if (count < 0 || count > 64 || static_cast<std::size_t>(count) > remaining()) {
     pos_ = bytes_.size() * 8;
     return false;
-  }
-  const std::size_t first_byte = pos_ / 8;
-  const int first_used = static_cast<int>(pos_ % 8);
-  if (count > 0 && count <= 56 && first_byte + 8 <= bytes_.size()) {
-    // Fast path: one big-endian 64-bit load holds the `used` bits already read and all `count` wanted.
-    std::uint64_t word = 0;
-    std::memcpy(&word, bytes_.data() + first_byte, sizeof word);
-    if constexpr (std::endian::native == std::endian::little) word = __builtin_bswap64(word);
-    out = (word << first_used) >> (64 - count);
-    pos_ += static_cast<std::size_t>(count);
-    return true;
   }
   std::uint64_t value = 0;
   while (count > 0) {
@@ -48,6 +37,18 @@ bool BitReader::read(int count, std::uint64_t& out) {
   }
   out = value;
   return true;
+}
+
+int BitReader::read_ones_slow(int max) {
+  // Near the end of the data (or an unusual max): bit by bit.
+  int ones = 0;
+  bool bit = true;
+  while (ones < max) {
+    if (!read_bit(bit)) return -1;
+    if (!bit) break;
+    ++ones;
+  }
+  return ones;
 }
 
 }  // namespace twikit::history

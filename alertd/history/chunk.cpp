@@ -1,6 +1,7 @@
 #include "alertd/history/chunk.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -228,57 +229,27 @@ std::vector<std::uint8_t> ChunkEncoder::bytes() const {
   return out;
 }
 
-bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, ChunkEncoding expected,
-                  DecodedChunk& out, std::string& error) {
-  out.timestamps.clear();
-  out.values.clear();
-  if (data.size() < kHeaderFixed + 1) {
-    error = "chunk shorter than its header";
-    return false;
-  }
-  if (data[0] != static_cast<std::uint8_t>(expected)) {
-    error = "unexpected chunk encoding " + std::to_string(data[0]);
-    return false;
-  }
-  std::uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i) stored |= std::uint32_t{data[1 + static_cast<std::size_t>(i)]} << (8 * i);
-  if (stored != chunk_crc(first_t, data.subspan(0, 1), data.subspan(kHeaderFixed))) {
-    error = "chunk checksum mismatch";
-    return false;
-  }
-  // The entry count, LEB128, at most three bytes (65,535).
-  std::size_t pos = kHeaderFixed;
-  std::uint64_t count = 0;
-  for (int shift = 0;; shift += 7) {
-    if (pos >= data.size() || shift > 14) {
-      error = "bad chunk entry count";
-      return false;
-    }
-    const std::uint8_t b = data[pos++];
-    count |= std::uint64_t{b & 0x7FU} << shift;
-    if ((b & 0x80) == 0) break;
-  }
-  const auto columns = static_cast<std::size_t>(column_count(expected));
-  BitReader in(data.subspan(pos));
-  // Every entry after the first takes at least 1 + columns bits: a count the data cannot hold is damage,
-  // caught before anything is allocated for it.
-  if (count == 0 || count > kMaxEntries || (count - 1) * (1 + columns) + 64 * columns > in.remaining()) {
-    error = "chunk entry count does not fit its data";
-    return false;
-  }
+namespace {
+
+// The entries of a chunk after its header, `Columns` floats each (see decode_chunk()).
+template <std::size_t Columns>
+bool decode_entries(BitReader& in, std::uint64_t count, TimestampMs first_t, DecodedChunk& out, std::string& error) {
   out.timestamps.reserve(count);
-  out.values.reserve(count * columns);
-  std::vector<std::uint64_t> last_bits(columns, 0);
-  std::vector<int> lead(columns, -1);
-  std::vector<int> trail(columns, 0);
-  std::vector<int> scale(columns, -1);
-  std::vector<std::int64_t> decimal_n(columns, 0);  // the last value's n at `scale`, when decimal_known
-  std::vector<char> decimal_known(columns, 0);
+  out.values.reserve(count * Columns);
+  // Per column state in fixed arrays: no allocation per chunk, and the column loops unroll.
+  std::array<std::uint64_t, Columns> last_bits{};
+  std::array<int, Columns> lead;
+  lead.fill(-1);
+  std::array<int, Columns> trail{};
+  std::array<int, Columns> scale;
+  scale.fill(-1);
+  std::array<std::int64_t, Columns> decimal_n{};  // the last value's n at `scale`, when decimal_known
+  std::array<char, Columns> decimal_known{};
   const auto truncated = [&error] {
     error = "chunk truncated";
     return false;
   };
-  for (std::size_t c = 0; c < columns; ++c) {
+  for (std::size_t c = 0; c < Columns; ++c) {
     if (!in.read(64, last_bits[c])) return truncated();
     out.values.push_back(std::bit_cast<double>(last_bits[c]));
     scale[c] = decimal_scale(out.values.back());
@@ -289,13 +260,8 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
   for (std::uint64_t i = 1; i < count; ++i) {
     // Timestamp: count the prefix 1s, then read the class's payload. Unsigned arithmetic so that damaged
     // input wraps instead of overflowing; the ordering check below rejects the result.
-    int ones = 0;
-    bool bit = true;
-    while (ones < 4) {
-      if (!in.read_bit(bit)) return truncated();
-      if (!bit) break;
-      ++ones;
-    }
+    const int ones = in.read_ones(4);
+    if (ones < 0) return truncated();
     if (ones > 0) {
       const DodClass& cls = kDodClasses[ones - 1];
       std::uint64_t payload = 0;
@@ -309,30 +275,23 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
     }
     t = next;
     out.timestamps.push_back(static_cast<TimestampMs>(t));
-    for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t c = 0; c < Columns; ++c) {
       // The value code: '0', '10', '110' or '111'.
-      int code = 0;
-      while (code < 3) {
-        if (!in.read_bit(bit)) return truncated();
-        if (!bit) break;
-        ++code;
-      }
+      const int code = in.read_ones(3);
+      if (code < 0) return truncated();
       if (code == 3) {
-        int prefix = 0;
-        while (prefix < 3) {
-          if (!in.read_bit(bit)) return truncated();
-          if (!bit) break;
-          ++prefix;
-        }
+        const int prefix = in.read_ones(3);
+        if (prefix < 0) return truncated();
         const DodClass& cls = kDecimalClasses[prefix];
         std::uint64_t payload = 0;
         if (!in.read(cls.width, payload)) return truncated();
         // The correction (none at scale 0, integers being exact): '0' none, '10' one unit up, '11' one unit down.
         std::uint64_t correction = 0;
-        if (scale[c] > 0 && !in.read_bit(bit)) return truncated();
-        if (scale[c] > 0 && bit) {
-          if (!in.read_bit(bit)) return truncated();
-          correction = bit ? ~std::uint64_t{0} : 1;
+        if (scale[c] > 0) {
+          const int up_or_down = in.read_ones(2);
+          if (up_or_down < 0) return truncated();
+          if (up_or_down == 1) correction = 1;
+          if (up_or_down == 2) correction = ~std::uint64_t{0};
         }
         std::int64_t prev_n = decimal_n[c];
         int prev_ulp = 0;
@@ -380,6 +339,52 @@ bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, Chunk
       }
     }
   }
+  return true;
+}
+
+}  // namespace
+
+bool decode_chunk(std::span<const std::uint8_t> data, TimestampMs first_t, ChunkEncoding expected,
+                  DecodedChunk& out, std::string& error) {
+  out.timestamps.clear();
+  out.values.clear();
+  if (data.size() < kHeaderFixed + 1) {
+    error = "chunk shorter than its header";
+    return false;
+  }
+  if (data[0] != static_cast<std::uint8_t>(expected)) {
+    error = "unexpected chunk encoding " + std::to_string(data[0]);
+    return false;
+  }
+  std::uint32_t stored = 0;
+  for (int i = 0; i < 4; ++i) stored |= std::uint32_t{data[1 + static_cast<std::size_t>(i)]} << (8 * i);
+  if (stored != chunk_crc(first_t, data.subspan(0, 1), data.subspan(kHeaderFixed))) {
+    error = "chunk checksum mismatch";
+    return false;
+  }
+  // The entry count, LEB128, at most three bytes (65,535).
+  std::size_t pos = kHeaderFixed;
+  std::uint64_t count = 0;
+  for (int shift = 0;; shift += 7) {
+    if (pos >= data.size() || shift > 14) {
+      error = "bad chunk entry count";
+      return false;
+    }
+    const std::uint8_t b = data[pos++];
+    count |= std::uint64_t{b & 0x7FU} << shift;
+    if ((b & 0x80) == 0) break;
+  }
+  const auto columns = static_cast<std::size_t>(column_count(expected));
+  BitReader in(data.subspan(pos));
+  // Every entry after the first takes at least 1 + columns bits: a count the data cannot hold is damage,
+  // caught before anything is allocated for it.
+  if (count == 0 || count > kMaxEntries || (count - 1) * (1 + columns) + 64 * columns > in.remaining()) {
+    error = "chunk entry count does not fit its data";
+    return false;
+  }
+  const bool entries_ok = columns == 1 ? decode_entries<1>(in, count, first_t, out, error)
+                                       : decode_entries<5>(in, count, first_t, out, error);
+  if (!entries_ok) return false;
   if (in.remaining() >= 8) {
     error = "chunk has trailing bytes";
     return false;

@@ -17,8 +17,11 @@
 //
 // A range query's engine selects once per step (the lookback or the range before each step). Given the
 // query's end, the first history read of a matcher set reads ahead to that end (or the memory window) and
-// later steps are sliced from it, so each chunk is decoded once per query instead of once per step; a read
-// ahead that would pass kReadAheadSamples reads step by step instead (memory stays bounded per query).
+// later steps are sliced from it, so each chunk is decoded once per query instead of once per step. What a
+// read ahead would hold is estimated first from the chunk index (no chunk read): when it would pass
+// kReadAheadSamples, the range is read in windows that fit, the next one when the steps pass the last, so
+// memory stays bounded per query and no read is made only to be thrown away; only when not even one
+// step's window fits does it read step by step.
 
 #include <atomic>
 #include <cstddef>
@@ -49,6 +52,9 @@ inline constexpr std::int64_t kDownsampleStepFactor = 5;
 /// each: 128 MiB at most); past it the query reads step by step.
 inline constexpr std::size_t kReadAheadSamples = 8'000'000;
 
+/// A query whose read ahead held at least this many samples gives the freed memory back when it ends.
+inline constexpr std::size_t kTrimAfterSamples = 100'000;
+
 /// Whether `name` is a counter by Prometheus' naming conventions (_total, _count, _sum, _bucket).
 bool counter_by_name(std::string_view name);
 
@@ -61,9 +67,17 @@ class FanoutQueryable final : public storage::Queryable {
   /// than `max_samples` (0: no limit) from the history throws std::runtime_error with Prometheus' message
   /// (the API answers 422), before holding them all.
   /// `step_ms` is the range query's step (0 for an instant query); see kDownsampleStepFactor. `range_end` is
-  /// the range query's end (0: none), which history reads may read ahead to.
+  /// the range query's end (0: none), which history reads may read ahead to, holding at most
+  /// `read_ahead_samples` at a time.
   FanoutQueryable(const storage::Queryable& memory, HistoryStore& history, TierBounds bounds,
-                  std::size_t max_samples = 0, std::int64_t step_ms = 0, TimestampMs range_end = 0);
+                  std::size_t max_samples = 0, std::int64_t step_ms = 0, TimestampMs range_end = 0,
+                  std::size_t read_ahead_samples = kReadAheadSamples);
+  /// Frees the read ahead; after a large one (kTrimAfterSamples) returns free heap pages to the system
+  /// (malloc_trim): each of alertd's query threads allocates from its own malloc arena, which would otherwise
+  /// keep the peak of the largest query it ran resident, once per thread.
+  ~FanoutQueryable() override;
+  FanoutQueryable(const FanoutQueryable&) = delete;
+  FanoutQueryable& operator=(const FanoutQueryable&) = delete;
 
   /// See storage::Queryable::select(): series of every tier merged by label set, in time order.
   std::vector<storage::SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint,
@@ -73,6 +87,8 @@ class FanoutQueryable final : public storage::Queryable {
   bool used_history() const { return used_history_; }
   /// Whether any select() answered with aggregates (older than the raw retention, or a coarse step).
   bool used_aggregates() const { return used_aggregates_; }
+  /// How many times the history tiers were read (a read ahead's window, or one step's select).
+  std::size_t history_reads() const { return history_reads_; }
   /// The API `warnings` this query's answer should carry (downsampled data), empty when none.
   std::vector<std::string> warnings() const;
 
@@ -83,16 +99,21 @@ class FanoutQueryable final : public storage::Queryable {
   /// The history tiers (aggregates, raw) in [mint, history_end], at most `limit` samples (0: none).
   Merged read_history(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs history_end,
                       std::size_t limit) const;
+  /// The end of a read ahead from `from` towards `to`: `to` when the estimate of what the tiers hold in
+  /// [from, to] is at most `limit`, else the prefix of it that fits in proportion.
+  TimestampMs window_end(const std::vector<storage::LabelMatcher>& matchers, TimestampMs from, TimestampMs to,
+                         std::size_t limit) const;
   /// read_history() through the read-ahead of a range query; false when it does not apply.
   bool read_ahead(const std::vector<storage::LabelMatcher>& matchers, TimestampMs mint, TimestampMs history_end,
                   std::vector<storage::SeriesSamples>& out) const;
 
-  /// One matcher set's history read ahead: [from, to].
+  /// One matcher set's history read ahead: [from, to], a window of the query's range.
   struct ReadAhead {
     TimestampMs from = 0;
     TimestampMs to = 0;
     bool usable = false;  // false: too large, read step by step
     std::vector<storage::SeriesSamples> series;  // sorted by labels; each step shares their labels
+    std::vector<std::size_t> cursor;             // per series: where the last slice began (steps move forward)
   };
 
   TierBounds bounds_;
@@ -100,11 +121,14 @@ class FanoutQueryable final : public storage::Queryable {
   TimestampMs aggregates_before_;  // raw_start, or memory_start for a coarse step
   mutable std::atomic<bool> used_history_{false};
   mutable std::atomic<bool> used_aggregates_{false};
-  mutable std::atomic<bool> used_step_aggregates_{false};  // aggregates inside the raw retention (a coarse step)
+  mutable std::atomic<bool> used_step_aggregates_{false};
+  mutable std::atomic<std::size_t> history_reads_{0};
+  std::size_t read_ahead_cap_;  // aggregates inside the raw retention (a coarse step)
   TimestampMs range_end_;
   mutable std::mutex read_ahead_mu_;
   mutable std::map<std::string, ReadAhead> read_ahead_;  // by the matchers' text
   mutable std::size_t read_ahead_samples_ = 0;
+  mutable std::size_t read_ahead_peak_ = 0;  // the most read_ahead_samples_ has been
 };
 
 /// Appends `samples` to `out` keeping timestamps strictly increasing (an earlier tier wins a tie).

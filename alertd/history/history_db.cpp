@@ -55,12 +55,16 @@ struct HistoryDb::Statements {
         delete_raw_head_before(db, "DELETE FROM raw_head WHERE series_id = ?1 AND max_t < ?2"),
         delete_agg(db, "DELETE FROM agg_chunks WHERE series_id = ?1 AND min_t < ?2 AND max_t < ?2"),
         delete_agg_head_before(db, "DELETE FROM agg_head WHERE series_id = ?1 AND max_t < ?2"),
+        count_raw(db,
+                  "SELECT (SELECT count(*) FROM raw_chunks WHERE series_id = ?1 AND min_t >= ?2 AND min_t <= ?3 "
+                  "AND max_t >= ?4) + (SELECT count(*) FROM raw_head WHERE series_id = ?1 AND min_t <= ?3 "
+                  "AND max_t >= ?4)"),
         last_raw(db, "SELECT max_t FROM raw_chunks WHERE series_id = ?1 ORDER BY min_t DESC LIMIT 1"),
         series(db, "SELECT id, hash, labels FROM series") {}
 
   SqliteStatement begin, commit, insert_series, insert_raw, insert_agg, put_raw_head, put_agg_head,
       delete_raw_head, delete_agg_head, read_raw, read_agg, delete_raw, delete_raw_head_before, delete_agg,
-      delete_agg_head_before, last_raw, series;
+      delete_agg_head_before, count_raw, last_raw, series;
 };
 
 HistoryDb::HistoryDb(const std::string& path) : conn_(path) {
@@ -178,6 +182,18 @@ void HistoryDb::read_chunks(ChunkKind kind, std::int64_t series_id, TimestampMs 
     throw;
   }
   s.reset();
+}
+
+std::int64_t HistoryDb::count_raw_chunks(std::int64_t series_id, TimestampMs start, TimestampMs end,
+                                        std::int64_t max_span) {
+  SqliteStatement& s = stmts_->count_raw;
+  s.bind(1, series_id);
+  s.bind(2, start - max_span);
+  s.bind(3, end);
+  s.bind(4, start);
+  const std::int64_t n = s.step() ? s.integer(0) : 0;
+  s.reset();
+  return n;
 }
 
 std::int64_t HistoryDb::delete_before(ChunkKind kind, std::int64_t series_id, TimestampMs cutoff) {

@@ -74,6 +74,9 @@ class HistoryDb {
   /// in min_t order. `max_span` bounds how far before `start` a chunk may begin.
   void read_chunks(ChunkKind kind, std::int64_t series_id, TimestampMs start, TimestampMs end,
                    std::int64_t max_span, const std::function<void(const ChunkRow&)>& fn);
+  /// How many raw chunks (sealed and head) read_chunks(ChunkKind::raw, …) would visit, from the index
+  /// and the rows' times only (no chunk is read).
+  std::int64_t count_raw_chunks(std::int64_t series_id, TimestampMs start, TimestampMs end, std::int64_t max_span);
   /// Deletes a series' chunks (sealed and head) that end before `cutoff`; returns how many.
   std::int64_t delete_before(ChunkKind kind, std::int64_t series_id, TimestampMs cutoff);
   /// Copies the WAL into the main file and truncates it (after large deletes, for an exact disk_bytes).

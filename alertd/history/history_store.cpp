@@ -436,16 +436,24 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
                                   logfmt_value(error));
           return;
         }
-        for (std::size_t i = 0; i < decoded.timestamps.size(); ++i) {
-          const TimestampMs t = decoded.timestamps[i];
-          if (t < start_ms || t > end_ms) continue;
-          if (!out.samples.empty() && t <= out.samples.back().t) continue;  // overlapping chunks: first wins
-          if (max_samples != 0 && ++total > max_samples) {
-            throw HistoryLimitError("the history read would return more than " + std::to_string(max_samples) +
-                                    " samples");
-          }
-          out.samples.push_back({t, decoded.values[i]});
+        // The chunk's part in [start_ms, end_ms] after the last sample taken (overlapping chunks: first
+        // wins), found by binary search on the decoded timestamps and copied in one loop.
+        const auto& ts = decoded.timestamps;
+        auto from = std::lower_bound(ts.begin(), ts.end(), start_ms);
+        if (!out.samples.empty()) from = std::upper_bound(from, ts.end(), out.samples.back().t);
+        const auto first = static_cast<std::size_t>(from - ts.begin());
+        const auto last = static_cast<std::size_t>(std::upper_bound(ts.begin(), ts.end(), end_ms) - ts.begin());
+        if (first >= last) return;
+        total += last - first;
+        if (max_samples != 0 && total > max_samples) {
+          throw HistoryLimitError("the history read would return more than " + std::to_string(max_samples) +
+                                  " samples");
         }
+        if (out.samples.capacity() < out.samples.size() + (last - first)) {
+          // Chunks of one series hold about as many samples each: room for as many again as read so far.
+          out.samples.reserve(std::max(out.samples.size() * 2, out.samples.size() + (last - first)));
+        }
+        for (std::size_t i = first; i < last; ++i) out.samples.push_back({ts[i], decoded.values[i]});
       });
     } catch (const SqliteError& e) {
       if (!e.damaged_file()) throw;
@@ -454,6 +462,31 @@ std::vector<SeriesSamples> HistoryStore::select(const std::vector<storage::Label
     if (!out.samples.empty()) result.push_back(std::move(out));
   }
   return result;
+}
+
+std::size_t HistoryStore::estimate_samples(const std::vector<storage::LabelMatcher>& matchers,
+                                          TimestampMs start_ms, TimestampMs end_ms) {
+  if (end_ms < start_ms) return 0;
+  const auto series = matching(matchers);
+  std::lock_guard lock(read_mu_);
+  std::size_t chunks = 0;
+  for (const auto& entry : series) {
+    try {
+      chunks += static_cast<std::size_t>(read_db_->count_raw_chunks(entry.first, start_ms, end_ms, raw_span_));
+    } catch (const SqliteError& e) {
+      if (!e.damaged_file()) throw;
+    }
+  }
+  return chunks * options_.samples_per_chunk;
+}
+
+std::size_t HistoryStore::count_series(const std::vector<storage::LabelMatcher>& matchers) {
+  std::size_t n = 0;
+  std::lock_guard lock(mu_);
+  for (const auto& [hash, bucket] : series_) {
+    for (const auto& s : bucket) n += matches_all(matchers, s->labels) ? 1 : 0;
+  }
+  return n;
 }
 
 std::vector<SeriesAggregates> HistoryStore::select_aggregated(const std::vector<storage::LabelMatcher>& matchers,

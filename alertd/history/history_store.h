@@ -121,6 +121,13 @@ class HistoryStore {
   /// HistoryLimitError as soon as more than `max_samples` (0: no limit) would be returned.
   std::vector<SeriesSamples> select(const std::vector<storage::LabelMatcher>& matchers, TimestampMs start_ms,
                                     TimestampMs end_ms, std::size_t max_samples = 0);
+  /// At least what select() would return for the same arguments when every chunk holds at most
+  /// samples_per_chunk samples (chunks written with a larger setting may hold more), counted from the chunk
+  /// index without reading a chunk: for planning how much of a range to read at once.
+  std::size_t estimate_samples(const std::vector<storage::LabelMatcher>& matchers, TimestampMs start_ms,
+                               TimestampMs end_ms);
+  /// How many series match `matchers` (stored or buffered).
+  std::size_t count_series(const std::vector<storage::LabelMatcher>& matchers);
   /// Buckets of `interval_ms` (a positive multiple of the aggregation interval; std::invalid_argument
   /// otherwise) aligned to the epoch, whose start lies in [bucket_start(start_ms), end_ms], built from
   /// the stored aggregates of every matching series, as flushed.

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """The exporter's cost curve: one collection at 10, 100 and 1,000 targets, each answering after 50 ms.
 
-    bench/scale/run.py [build-dir] [--sizes 10,100,1000] [--latency-ms 50] [--out DIR]
+    bench/scale/run.py [build-dir] [--sizes 10,100,1000] [--latency-ms 50] [--out DIR] [--as-prometheus]
 
 One twikit-sim --replicas 100 plays 1,000 service instances with the `latency` fault on every one. For
 each size a fresh twikit-exporter (on_scrape mode, max_concurrent_collections = the size) collects the
 first N instances, listed by a target file that scripts/sim-targets.py writes from the sim's ready line.
 Three scrapes per size: the first is the cold one (new connections, first allocation of every series).
+Scrapes ask for plain text without compression, as curl does; --as-prometheus asks as Prometheus 2.42 does
+(OpenMetrics first, gzip), so the exporter's compression is in the figures.
 Prints one table, writes results.json and cost.png (gnuplot) into --out (default bench/scale/results).
 """
 import argparse
+import gzip
 import json
 import os
 import re
@@ -22,6 +25,9 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TICKS = os.sysconf("SC_CLK_TCK")
+# What Prometheus 2.42 sends (scrape.go's acceptHeader).
+PROMETHEUS_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
+                     "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
 
 
 def proc_status(pid):
@@ -71,7 +77,7 @@ def wait_healthy(url, deadline_s=30):
     raise RuntimeError(f"{url} did not become healthy")
 
 
-def measure(build, size, instances_file, work, mapping):
+def measure(build, size, instances_file, work, mapping, as_prometheus):
     """One exporter collecting the first `size` instances: three scrapes, their costs."""
     with open(instances_file, encoding="utf-8") as f:
         lines = [line for line in f if line.startswith("- ")]
@@ -98,10 +104,16 @@ def measure(build, size, instances_file, work, mapping):
             cpu0 = cpu_seconds(proc.pid)
             t0 = time.perf_counter()
             # Prometheus' header: the exporter bounds the collection by it (60 s here, never reached).
-            req = urllib.request.Request(url + "/metrics", headers={"X-Prometheus-Scrape-Timeout-Seconds": "60"})
+            headers = {"X-Prometheus-Scrape-Timeout-Seconds": "60"}
+            if as_prometheus:
+                headers["Accept"] = PROMETHEUS_ACCEPT
+                headers["Accept-Encoding"] = "gzip"
+            req = urllib.request.Request(url + "/metrics", headers=headers)
             with urllib.request.urlopen(req, timeout=120) as res:
-                body = res.read().decode()
+                wire = res.read()
+                gzipped = res.headers.get("Content-Encoding") == "gzip"
             wall = time.perf_counter() - t0
+            body = (gzip.decompress(wire) if gzipped else wire).decode()
             cpu = cpu_seconds(proc.pid) - cpu0
             rss, threads = proc_status(proc.pid)
             collection = sample(body, "twikit_exporter_collection_duration_seconds")
@@ -110,6 +122,7 @@ def measure(build, size, instances_file, work, mapping):
             scrapes.append({
                 "wall_s": wall, "collection_s": collection, "slowest_target_s": max(durations),
                 "cpu_s": cpu, "rss_bytes": rss, "threads": threads, "metrics_bytes": len(body.encode()),
+                "wire_bytes": len(wire),
                 "series": sample(body, "twikit_exporter_series"), "up": sum(ups), "targets": len(ups)})
         return {"size": size, "rss_idle_bytes": rss_idle, "scrapes": scrapes}
     finally:
@@ -153,6 +166,8 @@ def main():
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--out", default=f"{ROOT}/bench/scale/results")
+    parser.add_argument("--as-prometheus", action="store_true",
+                        help="scrape with Prometheus' Accept header and gzip instead of plain text")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     replicas = (max(sizes) + 9) // 10
@@ -177,23 +192,24 @@ def main():
         for name in instances:
             http("PUT", f"http://127.0.0.1:{admin}/admin/services/{name}/fault",
                  {"mode": "latency", "latency_ms": args.latency_ms})
-        results = [measure(args.build, size, f"{work}/instances.yaml", work, mapping) for size in sizes]
+        results = [measure(args.build, size, f"{work}/instances.yaml", work, mapping, args.as_prometheus) for size in sizes]
         sim_rss_after, sim_threads_after = proc_status(sim.pid)
     finally:
         sim.terminate()
         sim.wait(timeout=30)
 
-    summary = {"latency_ms": args.latency_ms, "sim": {
+    summary = {"latency_ms": args.latency_ms, "as_prometheus": args.as_prometheus, "sim": {
         "replicas": replicas, "instances": len(instances), "rss_bytes_at_start": sim_rss,
         "rss_bytes_at_end": sim_rss_after, "threads": sim_threads_after}, "results": results}
     with open(f"{args.out}/results.json", "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=1)
     plot(results, args.out)
 
+    print("scrapes as Prometheus 2.42 (OpenMetrics, gzip)" if args.as_prometheus else "scrapes as curl (plain text)")
     print(f"sim: --replicas {replicas}, {len(instances)} instances, {sim_threads} threads, "
           f"RSS {sim_rss / 2**20:.1f} MiB at start, {sim_rss_after / 2**20:.1f} MiB at the end")
     print("targets  scrape  up  series   collection  slowest   /metrics wall  serve*   CPU     RSS      "
-          "/metrics bytes  bytes/series**")
+          "/metrics bytes  on the wire  bytes/series**")
     for r in results:
         for i, s in enumerate(r["scrapes"]):
             per_series = (s["rss_bytes"] - r["rss_idle_bytes"]) / s["series"] if s["series"] else 0
@@ -201,7 +217,7 @@ def main():
                   f'{s["collection_s"] * 1000:8.1f} ms {s["slowest_target_s"] * 1000:6.1f} ms '
                   f'{s["wall_s"] * 1000:9.1f} ms {(s["wall_s"] - s["collection_s"]) * 1000:6.1f} ms '
                   f'{s["cpu_s"] * 1000:5.0f} ms {s["rss_bytes"] / 2**20:6.1f} MiB {s["metrics_bytes"]:12d}  '
-                  f'{per_series:8.0f}')
+                  f'{s["wire_bytes"]:11d}  {per_series:8.0f}')
     if len(results) >= 2:
         small, large = results[-2]["scrapes"][-1], results[-1]["scrapes"][-1]
         slope = (large["rss_bytes"] - small["rss_bytes"]) / (large["series"] - small["series"])

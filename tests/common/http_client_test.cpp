@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <mutex>
 #include <thread>
 
 #include "common/http_client.h"
@@ -114,4 +115,21 @@ TEST_CASE("a batch of more than 128 in flight is split over several loops and ke
     CHECK(out[static_cast<std::size_t>(i)].status == 200);
     CHECK(out[static_cast<std::size_t>(i)].body == std::to_string(i) + "|t");
   }
+}
+
+TEST_CASE("send_each hands over each response as it completes, before the slower ones, and returns them all") {
+  TestServer srv;
+  CurlHttpClient client;
+  const std::vector<HttpRequest> reqs = {{"GET", srv.url("/slow"), {}, "", 2s, 0}, {"GET", srv.url("/ok"), {}, "", 2s, 0}};
+  std::mutex mu;
+  std::vector<std::pair<std::size_t, std::string>> seen;  // in the order the handler was called
+  const auto out = client.send_each(reqs, 2, [&](std::size_t i, HttpResponse& r) {
+    std::lock_guard lock(mu);
+    seen.emplace_back(i, std::move(r.body));  // the handler may take the body
+  });
+  CHECK(seen == std::vector<std::pair<std::size_t, std::string>>{{1, "hello"}, {0, "late"}});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].status == 200);
+  CHECK(out[1].status == 200);
+  CHECK(out[0].body.empty());
 }

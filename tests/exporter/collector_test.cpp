@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <thread>
@@ -169,6 +174,42 @@ TEST_CASE("a refused connection is reason connect and other targets stay up") {
   CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"connect\",service=\"dead\"} 1"));
 }
 
+TEST_CASE("a connection closed without an answer is reason other, with libcurl's message, not connect") {
+  // A listener that accepts one connection, reads the request and closes it without an answer.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const std::string authority = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  std::thread closer([listener] {
+    const int conn = ::accept(listener, nullptr, nullptr);
+    if (conn < 0) return;
+    std::string request;
+    char buf[1024];
+    ssize_t n = 0;
+    while (request.find("\r\n\r\n") == std::string::npos && (n = ::recv(conn, buf, sizeof buf, 0)) > 0) {
+      request.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(conn);
+  });
+  CurlHttpClient http;
+  SystemClock clock;
+  Collector c(config_for({{"mute", "http://" + authority + "/status"}}), http, clock);
+  auto snap = c.collect();
+  closer.join();
+  ::close(listener);
+  CHECK(has_line(text_of(snap), "twikit_up{service=\"mute\"} 0"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"other\",service=\"mute\"} 1"));
+  CHECK(has_line(text_of(snap), "twikit_scrape_errors_total{reason=\"connect\",service=\"mute\"} 0"));
+  CHECK(component(snap, "mute")["last_error"] ==
+        "request to " + authority + " failed: Server returned nothing (no headers, no data)");
+}
+
 TEST_CASE("counters survive a reload through carry_over_from") {
   FakeService svc;
   svc.status = 500;
@@ -217,24 +258,31 @@ TEST_CASE("the on-scrape deadline caps a slow target's timeout") {
   CHECK(has_line(text_of(snap), "twikit_up{service=\"one\"} 0"));
 }
 
-TEST_CASE("a snapshot keeps its bodies compressed and inflates a plain copy once, on first use") {
+TEST_CASE("a snapshot renders each body once, on first use, and its gzip body inflates to its plain body") {
   FakeService svc;
   CurlHttpClient http;
   SystemClock clock;
   Collector c(config_for({{"one", svc.url()}}), http, clock);
   auto snap = c.collect();
-  // Requests arriving together share one inflate.
+  // Requests arriving together share one rendering.
   std::vector<const std::string*> seen(4);
+  std::vector<const GzipPrefix*> seen_gzip(4);
   std::vector<std::thread> requests;
-  for (auto& s : seen) requests.emplace_back([&snap, &s] { s = &snap->plain(ExpositionFormat::text); });
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    requests.emplace_back([&snap, &seen, &seen_gzip, i] {
+      seen[i] = &snap->plain(ExpositionFormat::text);
+      seen_gzip[i] = &snap->gzip(ExpositionFormat::text);
+    });
+  }
   for (auto& t : requests) t.join();
   const std::string& first = snap->plain(ExpositionFormat::text);
   for (const auto* s : seen) CHECK(s == &first);
-  CHECK(first.size() == snap->text_gzip.size);
+  for (const auto* g : seen_gzip) CHECK(g == &snap->gzip(ExpositionFormat::text));
+  CHECK(inflate_prefix(snap->gzip(ExpositionFormat::text)) == first);
   CHECK(has_line(first, "t_n{service=\"one\"} 5"));
 
   const std::string& om = snap->plain(ExpositionFormat::openmetrics);
-  CHECK(om.size() == snap->openmetrics_gzip.size);
+  CHECK(inflate_prefix(snap->gzip(ExpositionFormat::openmetrics)) == om);
   CHECK(has_line(om, "# TYPE twikit_scrape_errors counter"));
   CHECK(om.find("# EOF") == std::string::npos);  // each response appends its own metrics, then EOF
 }

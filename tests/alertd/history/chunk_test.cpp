@@ -30,6 +30,14 @@ DecodedChunk decode_ok(const ChunkEncoder& e, ChunkEncoding encoding = ChunkEnco
 
 }  // namespace
 
+TEST_CASE("the chunk checksum is CRC-32 (IEEE): its check value, also when continued piece by piece") {
+  const std::string text = "123456789";
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  CHECK(crc32(bytes) == 0xCBF43926U);
+  CHECK(crc32(bytes.subspan(4), crc32(bytes.subspan(0, 4))) == 0xCBF43926U);
+  CHECK(crc32({}) == 0U);
+}
+
 TEST_CASE("a raw chunk round-trips special floats bit-exactly, staleness marker included") {
   const double quiet_nan = std::numeric_limits<double>::quiet_NaN();
   const double payload_nan = std::bit_cast<double>(0x7ff8000000000123ULL);

@@ -180,6 +180,31 @@ TEST_CASE("a range query that reads ahead to its end answers exactly as one that
       }
     }
   }
+  // Reads of the history: one per step without the read ahead (the 115 steps whose 5-minute lookback starts
+  // before the memory window), one for the whole range with it, and with a cap of 300 samples (the history
+  // holds 2 × 480) 15 windows, each sized beforehand from whole chunks of 240 counted in the index, so no
+  // read is made and thrown away.
+  const auto expr = promql::parse("twikit_requests_total");
+  const TimestampMs start = kT0 - 170 * 60'000;
+  const history::TierBounds bounds{kT0 - kHour, 0, 300'000};
+  const history::FanoutQueryable step_by_step(memory, tier.store(), bounds, 0, 60'000);
+  const history::FanoutQueryable whole(memory, tier.store(), bounds, 0, 60'000, kT0);
+  const history::FanoutQueryable windows(memory, tier.store(), bounds, 0, 60'000, kT0, 300);
+  const promql::Matrix a = engine.range_query(*expr, step_by_step, start, kT0, 60'000).matrix;
+  const promql::Matrix b = engine.range_query(*expr, whole, start, kT0, 60'000).matrix;
+  const promql::Matrix c = engine.range_query(*expr, windows, start, kT0, 60'000).matrix;
+  CHECK(step_by_step.history_reads() == 115);
+  CHECK(whole.history_reads() == 1);
+  CHECK(windows.history_reads() == 15);
+  REQUIRE(c.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    REQUIRE(a[i].points.size() == c[i].points.size());
+    REQUIRE(b[i].points.size() == c[i].points.size());
+    for (std::size_t k = 0; k < a[i].points.size(); ++k) {
+      CHECK(bits(a[i].points[k].v) == bits(c[i].points[k].v));
+      CHECK(bits(b[i].points[k].v) == bits(c[i].points[k].v));
+    }
+  }
   // The read ahead does not lift --query.max-samples from a step's select.
   CHECK_THROWS_WITH(tier.queryable(memory, 100, 60'000, kT0)->select(name_is("twikit_requests_total"), kT0 - 3 * kHour, kT0),
                     "query processing would load too many samples into memory in query execution");
