@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -455,4 +456,34 @@ TEST_CASE("rules, alerts and group counts answer during an evaluation with the s
   CHECK(after.at(0).rules.at(1).last_evaluation == kMin);
   CHECK(manager.active_alerts().at(0).state == AlertState::pending);
   CHECK(rules_response_json(after) != rules_before);
+}
+
+TEST_CASE("readers running beside evaluations see each group's evaluations in order, never a torn state") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  std::atomic<bool> done{false};
+  std::vector<TimestampMs> seen;
+  std::thread reader([&] {
+    while (!done) {
+      const std::vector<GroupSnapshot> groups = f.manager.snapshot();
+      const std::vector<Alert> active = f.manager.active_alerts();
+      // The group and both of its rules come from one evaluation; the alert from that one or a later one.
+      const GroupSnapshot& g = groups.at(0);
+      if (g.rules.at(0).last_evaluation != g.last_evaluation || g.rules.at(1).last_evaluation != g.last_evaluation) {
+        seen.push_back(-1);
+      }
+      if (seen.empty() || seen.back() != g.last_evaluation) seen.push_back(g.last_evaluation);
+      if (active.size() > 1) seen.push_back(-2);
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    f.set_ratio(i * kMin, 0.8);
+    f.manager.evaluate_all(i * kMin);
+  }
+  done = true;
+  reader.join();
+  CHECK(std::find(seen.begin(), seen.end(), -1) == seen.end());
+  CHECK(std::find(seen.begin(), seen.end(), -2) == seen.end());
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  CHECK(f.manager.snapshot().at(0).last_evaluation == 199 * kMin);
 }
