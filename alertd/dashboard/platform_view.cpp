@@ -27,7 +27,7 @@ std::vector<DependencyView> read_dependencies(const ByService& up, const ByServi
   std::map<std::string, DependencyView> by_name;
   if (const auto it = up.find(service); it != up.end()) {
     for (const auto& v : it->second) {  // newest first: the first seen per dependency wins
-      const std::string& name = label_value(v.labels, "dependency");
+      const std::string& name = label_value(*v.labels, "dependency");
       auto& d = by_name[name];
       d.name = name;
       if (!d.up) d.up = v.value != 0;
@@ -35,7 +35,7 @@ std::vector<DependencyView> read_dependencies(const ByService& up, const ByServi
   }
   if (const auto it = latency.find(service); it != latency.end()) {
     for (const auto& v : it->second) {
-      const std::string& name = label_value(v.labels, "dependency");
+      const std::string& name = label_value(*v.labels, "dependency");
       auto& d = by_name[name];
       d.name = name;
       if (!d.latency_ms) d.latency_ms = present(v.value, 1000);
@@ -56,7 +56,7 @@ std::optional<KpiReading> read_kpi(const SnapshotInputs& in, const config::KpiDe
     // The newest series holding 1 names the current state.
     for (const auto& v : it->second) {
       if (v.value == 1) {
-        r.state = label_value(v.labels, row.state_label);
+        r.state = label_value(*v.labels, row.state_label);
         break;
       }
     }

@@ -41,16 +41,19 @@ std::vector<LabelMatcher> service_matchers(const std::string& metric, const std:
 std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage::Queryable& store,
                                                                    const std::string& metric, TimestampMs now,
                                                                    std::int64_t lookback_ms) {
-  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric),
-                                           LabelMatcher(MatchType::neq, "service", "")};
+  // Selected by name alone through the store's index; the service label is looked up once, here, to
+  // leave out series without one and to group the rest. The label sets are shared with the store.
+  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
   std::map<std::string, std::vector<LatestValue>> out;
   for (auto& s : store.select_latest(matchers, now - lookback_ms + 1, now)) {
     if (s.samples.empty() || storage::is_stale_marker(s.samples.back().v)) continue;
-    out[label_value(*s.labels, "service")].push_back({*s.labels, s.samples.back().t, s.samples.back().v});
+    const std::string& service = label_value(*s.labels, "service");
+    if (service.empty()) continue;
+    out[service].push_back({std::move(s.labels), s.samples.back().t, s.samples.back().v});
   }
   for (auto& [service, values] : out) {
     std::sort(values.begin(), values.end(), [](const LatestValue& a, const LatestValue& b) {
-      return a.t != b.t ? a.t > b.t : a.labels < b.labels;
+      return a.t != b.t ? a.t > b.t : *a.labels < *b.labels;
     });
   }
   return out;
@@ -62,8 +65,8 @@ std::optional<double> latest_value(const storage::Queryable& store, const std::s
   std::optional<LatestValue> best;
   for (const auto& s : all) {
     if (s.samples.empty() || storage::is_stale_marker(s.samples.back().v)) continue;
-    const LatestValue v{*s.labels, s.samples.back().t, s.samples.back().v};
-    if (!best || v.t > best->t || (v.t == best->t && v.labels < best->labels)) best = v;
+    const LatestValue v{s.labels, s.samples.back().t, s.samples.back().v};
+    if (!best || v.t > best->t || (v.t == best->t && *v.labels < *best->labels)) best = v;
   }
   if (!best) return std::nullopt;
   return best->value;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,9 +18,9 @@ inline constexpr std::int64_t kLookbackMs = 5 * 60 * 1000;
 
 /// The newest sample of one series.
 struct LatestValue {
-  Labels labels;      ///< The series' labels (with __name__).
-  TimestampMs t = 0;  ///< The sample's time.
-  double value = 0;   ///< The sample's value (never a staleness marker).
+  std::shared_ptr<const Labels> labels;  ///< The series' labels (with __name__), shared with the store.
+  TimestampMs t = 0;                     ///< The sample's time.
+  double value = 0;                      ///< The sample's value (never a staleness marker).
 };
 
 /// Every series of `metric` with a `service` label whose newest sample in (now - lookback, now] is not a

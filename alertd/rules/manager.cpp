@@ -36,6 +36,38 @@ std::vector<std::string> expand_globs(const std::vector<std::string>& patterns) 
   return files;
 }
 
+GroupSnapshot snapshot_of(const Group& g) {
+  GroupSnapshot gs{g.name(),
+                   g.file(),
+                   g.interval_ms(),
+                   g.limit(),
+                   g.query_offset_ms(),
+                   g.last_evaluation(),
+                   g.evaluation_seconds(),
+                   {},
+                   g.evaluation_failures()};
+  for (const auto& rule : g.rules()) {
+    RuleSnapshot rs;
+    rs.name = rule->name();
+    rs.query = rule->query();
+    rs.alerting = rule->is_alerting();
+    rs.for_ms = rule->spec().for_ms;
+    rs.keep_firing_for_ms = rule->spec().keep_firing_for_ms;
+    rs.labels = rule->labels();
+    rs.annotations = rule->spec().annotations;
+    rs.health = rule->health;
+    rs.last_error = rule->last_error;
+    rs.last_evaluation = rule->last_evaluation;
+    rs.evaluation_seconds = rule->evaluation_seconds;
+    if (const auto* alerting = dynamic_cast<const AlertingRule*>(rule.get())) {
+      rs.state = alerting->state();
+      rs.alerts = alerting->alerts();
+    }
+    gs.rules.push_back(std::move(rs));
+  }
+  return gs;
+}
+
 }  // namespace
 
 RuleManager::RuleManager(storage::SeriesStore& store, const promql::Engine& engine, ManagerOptions options)
@@ -62,7 +94,7 @@ std::vector<RuleFileError> RuleManager::load(const std::vector<std::string>& pat
 void RuleManager::update(const std::vector<GroupSpec>& specs, TimestampMs now) {
   std::vector<Slot> fresh;
   for (const auto& spec : specs) fresh.push_back(Slot{std::make_unique<Group>(spec, options_.default_interval_ms), 0});
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   std::set<std::string> kept;
   for (auto& slot : fresh) {
     for (auto& old : slots_) {
@@ -78,6 +110,28 @@ void RuleManager::update(const std::vector<GroupSpec>& specs, TimestampMs now) {
     if (kept.count(old.group->key()) == 0) old.group->mark_all_stale(now, store_);
   }
   slots_ = std::move(fresh);
+  publish_all_locked();
+}
+
+void RuleManager::publish_group_locked(std::size_t index) {
+  auto group = std::make_shared<const GroupSnapshot>(snapshot_of(*slots_[index].group));
+  auto next = std::make_shared<Published>(*published());  // copies pointers, not groups
+  next->at(index) = std::move(group);
+  std::lock_guard lock(published_mu_);
+  published_ = std::move(next);
+}
+
+void RuleManager::publish_all_locked() {
+  auto next = std::make_shared<Published>();
+  next->reserve(slots_.size());
+  for (const auto& slot : slots_) next->push_back(std::make_shared<const GroupSnapshot>(snapshot_of(*slot.group)));
+  std::lock_guard lock(published_mu_);
+  published_ = std::move(next);
+}
+
+std::shared_ptr<const RuleManager::Published> RuleManager::published() const {
+  std::lock_guard lock(published_mu_);
+  return published_;
 }
 
 TimestampMs RuleManager::first_slot(const Group& g, TimestampMs now) const {
@@ -90,7 +144,8 @@ TimestampMs RuleManager::first_slot(const Group& g, TimestampMs now) const {
   return since_slot == 0 ? now : now - since_slot + interval;
 }
 
-void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result) {
+void RuleManager::eval_group_locked(std::size_t index, TimestampMs ts, EvaluationResult& result) {
+  Slot& slot = slots_[index];
   std::function<double()> elapsed;
   if (options_.duration_clock != nullptr) {
     const Clock* clock = options_.duration_clock;
@@ -112,10 +167,11 @@ void RuleManager::eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult
     logger("rules")->error("msg=\"rule group evaluation failed\" group={} file={} err={}",
                            logfmt_value(slot.group->name()), logfmt_value(slot.group->file()), logfmt_value(e.what()));
   }
+  publish_group_locked(index);
 }
 
 std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   std::size_t restored = 0;
   for (const auto& a : alerts) {
     const std::string& name = label_value(a.labels, "alertname");
@@ -137,28 +193,31 @@ std::size_t RuleManager::restore_alerts(const std::vector<Alert>& alerts) {
     owner->restore(a);
     ++restored;
   }
+  if (restored > 0) publish_all_locked();
   return restored;
 }
 
 EvaluationResult RuleManager::evaluate_due(TimestampMs now) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   EvaluationResult result;
-  for (auto& slot : slots_) {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
     const std::int64_t interval = std::max<std::int64_t>(slot.group->interval_ms(), 1);
     if (slot.next_eval == 0) slot.next_eval = first_slot(*slot.group, now);
     if (slot.next_eval > now) continue;
     const std::int64_t missed = (now - slot.next_eval) / interval;
     const TimestampMs ts = slot.next_eval + missed * interval;
-    eval_group_locked(slot, ts, result);
+    eval_group_locked(i, ts, result);
     slot.next_eval = ts + interval;
   }
   return result;
 }
 
 EvaluationResult RuleManager::evaluate_after_scrape(TimestampMs now, std::int64_t scrape_interval_ms) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   EvaluationResult result;
-  for (auto& slot : slots_) {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& slot = slots_[i];
     const std::int64_t interval = std::max<std::int64_t>(slot.group->interval_ms(), 1);
     if (slot.next_eval == 0 || slot.next_eval > now + scrape_interval_ms) continue;
     // The evaluation timestamp is the grid point nearest the scrape, so that `for: 1m` on a 15 s group
@@ -173,21 +232,21 @@ EvaluationResult RuleManager::evaluate_after_scrape(TimestampMs now, std::int64_
     }
     if (ts == now) slot.anchor = now;
     if (slot.last_eval != 0 && (ts <= slot.last_eval || ts - slot.last_eval < interval / 4)) continue;
-    eval_group_locked(slot, ts, result);
+    eval_group_locked(i, ts, result);
     slot.next_eval = ts + interval + interval / 4;
   }
   return result;
 }
 
 EvaluationResult RuleManager::evaluate_all(TimestampMs ts) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   EvaluationResult result;
-  for (auto& slot : slots_) eval_group_locked(slot, ts, result);
+  for (std::size_t i = 0; i < slots_.size(); ++i) eval_group_locked(i, ts, result);
   return result;
 }
 
 TimestampMs RuleManager::next_evaluation() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(eval_mu_);
   TimestampMs next = 0;
   for (const auto& slot : slots_) {
     if (next == 0 || slot.next_eval < next) next = slot.next_eval;
@@ -196,61 +255,26 @@ TimestampMs RuleManager::next_evaluation() const {
 }
 
 std::vector<GroupSnapshot> RuleManager::snapshot() const {
-  std::lock_guard lock(mu_);
+  const auto groups = published();
   std::vector<GroupSnapshot> out;
-  for (const auto& slot : slots_) {
-    const Group& g = *slot.group;
-    GroupSnapshot gs{g.name(),
-                     g.file(),
-                     g.interval_ms(),
-                     g.limit(),
-                     g.query_offset_ms(),
-                     g.last_evaluation(),
-                     g.evaluation_seconds(),
-                     {},
-                     g.evaluation_failures()};
-    for (const auto& rule : g.rules()) {
-      RuleSnapshot rs;
-      rs.name = rule->name();
-      rs.query = rule->query();
-      rs.alerting = rule->is_alerting();
-      rs.for_ms = rule->spec().for_ms;
-      rs.keep_firing_for_ms = rule->spec().keep_firing_for_ms;
-      rs.labels = rule->labels();
-      rs.annotations = rule->spec().annotations;
-      rs.health = rule->health;
-      rs.last_error = rule->last_error;
-      rs.last_evaluation = rule->last_evaluation;
-      rs.evaluation_seconds = rule->evaluation_seconds;
-      if (const auto* alerting = dynamic_cast<const AlertingRule*>(rule.get())) {
-        rs.state = alerting->state();
-        rs.alerts = alerting->alerts();
-      }
-      gs.rules.push_back(std::move(rs));
-    }
-    out.push_back(std::move(gs));
-  }
+  out.reserve(groups->size());
+  for (const auto& g : *groups) out.push_back(*g);
   return out;
 }
 
 std::vector<Alert> RuleManager::active_alerts() const {
-  std::lock_guard lock(mu_);
+  const auto groups = published();
   std::vector<Alert> out;
-  for (const auto& slot : slots_) {
-    for (const auto& rule : slot.group->rules()) {
-      if (const auto* alerting = dynamic_cast<const AlertingRule*>(rule.get())) {
-        for (auto& a : alerting->alerts()) {
-          if (a.state != AlertState::inactive) out.push_back(std::move(a));
-        }
+  for (const auto& g : *groups) {
+    for (const auto& rule : g->rules) {
+      for (const auto& a : rule.alerts) {
+        if (a.state != AlertState::inactive) out.push_back(a);
       }
     }
   }
   return out;
 }
 
-std::size_t RuleManager::num_groups() const {
-  std::lock_guard lock(mu_);
-  return slots_.size();
-}
+std::size_t RuleManager::num_groups() const { return published()->size(); }
 
 }  // namespace twikit::rules

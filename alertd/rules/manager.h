@@ -31,8 +31,9 @@ struct EvaluationResult {
   std::vector<Alert> to_send;        ///< Firing and resolved alerts due for notification.
 };
 
-/// Owns the rule groups. Thread-safe: every public member locks one mutex, so the API thread may
-/// read snapshots while the rule thread evaluates.
+/// Owns the rule groups. Thread-safe: evaluations, updates and restores take turns on one mutex, while
+/// readers (snapshot(), active_alerts(), num_groups()) never wait for them: they read the state published
+/// after each group's evaluation, which an evaluation in progress does not hold.
 class RuleManager {
  public:
   /// A manager writing rule results to `store` and evaluating with `engine` (both outlive it).
@@ -67,10 +68,10 @@ class RuleManager {
   /// Evaluates every group at exactly `ts`, regardless of schedule (used by `test rules`).
   EvaluationResult evaluate_all(TimestampMs ts);
 
-  /// When the earliest group is due next (0 when there are no groups).
+  /// When the earliest group is due next (0 when there are no groups); waits for an evaluation in progress.
   TimestampMs next_evaluation() const;
 
-  /// Copies of every group and rule, in load order.
+  /// Copies of every group and rule, in load order, as of each group's last completed evaluation.
   std::vector<GroupSnapshot> snapshot() const;
 
   /// Every pending and firing alert (resolved ones excluded), as /api/v1/alerts lists them.
@@ -88,14 +89,26 @@ class RuleManager {
     // exactly an interval apart however the scrapes jitter; 0 = not yet anchored.
     TimestampMs anchor = 0;
   };
-  void eval_group_locked(Slot& slot, TimestampMs ts, EvaluationResult& result);
+  // Every group's state as readers see it: replaced whole, never changed once published, so a reader
+  // holding it needs no lock and an evaluation never waits for a reader.
+  using Published = std::vector<std::shared_ptr<const GroupSnapshot>>;
+
+  void eval_group_locked(std::size_t index, TimestampMs ts, EvaluationResult& result);
   TimestampMs first_slot(const Group& g, TimestampMs now) const;
+  void publish_group_locked(std::size_t index);
+  void publish_all_locked();
+  std::shared_ptr<const Published> published() const;
 
   storage::SeriesStore& store_;
   EvalContext ctx_;
   ManagerOptions options_;
-  mutable std::mutex mu_;
+  // Serialises evaluate_*, update, restore_alerts and next_evaluation; guards slots_. Held for a whole
+  // evaluation, so no reader takes it.
+  mutable std::mutex eval_mu_;
   std::vector<Slot> slots_;
+  // Guards only the pointer published_, held for a copy or a swap of it.
+  mutable std::mutex published_mu_;
+  std::shared_ptr<const Published> published_ = std::make_shared<const Published>();
 };
 
 }  // namespace twikit::rules

@@ -1,5 +1,5 @@
 #pragma once
-// Plain copies of rule and group state, taken under the manager's lock, for the API and the UI.
+// Plain copies of rule and group state, published by the manager after each evaluation, for the API and the UI.
 
 #include <string>
 #include <vector>

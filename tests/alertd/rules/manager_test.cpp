@@ -1,6 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "alertd/promql/engine.h"
+#include "alertd/rules/api_json.h"
 #include "alertd/rules/manager.h"
 #include "alertd/storage/sample.h"
 #include "support/conformance_data.h"
@@ -55,6 +62,33 @@ struct Fixture {
     return v.vector.empty() ? -1 : v.vector.at(0).value;
   }
   std::vector<Alert> alerts_;
+};
+
+// A duration clock that, once armed, holds the next evaluation at its first reading until released: an
+// evaluation in progress, for as long as a test likes.
+class GateClock final : public Clock {
+ public:
+  TimestampMs now_ms() const override { return 0; }
+  std::int64_t monotonic_ns() const override {
+    if (armed_.exchange(false)) {
+      entered_.set_value();
+      released_.wait();
+    }
+    return 0;
+  }
+  /// Makes the next reading block; returns a future ready once an evaluation is held there.
+  std::future<void> arm() {
+    armed_ = true;
+    return entered_.get_future();
+  }
+  /// Lets the held evaluation go on.
+  void release() { release_.set_value(); }
+
+ private:
+  mutable std::atomic<bool> armed_{false};
+  mutable std::promise<void> entered_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
 };
 
 }  // namespace
@@ -381,4 +415,75 @@ TEST_CASE("a for: 1m alert on a 15 s group fires 60 s after it went pending even
   CHECK(evaluated == std::vector<TimestampMs>{slot + 6, slot + 15'006, slot + 30'006, slot + 45'006, slot + 60'006});
   // activeAt + for = slot + 6 + 60 s: the fifth evaluation, not one more interval later.
   CHECK(fired_at == slot + 60'006);
+}
+
+TEST_CASE("rules, alerts and group counts answer during an evaluation with the state before it") {
+  storage::SeriesStore store;
+  promql::Engine engine;
+  GateClock gate;
+  ManagerOptions options;
+  options.duration_clock = &gate;
+  RuleManager manager{store, engine, options};
+  manager.update({group_from(kAlertGroup)}, 0);
+  store.append(make_labels({{"__name__", "error_ratio"}, {"service", "api"}}), 0, 0.8);
+  manager.evaluate_all(0);
+  const std::string rules_before = rules_response_json(manager.snapshot());
+  const std::string alerts_before = alerts_response_json(manager.active_alerts());
+  REQUIRE(manager.active_alerts().size() == 1);
+
+  // A deadline, not a pause: the waits end as soon as the event comes; 30 s covers a TSan build.
+  const auto wait = std::chrono::seconds(30);
+  std::future<void> held = gate.arm();
+  std::thread evaluation([&] { manager.evaluate_all(kMin); });
+  REQUIRE(held.wait_for(wait) == std::future_status::ready);
+  // The evaluation now holds the manager's evaluation lock; the readers must not wait for it.
+  auto readers = std::async(std::launch::async, [&] {
+    return std::tuple{rules_response_json(manager.snapshot()), alerts_response_json(manager.active_alerts()),
+                      manager.num_groups()};
+  });
+  const bool answered = readers.wait_for(wait) == std::future_status::ready;
+  gate.release();
+  evaluation.join();
+  REQUIRE(answered);
+  const auto [rules_during, alerts_during, groups_during] = readers.get();
+  CHECK(rules_during == rules_before);
+  CHECK(alerts_during == alerts_before);
+  CHECK(groups_during == 1);
+
+  // Once the evaluation ends, readers see what it did.
+  const std::vector<GroupSnapshot> after = manager.snapshot();
+  CHECK(after.at(0).last_evaluation == kMin);
+  CHECK(after.at(0).rules.at(1).last_evaluation == kMin);
+  CHECK(manager.active_alerts().at(0).state == AlertState::pending);
+  CHECK(rules_response_json(after) != rules_before);
+}
+
+TEST_CASE("readers running beside evaluations see each group's evaluations in order, never a torn state") {
+  Fixture f;
+  f.manager.update({group_from(kAlertGroup)}, 0);
+  std::atomic<bool> done{false};
+  std::vector<TimestampMs> seen;
+  std::thread reader([&] {
+    while (!done) {
+      const std::vector<GroupSnapshot> groups = f.manager.snapshot();
+      const std::vector<Alert> active = f.manager.active_alerts();
+      // The group and both of its rules come from one evaluation; the alert from that one or a later one.
+      const GroupSnapshot& g = groups.at(0);
+      if (g.rules.at(0).last_evaluation != g.last_evaluation || g.rules.at(1).last_evaluation != g.last_evaluation) {
+        seen.push_back(-1);
+      }
+      if (seen.empty() || seen.back() != g.last_evaluation) seen.push_back(g.last_evaluation);
+      if (active.size() > 1) seen.push_back(-2);
+    }
+  });
+  for (int i = 0; i < 200; ++i) {
+    f.set_ratio(i * kMin, 0.8);
+    f.manager.evaluate_all(i * kMin);
+  }
+  done = true;
+  reader.join();
+  CHECK(std::find(seen.begin(), seen.end(), -1) == seen.end());
+  CHECK(std::find(seen.begin(), seen.end(), -2) == seen.end());
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  CHECK(f.manager.snapshot().at(0).last_evaluation == 199 * kMin);
 }
