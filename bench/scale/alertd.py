@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,26 +46,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import series_gen  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def proc_status(pid):
-    """VmRSS and VmHWM of process `pid`, in bytes."""
-    fields = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            fields[key] = value.strip()
-    return int(fields["VmRSS"].split()[0]) * 1024, int(fields["VmHWM"].split()[0]) * 1024
-
-
-def cpu_seconds(pid):
-    """User + system CPU seconds process `pid` has used."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return (int(parts[11]) + int(parts[12])) / TICKS
-
+from procfs import cpu_seconds, free_port, kib_bytes, status  # noqa: E402
 
 def mem_available():
     """MemAvailable of the machine, in bytes."""
@@ -75,12 +55,6 @@ def mem_available():
             if line.startswith("MemAvailable:"):
                 return int(line.split()[1]) * 1024
     return 0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url, timeout=120):
@@ -227,7 +201,8 @@ def measure(args, size, interval_s, ports, server_pid, work):
                     p.evaluations = {}
                     server.setdefault("cpu0", (cpu_seconds(server_pid), time.monotonic()))
                 elif "start" in s and n >= s["start"]["scrapes"] + args.scrapes * targets:
-                    rss, hwm = proc_status(p.proc.pid)
+                    fields = status(p.proc.pid)
+                    rss, hwm = kib_bytes(fields, "VmRSS"), kib_bytes(fields, "VmHWM")
                     missed = samples(text, "prometheus_rule_group_iterations_missed_total")
                     s["end"] = {"scrapes": n, "cpu": cpu_seconds(p.proc.pid), "t": time.monotonic(),
                                 "rss": rss, "hwm": hwm, "series": p.series(text),

@@ -16,41 +16,25 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procfs import cpu_seconds, free_port, kib_bytes, status  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TICKS = os.sysconf("SC_CLK_TCK")
 # What Prometheus 2.42 sends (scrape.go's acceptHeader).
 PROMETHEUS_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
                      "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
 
 
-def proc_status(pid):
+def rss_threads(pid):
     """(RSS bytes, threads) of process `pid`."""
-    fields = {}
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            key, _, value = line.partition(":")
-            fields[key] = value.strip()
-    return int(fields["VmRSS"].split()[0]) * 1024, int(fields["Threads"])
-
-
-def cpu_seconds(pid):
-    """User + system CPU seconds process `pid` has used."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return (int(parts[11]) + int(parts[12])) / TICKS
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    fields = status(pid)
+    return kib_bytes(fields, "VmRSS"), int(fields["Threads"])
 
 
 def http(method, url, body=None, timeout=60):
@@ -98,7 +82,7 @@ def measure(build, size, instances_file, work, mapping, as_prometheus):
                                 stdout=log, stderr=log)
     try:
         wait_healthy(url)
-        rss_idle, _ = proc_status(proc.pid)
+        rss_idle, _ = rss_threads(proc.pid)
         scrapes = []
         for _ in range(3):
             cpu0 = cpu_seconds(proc.pid)
@@ -115,7 +99,7 @@ def measure(build, size, instances_file, work, mapping, as_prometheus):
             wall = time.perf_counter() - t0
             body = (gzip.decompress(wire) if gzipped else wire).decode()
             cpu = cpu_seconds(proc.pid) - cpu0
-            rss, threads = proc_status(proc.pid)
+            rss, threads = rss_threads(proc.pid)
             collection = sample(body, "twikit_exporter_collection_duration_seconds")
             durations = [float(v) for v in re.findall(r"^twikit_scrape_duration_seconds\{[^}]*\} (\S+)$", body, re.M)]
             ups = [float(v) for v in re.findall(r"^twikit_up\{[^}]*\} (\S+)$", body, re.M)]
@@ -183,7 +167,7 @@ def main():
         ready = sim.stdout.readline().decode()
         admin = json.loads(ready)["admin"]
         instances = list(json.loads(ready)["services"])
-        sim_rss, sim_threads = proc_status(sim.pid)
+        sim_rss, sim_threads = rss_threads(sim.pid)
         with open(f"{work}/ready.json", "w", encoding="utf-8") as f:
             f.write(ready)
         with open(f"{work}/instances.yaml", "w", encoding="utf-8") as f:
@@ -193,7 +177,7 @@ def main():
             http("PUT", f"http://127.0.0.1:{admin}/admin/services/{name}/fault",
                  {"mode": "latency", "latency_ms": args.latency_ms})
         results = [measure(args.build, size, f"{work}/instances.yaml", work, mapping, args.as_prometheus) for size in sizes]
-        sim_rss_after, sim_threads_after = proc_status(sim.pid)
+        sim_rss_after, sim_threads_after = rss_threads(sim.pid)
     finally:
         sim.terminate()
         sim.wait(timeout=30)
