@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
 
 #include "alertd/rules/go_format.h"
@@ -55,7 +56,10 @@ std::string humanize_duration(double v) {
       sign = "-";
       v = -v;
     }
-    const auto duration = static_cast<std::int64_t>(v);
+    // Go's int64(v) for a value past int64 gives what amd64's conversion gives, the minimum int64; a C++
+    // cast of such a value is undefined.
+    const std::int64_t duration = v < 9223372036854775808.0 ? static_cast<std::int64_t>(v)
+                                                            : std::numeric_limits<std::int64_t>::min();
     const std::int64_t seconds = duration % 60;
     const std::int64_t minutes = (duration / 60) % 60;
     const std::int64_t hours = (duration / 60 / 60) % 24;

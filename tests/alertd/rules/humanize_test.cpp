@@ -45,6 +45,12 @@ TEST_CASE("humanizeDuration prints days to seconds, or SI-prefixed seconds below
   CHECK(humanize_duration(12.345) == "12.35s");
 }
 
+TEST_CASE("humanizeDuration of a value past int64 prints what Prometheus prints on amd64, without undefined behaviour") {
+  CHECK(humanize_duration(1e19) == "-106751991167300d -15h -30m -8s");
+  CHECK(humanize_duration(-1e19) == "--106751991167300d -15h -30m -8s");
+  CHECK(humanize_duration(9.2e18) == "106481481481481d 11h 33m 20s");
+}
+
 TEST_CASE("humanizePercentage multiplies by 100 with four significant digits") {
   CHECK(humanize_percentage(0) == "0%");
   CHECK(humanize_percentage(0.1234567) == "12.35%");
