@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
@@ -32,7 +33,9 @@ template <class Stream>
 class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   Connection(Shared& shared, Stream stream, std::string peer)
-      : shared_(shared), stream_(std::move(stream)), executor_(stream_.get_executor()), peer_(std::move(peer)),
+      : shared_(shared), stream_(std::move(stream)), executor_(stream_.get_executor()),
+        loop_(static_cast<asio::io_context&>(asio::query(executor_, asio::execution::context)).get_executor()),
+        peer_(std::move(peer)),
         buffer_(shared.options.max_header_bytes + 8192) {
     ++shared_.counters.open;
   }
@@ -176,7 +179,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   void ask_acceptor(const WebSocketRoute& route_ref) {
     const WebSocketRoute* route = &route_ref;
     lowest().expires_never();
-    asio::post(*shared_.handlers, [self = this->shared_from_this(), route] {
+    asio::post(*shared_.handlers, [self = this->shared_from_this(), route]() mutable {
       WebSocketAcceptance acceptance;
       try {
         acceptance = route->acceptor(self->request_);
@@ -184,8 +187,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         logger("web")->error("websocket acceptor failed path={} err={}", logfmt_value(self->request_.path), logfmt_value(e.what()));
         acceptance = web_error(500, WebErrorFormat::plain);
       }
-      asio::post(self->executor_, [self, route, acceptance = std::move(acceptance)]() mutable {
-        self->on_acceptance(*route, std::move(acceptance));
+      hand_back(std::move(self), [route, acceptance = std::move(acceptance)](Connection& c) mutable {
+        c.on_acceptance(*route, std::move(acceptance));
       });
     });
   }
@@ -218,11 +221,24 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   void dispatch() {
     lowest().expires_never();
     parser_.reset();
-    asio::post(*shared_.handlers, [self = this->shared_from_this()] {
+    asio::post(*shared_.handlers, [self = this->shared_from_this()]() mutable {
       WebResponse res = self->shared_.router.handle(self->request_);
-      asio::post(self->executor_, [self, res = std::move(res)]() mutable {
-        self->respond(std::move(res), self->keep_alive_ && !self->stopping_);
+      hand_back(std::move(self), [res = std::move(res)](Connection& c) mutable {
+        c.respond(std::move(res), c.keep_alive_ && !c.stopping_);
       });
+    });
+  }
+
+  // From a handler thread: gives the handler thread's reference back to the event loop with what to do next on
+  // the strand. The handler thread keeps no reference (not even to the strand, which a post to the strand
+  // would copy), so a connection and its strand are only ever released on the event-loop threads, whose
+  // order the strand and the sockets define.
+  template <class Next>
+  static void hand_back(std::shared_ptr<Connection> self, Next next) {
+    const auto loop = self->loop_;
+    asio::post(loop, [self = std::move(self), next = std::move(next)]() mutable {
+      const auto strand = self->executor_;
+      asio::dispatch(strand, [self = std::move(self), next = std::move(next)]() mutable { next(*self); });
     });
   }
 
@@ -290,6 +306,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   Shared& shared_;
   Stream stream_;                         // moved into a session on upgrade
   const asio::any_io_executor executor_;  // the connection's strand, kept when stream_ is moved out
+  const asio::io_context::executor_type loop_;  // the event loop under the strand (see hand_back)
   std::string peer_;
   std::uint64_t id_ = 0;
   beast::flat_buffer buffer_;
