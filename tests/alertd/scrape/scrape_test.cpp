@@ -49,44 +49,49 @@ double value_at(const twikit::storage::SeriesStore& store, const std::string& na
 
 constexpr twikit::TimestampMs t0 = 1'700'000'000'000;
 
+/// One exposition server (serving nothing yet) and a scraper of it into a fresh store at fake time t0: what
+/// most cases below start from.
+struct OneTarget {
+  /// A target whose scrapes time out after `timeout_ms`.
+  explicit OneTarget(std::int64_t timeout_ms = 2000) : scraper(target_for(server.port(), timeout_ms), client, store, clock) {}
+
+  ExpositionServer server;            ///< The target.
+  twikit::CurlHttpClient client;      ///< Real HTTP over loopback.
+  twikit::storage::SeriesStore store; ///< Where the scrapes go.
+  twikit::FakeClock clock{t0};        ///< The scraper's clock.
+  TargetScraper scraper;              ///< Scrapes `server` into `store`.
+};
+
 }  // namespace
 
 TEST_CASE("a scraped text exposition is stored with job and instance labels and the report series") {
-  ExpositionServer server;
-  server.serve("# TYPE twikit_up gauge\ntwikit_up{service=\"a\"} 1\ntwikit_up{service=\"b\"} 0\n"
+  OneTarget f;
+  f.server.serve("# TYPE twikit_up gauge\ntwikit_up{service=\"a\"} 1\ntwikit_up{service=\"b\"} 0\n"
                "twikit_requests_total{service=\"a\",job=\"theirs\"} 42\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  const std::string instance = "127.0.0.1:" + std::to_string(server.port());
-  const auto up = at(store, "twikit_up", t0);
+  REQUIRE(f.scraper.scrape_once(t0));
+  const std::string instance = "127.0.0.1:" + std::to_string(f.server.port());
+  const auto up = at(f.store, "twikit_up", t0);
   REQUIRE(up.size() == 2);
   CHECK(up[0].first == twikit::Labels{{"__name__", "twikit_up"}, {"instance", instance}, {"job", "twikit"}, {"service", "a"}});
   CHECK(up[0].second == 1);
   CHECK(up[1].second == 0);
-  CHECK(at(store, "twikit_requests_total", t0)[0].first ==
+  CHECK(at(f.store, "twikit_requests_total", t0)[0].first ==
         twikit::Labels{{"__name__", "twikit_requests_total"}, {"exported_job", "theirs"}, {"instance", instance},
                        {"job", "twikit"}, {"service", "a"}});
-  CHECK(value_at(store, "up", t0) == 1);
-  CHECK(value_at(store, "scrape_samples_scraped", t0) == 3);
-  CHECK(value_at(store, "scrape_series_added", t0) == 3);
-  CHECK(value_at(store, "scrape_duration_seconds", t0) >= 0);
-  CHECK(scraper.health().health == "up");
+  CHECK(value_at(f.store, "up", t0) == 1);
+  CHECK(value_at(f.store, "scrape_samples_scraped", t0) == 3);
+  CHECK(value_at(f.store, "scrape_series_added", t0) == 3);
+  CHECK(value_at(f.store, "scrape_duration_seconds", t0) >= 0);
+  CHECK(f.scraper.health().health == "up");
 }
 
 TEST_CASE("the scrape request negotiates OpenMetrics and announces its timeout") {
-  ExpositionServer server;
-  server.serve("a 1\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port(), 2500), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  CHECK_THAT(server.last_accept(), Catch::StartsWith("application/openmetrics-text;version=1.0.0"));
-  CHECK_THAT(server.last_accept(), Catch::Contains("text/plain;version=0.0.4;q=0.5"));
-  CHECK(server.last_timeout_header() == "2.5");
+  OneTarget f(2500);
+  f.server.serve("a 1\n");
+  REQUIRE(f.scraper.scrape_once(t0));
+  CHECK_THAT(f.server.last_accept(), Catch::StartsWith("application/openmetrics-text;version=1.0.0"));
+  CHECK_THAT(f.server.last_accept(), Catch::Contains("text/plain;version=0.0.4;q=0.5"));
+  CHECK(f.server.last_timeout_header() == "2.5");
 }
 
 TEST_CASE("an OpenMetrics body is parsed as OpenMetrics: timestamps in seconds, _created dropped") {
@@ -103,109 +108,85 @@ TEST_CASE("an OpenMetrics body is parsed as OpenMetrics: timestamps in seconds, 
 }
 
 TEST_CASE("a series that disappears from the scrape gets a staleness marker") {
-  ExpositionServer server;
-  server.serve("a 1\nb 2\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  server.serve("a 1\n");
-  REQUIRE(scraper.scrape_once(t0 + 15'000));
-  CHECK(value_at(store, "a", t0 + 15'000) == 1);
-  CHECK(twikit::storage::is_stale_marker(value_at(store, "b", t0 + 15'000)));
-  CHECK(value_at(store, "scrape_series_added", t0 + 15'000) == 0);
+  OneTarget f;
+  f.server.serve("a 1\nb 2\n");
+  REQUIRE(f.scraper.scrape_once(t0));
+  f.server.serve("a 1\n");
+  REQUIRE(f.scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(f.store, "a", t0 + 15'000) == 1);
+  CHECK(twikit::storage::is_stale_marker(value_at(f.store, "b", t0 + 15'000)));
+  CHECK(value_at(f.store, "scrape_series_added", t0 + 15'000) == 0);
 }
 
 TEST_CASE("samples stay with their series after retention removes another series from the store") {
-  ExpositionServer server;
-  server.serve("a 1\nb 2\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  store.append(twikit::make_labels({{"__name__", "old"}}), t0 - 60'000, 9);  // created first, removed below
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  REQUIRE(store.drop_before(t0 - 1000) == 1);  // the store renumbers the remaining series
-  server.serve("a 10\nb 20\n");
-  REQUIRE(scraper.scrape_once(t0 + 15'000));
-  CHECK(value_at(store, "a", t0) == 1);
-  CHECK(value_at(store, "a", t0 + 15'000) == 10);
-  CHECK(value_at(store, "b", t0) == 2);
-  CHECK(value_at(store, "b", t0 + 15'000) == 20);
-  CHECK(value_at(store, "up", t0 + 15'000) == 1);
-  CHECK(at(store, "old", t0 + 15'000).empty());
+  OneTarget f;
+  f.server.serve("a 1\nb 2\n");
+  f.store.append(twikit::make_labels({{"__name__", "old"}}), t0 - 60'000, 9);  // created first, removed below
+  REQUIRE(f.scraper.scrape_once(t0));
+  REQUIRE(f.store.drop_before(t0 - 1000) == 1);  // the store renumbers the remaining series
+  f.server.serve("a 10\nb 20\n");
+  REQUIRE(f.scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(f.store, "a", t0) == 1);
+  CHECK(value_at(f.store, "a", t0 + 15'000) == 10);
+  CHECK(value_at(f.store, "b", t0) == 2);
+  CHECK(value_at(f.store, "b", t0 + 15'000) == 20);
+  CHECK(value_at(f.store, "up", t0 + 15'000) == 1);
+  CHECK(at(f.store, "old", t0 + 15'000).empty());
 }
 
 TEST_CASE("a malformed exposition fails the scrape: up 0, no partial samples, earlier series stale") {
-  ExpositionServer server;
-  server.serve("a 1\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  server.serve("a 2\nnew_series 5\nbroken{x=\"1\" 3\n");
-  CHECK_FALSE(scraper.scrape_once(t0 + 15'000));
-  CHECK(value_at(store, "up", t0 + 15'000) == 0);
-  CHECK(value_at(store, "scrape_samples_scraped", t0 + 15'000) == 0);
-  CHECK(twikit::storage::is_stale_marker(value_at(store, "a", t0 + 15'000)));
-  CHECK(at(store, "new_series", t0 + 15'000).empty());
-  CHECK(scraper.health().health == "down");
-  CHECK_THAT(scraper.health().last_error, Catch::Contains("line 3"));
-  CHECK_THAT(scraper.health().last_error, Catch::Contains("expected ',' or '}'"));
+  OneTarget f;
+  f.server.serve("a 1\n");
+  REQUIRE(f.scraper.scrape_once(t0));
+  f.server.serve("a 2\nnew_series 5\nbroken{x=\"1\" 3\n");
+  CHECK_FALSE(f.scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(f.store, "up", t0 + 15'000) == 0);
+  CHECK(value_at(f.store, "scrape_samples_scraped", t0 + 15'000) == 0);
+  CHECK(twikit::storage::is_stale_marker(value_at(f.store, "a", t0 + 15'000)));
+  CHECK(at(f.store, "new_series", t0 + 15'000).empty());
+  CHECK(f.scraper.health().health == "down");
+  CHECK_THAT(f.scraper.health().last_error, Catch::Contains("line 3"));
+  CHECK_THAT(f.scraper.health().last_error, Catch::Contains("expected ',' or '}'"));
 
-  server.serve("a 3\n");  // recovers on the next scrape
-  REQUIRE(scraper.scrape_once(t0 + 30'000));
-  CHECK(value_at(store, "a", t0 + 30'000) == 3);
-  CHECK(value_at(store, "up", t0 + 30'000) == 1);
+  f.server.serve("a 3\n");  // recovers on the next scrape
+  REQUIRE(f.scraper.scrape_once(t0 + 30'000));
+  CHECK(value_at(f.store, "a", t0 + 30'000) == 3);
+  CHECK(value_at(f.store, "up", t0 + 30'000) == 1);
 }
 
 TEST_CASE("a label value that is not UTF-8 fails the scrape at the boundary, as in Prometheus") {
-  ExpositionServer server;
-  server.serve("twikit_service_info{service=\"a\",version=\"1.0\"} 1\n");
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  REQUIRE(scraper.scrape_once(t0));
-  server.serve("twikit_service_info{service=\"a\",version=\"\xc3" "clair\"} 1\n");
-  CHECK_FALSE(scraper.scrape_once(t0 + 15'000));
-  CHECK(value_at(store, "up", t0 + 15'000) == 0);
-  CHECK(twikit::storage::is_stale_marker(value_at(store, "twikit_service_info", t0 + 15'000)));
-  CHECK(scraper.health().last_error == R"(malformed exposition: line 1: invalid UTF-8 label value: "\"\xc3clair\"")");
-  CHECK(scraper.health().failures_total == 1);
+  OneTarget f;
+  f.server.serve("twikit_service_info{service=\"a\",version=\"1.0\"} 1\n");
+  REQUIRE(f.scraper.scrape_once(t0));
+  f.server.serve("twikit_service_info{service=\"a\",version=\"\xc3" "clair\"} 1\n");
+  CHECK_FALSE(f.scraper.scrape_once(t0 + 15'000));
+  CHECK(value_at(f.store, "up", t0 + 15'000) == 0);
+  CHECK(twikit::storage::is_stale_marker(value_at(f.store, "twikit_service_info", t0 + 15'000)));
+  CHECK(f.scraper.health().last_error == R"(malformed exposition: line 1: invalid UTF-8 label value: "\"\xc3clair\"")");
+  CHECK(f.scraper.health().failures_total == 1);
 }
 
 TEST_CASE("an HTTP error status and a closed port are reported down") {
-  ExpositionServer server;
-  server.serve("a 1\n", "text/plain", 503);
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port()), client, store, clock);
-  CHECK_FALSE(scraper.scrape_once(t0));
-  CHECK(scraper.health().last_error == "server returned HTTP status 503");
+  OneTarget f;
+  f.server.serve("a 1\n", "text/plain", 503);
+  CHECK_FALSE(f.scraper.scrape_once(t0));
+  CHECK(f.scraper.health().last_error == "server returned HTTP status 503");
 
   const int closed_port = twikit::testing::free_port();  // nothing listens there
-  TargetScraper down(target_for(closed_port), client, store, clock);
+  TargetScraper down(target_for(closed_port), f.client, f.store, f.clock);
   CHECK_FALSE(down.scrape_once(t0));
-  CHECK(at(store, "up", t0).size() == 2);
+  CHECK(at(f.store, "up", t0).size() == 2);
 }
 
 TEST_CASE("a hung target is reported down within its timeout") {
-  ExpositionServer server;
-  server.serve("a 1\n");
-  server.set_delay_ms(3000);
-  twikit::CurlHttpClient client;
-  twikit::storage::SeriesStore store;
-  twikit::FakeClock clock(t0);
-  TargetScraper scraper(target_for(server.port(), 300), client, store, clock);
+  OneTarget f(300);
+  f.server.serve("a 1\n");
+  f.server.set_delay_ms(3000);
   const auto start = std::chrono::steady_clock::now();
-  CHECK_FALSE(scraper.scrape_once(t0));
+  CHECK_FALSE(f.scraper.scrape_once(t0));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
-  CHECK_THAT(scraper.health().last_error, Catch::StartsWith("timeout"));
-  server.set_delay_ms(0);
+  CHECK_THAT(f.scraper.health().last_error, Catch::StartsWith("timeout"));
+  f.server.set_delay_ms(0);
 }
 
 TEST_CASE("the scrape manager scrapes each target on its own loop and stales removed targets") {
