@@ -24,14 +24,13 @@ std::size_t hash_labels(const Labels& labels) {
 
 RenderedSamples render_samples(std::vector<MappedSample> samples) {
   RenderedSamples out;
-  // Per family: its samples and the hash of each one's labels, to find repeats without copying label sets.
-  // Repeats are rare and most families small: a family's hashes are scanned until it has kLinearScan
-  // samples, then indexed.
+  // Per family: its samples, and once it is large an index from a hash of each one's labels, to find repeats
+  // without copying label sets. Repeats are rare and most families small (one sample a target): until a
+  // family has kLinearScan samples a new one is compared with each.
   constexpr std::size_t kLinearScan = 32;
   struct Family {
     const MetricSpec* spec;
     MetricFamily samples;
-    std::vector<std::size_t> hashes;
     std::unordered_multimap<std::size_t, std::size_t> index;  // hash → sample, once the family is large
   };
   std::vector<Family> families;
@@ -40,18 +39,17 @@ RenderedSamples render_samples(std::vector<MappedSample> samples) {
   for (auto& s : samples) {
     if (families.empty() || families[current].spec != s.spec) {
       auto [it, inserted] = by_name.emplace(s.spec->name, families.size());
-      if (inserted) families.push_back({s.spec, MetricFamily{s.spec->name, {}, MetricType::untyped, {}}, {}, {}});
+      if (inserted) families.push_back({s.spec, MetricFamily{s.spec->name, {}, MetricType::untyped, {}}, {}});
       current = it->second;
     }
     Family& f = families[current];
     std::vector<MetricSample>& kept = f.samples.samples;
-    const std::size_t hash = hash_labels(s.labels);
     bool repeated = false;
-    if (f.index.empty()) {
-      for (std::size_t k = 0; k < f.hashes.size() && !repeated; ++k) {
-        repeated = f.hashes[k] == hash && kept[k].labels == s.labels;
-      }
+    std::size_t hash = 0;
+    if (kept.size() < kLinearScan) {
+      for (std::size_t k = 0; k < kept.size() && !repeated; ++k) repeated = kept[k].labels == s.labels;
     } else {
+      hash = hash_labels(s.labels);
       for (auto [at, end] = f.index.equal_range(hash); at != end && !repeated; ++at) {
         repeated = kept[at->second].labels == s.labels;
       }
@@ -60,12 +58,11 @@ RenderedSamples render_samples(std::vector<MappedSample> samples) {
       ++out.duplicates;
       continue;
     }
-    f.hashes.push_back(hash);
     kept.push_back(MetricSample{std::move(s.labels), s.value, {}, {}});
-    if (!f.index.empty()) {
+    if (kept.size() > kLinearScan) {
       f.index.emplace(hash, kept.size() - 1);
     } else if (kept.size() == kLinearScan) {
-      for (std::size_t k = 0; k < kept.size(); ++k) f.index.emplace(f.hashes[k], k);
+      for (std::size_t k = 0; k < kept.size(); ++k) f.index.emplace(hash_labels(kept[k].labels), k);
     }
   }
   std::string lines;
