@@ -83,6 +83,13 @@ TargetOutcome read_answer(HttpResponse& resp, const HttpRequest& request, const 
     MappingResult mapped = map_document(read.document, specs, target);
     out.report = read_service_report(read.document, mapped.errors);
     out.rendered = render_samples(std::move(mapped.samples));
+    if (out.rendered.text.size() > kMaxSnapshotText) {
+      // A snapshot addresses a target's lines with 32-bit offsets; only an absurd max_body_bytes gets here.
+      out = TargetOutcome{};
+      out.reason = "too_large";
+      out.error = "samples rendered larger than " + std::to_string(kMaxSnapshotText) + " bytes";
+      return out;
+    }
     add_distinct(out.mapping_errors, read.repairs);
     add_distinct(out.mapping_errors, mapped.errors);
   } catch (const std::exception& e) {

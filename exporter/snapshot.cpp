@@ -8,7 +8,7 @@
 namespace twikit::exporter {
 
 std::uint32_t Snapshot::add_text(std::string text) {
-  if (text.size() > std::numeric_limits<std::uint32_t>::max() ||
+  if (text.size() > kMaxSnapshotText ||
       texts_.size() >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("snapshot text too large");
   }

@@ -40,6 +40,9 @@ struct TargetStatus {
   std::vector<DependencyStatus> dependencies;
 };
 
+/// The largest text a snapshot keeps (TextRange's offsets are 32-bit).
+inline constexpr std::size_t kMaxSnapshotText = 0xffffffffu;
+
 /// Some rendered sample lines: bytes [begin, end) of the snapshot text numbered `text`.
 struct TextRange {
   std::uint32_t text = 0;
@@ -59,8 +62,8 @@ struct Snapshot {
   std::size_t series = 0;
   std::uint64_t duplicates_dropped = 0;
 
-  /// Keeps `text` (at most 4 GiB) for the sample lines of later add_family() calls; returns its number.
-  /// Call before the snapshot is shared.
+  /// Keeps `text` (at most kMaxSnapshotText bytes, else std::length_error) for the sample lines of later
+  /// add_family() calls; returns its number. Call before the snapshot is shared.
   std::uint32_t add_text(std::string text);
 
   /// Appends a family: `header` (name, help and type; its samples are ignored) and `lines`, ranges of texts
