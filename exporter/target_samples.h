@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/labels.h"
 #include "exporter/config.h"
 #include "exporter/json_mapper.h"
 
@@ -31,6 +33,10 @@ struct RenderedSamples {
   /// Samples dropped because their family already had their label set.
   std::uint64_t duplicates = 0;
 };
+
+/// Appends one sample line — `name{label="value",...} value` and a newline, labels in the order given (sorted,
+/// as Labels are) — exactly as write_family() writes a sample without suffix or timestamp in either format.
+void append_sample_line(std::string& out, std::string_view name, const Labels& labels, double value);
 
 /// Groups `samples` by family name in the order each name first comes, drops a sample whose family already
 /// holds its label set (the first stays), and renders each family's lines as both exposition formats write

@@ -1,8 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "common/exposition.h"
 #include "exporter/target_samples.h"
 
 using namespace twikit;
@@ -68,4 +70,24 @@ TEST_CASE("a target without samples renders nothing") {
   CHECK(r.text.empty());
   CHECK(r.families.empty());
   CHECK(r.series == 0);
+}
+
+TEST_CASE("a sample line is written exactly as write_family writes the sample, in both formats") {
+  const Labels labels = make_labels({{"service", "a\"b\\c\nd"}, {"id", "é"}, {"z", ""}});
+  for (const double value : {0.0, -0.0, 1.0, -2.5, 1e300, 1e-300, 123456789012345.0, 1e16, 0.1,
+                             std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity()}) {
+    std::string line;
+    append_sample_line(line, "t_x_total", labels, value);
+    for (const auto format : {ExpositionFormat::text, ExpositionFormat::openmetrics}) {
+      std::string family;
+      write_family(family, MetricFamily{"t_x_total", "", MetricType::counter, {MetricSample{labels, value, {}, {}}}},
+                   format);
+      INFO(family);
+      CHECK(family.substr(family.find('\n') + 1) == line);
+    }
+  }
+  std::string unlabelled;
+  append_sample_line(unlabelled, "t_y", {}, 3);
+  CHECK(unlabelled == "t_y 3\n");
 }
