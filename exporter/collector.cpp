@@ -1,8 +1,8 @@
 #include "exporter/collector.h"
 
-#include <malloc.h>
-
 #include <algorithm>
+#include <cstdint>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -14,6 +14,7 @@
 #include "exporter/document_reader.h"
 #include "exporter/json_mapper.h"
 #include "exporter/service_report.h"
+#include "exporter/target_samples.h"
 #include "exporter/work_pool.h"
 
 namespace twikit::exporter {
@@ -51,7 +52,7 @@ struct TargetOutcome {
   std::string reason;  // empty: up
   std::string error;
   std::vector<std::string> mapping_errors;
-  std::vector<MappedSample> samples;
+  RenderedSamples rendered;
   std::optional<ServiceReport> report;
 };
 
@@ -63,7 +64,7 @@ void add_distinct(std::vector<std::string>& into, std::vector<std::string>& more
   }
 }
 
-// Reads, checks and maps one answer. Pure apart from its arguments; never throws.
+// Reads, checks, maps and renders one answer. Pure apart from its arguments; never throws.
 TargetOutcome read_answer(HttpResponse& resp, const HttpRequest& request, const std::vector<const MetricSpec*>& specs,
                           const std::string& target) noexcept {
   TargetOutcome out;
@@ -81,7 +82,14 @@ TargetOutcome read_answer(HttpResponse& resp, const HttpRequest& request, const 
     // A wrong field costs its own metric; the target stays up with what could be read.
     MappingResult mapped = map_document(read.document, specs, target);
     out.report = read_service_report(read.document, mapped.errors);
-    out.samples = std::move(mapped.samples);
+    out.rendered = render_samples(std::move(mapped.samples));
+    if (out.rendered.text.size() > kMaxSnapshotText) {
+      // A snapshot addresses a target's lines with 32-bit offsets; only an absurd max_body_bytes gets here.
+      out = TargetOutcome{};
+      out.reason = "too_large";
+      out.error = "samples rendered larger than " + std::to_string(kMaxSnapshotText) + " bytes";
+      return out;
+    }
     add_distinct(out.mapping_errors, read.repairs);
     add_distinct(out.mapping_errors, mapped.errors);
   } catch (const std::exception& e) {
@@ -97,117 +105,25 @@ TargetOutcome read_answer(HttpResponse& resp, const HttpRequest& request, const 
   return out;
 }
 
-// Accumulates samples into families in a stable order, dropping repeated label sets. Repeats are found
-// through a hash of each sample's labels pointing back at the sample, not through a copy of the labels.
-class FamilyBuilder {
- public:
-  void add(const std::string& name, const std::string& help, MetricType type, Labels labels, double value) {
-    auto [it, inserted] = index_.emplace(name, families_.size());
-    if (inserted) {
-      families_.push_back(MetricFamily{name, help, type, {}});
-      seen_.emplace_back();
-    }
-    MetricFamily& f = families_[it->second];
-    auto& seen = seen_[it->second];
-    const std::size_t hash = hash_labels(labels);
-    for (auto [at, end] = seen.equal_range(hash); at != end; ++at) {
-      if (f.samples[at->second].labels == labels) {
-        ++duplicates_;
-        return;
-      }
-    }
-    seen.emplace(hash, f.samples.size());
-    f.samples.push_back(MetricSample{std::move(labels), value, {}, {}});
+// Appends one sample of the per-target families — `name{[reason="<reason>",]service="<target>"} <value>` —
+// exactly as write_family renders it (labels sorted by name).
+void append_target_sample(std::string& out, std::string_view name, const std::string* reason,
+                          const std::string& target, double value) {
+  out += name;
+  out += '{';
+  if (reason != nullptr) {
+    out += "reason=\"";
+    append_escaped_label_value(out, *reason);
+    out += "\",";
   }
-  // Moves the families out and frees the duplicate index, which rendering does not need.
-  std::vector<MetricFamily> take_families() {
-    seen_ = {};
-    index_ = {};
-    return std::move(families_);
-  }
-  std::uint64_t duplicates() const { return duplicates_; }
-
- private:
-  static std::size_t hash_labels(const Labels& labels) {
-    std::size_t h = labels.size();
-    for (const auto& [name, value] : labels) {
-      for (const std::string* s : {&name, &value}) {
-        h ^= std::hash<std::string>{}(*s) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-      }
-    }
-    return h;
-  }
-
-  std::vector<MetricFamily> families_;
-  std::vector<std::unordered_multimap<std::size_t, std::size_t>> seen_;  // per family: label hash → sample
-  std::unordered_map<std::string, std::size_t> index_;
-  std::uint64_t duplicates_ = 0;
-};
+  out += "service=\"";
+  append_escaped_label_value(out, target);
+  out += "\"} ";
+  append_double(out, value);
+  out += '\n';
+}
 
 }  // namespace
-
-void Snapshot::set_families(std::vector<MetricFamily> families) {
-  std::lock_guard lock(compact_mu_);
-  families_ = std::move(families);
-  compacted_ = false;
-}
-
-void Snapshot::compact() const {
-  std::lock_guard lock(compact_mu_);
-  if (compacted_) return;
-  compacted_ = true;
-  std::string text;
-  for (const auto& f : families_) {
-    text.clear();
-    write_family(text, f, ExpositionFormat::text);
-    // The header lines (HELP when there is help, TYPE) are rendered per format later; keep the samples.
-    std::size_t at = 0;
-    for (int lines = f.help.empty() ? 1 : 2; lines > 0; --lines) at = text.find('\n', at) + 1;
-    FamilyHead head{MetricFamily{f.name, f.help, f.type, {}}, sample_lines_.size(), 0};
-    sample_lines_.append(text, at);
-    head.end = sample_lines_.size();
-    heads_.push_back(std::move(head));
-  }
-  sample_lines_.shrink_to_fit();
-  families_ = {};
-  malloc_trim(0);  // the families' small blocks are free now: give their pages back, as after a collection
-}
-
-const GzipPrefix& Snapshot::gzip(ExpositionFormat format) const {
-  const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
-  std::call_once(gzip_once_[i], [&] {
-    compact();
-    // zlib's fastest level: the body is compressed on the first scrape's path. At 1,000 targets (2.2 MB of
-    // OpenMetrics) level 1 sends 185 KB where zlib's default sent 153 KB; zlib on a like 2.9 MB body here
-    // took 14 ms at level 1 and 38 ms at its default.
-    GzipPrefixWriter writer(1);
-    std::string header;
-    for (const auto& h : heads_) {
-      header.clear();
-      write_family(header, h.header, format);
-      writer.append(header);
-      writer.append(std::string_view(sample_lines_).substr(h.begin, h.end - h.begin));
-    }
-    gzip_[i] = writer.finish();
-  });
-  return gzip_[i];
-}
-
-const std::string& Snapshot::plain(ExpositionFormat format) const {
-  const int i = format == ExpositionFormat::openmetrics ? 1 : 0;
-  std::call_once(plain_once_[i], [&] {
-    compact();
-    std::string body;
-    body.reserve(sample_lines_.size() + heads_.size() * 200);
-    for (const auto& h : heads_) {
-      write_family(body, h.header, format);
-      body.append(sample_lines_, h.begin, h.end - h.begin);
-    }
-    body.shrink_to_fit();
-    plain_[i] = std::move(body);
-  });
-  return plain_[i];
-}
 
 Collector::Collector(std::shared_ptr<const ExporterConfig> config, HttpClient& http, const Clock& clock)
     : config_(std::move(config)), http_(http), clock_(clock) {
@@ -271,9 +187,29 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
   const TimestampMs now = clock_.now_ms();
   auto log = logger("collector");
 
-  FamilyBuilder service_metrics;
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->collected_at_ms = now;
+  // The mapped families in the order their first sample came, target by target, each with its targets'
+  // rendered lines in target order; the texts move into the snapshot as they are, never copied.
+  struct MappedFamily {
+    MetricFamily header;
+    std::vector<TextRange> lines;
+  };
+  std::vector<MappedFamily> mapped;
+  std::unordered_map<std::string_view, std::size_t> by_name;
+  // Targets of a service share their specs: most lookups are by the spec's address, not its name.
+  std::unordered_map<const MetricSpec*, std::size_t> by_spec;
+  auto family_of = [&](const MetricSpec& spec) {
+    if (auto it = by_spec.find(&spec); it != by_spec.end()) return it->second;
+    auto [it, inserted] = by_name.emplace(spec.name, mapped.size());
+    if (inserted) {
+      const MetricType type = spec.type == "counter" ? MetricType::counter : MetricType::gauge;
+      mapped.push_back({MetricFamily{spec.name, spec.help, type, {}}, {}});
+    }
+    by_spec.emplace(&spec, it->second);
+    return it->second;
+  };
+  std::uint64_t duplicates = 0;
   std::lock_guard lock(mu_);
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Target& target = targets[i];
@@ -285,10 +221,15 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     std::string& error = outcome.error;
     std::vector<std::string>& mapping_errors = outcome.mapping_errors;
     if (reason.empty()) {
-      for (auto& s : outcome.samples) {
-        service_metrics.add(s.spec->name, s.spec->help,
-                            s.spec->type == "counter" ? MetricType::counter : MetricType::gauge,
-                            std::move(s.labels), s.value);
+      RenderedSamples& rendered = outcome.rendered;
+      duplicates += rendered.duplicates;
+      snapshot->series += rendered.series;
+      if (!rendered.families.empty()) {
+        const std::uint32_t text = snapshot->add_text(std::move(rendered.text));
+        for (const FamilyLines& f : rendered.families) {
+          mapped[family_of(*f.spec)].lines.push_back(
+              {text, static_cast<std::uint32_t>(f.begin), static_cast<std::uint32_t>(f.end)});
+        }
       }
       if (outcome.report) {
         status.status = std::move(outcome.report->status);
@@ -317,42 +258,46 @@ std::shared_ptr<const Snapshot> Collector::collect(std::optional<std::chrono::mi
     }
     snapshot->targets.push_back(status);
   }
-  duplicates_dropped_total_ += service_metrics.duplicates();
+  duplicates_dropped_total_ += duplicates;
   snapshot->duplicates_dropped = duplicates_dropped_total_;
-  if (service_metrics.duplicates() > 0) {
-    log->warn("dropped duplicate series count={}", service_metrics.duplicates());
-  }
+  if (duplicates > 0) log->warn("dropped duplicate series count={}", duplicates);
 
-  // Per-target families first, then the mapped ones in configuration order.
-  std::vector<MetricFamily> families(4);
-  families[0] = {"twikit_up", "Whether the last collection from the service succeeded (1) or not (0).",
-                 MetricType::gauge, {}};
-  families[1] = {"twikit_scrape_duration_seconds", "How long the last collection from the service took.",
-                 MetricType::gauge, {}};
-  families[2] = {"twikit_scrape_errors_total", "Failed collections from the service, by reason.",
-                 MetricType::counter, {}};
-  families[3] = {"twikit_last_success_timestamp_seconds",
-                 "Unix time of the last successful collection from the service.", MetricType::gauge, {}};
+  // Per-target families first, then the mapped ones in the order their first sample came.
+  MetricFamily heads[4] = {
+      {"twikit_up", "Whether the last collection from the service succeeded (1) or not (0).", MetricType::gauge, {}},
+      {"twikit_scrape_duration_seconds", "How long the last collection from the service took.", MetricType::gauge, {}},
+      {"twikit_scrape_errors_total", "Failed collections from the service, by reason.", MetricType::counter, {}},
+      {"twikit_last_success_timestamp_seconds", "Unix time of the last successful collection from the service.",
+       MetricType::gauge, {}}};
+  std::string lines[4];
   for (const auto& st : snapshot->targets) {
-    const Labels svc{{"service", st.name}};
-    families[0].samples.push_back({svc, st.up ? 1.0 : 0.0, {}, {}});
-    families[1].samples.push_back({svc, st.scrape_duration_seconds, {}, {}});
+    append_target_sample(lines[0], heads[0].name, nullptr, st.name, st.up ? 1.0 : 0.0);
+    append_target_sample(lines[1], heads[1].name, nullptr, st.name, st.scrape_duration_seconds);
     for (const auto& [reason, count] : st.errors_by_reason) {
-      families[2].samples.push_back({make_labels({{"reason", reason}, {"service", st.name}}),
-                                     static_cast<double>(count), {}, {}});
+      append_target_sample(lines[2], heads[2].name, &reason, st.name, static_cast<double>(count));
     }
+    snapshot->series += 2 + st.errors_by_reason.size();
     if (st.last_success_ms) {
-      families[3].samples.push_back({svc, static_cast<double>(*st.last_success_ms) / 1000.0, {}, {}});
+      append_target_sample(lines[3], heads[3].name, nullptr, st.name,
+                           static_cast<double>(*st.last_success_ms) / 1000.0);
+      ++snapshot->series;
     }
   }
-  for (auto& f : service_metrics.take_families()) families.push_back(std::move(f));
+  std::string note;
   if (config_->collection.mode == CollectionMode::interval) {
-    const std::string note = " (Collected every " + format_duration_ms(config_->collection.interval_ms) +
-                             " in the background; see twikit_exporter_last_collection_timestamp_seconds.)";
-    for (auto& f : families) f.help += note;
+    note = " (Collected every " + format_duration_ms(config_->collection.interval_ms) +
+           " in the background; see twikit_exporter_last_collection_timestamp_seconds.)";
   }
-  for (const auto& f : families) snapshot->series += f.samples.size();
-  snapshot->set_families(std::move(families));
+  for (int f = 0; f < 4; ++f) {
+    const auto size = static_cast<std::uint32_t>(lines[f].size());
+    const std::uint32_t text = snapshot->add_text(std::move(lines[f]));
+    heads[f].help += note;
+    snapshot->add_family(std::move(heads[f]), {{text, 0, size}});
+  }
+  for (auto& f : mapped) {
+    f.header.help += note;
+    snapshot->add_family(std::move(f.header), f.lines);
+  }
   snapshot->duration_seconds = static_cast<double>(clock_.monotonic_ns() - started_ns) / 1e9;
   return snapshot;
 }

@@ -65,6 +65,8 @@ MetricSpec load_metric(const std::string& file, const YAML::Node& node, const st
     check_keys(file, ss, section + ".state_set", {"label", "states"});
     spec.state_label = required_string(file, ss, "label");
     if (!is_valid_label_name(spec.state_label)) fail_at(file, ss["label"], "invalid label name '" + spec.state_label + "'");
+    // Every series carries service="<target>", which keeps the targets' series apart.
+    if (spec.state_label == "service") fail_at(file, ss["label"], "label 'service' is set by the exporter");
     const YAML::Node states = ss["states"];
     if (!states || !states.IsSequence() || states.size() == 0) fail_at(file, ss, "state_set needs a non-empty 'states' list");
     for (const auto& s : states) spec.states.push_back(scalar_as<std::string>(file, s, "a state name"));

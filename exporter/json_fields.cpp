@@ -24,8 +24,12 @@ std::string element_path(const std::string& parent, std::size_t index) {
 const json* resolve_path(const json& root, std::string_view path, const std::string& shown, std::string& error) {
   if (path.empty()) return &root;
   const json* node = &root;
-  std::string at = shown;
   std::size_t start = 0;
+  // Where the walk stands, for a message only: `shown` and the keys of `path` before `start`.
+  auto at = [&] {
+    std::string where = start == 0 ? shown : child_path(shown, path.substr(0, start - 1));
+    return where.empty() ? std::string("document root") : where;
+  };
   for (;;) {
     const std::size_t dot = path.find('.', start);
     const std::string_view key = path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
@@ -40,7 +44,7 @@ const json* resolve_path(const json& root, std::string_view path, const std::str
       std::size_t index = 0;
       const auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
       if (ec != std::errc() || p != key.data() + key.size()) {
-        error = (at.empty() ? "document root" : at) + ": expected an object, got array";
+        error = at() + ": expected an object, got array";
         return nullptr;
       }
       if (index >= node->size()) {
@@ -49,10 +53,9 @@ const json* resolve_path(const json& root, std::string_view path, const std::str
       }
       node = &(*node)[index];
     } else {
-      error = (at.empty() ? "document root" : at) + ": expected an object, got " + node->type_name();
+      error = at() + ": expected an object, got " + node->type_name();
       return nullptr;
     }
-    at = child_path(at, key);
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }

@@ -12,23 +12,32 @@ namespace {
 using nlohmann::json;
 
 // A spec's value: strings through value_map when the spec has one, else any number read_number accepts,
-// scaled; nullopt with `why` set when it cannot be read.
-std::optional<double> to_number(const json& v, const MetricSpec& spec, const std::string& path, std::string& why) {
+// scaled; nullopt with `why` set when it cannot be read. `path()` gives the value's path for a message (built
+// only then: most values read).
+template <typename Path>
+std::optional<double> to_number(const json& v, const MetricSpec& spec, const Path& path, std::string& why) {
   if (!spec.value_map.empty()) {
     if (!v.is_string()) {
-      why = path + ": expected a string, got " + v.type_name();
+      why = path() + ": expected a string, got " + v.type_name();
       return std::nullopt;
     }
     const auto& s = v.get_ref<const std::string&>();
     if (auto it = spec.value_map.find(s); it != spec.value_map.end()) return it->second;
-    why = path + ": unknown value " + quoted_for_message(s);
+    why = path() + ": unknown value " + quoted_for_message(s);
     return std::nullopt;
   }
-  auto number = read_number(v, path, why);
+  std::optional<double> number;
+  if (v.is_boolean()) {
+    number = v.get<bool>() ? 1.0 : 0.0;
+  } else if (v.is_number() && std::isfinite(v.get<double>())) {
+    number = v.get<double>();
+  } else {
+    number = read_number(v, path(), why);  // a string, or not a number: read_number's words
+  }
   if (!number) return std::nullopt;
   const double scaled = *number * spec.scale;
   if (!std::isfinite(scaled)) {
-    why = path + ": number out of range";
+    why = path() + ": number out of range";
     return std::nullopt;
   }
   return scaled;
@@ -42,6 +51,10 @@ bool emit(const json& root, const json& scope, const std::string& shown, const M
   for (const auto& [name, path] : spec.labels) {
     const json* v = resolve_path(scope, path, shown, why);
     if (!v) return false;
+    if (v->is_string()) {
+      labels.emplace_back(name, v->get_ref<const std::string&>());
+      continue;
+    }
     auto text = read_label_value(*v, child_path(shown, path), why);
     if (!text) return false;
     labels.emplace_back(name, std::move(*text));
@@ -50,20 +63,21 @@ bool emit(const json& root, const json& scope, const std::string& shown, const M
     out.samples.push_back({&spec, make_labels(std::move(labels)), *spec.constant});
     return true;
   }
-  const std::string& base = spec.each ? shown : std::string();
+  static const std::string kRoot;
+  const std::string& base = spec.each ? shown : kRoot;
   const json* v = resolve_path(spec.each ? scope : root, value_path, base, why);
   if (!v) return false;
-  const std::string path = value_path.empty() ? base : child_path(base, value_path);
+  auto path = [&] { return value_path.empty() ? base : child_path(base, value_path); };
   if (!spec.states.empty()) {
     if (!v->is_string()) {
-      why = path + ": expected a string, got " + v->type_name();
+      why = path() + ": expected a string, got " + v->type_name();
       return false;
     }
     const auto& current = v->get_ref<const std::string&>();
     bool known = false;
     for (const auto& state : spec.states) known = known || state == current;
     if (!known) {
-      why = path + ": unknown state " + quoted_for_message(current);
+      why = path() + ": unknown state " + quoted_for_message(current);
       return false;
     }
     for (const auto& state : spec.states) {

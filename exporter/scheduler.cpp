@@ -9,8 +9,12 @@ Scheduler::Scheduler(std::shared_ptr<Collector> collector) : collector_(std::mov
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
-  if (collector_->config().collection.mode != CollectionMode::interval || thread_.joinable()) return;
-  thread_ = std::thread([this] { loop(); });
+  if (thread_.joinable()) return;
+  if (collector_->config().collection.mode == CollectionMode::interval) {
+    thread_ = std::thread([this] { loop(); });
+  } else {
+    thread_ = std::thread([this] { trim_loop(); });
+  }
 }
 
 void Scheduler::stop() {
@@ -36,6 +40,20 @@ void Scheduler::loop() {
     ++generation_;
     cv_.notify_all();
     if (cv_.wait_until(lock, started + interval, [this] { return stopping_; })) return;
+  }
+}
+
+void Scheduler::trim_loop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return generation_ > trimmed_generation_ || stopping_; });
+    if (stopping_) return;
+    trimmed_generation_ = generation_;
+    lock.unlock();
+    // The collection's parsed documents and the previous snapshot are gone; their pages, spread over the
+    // mapping workers' heaps, go back while the scrape that asked for the collection is being answered.
+    malloc_trim(0);
+    lock.lock();
   }
 }
 

@@ -22,9 +22,10 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  /// In interval mode, starts the background loop (the first collection runs at once).
+  /// In interval mode, starts the background loop (the first collection runs at once); in on-scrape mode,
+  /// the thread that gives the heap's free pages back after each collection, off the scrape's path.
   void start();
-  /// Stops the background loop and waits for it.
+  /// Stops the background thread and waits for it.
   void stop();
 
   /// The snapshot to serve now. Interval mode: the latest one (waiting for the first, at most
@@ -39,6 +40,7 @@ class Scheduler {
 
  private:
   void loop();
+  void trim_loop();
 
   std::shared_ptr<Collector> collector_;
   mutable std::mutex mu_;
@@ -47,6 +49,7 @@ class Scheduler {
   bool in_flight_ = false;                  // guarded by mu_ (on-scrape mode)
   std::uint64_t generation_ = 0;            // guarded by mu_: bumps when a collection completes
   bool stopping_ = false;                   // guarded by mu_
+  std::uint64_t trimmed_generation_ = 0;    // guarded by mu_ (on-scrape mode): the heap was trimmed after it
   std::thread thread_;
 };
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "common/clock.h"
 #include "support/loopback_server.h"
 #include "exporter/collector.h"
 #include "exporter/health.h"
@@ -432,4 +433,182 @@ TEST_CASE("a timeout and a refused connection are said with the limit and the ad
   auto snap = c.collect();
   CHECK(component(snap, "bad")["last_error"] == "no complete response within 300ms");
   CHECK(component(snap, "good")["last_error"] == "could not connect to " + dead);
+}
+
+namespace {
+
+// `body` with the value of every twikit_scrape_duration_seconds sample replaced by "D": the one value of a
+// collection that the wall clock of the HTTP transfer decides.
+std::string without_durations(const std::string& body) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    std::size_t end = body.find('\n', at);
+    end = end == std::string::npos ? body.size() : end + 1;
+    std::string line = body.substr(at, end - at);
+    if (line.rfind("twikit_scrape_duration_seconds{", 0) == 0) line = line.substr(0, line.rfind(' ') + 1) + "D\n";
+    out += line;
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a collection's bodies are exactly the families in first-seen order, targets in config order, repeats dropped") {
+  FakeService a;
+  a.set_body(R"({"status":"degraded","version":"1.2\"x\\y","metrics":{"n":5,
+    "list":[{"id":"a","v":1},{"id":"b","v":2.5},{"id":"a","v":3}],"risk":"high"}})");
+  FakeService b;
+  b.status = 500;
+  FakeService c;
+  c.set_body(R"({"status":"healthy","version":"2.0","metrics":{"n":1e300,"list":[{"id":"line\nbreak","v":-0.0}],"risk":"low"}})");
+  const std::string config_text = R"(collection: {mode: interval, interval: 15s, max_body_bytes: 100000}
+targets:
+  - {name: a, url: ")" + a.url() + R"(", service: first, timeout: 2s}
+  - {name: b, url: ")" + b.url() + R"(", service: first, timeout: 2s}
+  - {name: c, url: ")" + c.url() + R"(", service: second, timeout: 2s}
+common_metrics:
+  - {name: t_healthy, type: gauge, path: status, value_map: {healthy: 1, degraded: 0.5}, help: "Health \"quoted\" \\ back."}
+  - {name: t_info, type: gauge, value: 1, labels: {version: version}}
+services:
+  first:
+    - {name: t_list_total, type: counter, path: metrics.list, each: v, labels: {id: id}, help: "Listed."}
+    - {name: t_n, type: gauge, path: metrics.n, help: "N."}
+  second:
+    - {name: t_risk, type: gauge, path: metrics.risk, state_set: {label: level, states: [low, high]}, help: "Risk."}
+    - {name: t_list_total, type: counter, path: metrics.list, each: v, labels: {id: id}, help: "Listed again."}
+)";
+  auto config = std::make_shared<ExporterConfig>(load_config_string(config_text, "golden.yaml"));
+  CurlHttpClient http;
+  FakeClock clock(1'700'000'000'123);
+  Collector collector(config, http, clock);
+  collector.collect();
+  clock.advance_ms(15'000);
+  const auto snap = collector.collect();
+
+  // Main's output before the targets were rendered apart (the OpenMetrics body differs only in the family
+  // lines of counters).
+  const std::string text = R"golden(# HELP twikit_up Whether the last collection from the service succeeded (1) or not (0). (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_up gauge
+twikit_up{service="a"} 1
+twikit_up{service="b"} 0
+twikit_up{service="c"} 1
+# HELP twikit_scrape_duration_seconds How long the last collection from the service took. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_scrape_duration_seconds gauge
+twikit_scrape_duration_seconds{service="a"} D
+twikit_scrape_duration_seconds{service="b"} D
+twikit_scrape_duration_seconds{service="c"} D
+# HELP twikit_scrape_errors_total Failed collections from the service, by reason. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_scrape_errors_total counter
+twikit_scrape_errors_total{reason="connect",service="a"} 0
+twikit_scrape_errors_total{reason="http_status",service="a"} 0
+twikit_scrape_errors_total{reason="invalid_json",service="a"} 0
+twikit_scrape_errors_total{reason="mapping",service="a"} 0
+twikit_scrape_errors_total{reason="other",service="a"} 0
+twikit_scrape_errors_total{reason="timeout",service="a"} 0
+twikit_scrape_errors_total{reason="too_large",service="a"} 0
+twikit_scrape_errors_total{reason="connect",service="b"} 0
+twikit_scrape_errors_total{reason="http_status",service="b"} 2
+twikit_scrape_errors_total{reason="invalid_json",service="b"} 0
+twikit_scrape_errors_total{reason="mapping",service="b"} 0
+twikit_scrape_errors_total{reason="other",service="b"} 0
+twikit_scrape_errors_total{reason="timeout",service="b"} 0
+twikit_scrape_errors_total{reason="too_large",service="b"} 0
+twikit_scrape_errors_total{reason="connect",service="c"} 0
+twikit_scrape_errors_total{reason="http_status",service="c"} 0
+twikit_scrape_errors_total{reason="invalid_json",service="c"} 0
+twikit_scrape_errors_total{reason="mapping",service="c"} 0
+twikit_scrape_errors_total{reason="other",service="c"} 0
+twikit_scrape_errors_total{reason="timeout",service="c"} 0
+twikit_scrape_errors_total{reason="too_large",service="c"} 0
+# HELP twikit_last_success_timestamp_seconds Unix time of the last successful collection from the service. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_last_success_timestamp_seconds gauge
+twikit_last_success_timestamp_seconds{service="a"} 1700000015.123
+twikit_last_success_timestamp_seconds{service="c"} 1700000015.123
+# HELP t_healthy Health "quoted" \\ back. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_healthy gauge
+t_healthy{service="a"} 0.5
+t_healthy{service="c"} 1
+# HELP t_info  (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_info gauge
+t_info{service="a",version="1.2\"x\\y"} 1
+t_info{service="c",version="2.0"} 1
+# HELP t_list_total Listed. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_list_total counter
+t_list_total{id="a",service="a"} 1
+t_list_total{id="b",service="a"} 2.5
+t_list_total{id="line\nbreak",service="c"} 0
+# HELP t_n N. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_n gauge
+t_n{service="a"} 5
+# HELP t_risk Risk. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_risk gauge
+t_risk{level="low",service="c"} 1
+t_risk{level="high",service="c"} 0
+)golden";
+  const std::string openmetrics = R"golden(# HELP twikit_up Whether the last collection from the service succeeded (1) or not (0). (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_up gauge
+twikit_up{service="a"} 1
+twikit_up{service="b"} 0
+twikit_up{service="c"} 1
+# HELP twikit_scrape_duration_seconds How long the last collection from the service took. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_scrape_duration_seconds gauge
+twikit_scrape_duration_seconds{service="a"} D
+twikit_scrape_duration_seconds{service="b"} D
+twikit_scrape_duration_seconds{service="c"} D
+# HELP twikit_scrape_errors Failed collections from the service, by reason. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_scrape_errors counter
+twikit_scrape_errors_total{reason="connect",service="a"} 0
+twikit_scrape_errors_total{reason="http_status",service="a"} 0
+twikit_scrape_errors_total{reason="invalid_json",service="a"} 0
+twikit_scrape_errors_total{reason="mapping",service="a"} 0
+twikit_scrape_errors_total{reason="other",service="a"} 0
+twikit_scrape_errors_total{reason="timeout",service="a"} 0
+twikit_scrape_errors_total{reason="too_large",service="a"} 0
+twikit_scrape_errors_total{reason="connect",service="b"} 0
+twikit_scrape_errors_total{reason="http_status",service="b"} 2
+twikit_scrape_errors_total{reason="invalid_json",service="b"} 0
+twikit_scrape_errors_total{reason="mapping",service="b"} 0
+twikit_scrape_errors_total{reason="other",service="b"} 0
+twikit_scrape_errors_total{reason="timeout",service="b"} 0
+twikit_scrape_errors_total{reason="too_large",service="b"} 0
+twikit_scrape_errors_total{reason="connect",service="c"} 0
+twikit_scrape_errors_total{reason="http_status",service="c"} 0
+twikit_scrape_errors_total{reason="invalid_json",service="c"} 0
+twikit_scrape_errors_total{reason="mapping",service="c"} 0
+twikit_scrape_errors_total{reason="other",service="c"} 0
+twikit_scrape_errors_total{reason="timeout",service="c"} 0
+twikit_scrape_errors_total{reason="too_large",service="c"} 0
+# HELP twikit_last_success_timestamp_seconds Unix time of the last successful collection from the service. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE twikit_last_success_timestamp_seconds gauge
+twikit_last_success_timestamp_seconds{service="a"} 1700000015.123
+twikit_last_success_timestamp_seconds{service="c"} 1700000015.123
+# HELP t_healthy Health \"quoted\" \\ back. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_healthy gauge
+t_healthy{service="a"} 0.5
+t_healthy{service="c"} 1
+# HELP t_info  (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_info gauge
+t_info{service="a",version="1.2\"x\\y"} 1
+t_info{service="c",version="2.0"} 1
+# HELP t_list Listed. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_list counter
+t_list_total{id="a",service="a"} 1
+t_list_total{id="b",service="a"} 2.5
+t_list_total{id="line\nbreak",service="c"} 0
+# HELP t_n N. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_n gauge
+t_n{service="a"} 5
+# HELP t_risk Risk. (Collected every 15s in the background; see twikit_exporter_last_collection_timestamp_seconds.)
+# TYPE t_risk gauge
+t_risk{level="low",service="c"} 1
+t_risk{level="high",service="c"} 0
+)golden";
+  CHECK(without_durations(snap->plain(ExpositionFormat::text)) == text);
+  CHECK(without_durations(snap->plain(ExpositionFormat::openmetrics)) == openmetrics);
+  CHECK(inflate_prefix(snap->gzip(ExpositionFormat::text)) == snap->plain(ExpositionFormat::text));
+  CHECK(inflate_prefix(snap->gzip(ExpositionFormat::openmetrics)) == snap->plain(ExpositionFormat::openmetrics));
+  CHECK(snap->series == 39);
+  CHECK(snap->duplicates_dropped == 2);
 }

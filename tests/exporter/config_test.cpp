@@ -75,6 +75,11 @@ TEST_CASE("an unknown field is reported with the section it is in and the fields
   CHECK(error_of("targets: [\n") .rfind("exporter.yml:2:", 0) == 0);
 }
 
+TEST_CASE("a state set cannot label its states 'service', which names the target") {
+  CHECK(error_of("common_metrics:\n  - {name: r, path: x, state_set: {label: service, states: [a]}}\n") ==
+        "exporter.yml:2:43: label 'service' is set by the exporter");
+}
+
 TEST_CASE("duplicate target names are rejected") {
   CHECK(error_of("services: {a: []}\ntargets:\n  - {name: a, url: 'http://x/'}\n  - {name: a, url: 'http://y/'}\n") ==
         "exporter.yml:4:12: duplicate target name 'a'");
