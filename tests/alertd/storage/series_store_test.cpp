@@ -171,3 +171,20 @@ TEST_CASE("visit meets the series select returns, with their newest sample and t
   CHECK(seen["b"].size() == 3);
   CHECK(is_stale_marker(seen["b"].back().v));
 }
+
+TEST_CASE("a series keeps every sample while its chunks grow and fill", "[storage]") {
+  // Chunks start small and double up to 120 samples: 300 samples cross every size and three chunks.
+  SeriesStore store;
+  for (int i = 0; i < 300; ++i) store.append(lbl({{"__name__", "up"}}), 1000 + i * 15'000, i * 0.5);
+  store.append(lbl({{"__name__", "up"}}), 1000 + 299 * 15'000, -1);  // the last sample replaced
+  const auto res = store.select(eq_name("up"), 0, 10'000'000);
+  REQUIRE(res.size() == 1);
+  REQUIRE(res[0].samples.size() == 300);
+  for (int i = 0; i < 299; ++i) {
+    CHECK(res[0].samples[i].t == 1000 + i * 15'000);
+    CHECK(res[0].samples[i].v == i * 0.5);
+  }
+  CHECK(res[0].samples.back().v == -1);
+  CHECK(store.num_samples() == 300);
+  CHECK(store.select_latest(eq_name("up"), 0, 1000 + 7 * 15'000)[0].samples[0].v == 3.5);
+}
