@@ -210,6 +210,12 @@ SeriesRef SeriesStore::get_or_create(const Labels& labels) {
   return get_or_create_locked(labels);
 }
 
+std::shared_ptr<const Labels> SeriesStore::labels(SeriesRef ref) const {
+  std::shared_lock lock(mu_);
+  if (ref >= series_.size() || !series_[ref]) return nullptr;
+  return series_[ref]->labels;
+}
+
 void SeriesStore::append_locked(Series& s, TimestampMs t, double v) {
   if (!s.chunks.empty()) {
     Chunk& last = *s.chunks.back();

@@ -90,6 +90,9 @@ class SeriesStore final : public Queryable {
   void append(const Labels& labels, TimestampMs t, double v);
   /// Returns the handle of series `labels`, creating the series (without samples) when new.
   SeriesRef get_or_create(const Labels& labels);
+  /// The label set of series `ref` as the store holds it (shared, never mutated), so that a holder of the
+  /// handle need not keep a copy; null for a handle that names no series.
+  std::shared_ptr<const Labels> labels(SeriesRef ref) const;
   /// Appends one sample to a series obtained from get_or_create(); same ordering rules as append().
   /// A handle becomes invalid after drop_before() or clear().
   void append(SeriesRef ref, TimestampMs t, double v);
