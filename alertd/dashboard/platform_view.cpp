@@ -11,34 +11,33 @@
 namespace twikit::dashboard {
 namespace {
 
-using ByService = std::map<std::string, std::vector<LatestValue>>;
+using ByService = std::map<std::string, ServiceLatest>;
+using ByDependency = std::map<std::string, std::map<std::string, LatestValue>>;
 
 std::optional<double> newest(const ByService& m, const std::string& service) {
   const auto it = m.find(service);
-  if (it == m.end() || it->second.empty()) return std::nullopt;
-  return it->second.front().value;  // newest first
+  if (it == m.end()) return std::nullopt;
+  return it->second.newest.value;
 }
 
 // A consecutive-failure count reaches back at most this far (the in-memory window is usually shorter).
 constexpr std::int64_t kFailureLookbackMs = 24 * 3600 * 1000LL;
 
-std::vector<DependencyView> read_dependencies(const ByService& up, const ByService& latency,
+std::vector<DependencyView> read_dependencies(const ByDependency& up, const ByDependency& latency,
                                               const std::string& service) {
   std::map<std::string, DependencyView> by_name;
   if (const auto it = up.find(service); it != up.end()) {
-    for (const auto& v : it->second) {  // newest first: the first seen per dependency wins
-      const std::string& name = label_value(*v.labels, "dependency");
+    for (const auto& [name, v] : it->second) {  // the newest series per dependency
       auto& d = by_name[name];
       d.name = name;
-      if (!d.up) d.up = v.value != 0;
+      d.up = v.value != 0;
     }
   }
   if (const auto it = latency.find(service); it != latency.end()) {
-    for (const auto& v : it->second) {
-      const std::string& name = label_value(*v.labels, "dependency");
+    for (const auto& [name, v] : it->second) {
       auto& d = by_name[name];
       d.name = name;
-      if (!d.latency_ms) d.latency_ms = present(v.value, 1000);
+      d.latency_ms = present(v.value, 1000);
     }
   }
   std::vector<DependencyView> out;
@@ -49,20 +48,15 @@ std::vector<DependencyView> read_dependencies(const ByService& up, const ByServi
 std::optional<KpiReading> read_kpi(const SnapshotInputs& in, const config::KpiDefinition& row, const ByService& values,
                                    const std::string& service) {
   const auto it = values.find(service);
-  if (it == values.end() || it->second.empty()) return std::nullopt;
+  if (it == values.end()) return std::nullopt;
   KpiReading r;
   r.definition = &row;
   if (row.kind == config::KpiKind::state_set) {
     // The newest series holding 1 names the current state.
-    for (const auto& v : it->second) {
-      if (v.value == 1) {
-        r.state = label_value(*v.labels, row.state_label);
-        break;
-      }
-    }
+    if (it->second.newest_one) r.state = label_value(*it->second.newest_one->labels, row.state_label);
     return r;
   }
-  r.value = present(it->second.front().value, row.scale);
+  r.value = present(it->second.newest.value, row.scale);
   if (row.kind == config::KpiKind::counter) {
     const auto inc = service_increase(*in.store, row.metric, service, in.now, kRateWindowMs);
     if (inc && inc->span_seconds > 0) r.rate_per_second = present(inc->increase / inc->span_seconds, row.scale);
@@ -90,15 +84,16 @@ PlatformView read_platform(const SnapshotInputs& in, const config::KpiTable& tab
   view.alerts = in.alerts;
   const storage::Queryable& store = *in.store;
 
-  const ByService up = latest_by_service(store, "twikit_up", in.now);
-  const ByService healthy = latest_by_service(store, "twikit_service_healthy", in.now);
-  const ByService response = latest_by_service(store, "twikit_response_time_seconds", in.now);
-  const ByService last_success = latest_by_service(store, "twikit_last_success_timestamp_seconds", in.now);
-  const ByService dep_up = latest_by_service(store, "twikit_dependency_up", in.now);
-  const ByService dep_latency = latest_by_service(store, "twikit_dependency_latency_seconds", in.now);
+  const ByService up = newest_by_service(store, "twikit_up", in.now);
+  const ByService healthy = newest_by_service(store, "twikit_service_healthy", in.now);
+  const ByService response = newest_by_service(store, "twikit_response_time_seconds", in.now);
+  const ByService last_success = newest_by_service(store, "twikit_last_success_timestamp_seconds", in.now);
+  const ByDependency dep_up = newest_by_service_and(store, "twikit_dependency_up", "dependency", in.now);
+  const ByDependency dep_latency =
+      newest_by_service_and(store, "twikit_dependency_latency_seconds", "dependency", in.now);
   std::vector<ByService> kpi_values;
   kpi_values.reserve(table.rows().size());
-  for (const auto& row : table.rows()) kpi_values.push_back(latest_by_service(store, row.metric, in.now));
+  for (const auto& row : table.rows()) kpi_values.push_back(newest_by_service(store, row.metric, in.now));
 
   std::set<std::string> names;
   for (const ByService* m : {&up, &healthy, &response}) {

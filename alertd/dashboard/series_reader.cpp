@@ -7,30 +7,35 @@ namespace {
 
 using storage::LabelMatcher;
 using storage::MatchType;
-using storage::SeriesSamples;
 
-// The series whose newest non-marker sample is newest (ties: the smaller label set), or nullptr.
-const SeriesSamples* newest_series(const std::vector<SeriesSamples>& all) {
-  const SeriesSamples* best = nullptr;
-  TimestampMs best_t = 0;
-  for (const auto& s : all) {
-    TimestampMs t = 0;
-    bool found = false;
-    for (auto it = s.samples.rbegin(); it != s.samples.rend(); ++it) {
-      if (!storage::is_stale_marker(it->v)) {
-        t = it->t;
-        found = true;
-        break;
-      }
-    }
-    if (!found) continue;
-    if (best == nullptr || t > best_t || (t == best_t && *s.labels < *best->labels)) {
-      best = &s;
-      best_t = t;
-    }
-  }
-  return best;
+using storage::Sample;
+using storage::SeriesCursor;
+
+// Whether a value at `t` with `labels` comes before `other` in latest_by_service()'s order.
+bool before(TimestampMs t, const Labels& labels, const LatestValue& other) {
+  return t != other.t ? t > other.t : labels < *other.labels;
 }
+
+// Groups by the `service` label without a map lookup per series: a metric's series mostly come grouped.
+template <typename V>
+class ServiceGroups {
+ public:
+  explicit ServiceGroups(std::map<std::string, V>& out) : out_(out) {}
+  // The entry of `service`, created empty when new; `created` says whether it was.
+  V& at(const std::string& service, bool& created) {
+    created = false;
+    if (last_ == out_.end() || last_->first != service) {
+      auto [it, inserted] = out_.try_emplace(service);
+      last_ = it;
+      created = inserted;
+    }
+    return last_->second;
+  }
+
+ private:
+  std::map<std::string, V>& out_;
+  typename std::map<std::string, V>::iterator last_ = out_.end();
+};
 
 }  // namespace
 
@@ -45,12 +50,13 @@ std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage:
   // leave out series without one and to group the rest. The label sets are shared with the store.
   const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
   std::map<std::string, std::vector<LatestValue>> out;
-  for (auto& s : store.select_latest(matchers, now - lookback_ms + 1, now)) {
-    if (s.samples.empty() || storage::is_stale_marker(s.samples.back().v)) continue;
-    const std::string& service = label_value(*s.labels, "service");
-    if (service.empty()) continue;
-    out[service].push_back({std::move(s.labels), s.samples.back().t, s.samples.back().v});
-  }
+  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
+    const Sample latest = c.latest();
+    if (storage::is_stale_marker(latest.v)) return;
+    const std::string& service = label_value(*c.labels(), "service");
+    if (service.empty()) return;
+    out[service].push_back({c.labels(), latest.t, latest.v});
+  });
   for (auto& [service, values] : out) {
     std::sort(values.begin(), values.end(), [](const LatestValue& a, const LatestValue& b) {
       return a.t != b.t ? a.t > b.t : *a.labels < *b.labels;
@@ -59,15 +65,78 @@ std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage:
   return out;
 }
 
+std::map<std::string, ServiceLatest> newest_by_service(const storage::Queryable& store, const std::string& metric,
+                                                       TimestampMs now, std::int64_t lookback_ms) {
+  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
+  std::map<std::string, ServiceLatest> out;
+  ServiceGroups<ServiceLatest> groups(out);
+  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
+    const Sample latest = c.latest();
+    if (storage::is_stale_marker(latest.v)) return;
+    const Labels& labels = *c.labels();
+    const std::string& service = label_value(labels, "service");
+    if (service.empty()) return;
+    bool created = false;
+    ServiceLatest& e = groups.at(service, created);
+    if (created || before(latest.t, labels, e.newest)) e.newest = {c.labels(), latest.t, latest.v};
+    if (latest.v == 1 && (!e.newest_one || before(latest.t, labels, *e.newest_one))) {
+      e.newest_one = LatestValue{c.labels(), latest.t, latest.v};
+    }
+  });
+  return out;
+}
+
+std::map<std::string, std::map<std::string, LatestValue>> newest_by_service_and(
+    const storage::Queryable& store, const std::string& metric, const std::string& key, TimestampMs now,
+    std::int64_t lookback_ms) {
+  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
+  std::map<std::string, std::map<std::string, LatestValue>> out;
+  ServiceGroups<std::map<std::string, LatestValue>> groups(out);
+  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
+    const Sample latest = c.latest();
+    if (storage::is_stale_marker(latest.v)) return;
+    const Labels& labels = *c.labels();
+    const std::string& service = label_value(labels, "service");
+    if (service.empty()) return;
+    bool created = false;
+    auto [it, inserted] = groups.at(service, created).try_emplace(label_value(labels, key));
+    if (inserted || before(latest.t, labels, it->second)) it->second = {c.labels(), latest.t, latest.v};
+  });
+  return out;
+}
+
+bool newest_series_samples(const storage::Queryable& store, const std::vector<LabelMatcher>& matchers,
+                           TimestampMs mint, TimestampMs maxt, std::vector<Sample>& out) {
+  std::optional<LatestValue> best;
+  std::vector<Sample> scratch;
+  store.visit(matchers, mint, maxt, [&](const SeriesCursor& c) {
+    const Sample latest = c.latest();
+    if (best && latest.t < best->t) return;  // its newest non-marker sample is older still
+    TimestampMs t = latest.t;
+    const bool marker = storage::is_stale_marker(latest.v);
+    if (marker) {
+      c.samples(scratch);
+      const auto it = std::find_if(scratch.rbegin(), scratch.rend(),
+                                   [](const Sample& s) { return !storage::is_stale_marker(s.v); });
+      if (it == scratch.rend()) return;
+      t = it->t;
+    }
+    if (best && !before(t, *c.labels(), *best)) return;
+    best = LatestValue{c.labels(), t, 0};
+    if (marker) out.swap(scratch);
+    else c.samples(out);
+  });
+  return best.has_value();
+}
+
 std::optional<double> latest_value(const storage::Queryable& store, const std::string& metric,
                                    const std::string& service, TimestampMs now, std::int64_t lookback_ms) {
-  const auto all = store.select_latest(service_matchers(metric, service), now - lookback_ms + 1, now);
   std::optional<LatestValue> best;
-  for (const auto& s : all) {
-    if (s.samples.empty() || storage::is_stale_marker(s.samples.back().v)) continue;
-    const LatestValue v{s.labels, s.samples.back().t, s.samples.back().v};
-    if (!best || v.t > best->t || (v.t == best->t && *v.labels < *best->labels)) best = v;
-  }
+  store.visit(service_matchers(metric, service), now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
+    const Sample latest = c.latest();
+    if (storage::is_stale_marker(latest.v)) return;
+    if (!best || before(latest.t, *c.labels(), *best)) best = LatestValue{c.labels(), latest.t, latest.v};
+  });
   if (!best) return std::nullopt;
   return best->value;
 }
@@ -90,19 +159,19 @@ std::optional<CounterIncrease> counter_increase(const std::vector<storage::Sampl
 
 std::optional<CounterIncrease> service_increase(const storage::Queryable& store, const std::string& metric,
                                                 const std::string& service, TimestampMs now, std::int64_t window_ms) {
-  const auto all = store.select(service_matchers(metric, service), now - window_ms + 1, now);
-  const SeriesSamples* s = newest_series(all);
-  if (s == nullptr) return std::nullopt;
-  return counter_increase(s->samples);
+  std::vector<Sample> samples;
+  if (!newest_series_samples(store, service_matchers(metric, service), now - window_ms + 1, now, samples)) {
+    return std::nullopt;
+  }
+  return counter_increase(samples);
 }
 
 std::optional<std::uint64_t> trailing_zeros(const storage::Queryable& store, const std::vector<LabelMatcher>& matchers,
                                             TimestampMs since, TimestampMs now) {
-  const auto all = store.select(matchers, since, now);
-  const SeriesSamples* s = newest_series(all);
-  if (s == nullptr) return std::nullopt;
+  std::vector<Sample> samples;
+  if (!newest_series_samples(store, matchers, since, now, samples)) return std::nullopt;
   std::uint64_t zeros = 0;
-  for (auto it = s->samples.rbegin(); it != s->samples.rend(); ++it) {
+  for (auto it = samples.rbegin(); it != samples.rend(); ++it) {
     if (storage::is_stale_marker(it->v)) continue;
     if (it->v != 0) break;
     ++zeros;

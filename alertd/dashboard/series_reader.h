@@ -29,6 +29,30 @@ std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage:
                                                                    const std::string& metric, TimestampMs now,
                                                                    std::int64_t lookback_ms = kLookbackMs);
 
+/// What the documents take of one metric for one service: the first series in latest_by_service()'s
+/// order (newest sample first, then the smaller label set), and the first whose value is 1.
+struct ServiceLatest {
+  LatestValue newest;                     ///< The newest series: a gauge's or counter's current value.
+  std::optional<LatestValue> newest_one;  ///< The newest series holding 1: a state set's current state.
+};
+
+/// Per service, what latest_by_service() lists first, read in one pass over the metric's series without
+/// a copy or a sort of them.
+std::map<std::string, ServiceLatest> newest_by_service(const storage::Queryable& store, const std::string& metric,
+                                                       TimestampMs now, std::int64_t lookback_ms = kLookbackMs);
+
+/// Per service and per value of label `key` (e.g. `dependency`, "" when absent), the first series in
+/// latest_by_service()'s order, in one pass.
+std::map<std::string, std::map<std::string, LatestValue>> newest_by_service_and(
+    const storage::Queryable& store, const std::string& metric, const std::string& key, TimestampMs now,
+    std::int64_t lookback_ms = kLookbackMs);
+
+/// Replaces `out` with the samples in [mint, maxt] of the series selected by `matchers` whose newest
+/// non-marker sample is newest (ties: the smaller label set), copying only the samples of series that
+/// lead when met; false (and `out` unspecified) when no series has a non-marker sample.
+bool newest_series_samples(const storage::Queryable& store, const std::vector<storage::LabelMatcher>& matchers,
+                           TimestampMs mint, TimestampMs maxt, std::vector<storage::Sample>& out);
+
 /// The value of `metric` for `service`, read as latest_by_service() does; when several series qualify
 /// (two exporters scraping one service) the newest sample wins, since adding them would count the service
 /// twice. nullopt when there is none.

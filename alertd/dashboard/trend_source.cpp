@@ -9,19 +9,20 @@ namespace twikit::dashboard {
 std::vector<TrendPoint> StoreTrendSource::points(const std::string& metric, const std::string& service,
                                                  TimestampMs from, TimestampMs to, std::int64_t step_ms) const {
   if (step_ms <= 0 || to < from) return {};
-  const auto all = store_.select(service_matchers(metric, service), from - kLookbackMs + 1, to);
-  // The series with the newest sample: one exporter's view of the service, not a blend of two.
-  const storage::SeriesSamples* best = nullptr;
-  for (const auto& s : all) {
-    if (s.samples.empty()) continue;
-    if (best == nullptr || s.samples.back().t > best->samples.back().t ||
-        (s.samples.back().t == best->samples.back().t && *s.labels < *best->labels)) {
-      best = &s;
-    }
-  }
+  // The series with the newest sample: one exporter's view of the service, not a blend of two. Only the
+  // samples of a series that leads when met are copied.
+  std::shared_ptr<const Labels> best;
+  TimestampMs best_t = 0;
+  std::vector<storage::Sample> samples;
+  store_.visit(service_matchers(metric, service), from - kLookbackMs + 1, to, [&](const storage::SeriesCursor& c) {
+    const TimestampMs t = c.latest().t;
+    if (best != nullptr && (t < best_t || (t == best_t && !(*c.labels() < *best)))) return;
+    best = c.labels();
+    best_t = t;
+    c.samples(samples);
+  });
   std::vector<TrendPoint> out;
   if (best == nullptr) return out;
-  const auto& samples = best->samples;
   const std::int64_t steps = (to - from) / step_ms;
   for (std::int64_t k = steps; k >= 0; --k) {
     const TimestampMs t = to - k * step_ms;

@@ -37,10 +37,12 @@ class TargetScraper::Collector final : public ExpositionHandler {
     auto it = owner_.cache_.find(sample.series);
     if (it == owner_.cache_.end()) {
       Series series;
-      if (auto err = build_series_labels(sample, owner_.target_.labels, series.labels)) {
+      Labels labels;
+      if (auto err = build_series_labels(sample, owner_.target_.labels, labels)) {
         error = "invalid sample " + std::string(sample.series) + ": " + *err;
         return;
       }
+      series.labels = std::make_shared<const Labels>(std::move(labels));
       it = owner_.cache_.emplace(std::string(sample.series), std::move(series)).first;
       ++added;  // the cache holds exactly the previous scrape's series
     }
@@ -81,14 +83,16 @@ void TargetScraper::append_pending() {
     for (const auto& p : pending_) {
       Series& s = *p.series;
       if (s.ref_generation != generation) {
-        s.ref = store_.get_or_create(s.labels);
+        s.ref = store_.get_or_create(*s.labels);
         s.ref_generation = generation;
+        // Share the store's label set rather than keep a second copy per series.
+        if (auto shared = store_.labels(s.ref); shared != nullptr && *shared == *s.labels) s.labels = std::move(shared);
       }
       batch_.push_back({s.ref, p.t, p.value});
     }
     if (store_.append_batch(batch_, generation)) return;
   }
-  for (const auto& p : pending_) store_.append(p.series->labels, p.t, p.value);
+  for (const auto& p : pending_) store_.append(*p.series->labels, p.t, p.value);
 }
 
 void TargetScraper::commit_stale(const Labels& labels, TimestampMs t) {
@@ -122,7 +126,7 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
   if (error.empty()) {
     append_pending();
     for (const auto& p : pending_) {
-      if (sink_) sink_batch_.push_back({&p.series->labels, {p.t, p.value}});
+      if (sink_) sink_batch_.push_back({p.series->labels.get(), {p.t, p.value}});
       p.series->last_seen = iteration_;
     }
     for (auto it = cache_.begin(); it != cache_.end();) {
@@ -134,7 +138,7 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
       // Gone since the previous scrape: end it now rather than letting it linger for 5 minutes.
       if (s.last_seen + 1 == iteration_ && !s.explicit_timestamp) {
         stale_labels_.push_back(std::move(s.labels));  // kept until flush_sink(): the sink points at them
-        commit_stale(stale_labels_.back(), now_ms);
+        commit_stale(*stale_labels_.back(), now_ms);
       }
       it = cache_.erase(it);
     }
@@ -144,7 +148,7 @@ bool TargetScraper::scrape_once(TimestampMs now_ms) {
                            logfmt_value(error));
     for (auto& [key, s] : cache_) {
       if (s.last_seen != 0 && s.last_seen + 1 == iteration_ && !s.explicit_timestamp) {
-        commit_stale(s.labels, now_ms);
+        commit_stale(*s.labels, now_ms);
       }
     }
     scraped = 0;
@@ -203,7 +207,7 @@ void TargetScraper::write_report(TimestampMs t, bool up, double duration_seconds
 
 void TargetScraper::stale_all(TimestampMs now_ms) {
   for (auto& [key, s] : cache_) {
-    if (s.last_seen != 0 && s.last_seen == iteration_ && !s.explicit_timestamp) commit_stale(s.labels, now_ms);
+    if (s.last_seen != 0 && s.last_seen == iteration_ && !s.explicit_timestamp) commit_stale(*s.labels, now_ms);
   }
   if (iteration_ > 0) {
     for (const Labels& labels : report_labels_) commit_stale(labels, now_ms);

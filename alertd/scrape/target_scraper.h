@@ -2,7 +2,6 @@
 // One target's scrape loop body: fetch, parse, append to the store, staleness, report series.
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,7 +61,8 @@ class TargetScraper {
 
  private:
   struct Series {
-    Labels labels;
+    // Built at the first sight of the series, then the store's own copy once it holds the series.
+    std::shared_ptr<const Labels> labels;
     storage::SeriesRef ref = 0;  // the store's handle, valid while the store's generation is ref_generation
     std::uint64_t ref_generation = ~std::uint64_t{0};
     std::uint64_t last_seen = 0;  // scrape iteration that last committed this series
@@ -97,7 +97,7 @@ class TargetScraper {
   SampleSink* sink_;
   std::vector<SinkSample> sink_batch_;
   std::vector<Labels> report_labels_;  // the synthetic series' labels, built once (the sink points at them)
-  std::deque<Labels> stale_labels_;    // labels of series erased from cache_ during this scrape (stable addresses)
+  std::vector<std::shared_ptr<const Labels>> stale_labels_;  // of series erased from cache_ during this scrape
   ExpositionParser parser_;
   std::unordered_map<std::string, Series, StringHash, std::equal_to<>> cache_;
   std::vector<Pending> pending_;

@@ -6,6 +6,7 @@
 // select() returns copies, so results stay valid after the lock is released.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -29,6 +30,21 @@ struct SeriesSamples {
   std::vector<Sample> samples;           ///< Ascending by timestamp; may contain staleness markers.
 };
 
+/// One series met by Queryable::visit(), valid only during the callback that receives it: a reader
+/// looks at the newest sample first and copies the samples only of the series it keeps.
+class SeriesCursor {
+ public:
+  virtual ~SeriesCursor() = default;
+  /// The series' label set, shared with the store.
+  virtual const std::shared_ptr<const Labels>& labels() const = 0;
+  /// labels_hash(*labels()).
+  virtual std::uint64_t hash() const = 0;
+  /// The newest sample in the visited range (maybe a staleness marker).
+  virtual Sample latest() const = 0;
+  /// Replaces `out` with the series' samples in the visited range, ascending (markers included).
+  virtual void samples(std::vector<Sample>& out) const = 0;
+};
+
 /// Read access to series, the only thing the PromQL engine needs from storage.
 class Queryable {
  public:
@@ -45,6 +61,10 @@ class Queryable {
     for (auto& s : out) s.samples.erase(s.samples.begin(), s.samples.end() - 1);
     return out;
   }
+  /// Calls `fn` once for each series select() would return, in unspecified order, without building the
+  /// result; `fn` must not call back into this Queryable. The default implementation walks select()'s result.
+  virtual void visit(const std::vector<LabelMatcher>& matchers, TimestampMs mint, TimestampMs maxt,
+                     const std::function<void(const SeriesCursor&)>& fn) const;
 };
 
 /// Opaque handle of a series inside one SeriesStore, for repeated appends without relabel lookups.
@@ -70,6 +90,9 @@ class SeriesStore final : public Queryable {
   void append(const Labels& labels, TimestampMs t, double v);
   /// Returns the handle of series `labels`, creating the series (without samples) when new.
   SeriesRef get_or_create(const Labels& labels);
+  /// The label set of series `ref` as the store holds it (shared, never mutated), so that a holder of the
+  /// handle need not keep a copy; null for a handle that names no series.
+  std::shared_ptr<const Labels> labels(SeriesRef ref) const;
   /// Appends one sample to a series obtained from get_or_create(); same ordering rules as append().
   /// A handle becomes invalid after drop_before() or clear().
   void append(SeriesRef ref, TimestampMs t, double v);
@@ -88,6 +111,11 @@ class SeriesStore final : public Queryable {
   /// See Queryable::select_latest(); copies one sample per series.
   std::vector<SeriesSamples> select_latest(const std::vector<LabelMatcher>& matchers, TimestampMs mint,
                                            TimestampMs maxt) const override;
+
+  /// See Queryable::visit(): the store's read lock is held during the visit and nothing is allocated
+  /// per series (the callback runs under the lock, so it must be short and must not call the store).
+  void visit(const std::vector<LabelMatcher>& matchers, TimestampMs mint, TimestampMs maxt,
+             const std::function<void(const SeriesCursor&)>& fn) const override;
 
   /// Retention: drops every sample older than `t`, and series left without samples; returns the
   /// number of series removed.

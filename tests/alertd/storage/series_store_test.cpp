@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
+#include <map>
 #include <thread>
 
 #include "alertd/storage/series_store.h"
@@ -139,4 +141,50 @@ TEST_CASE("select_latest returns only the newest sample inside the window", "[st
   CHECK(store.select_latest(eq_name("m"), 400000, 500000).empty());
   CHECK(store.select_latest(eq_name("m"), 5500, 5900).empty());
   CHECK(store.select_latest(eq_name("m"), 0, 1000000)[0].samples[0].v == 299);
+}
+
+TEST_CASE("visit meets the series select returns, with their newest sample and the same samples", "[storage]") {
+  SeriesStore store;
+  // 130 samples: the series spans two chunks; the other one ends with a staleness marker.
+  for (int i = 0; i < 130; ++i) store.append(lbl({{"__name__", "up"}, {"job", "a"}}), i * 1000, i);
+  for (int i = 0; i < 5; ++i) store.append(lbl({{"__name__", "up"}, {"job", "b"}}), i * 1000, 10 + i);
+  store.mark_stale(lbl({{"__name__", "up"}, {"job", "b"}}), 5000);
+  store.append(lbl({{"__name__", "up"}, {"job", "c"}}), 200'000, 1);  // outside the range
+  std::map<std::string, std::vector<Sample>> seen;
+  std::map<std::string, TimestampMs> latest;
+  store.visit(eq_name("up"), 3000, 125'500, [&](const SeriesCursor& c) {
+    const std::string job = label_value(*c.labels(), "job");
+    CHECK(c.hash() == labels_hash(*c.labels()));
+    latest[job] = c.latest().t;
+    c.samples(seen[job]);
+  });
+  CHECK(latest == std::map<std::string, TimestampMs>{{"a", 125'000}, {"b", 5000}});
+  for (const auto& s : store.select(eq_name("up"), 3000, 125'500)) {
+    const auto& v = seen[label_value(*s.labels, "job")];
+    REQUIRE(v.size() == s.samples.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      CHECK(v[i].t == s.samples[i].t);
+      CHECK(std::memcmp(&v[i].v, &s.samples[i].v, sizeof(double)) == 0);
+    }
+  }
+  CHECK(seen["a"].size() == 123);
+  CHECK(seen["b"].size() == 3);
+  CHECK(is_stale_marker(seen["b"].back().v));
+}
+
+TEST_CASE("a series keeps every sample while its chunks grow and fill", "[storage]") {
+  // Chunks start small and double up to 120 samples: 300 samples cross every size and three chunks.
+  SeriesStore store;
+  for (int i = 0; i < 300; ++i) store.append(lbl({{"__name__", "up"}}), 1000 + i * 15'000, i * 0.5);
+  store.append(lbl({{"__name__", "up"}}), 1000 + 299 * 15'000, -1);  // the last sample replaced
+  const auto res = store.select(eq_name("up"), 0, 10'000'000);
+  REQUIRE(res.size() == 1);
+  REQUIRE(res[0].samples.size() == 300);
+  for (int i = 0; i < 299; ++i) {
+    CHECK(res[0].samples[i].t == 1000 + i * 15'000);
+    CHECK(res[0].samples[i].v == i * 0.5);
+  }
+  CHECK(res[0].samples.back().v == -1);
+  CHECK(store.num_samples() == 300);
+  CHECK(store.select_latest(eq_name("up"), 0, 1000 + 7 * 15'000)[0].samples[0].v == 3.5);
 }
