@@ -22,21 +22,7 @@ const char* type_name(MetricType type) {
 
 void append_sample(std::string& out, std::string_view name, const MetricSample& s,
                    ExpositionFormat format) {
-  out += name;
-  out += s.suffix;
-  if (!s.labels.empty()) {
-    out += '{';
-    bool first = true;
-    for (const auto& [label, value] : s.labels) {
-      if (!first) out += ',';
-      first = false;
-      out += label;
-      out += "=\"";
-      append_escaped_label_value(out, value);
-      out += '"';
-    }
-    out += '}';
-  }
+  append_series(out, name, s.suffix, s.labels);
   out += ' ';
   append_double(out, s.value);
   if (s.timestamp) {
@@ -55,6 +41,23 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 }  // namespace
+
+void append_series(std::string& out, std::string_view name, std::string_view suffix, const Labels& labels) {
+  out += name;
+  out += suffix;
+  if (labels.empty()) return;
+  out += '{';
+  bool first = true;
+  for (const auto& [label, value] : labels) {
+    if (!first) out += ',';
+    first = false;
+    out += label;
+    out += "=\"";
+    append_escaped_label_value(out, value);
+    out += '"';
+  }
+  out += '}';
+}
 
 ExpositionFormat negotiate_format(std::string_view accept_header) {
   return accept_header.find("application/openmetrics-text") != std::string_view::npos

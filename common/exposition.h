@@ -52,6 +52,10 @@ std::string format_double(double value);
 /// Appends a label value escaped as both formats require (backslash, double quote, newline).
 void append_escaped_label_value(std::string& out, std::string_view value);
 
+/// Appends a sample's series as both formats write it: `name` `suffix` and, unless `labels` is empty,
+/// `{label="value",...}` with the labels in the order given and the values escaped.
+void append_series(std::string& out, std::string_view name, std::string_view suffix, const Labels& labels);
+
 /// Appends HELP text escaped for `format` (text 0.0.4 escapes backslash and newline only;
 /// OpenMetrics escapes the double quote too).
 void append_escaped_help(std::string& out, std::string_view help, ExpositionFormat format);

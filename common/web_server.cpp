@@ -113,16 +113,17 @@ class WebServer::Impl {
       acceptor_.close(ignored);
       retry_.cancel();
     });
-    std::vector<std::shared_ptr<ConnectionBase>> open;
     {
+      // Each connection is told on the event loop, not here: this thread never holds a reference to one, so
+      // connections are only ever released on event-loop threads (as their handlers hand theirs back).
       std::lock_guard lock(shared_.mu);
       shared_.stopping = true;
       for (auto& [id, weak] : shared_.connections) {
-        if (auto c = weak.lock()) open.push_back(std::move(c));
+        asio::post(ioc_, [weak = std::move(weak)] {
+          if (auto c = weak.lock()) c->close_when_idle();
+        });
       }
     }
-    for (auto& c : open) c->close_when_idle();
-    open.clear();
     {
       std::unique_lock lock(shared_.mu);
       shared_.all_closed.wait_for(lock, shared_.options.stop_grace, [this] { return shared_.connections.empty(); });

@@ -23,20 +23,7 @@ std::size_t hash_labels(const Labels& labels) {
 }  // namespace
 
 void append_sample_line(std::string& out, std::string_view name, const Labels& labels, double value) {
-  out += name;
-  if (!labels.empty()) {
-    out += '{';
-    bool first = true;
-    for (const auto& [label, text] : labels) {
-      if (!first) out += ',';
-      first = false;
-      out += label;
-      out += "=\"";
-      append_escaped_label_value(out, text);
-      out += '"';
-    }
-    out += '}';
-  }
+  append_series(out, name, {}, labels);
   out += ' ';
   append_double(out, value);
   out += '\n';

@@ -75,7 +75,7 @@ struct Shared {
 
   std::mutex mu;
   std::condition_variable all_closed;
-  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> connections;  // guarded by mu
+  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> connections;  // guarded by mu; stop() moves the references out
   std::uint64_t next_id = 0;                                                       // guarded by mu
   bool stopping = false;                                                           // guarded by mu
 
