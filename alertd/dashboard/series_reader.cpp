@@ -37,6 +37,26 @@ class ServiceGroups {
   typename std::map<std::string, V>::iterator last_ = out_.end();
 };
 
+// Calls `fn(entry, created, cursor, newest)` for each series of `metric` that has a `service` label and whose
+// newest sample in the lookback window is not a staleness marker; `entry` is that service's value in `out`
+// (`created` says it was made empty for this series). Selected by name alone through the store's index; the
+// label sets stay shared with the store.
+template <typename V, typename Fn>
+void visit_by_service(const storage::Queryable& store, const std::string& metric, TimestampMs now,
+                      std::int64_t lookback_ms, std::map<std::string, V>& out, Fn&& fn) {
+  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
+  ServiceGroups<V> groups(out);
+  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
+    const Sample newest = c.latest();
+    if (storage::is_stale_marker(newest.v)) return;
+    const std::string& service = label_value(*c.labels(), "service");
+    if (service.empty()) return;
+    bool created = false;
+    V& entry = groups.at(service, created);
+    fn(entry, created, c, newest);
+  });
+}
+
 }  // namespace
 
 std::vector<LabelMatcher> service_matchers(const std::string& metric, const std::string& service) {
@@ -46,17 +66,11 @@ std::vector<LabelMatcher> service_matchers(const std::string& metric, const std:
 std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage::Queryable& store,
                                                                    const std::string& metric, TimestampMs now,
                                                                    std::int64_t lookback_ms) {
-  // Selected by name alone through the store's index; the service label is looked up once, here, to
-  // leave out series without one and to group the rest. The label sets are shared with the store.
-  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
   std::map<std::string, std::vector<LatestValue>> out;
-  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
-    const Sample latest = c.latest();
-    if (storage::is_stale_marker(latest.v)) return;
-    const std::string& service = label_value(*c.labels(), "service");
-    if (service.empty()) return;
-    out[service].push_back({c.labels(), latest.t, latest.v});
-  });
+  visit_by_service(store, metric, now, lookback_ms, out,
+                   [](std::vector<LatestValue>& values, bool, const SeriesCursor& c, const Sample& latest) {
+                     values.push_back({c.labels(), latest.t, latest.v});
+                   });
   for (auto& [service, values] : out) {
     std::sort(values.begin(), values.end(), [](const LatestValue& a, const LatestValue& b) {
       return a.t != b.t ? a.t > b.t : *a.labels < *b.labels;
@@ -67,41 +81,31 @@ std::map<std::string, std::vector<LatestValue>> latest_by_service(const storage:
 
 std::map<std::string, ServiceLatest> newest_by_service(const storage::Queryable& store, const std::string& metric,
                                                        TimestampMs now, std::int64_t lookback_ms) {
-  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
   std::map<std::string, ServiceLatest> out;
-  ServiceGroups<ServiceLatest> groups(out);
-  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
-    const Sample latest = c.latest();
-    if (storage::is_stale_marker(latest.v)) return;
-    const Labels& labels = *c.labels();
-    const std::string& service = label_value(labels, "service");
-    if (service.empty()) return;
-    bool created = false;
-    ServiceLatest& e = groups.at(service, created);
-    if (created || before(latest.t, labels, e.newest)) e.newest = {c.labels(), latest.t, latest.v};
-    if (latest.v == 1 && (!e.newest_one || before(latest.t, labels, *e.newest_one))) {
-      e.newest_one = LatestValue{c.labels(), latest.t, latest.v};
-    }
-  });
+  visit_by_service(store, metric, now, lookback_ms, out,
+                   [](ServiceLatest& e, bool created, const SeriesCursor& c, const Sample& latest) {
+                     const Labels& labels = *c.labels();
+                     if (created || before(latest.t, labels, e.newest)) e.newest = {c.labels(), latest.t, latest.v};
+                     if (latest.v == 1 && (!e.newest_one || before(latest.t, labels, *e.newest_one))) {
+                       e.newest_one = LatestValue{c.labels(), latest.t, latest.v};
+                     }
+                   });
   return out;
 }
 
 std::map<std::string, std::map<std::string, LatestValue>> newest_by_service_and(
     const storage::Queryable& store, const std::string& metric, const std::string& key, TimestampMs now,
     std::int64_t lookback_ms) {
-  const std::vector<LabelMatcher> matchers{LabelMatcher(MatchType::eq, "__name__", metric)};
   std::map<std::string, std::map<std::string, LatestValue>> out;
-  ServiceGroups<std::map<std::string, LatestValue>> groups(out);
-  store.visit(matchers, now - lookback_ms + 1, now, [&](const SeriesCursor& c) {
-    const Sample latest = c.latest();
-    if (storage::is_stale_marker(latest.v)) return;
-    const Labels& labels = *c.labels();
-    const std::string& service = label_value(labels, "service");
-    if (service.empty()) return;
-    bool created = false;
-    auto [it, inserted] = groups.at(service, created).try_emplace(label_value(labels, key));
-    if (inserted || before(latest.t, labels, it->second)) it->second = {c.labels(), latest.t, latest.v};
-  });
+  visit_by_service(store, metric, now, lookback_ms, out,
+                   [&key](std::map<std::string, LatestValue>& by_key, bool, const SeriesCursor& c,
+                          const Sample& latest) {
+                     const Labels& labels = *c.labels();
+                     auto [it, inserted] = by_key.try_emplace(label_value(labels, key));
+                     if (inserted || before(latest.t, labels, it->second)) {
+                       it->second = {c.labels(), latest.t, latest.v};
+                     }
+                   });
   return out;
 }
 
