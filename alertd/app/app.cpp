@@ -245,9 +245,9 @@ void App::rule_loop() {
     }
     if (result.groups_evaluated > 0) remember_alerts(now);
     // The monitoring documents and live clients follow every evaluation; nothing here may end the loop.
-    if (result.groups_evaluated > 0 || now - last_dashboard_broadcast_ >= 5'000) {
+    if (result.groups_evaluated > 0 || now - last_dashboard_broadcast_ >= kDashboardBroadcastMs) {
       try {
-        update_live(result.to_send, now);
+        update_live(result.to_send, now, result.groups_evaluated > 0);
       } catch (const std::exception& e) {
         logger("app")->error("msg=\"live update failed\" err={}", logfmt_value(e.what()));
       }

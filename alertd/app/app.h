@@ -112,9 +112,10 @@ class App {
   // Adds the families read at scrape time (templates, store, rule groups, regex cache, web server) to
   // metrics_registry_ (self_metrics.cpp); called once, by the constructor.
   void add_metric_callbacks();
-  // After an evaluation cycle (rule thread): rebuilds the monitoring documents, publishes the alert events
-  // of `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
-  void update_live(const std::vector<rules::Alert>& sent, TimestampMs now);
+  // After an evaluation cycle, or when the dashboard broadcast is due (rule thread): rebuilds the monitoring
+  // documents when `evaluated` or when they are a shortest scrape interval old, publishes the alert events of
+  // `sent` and, when due or changed, the dashboard and health documents to live clients (live_updates.cpp).
+  void update_live(const std::vector<rules::Alert>& sent, TimestampMs now, bool evaluated);
   // Memory, then the Prometheus backend before the memory window; null without that backend.
   std::unique_ptr<storage::Queryable> remote_queryable() const;
   TimestampMs remote_memory_start() const;  // where the in-memory window begins, with the remote backend
@@ -160,8 +161,12 @@ class App {
   // Self metrics: alertd's own families (self_metrics.h), then what add_metric_callbacks() adds.
   MetricsRegistry metrics_registry_;
   AppMetrics metrics_{metrics_registry_};
+  // How often the dashboard document is broadcast to live clients (the seed's update_broadcast_interval), and
+  // the shortest time between two rebuilds of the documents that no evaluation asked for.
+  static constexpr std::int64_t kDashboardBroadcastMs = 5'000;
   // Live updates (rule thread only).
   TimestampMs last_dashboard_broadcast_ = 0;
+  TimestampMs last_dashboard_rebuild_ = 0;
   std::string last_health_status_;
   std::unordered_map<std::uint64_t, rules::AlertState> live_alert_states_;  // by labels_hash
 };

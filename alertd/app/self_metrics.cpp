@@ -44,6 +44,11 @@ AppMetrics::AppMetrics(MetricsRegistry& registry)
           counter(registry, "alertd_rule_evaluation_cycle_seconds_total", "Time spent in rule evaluation cycles.")),
       evaluation_cycle_last_seconds(gauge(registry, "alertd_rule_evaluation_cycle_last_duration_seconds",
                                           "Duration of the last rule evaluation cycle.")),
+      dashboard_rebuilds(counter(registry, "alertd_dashboard_rebuilds_total",
+                                 "Rebuilds of the monitoring documents (after each evaluation cycle, and once per "
+                                 "shortest scrape interval between cycles).")),
+      dashboard_rebuild_seconds(counter(registry, "alertd_dashboard_rebuild_seconds_total",
+                                        "Time spent rebuilding the monitoring documents.")),
       alerts_handed_over(counter(registry, "alertd_notifications_alerts_handed_over_total",
                                  "Firing and resolved alerts handed to the notification side.")),
       retention_series_dropped(

@@ -29,6 +29,10 @@ struct AppMetrics {
   prometheus::Counter& evaluation_cycle_seconds;
   /// alertd_rule_evaluation_cycle_last_duration_seconds.
   prometheus::Gauge& evaluation_cycle_last_seconds;
+  /// alertd_dashboard_rebuilds_total.
+  prometheus::Counter& dashboard_rebuilds;
+  /// alertd_dashboard_rebuild_seconds_total.
+  prometheus::Counter& dashboard_rebuild_seconds;
   /// alertd_notifications_alerts_handed_over_total.
   prometheus::Counter& alerts_handed_over;
   /// alertd_storage_retention_series_dropped_total.

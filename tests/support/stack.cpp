@@ -50,6 +50,13 @@ int http_send(const std::string& method, const std::string& url, const std::stri
   return resp.transport_ok() ? resp.status : 0;
 }
 
+double metric_value(int port, const std::string& name) {
+  const std::string body = http_get("http://127.0.0.1:" + std::to_string(port) + "/metrics");
+  const auto at = body.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(body.substr(at + name.size() + 2));
+}
+
 Sim::Sim(std::vector<std::string> extra) {
   std::vector<std::string> argv{binary_path("sim/twikit-sim"), "--base-port", "0", "--seed", "7"};
   for (auto& e : extra) argv.push_back(std::move(e));

@@ -18,6 +18,9 @@ std::string http_get(const std::string& url, const std::vector<std::pair<std::st
 /// Sends `method` with a JSON `body` to `url`; returns the HTTP status (0 on transport failure).
 int http_send(const std::string& method, const std::string& url, const std::string& body);
 
+/// The value of the unlabelled sample `name` on the `/metrics` of 127.0.0.1:`port`; -1 when absent.
+double metric_value(int port, const std::string& name);
+
 /// twikit-sim started with --base-port 0; knows its ports from the ready line.
 class Sim {
  public:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,9 +17,11 @@
 #include "support/exposition_server.h"
 #include "support/webhook_receiver.h"
 #include "support/process.h"
+#include "support/stack.h"
 
 using twikit::testing::ChildProcess;
 using twikit::testing::eventually;
+using twikit::testing::metric_value;
 using twikit::testing::ExpositionServer;
 using twikit::testing::WebhookReceiver;
 
@@ -198,6 +201,34 @@ TEST_CASE("alertd scrapes, fires an alert, survives a bad reload, picks up a goo
   alertd.signal(SIGTERM);
   CHECK(alertd.wait(std::chrono::seconds(10)) == 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("between evaluations the monitoring documents are rebuilt once per scrape interval, not every 5 s") {
+  // A rebuild reads every series in the store; with a 15 s scrape interval and no rule to evaluate, the 5 s
+  // dashboard broadcast must resend the document it has instead of rebuilding it.
+  const std::string dir = twikit::testing::make_temp_dir("alertd-rebuilds");
+  std::filesystem::create_directories(dir + "/rules");  // no rule files: no evaluation asks for a rebuild
+  ExpositionServer exporter;
+  exporter.serve("# TYPE twikit_service_healthy gauge\ntwikit_service_healthy{service=\"proxy_rotation\"} 1\n");
+  const int port = twikit::testing::free_port();
+  std::string config = config_yaml(exporter.port(), port, dir);
+  const std::string from = "scrape_interval: 1s";
+  REQUIRE(config.find(from) != std::string::npos);
+  config.replace(config.find(from), from.size(), "scrape_interval: 15s");
+  twikit::testing::write_file(dir + "/alertd.yaml", config);
+  ChildProcess alertd({twikit::testing::binary_path("alertd/alertd"), "--config.file=" + dir + "/alertd.yaml"}, {},
+                      dir + "/alertd.log");
+
+  REQUIRE(eventually([&] { return metric_value(port, "alertd_dashboard_rebuilds_total") >= 1; }));
+  const double first = metric_value(port, "alertd_dashboard_rebuilds_total");
+  std::this_thread::sleep_for(std::chrono::seconds(10));  // two broadcast periods, less than a scrape interval
+  CHECK(metric_value(port, "alertd_dashboard_rebuilds_total") == first);
+  CHECK(metric_value(port, "alertd_rule_evaluation_cycles_total") == 0);
+  CHECK_FALSE(get(port, "/api/monitoring/dashboard").empty());
+  // A scrape interval after the last rebuild, the documents follow the scrapes again.
+  CHECK(eventually([&] { return metric_value(port, "alertd_dashboard_rebuilds_total") > first; },
+                   std::chrono::seconds(15)));
+  CHECK(metric_value(port, "alertd_dashboard_rebuild_seconds_total") > 0);
 }
 
 TEST_CASE("alertd exits 2 when the config at start-up is bad, naming the position") {

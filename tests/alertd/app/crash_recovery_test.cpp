@@ -23,6 +23,7 @@ using twikit::testing::ReceivedRequest;
 using twikit::testing::WebhookReceiver;
 using twikit::testing::ChildProcess;
 using twikit::testing::eventually;
+using twikit::testing::metric_value;
 using twikit::testing::ExpositionServer;
 
 namespace {
@@ -189,14 +190,6 @@ void run_sql(const std::string& path, const std::string& statements) {
   REQUIRE(rc == SQLITE_OK);
 }
 
-/// The value of the unlabelled sample `name` on alertd's /metrics (-1 when absent).
-double metric(int port, const std::string& name) {
-  const std::string body = twikit::testing::http_get("http://127.0.0.1:" + std::to_string(port) + "/metrics");
-  const auto at = body.find("\n" + name + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(body.substr(at + name.size() + 2));
-}
-
 /// The alerts /api/v1/alerts lists (an empty array while alertd does not answer).
 nlohmann::json api_alerts(int port) {
   const auto body = nlohmann::json::parse(
@@ -249,12 +242,12 @@ TEST_CASE("alerts with bytes that are not UTF-8 and failing templates fire; unre
         "<error expanding template: error executing template __alert_BadTemplate: template: __alert_BadTemplate:1: "
         "executing \"__alert_BadTemplate\" at <printf>: wrong number of args for printf: want at least 1 got 0>");
   // Evaluations go on (the first record of these alerts used to end the process).
-  const double cycles = metric(port, "alertd_rule_evaluation_cycles_total");
-  REQUIRE(eventually([&] { return metric(port, "alertd_rule_evaluation_cycles_total") >= cycles + 3; },
+  const double cycles = metric_value(port, "alertd_rule_evaluation_cycles_total");
+  REQUIRE(eventually([&] { return metric_value(port, "alertd_rule_evaluation_cycles_total") >= cycles + 3; },
                      std::chrono::seconds(20)));
   CHECK(first->running());
   CHECK(api_alerts(port).size() == 3);
-  CHECK(metric(port, "alertd_template_text_expansion_failures_total") >= 1);
+  CHECK(metric_value(port, "alertd_template_text_expansion_failures_total") >= 1);
   first->signal(SIGKILL);
   first->wait(std::chrono::seconds(10));
 
@@ -276,8 +269,8 @@ INSERT INTO outbox(integration_id, group_key, notification, firing, resolved, cr
 
   auto second = start_alertd(dir, "second.log");
   REQUIRE(eventually([&] { return api_alerts(port).size() == 3; }, std::chrono::seconds(20)));
-  const double restarted_cycles = metric(port, "alertd_rule_evaluation_cycles_total");
-  REQUIRE(eventually([&] { return metric(port, "alertd_rule_evaluation_cycles_total") >= restarted_cycles + 3; },
+  const double restarted_cycles = metric_value(port, "alertd_rule_evaluation_cycles_total");
+  REQUIRE(eventually([&] { return metric_value(port, "alertd_rule_evaluation_cycles_total") >= restarted_cycles + 3; },
                      std::chrono::seconds(20)));
   CHECK(second->running());
   const std::string log = twikit::testing::read_file(dir + "/second.log");
