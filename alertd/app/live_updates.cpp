@@ -105,21 +105,16 @@ std::vector<dashboard::ComponentStatus> App::components() const {
 void App::update_live(const std::vector<rules::Alert>& sent, TimestampMs now, bool evaluated) {
   const auto cfg = config();
   const std::vector<rules::Alert> active = rules_->active_alerts();
-  std::vector<scrape::TargetStatus> targets = scrape_->targets();
-  // A rebuild reads every series of the store (about 0.5 s of CPU at 1M series): between evaluations it
+  // A rebuild reads every series of the store (about 0.2 s of CPU at 1M series): between evaluations it
   // follows the scrapes, not the broadcast clock — once per shortest scrape interval, at most every 5 s.
-  std::int64_t refresh_ms = 0;
-  for (const auto& t : targets) {
-    refresh_ms = refresh_ms == 0 ? t.target.interval_ms : std::min(refresh_ms, t.target.interval_ms);
-  }
-  refresh_ms = std::max(refresh_ms, kDashboardBroadcastMs);
+  const std::int64_t refresh_ms = std::max(scrape_->shortest_interval_ms(), kDashboardBroadcastMs);
   if (evaluated || last_dashboard_rebuild_ == 0 || now - last_dashboard_rebuild_ >= refresh_ms) {
     dashboard::SnapshotInputs inputs;
     inputs.store = &store_;
     inputs.trends = history_trends_.get();  // null without history: trends from the store alone
     inputs.kpis = &cfg->kpis;
     inputs.alerts = active;
-    inputs.targets = std::move(targets);
+    inputs.targets = scrape_->targets();
     inputs.components = components();
     inputs.now = now;
     const std::int64_t start_ns = clock_.monotonic_ns();

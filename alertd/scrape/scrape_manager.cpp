@@ -114,6 +114,16 @@ std::int64_t ScrapeManager::longest_timeout_ms() const {
   return longest;
 }
 
+std::int64_t ScrapeManager::shortest_interval_ms() const {
+  std::lock_guard lock(mu_);
+  std::int64_t shortest = 0;
+  for (const auto& [key, loop] : loops_) {
+    const std::int64_t interval = loop->scraper.target().interval_ms;
+    shortest = shortest == 0 ? interval : std::min(shortest, interval);
+  }
+  return shortest;
+}
+
 std::vector<TargetStatus> ScrapeManager::targets() const {
   std::vector<TargetStatus> out;
   {

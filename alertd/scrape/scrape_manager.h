@@ -46,6 +46,8 @@ class ScrapeManager {
   bool scraped_all_once() const;
   /// The longest scrape timeout among the running targets (0 when there are none).
   std::int64_t longest_timeout_ms() const;
+  /// The shortest scrape interval of the running targets; 0 without targets.
+  std::int64_t shortest_interval_ms() const;
   /// The running targets with their last scrape outcome, sorted by job then URL.
   std::vector<TargetStatus> targets() const;
   /// Appends alertd's own scrape metrics (per job: scrapes, failures, last durations) to `out`.

@@ -222,3 +222,27 @@ TEST_CASE("the scrape manager scrapes each target on its own loop and stales rem
   manager.stop();
   CHECK(manager.targets().empty());
 }
+
+TEST_CASE("the scrape manager names the shortest interval and the longest timeout of its running targets") {
+  ExpositionServer a, b;
+  a.serve("from_a 1\n");
+  b.serve("from_b 1\n");
+  twikit::CurlHttpClient client;
+  twikit::storage::SeriesStore store;
+  twikit::SystemClock clock;
+  twikit::scrape::ScrapeManager manager(client, store, clock);
+  CHECK(manager.shortest_interval_ms() == 0);
+  auto slow = target_for(a.port());
+  auto fast = target_for(b.port());
+  slow.interval_ms = 60'000;
+  slow.timeout_ms = 10'000;
+  fast.interval_ms = 15'000;
+  fast.timeout_ms = 5'000;
+  manager.apply({slow, fast});
+  CHECK(manager.shortest_interval_ms() == 15'000);
+  CHECK(manager.longest_timeout_ms() == 10'000);
+  manager.apply({slow});
+  CHECK(manager.shortest_interval_ms() == 60'000);
+  manager.stop();
+  CHECK(manager.shortest_interval_ms() == 0);
+}
